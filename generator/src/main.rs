@@ -1,0 +1,162 @@
+//! `respi`: build, check, preview the portal, and create pages.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use respi_generator::{BuildOptions, build, output};
+
+#[derive(Parser)]
+#[command(
+    name = "respi",
+    version,
+    about = "Genera il portale ReSPI da content/, themes/ e site.toml"
+)]
+struct Cli {
+    /// Cartella del sito (quella che contiene site.toml)
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Costruisce il sito nella cartella di destinazione
+    Build {
+        /// Include le pagine con `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Sostituisce `base_url` di site.toml (per esempio per un server di prova)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Cartella di destinazione
+        #[arg(long, short, default_value = "public")]
+        output: PathBuf,
+    },
+    /// Controlla contenuti, collegamenti e ancore senza scrivere nulla
+    Check {
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Anteprima con ricaricamento automatico
+    #[cfg(feature = "serve")]
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Mostra anche le bozze (predefinito)
+        #[arg(long, default_value_t = true)]
+        drafts: bool,
+    },
+    /// Crea una nuova pagina nella sezione indicata
+    New {
+        /// Sezione, per esempio `notizie` o `faq/lavoro`
+        section: String,
+        /// Titolo della pagina
+        title: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root;
+    match cli.command {
+        Command::Build {
+            drafts,
+            base_url,
+            output: out,
+        } => {
+            eprintln!("Costruzione del sito…");
+            let options = BuildOptions {
+                drafts,
+                base_url,
+                live_reload: false,
+            };
+            match build(&root, &options) {
+                Ok(site) => {
+                    if !site.diagnostics.0.is_empty() {
+                        eprintln!("{}", site.diagnostics);
+                    }
+                    let out_dir = if out.is_absolute() {
+                        out
+                    } else {
+                        root.join(out)
+                    };
+                    if let Err(e) = output::write_atomically(&site.files, &out_dir) {
+                        eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
+                        return ExitCode::FAILURE;
+                    }
+                    eprintln!(
+                        "Fatto: {} pagine, {} file in {} ({} ms)",
+                        site.page_count,
+                        site.files.len(),
+                        out_dir.display(),
+                        site.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    eprintln!("{diags}");
+                    eprintln!(
+                        "La costruzione non è riuscita: l'uscita precedente non è stata toccata."
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { drafts } => match build(
+            &root,
+            &BuildOptions {
+                drafts,
+                ..Default::default()
+            },
+        ) {
+            Ok(site) => {
+                eprintln!("{}", site.diagnostics);
+                ExitCode::SUCCESS
+            }
+            Err(diags) => {
+                eprintln!("{diags}");
+                ExitCode::FAILURE
+            }
+        },
+        #[cfg(feature = "serve")]
+        Command::Serve { port, bind, drafts } => {
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("errore: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let opts = respi_generator::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+            };
+            match runtime.block_on(respi_generator::serve::run(opts)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("errore: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::New { section, title } => {
+            let today = jiff::Zoned::now().date();
+            match respi_generator::new_page::create(&root, &section, &title, today) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("errore: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,811 @@
+//! Rendering: one job per output file, each job's context built from the library, run in parallel.
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::dates;
+use crate::diagnostics::Diagnostic;
+use crate::library::{Library, PageId};
+use crate::markdown::Rendered;
+use crate::seo;
+use crate::theme::Theme;
+
+pub const SITEMAP_PAGE: &str = "mappa-del-sito";
+pub const PAGINATION_SEGMENT: &str = "pagina";
+
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    Page(PageId),
+    /// A section page; `page_no` starts at 1.
+    Section {
+        id: PageId,
+        page_no: usize,
+    },
+    TagIndex {
+        lang: String,
+    },
+    Tag {
+        lang: String,
+        slug: String,
+        page_no: usize,
+    },
+    SitemapPage {
+        lang: String,
+    },
+    NotFound,
+    Alias {
+        from: String,
+        to: PageId,
+    },
+}
+
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub library: &'a Library,
+    pub rendered: &'a [Rendered],
+    pub theme: &'a Theme,
+    pub live_reload: bool,
+    base_url: String,
+    base_path: String,
+    /// language → the `site` object of the context
+    site_values: std::collections::HashMap<String, Value>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a Config,
+        library: &'a Library,
+        rendered: &'a [Rendered],
+        theme: &'a Theme,
+        live_reload: bool,
+    ) -> Self {
+        let mut r = Renderer {
+            config,
+            library,
+            rendered,
+            theme,
+            live_reload,
+            base_url: config.base_url(),
+            base_path: config.base_path(),
+            site_values: Default::default(),
+        };
+        for lang in config.languages() {
+            let v = r.site_value(&lang.code);
+            r.site_values.insert(lang.code, v);
+        }
+        r
+    }
+
+    /// Every job of a full build.
+    pub fn jobs(&self) -> Vec<Job> {
+        let lib = self.library;
+        let mut jobs = Vec::new();
+        for (id, p) in lib.pages.iter().enumerate() {
+            if p.is_section {
+                let total = self.page_count(id);
+                for page_no in 1..=total {
+                    jobs.push(Job::Section { id, page_no });
+                }
+            } else {
+                jobs.push(Job::Page(id));
+            }
+            for alias in &p.fm.aliases {
+                jobs.push(Job::Alias {
+                    from: alias.clone(),
+                    to: id,
+                });
+            }
+        }
+        for lang in self.config.languages() {
+            if let Some(tags) = lib.tags.get(&lang.code) {
+                jobs.push(Job::TagIndex {
+                    lang: lang.code.clone(),
+                });
+                for (slug, (_, pages)) in tags {
+                    let per = self.config.taxonomies.paginate_by.max(1);
+                    for page_no in 1..=pages.len().div_ceil(per).max(1) {
+                        jobs.push(Job::Tag {
+                            lang: lang.code.clone(),
+                            slug: slug.clone(),
+                            page_no,
+                        });
+                    }
+                }
+            }
+            if lib
+                .sections
+                .contains_key(&(String::new(), lang.code.clone()))
+            {
+                jobs.push(Job::SitemapPage {
+                    lang: lang.code.clone(),
+                });
+            }
+        }
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    fn page_count(&self, section: PageId) -> usize {
+        let p = &self.library.pages[section];
+        match p.fm.paginate_by {
+            Some(n) if n > 0 => self
+                .library
+                .pages_in(&p.dir, &p.lang)
+                .len()
+                .div_ceil(n)
+                .max(1),
+            _ => 1,
+        }
+    }
+
+    fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.config.default_language {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
+    }
+
+    /// Output path of a job, relative to the output folder.
+    pub fn output_path(&self, job: &Job) -> String {
+        let lib = self.library;
+        let dir = match job {
+            Job::Page(id) => lib.pages[*id].path.clone(),
+            Job::Section { id, page_no } => paginated(&lib.pages[*id].path, *page_no),
+            Job::TagIndex { lang } => format!(
+                "{}{}/",
+                self.lang_prefix(lang),
+                self.config.taxonomies.tags_path
+            ),
+            Job::Tag {
+                lang,
+                slug,
+                page_no,
+            } => paginated(
+                &format!(
+                    "{}{}/{slug}/",
+                    self.lang_prefix(lang),
+                    self.config.taxonomies.tags_path
+                ),
+                *page_no,
+            ),
+            Job::SitemapPage { lang } => format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang)),
+            Job::NotFound => return "404.html".into(),
+            Job::Alias { from, .. } => {
+                let trimmed = from.trim_matches('/');
+                if trimmed.is_empty() {
+                    String::new()
+                } else {
+                    format!("{trimmed}/")
+                }
+            }
+        };
+        format!("{dir}index.html")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path)
+    }
+
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    fn t(&self, lang: &str, key: &str) -> String {
+        self.theme
+            .strings
+            .get(lang)
+            .and_then(|m| m.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or(key)
+            .to_string()
+    }
+
+    fn site_value(&self, lang: &str) -> Value {
+        let c = self.config;
+        let lib = self.library;
+        let page_url = |rel: &str| {
+            let key = rel.trim_end_matches(".md");
+            lib.translations
+                .get(key)
+                .and_then(|ids| {
+                    ids.iter()
+                        .find(|&&i| lib.pages[i].lang == lang)
+                        .or_else(|| {
+                            ids.iter()
+                                .find(|&&i| lib.pages[i].lang == c.default_language)
+                        })
+                })
+                .map(|&i| self.url(&lib.pages[i].path))
+        };
+        let home = lib
+            .section("", lang)
+            .map(|id| lib.pages[id].path.clone())
+            .unwrap_or_default();
+        let menu: Vec<Value> = c
+            .menu
+            .iter()
+            .filter_map(|dir| {
+                let id = lib.section(dir, lang)?;
+                Some(json!({ "title": lib.pages[id].title, "url": self.url(&lib.pages[id].path), "dir": dir }))
+            })
+            .collect();
+        let languages: Vec<Value> = c
+            .languages()
+            .iter()
+            .map(|l| json!({ "code": l.code, "name": l.name, "dir": l.dir }))
+            .collect();
+        json!({
+            "title": c.title,
+            "short_title": c.short_title,
+            "owner": c.owner,
+            "description": c.description,
+            "base_url": self.base_url,
+            "base_path": self.base_path,
+            "home_url": self.url(&home),
+            "accessibility_statement_url": c.accessibility_statement_url,
+            "reserved_area_url": c.reserved_area_url,
+            "feedback_url": c.feedback_url,
+            "transparency_url": c.transparency_url,
+            "privacy_url": page_url(&c.pages.privacy),
+            "legal_url": page_url(&c.pages.legal),
+            "contacts_url": page_url(&c.pages.contacts),
+            "accessibility_url": page_url(&c.pages.accessibility),
+            "sitemap_page_url": self.url(&format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang))),
+            "tags_url": self.url(&format!("{}{}/", self.lang_prefix(lang), c.taxonomies.tags_path)),
+            "contacts": {
+                "address": c.contacts.address,
+                "phone": c.contacts.phone,
+                "email": c.contacts.email,
+                "pec": c.contacts.pec,
+                "tax_code": c.contacts.tax_code,
+            },
+            "languages": languages,
+            "menu": menu,
+        })
+    }
+
+    /// The listing entry of a page: what section, tag and home listings show.
+    pub fn summary(&self, id: PageId) -> Value {
+        let p = &self.library.pages[id];
+        json!({
+            "title": p.title,
+            "url": self.url(&p.path),
+            "description": p.fm.description,
+            "date": p.fm.date.map(|d| dates::long(d, &p.lang)),
+            "date_iso": p.fm.date.map(|d| d.to_string()),
+            "updated": p.fm.updated.map(|d| dates::long(d, &p.lang)),
+            "tags": self.tag_links(id),
+        })
+    }
+
+    fn tag_links(&self, id: PageId) -> Vec<Value> {
+        let p = &self.library.pages[id];
+        p.fm
+            .tags
+            .iter()
+            .filter_map(|t| {
+                let slug = slug::slugify(t);
+                (!slug.is_empty()).then(|| {
+                    json!({ "name": t, "url": self.url(&format!("{}{}/{slug}/", self.lang_prefix(&p.lang), self.config.taxonomies.tags_path)) })
+                })
+            })
+            .collect()
+    }
+
+    fn breadcrumbs(&self, id: PageId, lang: &str) -> Vec<(String, String)> {
+        let lib = self.library;
+        let mut crumbs: Vec<(String, String)> = lib
+            .ancestors(id)
+            .iter()
+            .filter_map(|dir| lib.section(dir, lang))
+            .map(|sid| (lib.pages[sid].title.clone(), self.url(&lib.pages[sid].path)))
+            .collect();
+        let p = &lib.pages[id];
+        crumbs.push((p.title.clone(), self.url(&p.path)));
+        crumbs
+    }
+
+    fn translations(&self, id: PageId) -> Vec<Value> {
+        let lib = self.library;
+        let p = &lib.pages[id];
+        let ids = &lib.translations[&p.key];
+        if ids.len() < 2 {
+            return Vec::new();
+        }
+        ids.iter()
+            .map(|&tid| {
+                let t = &lib.pages[tid];
+                let name = self.config.language(&t.lang).map(|l| l.name).unwrap_or_else(|| t.lang.clone());
+                json!({ "code": t.lang, "name": name, "url": self.url(&t.path), "current": tid == id })
+            })
+            .collect()
+    }
+
+    fn page_value(&self, id: PageId) -> Value {
+        let lib = self.library;
+        let p = &lib.pages[id];
+        let section = lib.parent_section(id).and_then(|dir| lib.section(&dir, &p.lang)).map(|sid| {
+            json!({ "title": lib.pages[sid].title, "url": self.url(&lib.pages[sid].path) })
+        });
+        let office = p.fm.office.as_ref().map(|o| {
+            let area = self.config.area(&o.area);
+            json!({
+                "kind": o.kind,
+                "owner": o.owner,
+                "area": { "id": o.area, "name": area.map(|a| a.name.clone()).unwrap_or_default() },
+                "address": o.address,
+                "phone": o.phone,
+                "email": o.email,
+                "languages": o.languages,
+                "hours": o.hours.iter().map(|h| json!({
+                    "days": h.days.iter().map(|d| d.italian()).collect::<Vec<_>>().join(", "),
+                    "open": String::from(h.open),
+                    "close": String::from(h.close),
+                    "note": h.note,
+                })).collect::<Vec<_>>(),
+            })
+        });
+        let faq = p.fm.faq.as_ref().map(|f| {
+            json!({
+                "source": f.source,
+                "validated": f.validated.map(|d| dates::long(d, &p.lang)),
+                "validated_iso": f.validated.map(|d| d.to_string()),
+                "report": f.report,
+            })
+        });
+        let text = &self.rendered[id].text;
+        let summary: String = text.chars().take(300).collect();
+        json!({
+            "title": p.title,
+            "description": p.fm.description,
+            "content": self.rendered[id].html,
+            "url": self.url(&p.path),
+            "permalink": self.permalink(&p.path),
+            "date": p.fm.date.map(|d| dates::long(d, &p.lang)),
+            "date_iso": p.fm.date.map(|d| d.to_string()),
+            "updated": p.fm.updated.map(|d| dates::long(d, &p.lang)),
+            "updated_iso": p.fm.updated.map(|d| d.to_string()),
+            "tags": self.tag_links(id),
+            "section": section,
+            "faq": faq,
+            "office": office,
+            "document": p.fm.document,
+            "summary": summary,
+            "extra": p.fm.extra,
+        })
+    }
+
+    fn paginator(&self, base: &str, page_no: usize, total: usize) -> Value {
+        if total <= 1 {
+            return Value::Null;
+        }
+        let url = |n: usize| self.url(&paginated(base, n));
+        json!({
+            "current": page_no,
+            "total": total,
+            "prev_url": (page_no > 1).then(|| url(page_no - 1)),
+            "next_url": (page_no < total).then(|| url(page_no + 1)),
+            "pages": (1..=total).map(|n| json!({ "number": n, "url": url(n), "current": n == page_no })).collect::<Vec<_>>(),
+        })
+    }
+
+    fn head(&self, h: Head<'_>) -> Value {
+        let Head {
+            title,
+            description,
+            path,
+            lang,
+            alternates,
+            og_type,
+            jsonld,
+        } = h;
+        let feed_section = &self.config.feed.section;
+        let has_feed = !self.library.pages_under(feed_section, lang).is_empty();
+        json!({
+            "title": title,
+            "description": description,
+            "canonical": self.permalink(path),
+            "alternates": alternates.iter().map(|(l, u)| json!({ "lang": l, "url": u })).collect::<Vec<_>>(),
+            "og_type": og_type,
+            "og_locale": seo::og_locale(lang),
+            "feed_url": has_feed.then(|| self.url(&format!("{}atom.xml", self.lang_prefix(lang)))),
+            "jsonld": jsonld,
+        })
+    }
+
+    fn full_title(&self, title: &str, section: Option<&str>) -> String {
+        let mut parts = vec![title];
+        if let Some(s) = section
+            && s != title
+        {
+            parts.push(s);
+        }
+        if title != self.config.short_title {
+            parts.push(&self.config.short_title);
+        }
+        parts.push(&self.config.owner);
+        parts.join(" – ")
+    }
+
+    /// Builds the context of a job and renders it.
+    pub fn render(&self, job: &Job) -> Result<String, Box<Diagnostic>> {
+        let lib = self.library;
+        let mut ctx = tera::Context::new();
+        for key in [
+            "page",
+            "section",
+            "paginator",
+            "tags",
+            "tag",
+            "redirect_to",
+            "sitemap",
+        ] {
+            ctx.insert(key, &Value::Null);
+        }
+        ctx.insert("live_reload", &self.live_reload);
+        let (template, lang): (String, String) = match job {
+            Job::Page(id) | Job::Section { id, .. } => {
+                let p = &lib.pages[*id];
+                let lang = p.lang.clone();
+                let page_no = match job {
+                    Job::Section { page_no, .. } => *page_no,
+                    _ => 1,
+                };
+                let path = paginated(&p.path, page_no);
+                let crumbs = self.breadcrumbs(*id, &lang);
+                let translations = self.translations(*id);
+                let alternates: Vec<(String, String)> = if page_no == 1 && translations.len() > 1 {
+                    lib.translations[&p.key]
+                        .iter()
+                        .map(|&t| {
+                            (
+                                lib.pages[t].lang.clone(),
+                                self.permalink(&lib.pages[t].path),
+                            )
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let section_title = lib
+                    .parent_section(*id)
+                    .and_then(|d| lib.section(&d, &lang))
+                    .map(|s| lib.pages[s].title.clone());
+                let mut title = if p.dir.is_empty() && p.is_section {
+                    format!("{} – {}", p.title, self.config.owner)
+                } else {
+                    self.full_title(&p.title, section_title.as_deref().filter(|_| !p.is_section))
+                };
+                if page_no > 1 {
+                    title = format!("{} ({} {page_no})", title, self.t(&lang, "page_n"));
+                }
+                let jsonld = seo::jsonld(self, *id, &crumbs);
+                let og_type = if p.is_section { "website" } else { "article" };
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &title,
+                        description: &p.fm.description,
+                        path: &path,
+                        lang: &lang,
+                        alternates: &alternates,
+                        og_type,
+                        jsonld,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &translations);
+                ctx.insert("page", &self.page_value(*id));
+                let template = if p.is_section {
+                    let all = lib.pages_in(&p.dir, &lang);
+                    let (slice, total) = match p.fm.paginate_by {
+                        Some(n) if n > 0 => {
+                            let start = (page_no - 1) * n;
+                            (
+                                all.iter().skip(start).take(n).copied().collect::<Vec<_>>(),
+                                all.len().div_ceil(n).max(1),
+                            )
+                        }
+                        _ => (all.clone(), 1),
+                    };
+                    let subsections: Vec<Value> = lib
+                        .subsections
+                        .get(&p.dir)
+                        .map(|subs| {
+                            subs.iter()
+                                .filter_map(|d| lib.section(d, &lang))
+                                .map(|sid| {
+                                    let s = &lib.pages[sid];
+                                    json!({ "title": s.title, "url": self.url(&s.path), "description": s.fm.description, "count": lib.pages_under(&s.dir, &lang).len() })
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    ctx.insert(
+                        "section",
+                        &json!({
+                            "title": p.title,
+                            "description": p.fm.description,
+                            "content": self.rendered[*id].html,
+                            "url": self.url(&p.path),
+                            "permalink": self.permalink(&p.path),
+                            "pages": slice.iter().map(|&c| self.summary(c)).collect::<Vec<_>>(),
+                            "subsections": subsections,
+                        }),
+                    );
+                    ctx.insert("paginator", &self.paginator(&p.path, page_no, total));
+                    p.fm.template.clone().unwrap_or_else(|| {
+                        if p.dir.is_empty() {
+                            "index.html".into()
+                        } else {
+                            "section.html".into()
+                        }
+                    })
+                } else {
+                    p.fm.template.clone().unwrap_or_else(|| {
+                        if p.fm.office.is_some() && self.theme.tera.contains_template("office.html")
+                        {
+                            "office.html".into()
+                        } else if p.fm.faq.is_some()
+                            && self.theme.tera.contains_template("faq.html")
+                        {
+                            "faq.html".into()
+                        } else {
+                            "page.html".into()
+                        }
+                    })
+                };
+                (template, lang)
+            }
+            Job::TagIndex { lang } | Job::Tag { lang, .. } => {
+                let tags_path = format!(
+                    "{}{}/",
+                    self.lang_prefix(lang),
+                    self.config.taxonomies.tags_path
+                );
+                let home = lib.section("", lang);
+                let mut crumbs: Vec<(String, String)> = home
+                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+                    .into_iter()
+                    .collect();
+                let index_title = self.t(lang, "tags");
+                crumbs.push((index_title.clone(), self.url(&tags_path)));
+                let all = &lib.tags[lang];
+                let (title, path, template) = if let Job::Tag { slug, page_no, .. } = job {
+                    let (name, pages) = &all[slug];
+                    let base = format!("{tags_path}{slug}/");
+                    let per = self.config.taxonomies.paginate_by.max(1);
+                    let total = pages.len().div_ceil(per).max(1);
+                    let slice: Vec<Value> = pages
+                        .iter()
+                        .skip((page_no - 1) * per)
+                        .take(per)
+                        .map(|&id| self.summary(id))
+                        .collect();
+                    ctx.insert(
+                        "tag",
+                        &json!({ "name": name, "url": self.url(&base), "pages": slice }),
+                    );
+                    ctx.insert("paginator", &self.paginator(&base, *page_no, total));
+                    crumbs.push((name.clone(), self.url(&base)));
+                    let mut title = self.full_title(name, Some(&index_title));
+                    if *page_no > 1 {
+                        title = format!("{title} ({} {page_no})", self.t(lang, "page_n"));
+                    }
+                    (title, paginated(&base, *page_no), "tag.html")
+                } else {
+                    let tags: Vec<Value> = all
+                        .iter()
+                        .map(|(slug, (name, pages))| json!({ "name": name, "url": self.url(&format!("{tags_path}{slug}/")), "count": pages.len() }))
+                        .collect();
+                    ctx.insert("tags", &tags);
+                    (
+                        self.full_title(&index_title, None),
+                        tags_path.clone(),
+                        "tags.html",
+                    )
+                };
+                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &title,
+                        description: &title,
+                        path: &path,
+                        lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &Vec::<Value>::new());
+                (template.to_string(), lang.clone())
+            }
+            Job::SitemapPage { lang } => {
+                let path = format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang));
+                let title = self.t(lang, "sitemap");
+                let home = lib.section("", lang);
+                let mut crumbs: Vec<(String, String)> = home
+                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+                    .into_iter()
+                    .collect();
+                crumbs.push((title.clone(), self.url(&path)));
+                ctx.insert("sitemap", &self.sitemap_tree("", lang));
+                let full = self.full_title(&title, None);
+                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &full,
+                        description: &full,
+                        path: &path,
+                        lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &Vec::<Value>::new());
+                ("sitemap.html".into(), lang.clone())
+            }
+            Job::NotFound => {
+                let lang = self.config.default_language.clone();
+                let title = self.full_title(&self.t(&lang, "not_found_title"), None);
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &title,
+                        description: &title,
+                        path: "404.html",
+                        lang: &lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld: "{}".into(),
+                    }),
+                );
+                let home = lib.section("", &lang);
+                let crumbs: Vec<(String, String)> = home
+                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+                    .into_iter()
+                    .collect();
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &Vec::<Value>::new());
+                ("404.html".into(), lang)
+            }
+            Job::Alias { to, .. } => {
+                let target = &lib.pages[*to];
+                let lang = target.lang.clone();
+                ctx.insert("redirect_to", &self.permalink(&target.path));
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &target.title,
+                        description: &target.fm.description,
+                        path: &target.path,
+                        lang: &lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld: "{}".into(),
+                    }),
+                );
+                ctx.insert("breadcrumbs", &Vec::<Value>::new());
+                ctx.insert("translations", &Vec::<Value>::new());
+                ctx.insert(
+                    "page",
+                    &json!({ "title": target.title, "url": self.url(&target.path) }),
+                );
+                ("alias.html".into(), lang)
+            }
+        };
+        let dir = self
+            .config
+            .language(&lang)
+            .map(|l| l.dir)
+            .unwrap_or_else(|| "ltr".into());
+        ctx.insert("lang", &lang);
+        ctx.insert("dir", &dir);
+        let mut site = self.site_values[&lang].clone();
+        if let Value::Array(menu) = &mut site["menu"] {
+            let current_dir = match job {
+                Job::Page(id) | Job::Section { id, .. } => lib.pages[*id].dir.clone(),
+                _ => String::new(),
+            };
+            for item in menu.iter_mut() {
+                let d = item["dir"].as_str().unwrap_or_default().to_string();
+                let active = !d.is_empty()
+                    && (current_dir == d || current_dir.starts_with(&format!("{d}/")));
+                item["active"] = Value::Bool(active);
+            }
+        }
+        ctx.insert("site", &site);
+        ctx.insert("t", &self.theme.strings[&lang]);
+        self.theme.tera.render(&template, &ctx).map_err(|e| {
+            let file = match job {
+                Job::Page(id) | Job::Section { id, .. } | Job::Alias { to: id, .. } => lib.pages[*id].file.clone(),
+                _ => std::path::PathBuf::from(format!("themes/{}/templates/{template}", self.config.theme)),
+            };
+            let help = if matches!(e.kind(), tera::ErrorKind::TemplateNotFound(_)) {
+                format!("creare themes/{}/templates/{template} o correggere `template:` nel front matter", self.config.theme)
+            } else {
+                format!("correggere il modello `{template}` del tema")
+            };
+            Box::new(
+                Diagnostic::error(file, 0, 0, format!("impossibile comporre la pagina con il modello `{template}`: {e}"))
+                    .with_help(help),
+            )
+        })
+    }
+
+    fn sitemap_tree(&self, dir: &str, lang: &str) -> Value {
+        let lib = self.library;
+        let Some(sid) = lib.section(dir, lang) else {
+            return Value::Null;
+        };
+        let s = &lib.pages[sid];
+        let children: Vec<Value> = lib
+            .subsections
+            .get(dir)
+            .map(|subs| {
+                subs.iter()
+                    .map(|d| self.sitemap_tree(d, lang))
+                    .filter(|v| !v.is_null())
+                    .collect()
+            })
+            .unwrap_or_default();
+        json!({
+            "title": s.title,
+            "url": self.url(&s.path),
+            "pages": lib.pages_in(dir, lang).iter().map(|&id| json!({ "title": lib.pages[id].title, "url": self.url(&lib.pages[id].path) })).collect::<Vec<_>>(),
+            "sections": children,
+        })
+    }
+
+    /// Renders every job in parallel; errors are collected, not short-circuited.
+    pub fn render_all(&self, jobs: &[Job]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+        let results: Vec<Result<(String, String), Box<Diagnostic>>> = jobs
+            .par_iter()
+            .map(|job| self.render(job).map(|html| (self.output_path(job), html)))
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(x) => out.push(x),
+                Err(d) => diags.push(*d),
+            }
+        }
+        (out, diags)
+    }
+}
+
+/// The `<head>` facts of one output page.
+struct Head<'h> {
+    title: &'h str,
+    description: &'h str,
+    path: &'h str,
+    lang: &'h str,
+    alternates: &'h [(String, String)],
+    og_type: &'h str,
+    jsonld: String,
+}
+
+fn crumbs_value(crumbs: &[(String, String)]) -> Vec<Value> {
+    crumbs
+        .iter()
+        .map(|(t, u)| json!({ "title": t, "url": u }))
+        .collect()
+}
+
+/// The path of page `n` of a paginated listing at `base`.
+pub fn paginated(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}{PAGINATION_SEGMENT}/{n}/")
+    }
+}
