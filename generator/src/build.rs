@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter;
 use crate::library::Library;
 use crate::markdown::{self, LinkTargets, PageRef, Rendered};
-use crate::render::{Renderer, SITEMAP_PAGE};
+use crate::render::{Job, Renderer, SITEMAP_PAGE};
 use crate::seo;
 use crate::theme::Theme;
 
@@ -64,23 +64,26 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::default();
     let theme = Theme::load(root, &config);
     let loaded = content::load(root, &config, options.drafts);
-    let (theme, loaded) = match (theme, loaded) {
+    let (theme, mut loaded) = match (theme, loaded) {
         (Ok(t), Ok(l)) => (t, l),
         (t, l) => {
             if let Err(d) = t {
                 diags.extend(d.0);
             }
-            if let Err(d) = l {
-                diags.extend(d.0);
+            match l {
+                Err(d) => diags.extend(d.0),
+                Ok(l) => diags.extend(l.diagnostics.0),
             }
             diags.sort();
             return Err(diags);
         }
     };
-    let library = Library::new(loaded.pages, &config)?;
-    check_config_references(&config, &library, &theme, &mut diags);
+    diags.extend(std::mem::take(&mut loaded.diagnostics).0);
+    let (library, library_diags) = Library::new(std::mem::take(&mut loaded.pages), &config);
+    diags.extend(library_diags.0);
+    let without_template = check_config_references(&config, &library, &theme, &mut diags);
 
-    let targets = link_targets(&config, &library, &loaded.assets);
+    let targets = link_targets(&config, &library, &loaded);
     let results: Vec<(Rendered, Vec<Diagnostic>)> = library
         .pages
         .par_iter()
@@ -106,22 +109,24 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
     }
 
     let renderer = Renderer::new(&config, &library, &rendered, &theme, options.live_reload);
-    let jobs = renderer.jobs();
+    let mut jobs = renderer.jobs();
+    // Pages whose template is missing were reported already, with the line of `template:`.
+    jobs.retain(|job| !matches!(job, Job::Page(id) | Job::Section { id, .. } if without_template.contains(id)));
     let mut files: BTreeMap<String, Body> = BTreeMap::new();
     let mut owners: HashMap<String, String> = HashMap::new();
     for job in &jobs {
         let out = renderer.output_path(job);
         let owner = match job {
-            crate::render::Job::Alias { to, .. } => {
+            Job::Alias { to, .. } => {
                 format!("l'alias di {}", library.pages[*to].file.display())
             }
-            crate::render::Job::Page(id) | crate::render::Job::Section { id, .. } => {
+            Job::Page(id) | Job::Section { id, .. } => {
                 library.pages[*id].file.display().to_string()
             }
             _ => "una pagina generata".into(),
         };
         if let Some(previous) = owners.insert(out.clone(), owner.clone())
-            && let crate::render::Job::Alias { to, from } = job
+            && let Job::Alias { to, from } = job
         {
             let p = &library.pages[*to];
             let line = p
@@ -219,7 +224,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
     })
 }
 
-fn link_targets(config: &Config, library: &Library, assets: &[content::Asset]) -> LinkTargets {
+fn link_targets(config: &Config, library: &Library, loaded: &content::Loaded) -> LinkTargets {
     let mut by_rel = HashMap::new();
     let mut paths = HashMap::new();
     for p in &library.pages {
@@ -229,7 +234,8 @@ fn link_targets(config: &Config, library: &Library, assets: &[content::Asset]) -
     LinkTargets {
         by_rel,
         paths,
-        assets: assets.iter().map(|a| a.rel.clone()).collect(),
+        assets: loaded.assets.iter().map(|a| a.rel.clone()).collect(),
+        unavailable: loaded.failed.clone(),
         base_path: config.base_path(),
         default_lang: config.default_language.clone(),
     }
@@ -241,7 +247,8 @@ fn check_config_references(
     library: &Library,
     theme: &Theme,
     diags: &mut Diagnostics,
-) {
+) -> HashSet<usize> {
+    let mut without_template = HashSet::new();
     for dir in &config.menu {
         if library.section(dir, &config.default_language).is_none() {
             diags.push(
@@ -280,10 +287,11 @@ fn check_config_references(
             );
         }
     }
-    for p in &library.pages {
+    for (id, p) in library.pages.iter().enumerate() {
         if let Some(t) = &p.fm.template
             && !theme.tera.contains_template(t)
         {
+            without_template.insert(id);
             let line = frontmatter::key_position(&p.source, "template")
                 .map(|(l, _)| l)
                 .unwrap_or(1);
@@ -302,6 +310,7 @@ fn check_config_references(
             );
         }
     }
+    without_template
 }
 
 /// Every internal link and anchor written in Markdown must lead to an output and an id in it.

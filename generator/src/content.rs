@@ -1,5 +1,6 @@
 //! Loading `content/`: walking the tree, naming pages and sections, reading their front matter.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,6 +54,11 @@ pub struct Asset {
 pub struct Loaded {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Content-relative paths of the files that could not be read: links to them are not
+    /// reported again, so each problem is reported once.
+    pub failed: HashSet<String>,
+    /// Problems of the files in `failed`.
+    pub diagnostics: Diagnostics,
 }
 
 /// The parts of a Markdown file name: `slug[.lang].md`.
@@ -140,26 +146,29 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Loaded, Diagno
         .map(|(rel, path)| read_page(root, rel, path, default_lang, &languages, drafts))
         .collect();
     let mut pages = Vec::new();
-    for r in results {
+    let mut failed = HashSet::new();
+    for (r, (rel, _)) in results.into_iter().zip(&md_files) {
         match r {
             Ok(Some(p)) => pages.push(p),
             Ok(None) => {}
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                failed.insert(rel.clone());
+                diags.extend(ds);
+            }
         }
     }
-    if !pages
-        .iter()
-        .any(|p| p.is_section && p.dir.is_empty() && p.lang == default_lang)
-    {
+    if !md_files.iter().any(|(rel, _)| rel == "_index.md") {
         diags.push(
             Diagnostic::error("content/_index.md", 0, 0, "manca la home del sito")
                 .with_help("creare content/_index.md con `title:` e un testo introduttivo"),
         );
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(Loaded { pages, assets })
+    Ok(Loaded {
+        pages,
+        assets,
+        failed,
+        diagnostics: diags,
+    })
 }
 
 fn rel_to(root: &Path, p: &Path) -> PathBuf {

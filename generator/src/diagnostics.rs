@@ -160,12 +160,10 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        write!(
-            f,
-            "{} errori, {} avvisi",
-            self.error_count(),
-            self.warning_count()
-        )
+        let (e, w) = (self.error_count(), self.warning_count());
+        let errors = if e == 1 { "errore" } else { "errori" };
+        let warnings = if w == 1 { "avviso" } else { "avvisi" };
+        write!(f, "{e} {errors}, {w} {warnings}")
     }
 }
 

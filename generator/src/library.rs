@@ -26,7 +26,7 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn new(pages: Vec<Page>, config: &Config) -> Result<Library, Diagnostics> {
+    pub fn new(pages: Vec<Page>, config: &Config) -> (Library, Diagnostics) {
         let mut diags = Diagnostics::default();
         let default_lang = config.default_language.clone();
         let lang_order: Vec<String> = config.languages().into_iter().map(|l| l.code).collect();
@@ -165,10 +165,7 @@ impl Library {
             }
         }
 
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        Ok(Library {
+        let library = Library {
             pages,
             sections,
             children,
@@ -176,7 +173,8 @@ impl Library {
             translations,
             tags,
             default_lang,
-        })
+        };
+        (library, diags)
     }
 
     /// The section page for `dir` in `lang`, falling back to the default language.

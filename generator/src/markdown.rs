@@ -14,6 +14,8 @@ pub struct LinkTargets {
     pub paths: HashMap<(String, String), String>,
     /// content-relative paths of the copied files
     pub assets: HashSet<String>,
+    /// `.md` files that failed to load: their problem is already reported
+    pub unavailable: HashSet<String>,
     pub base_path: String,
     pub default_lang: String,
 }
@@ -335,6 +337,9 @@ fn resolve<'a>(
         .unwrap_or_default();
     if rel.ends_with(".md") {
         let Some((key, explicit_lang)) = targets.by_rel.get(&rel) else {
+            if targets.unavailable.contains(&rel) {
+                return dest.clone();
+            }
             diags.push(
                 Diagnostic::error(page.file, line, column, format!("collegamento interno a `{decoded}`, che non esiste"))
                     .with_help(format!(
@@ -444,6 +449,7 @@ mod tests {
             by_rel,
             paths,
             assets: ["faq/doc.pdf".to_string()].into_iter().collect(),
+            unavailable: HashSet::new(),
             base_path: "/respi/".into(),
             default_lang: "it".into(),
         }
