@@ -99,28 +99,29 @@ impl<'a> Renderer<'a> {
             }
         }
         for lang in self.config.languages() {
-            if let Some(tags) = lib.tags.get(&lang.code) {
-                jobs.push(Job::TagIndex {
-                    lang: lang.code.clone(),
-                });
-                for (slug, (_, pages)) in tags {
-                    let per = self.config.taxonomies.paginate_by.max(1);
-                    for page_no in 1..=pages.len().div_ceil(per).max(1) {
-                        jobs.push(Job::Tag {
-                            lang: lang.code.clone(),
-                            slug: slug.clone(),
-                            page_no,
-                        });
-                    }
-                }
-            }
-            if lib
+            if !lib
                 .sections
                 .contains_key(&(String::new(), lang.code.clone()))
             {
-                jobs.push(Job::SitemapPage {
-                    lang: lang.code.clone(),
-                });
+                continue;
+            }
+            // Every language with a home gets the tag index, the site map page and the other
+            // pages the layout links to, even when none of its pages has a tag yet.
+            jobs.push(Job::TagIndex {
+                lang: lang.code.clone(),
+            });
+            jobs.push(Job::SitemapPage {
+                lang: lang.code.clone(),
+            });
+            for (slug, (_, pages)) in lib.tags.get(&lang.code).into_iter().flatten() {
+                let per = self.config.taxonomies.paginate_by.max(1);
+                for page_no in 1..=pages.len().div_ceil(per).max(1) {
+                    jobs.push(Job::Tag {
+                        lang: lang.code.clone(),
+                        slug: slug.clone(),
+                        page_no,
+                    });
+                }
             }
         }
         jobs.push(Job::NotFound);
@@ -573,7 +574,8 @@ impl<'a> Renderer<'a> {
                     .collect();
                 let index_title = self.t(lang, "tags");
                 crumbs.push((index_title.clone(), self.url(&tags_path)));
-                let all = &lib.tags[lang];
+                let empty = Default::default();
+                let all = lib.tags.get(lang).unwrap_or(&empty);
                 let (title, path, template) = if let Job::Tag { slug, page_no, .. } = job {
                     let (name, pages) = &all[slug];
                     let base = format!("{tags_path}{slug}/");

@@ -12,15 +12,32 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
     let out = out_dir.path().join("public");
     let (listener, addr) = StaticServer::bind();
     let base = format!("http://{addr}/respi/");
-    let result = respi(&repo_root(), &["build", "--base-url", &base, "--output", out.to_str().unwrap()]);
-    assert!(result.status.success(), "the bundled portal does not build:\n{}", stderr(&result));
+    let result = respi(
+        &repo_root(),
+        &[
+            "build",
+            "--base-url",
+            &base,
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        result.status.success(),
+        "the bundled portal does not build:\n{}",
+        stderr(&result)
+    );
     let server = StaticServer::start(listener, out.clone(), "/respi/");
 
     let sitemap = String::from_utf8(http_get(server.addr, "/respi/sitemap.xml").1).unwrap();
     let mut queue: VecDeque<String> = VecDeque::from(vec!["/respi/".to_string()]);
     for loc in sitemap.split("<loc>").skip(1) {
         let url = loc.split("</loc>").next().unwrap();
-        queue.push_back(url.strip_prefix(&format!("http://{addr}")).expect("sitemap URL on the base URL").to_string());
+        queue.push_back(
+            url.strip_prefix(&format!("http://{addr}"))
+                .expect("sitemap URL on the base URL")
+                .to_string(),
+        );
     }
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
     let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -37,7 +54,10 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
         }
         let html = String::from_utf8_lossy(&body).into_owned();
         ids.insert(path.clone(), attr_values(&html, "id").into_iter().collect());
-        for url in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
+        for url in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
             let local = if let Some(rest) = url.strip_prefix(&format!("http://{addr}")) {
                 rest.to_string()
             } else if url.starts_with('/') && !url.starts_with("//") {
@@ -47,7 +67,10 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
             } else {
                 continue;
             };
-            assert!(local.starts_with("/respi/"), "{path} links to {url}, outside the base path");
+            assert!(
+                local.starts_with("/respi/"),
+                "{path} links to {url}, outside the base path"
+            );
             let (target, fragment) = match local.split_once('#') {
                 Some((t, f)) => (t.to_string(), Some(f.to_string())),
                 None => (local.clone(), None),
@@ -68,5 +91,9 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
-    assert!(seen.len() > 100, "only {} URLs reached: the crawl did not follow the site", seen.len());
+    assert!(
+        seen.len() > 100,
+        "only {} URLs reached: the crawl did not follow the site",
+        seen.len()
+    );
 }
