@@ -2,18 +2,22 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::cache::{BuildCache, Stats, fingerprint};
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::documents;
 use crate::frontmatter;
 use crate::library::Library;
 use crate::markdown::{self, LinkTargets, PageRef, Rendered};
-use crate::render::{Job, Renderer, SITEMAP_PAGE};
+use crate::network;
+use crate::render::{Job, Renderer};
 use crate::seo;
 use crate::theme::Theme;
 
@@ -24,12 +28,18 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Adds the live-reload script (preview server only).
     pub live_reload: bool,
+    /// Builds the browser search index (needs the `search` feature).
+    pub search: bool,
 }
+
+/// A page body in HTML with the problems found converting it.
+type MarkdownOutput = (Rendered, Vec<Diagnostic>);
 
 /// The content of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    Bytes(Vec<u8>),
+    /// Shared, so that a rebuild can hand over unchanged outputs without copying them.
+    Bytes(Arc<Vec<u8>>),
     /// A file copied as is (theme assets, documents).
     File(PathBuf),
 }
@@ -37,7 +47,7 @@ pub enum Body {
 impl Body {
     pub fn read(&self) -> std::io::Result<Vec<u8>> {
         match self {
-            Body::Bytes(b) => Ok(b.clone()),
+            Body::Bytes(b) => Ok(b.to_vec()),
             Body::File(p) => std::fs::read(p),
         }
     }
@@ -50,20 +60,47 @@ pub struct Site {
     pub diagnostics: Diagnostics,
     pub page_count: usize,
     pub elapsed: Duration,
+    /// How much work this build did and how much it reused.
+    pub stats: Stats,
 }
 
 pub const LIVE_RELOAD_PATH: &str = "__respi/livereload.js";
 
 /// Builds the whole site under `root` in memory. Errors of every stage reachable are reported together.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
+    build_with_cache(root, options, &mut BuildCache::new())
+}
+
+/// Builds like [`build`], reusing from `cache` every result whose inputs did not change since
+/// the build that filled it, and leaving this build's results in it.
+pub fn build_with_cache(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+) -> Result<Site, Diagnostics> {
     let started = Instant::now();
+    let config_text =
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    cache.begin(fingerprint(&(
+        &config_text,
+        options.drafts,
+        &options.base_url,
+        options.live_reload,
+        options.search,
+    )));
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url);
     }
     let mut diags = Diagnostics::default();
     let theme = Theme::load(root, &config);
-    let loaded = content::load(root, &config, options.drafts);
+    let loaded = content::load(
+        root,
+        &config,
+        options.drafts,
+        &mut cache.sources,
+        &mut cache.stats.files_parsed,
+    );
     let (theme, mut loaded) = match (theme, loaded) {
         (Ok(t), Ok(l)) => (t, l),
         (t, l) => {
@@ -83,32 +120,128 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
     diags.extend(library_diags.0);
     let without_template = check_config_references(&config, &library, &theme, &mut diags);
 
-    let targets = link_targets(&config, &library, &loaded);
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = library
+    let targets = link_targets(root, &config, &library, &loaded);
+    let assets_key = fingerprint(
+        &loaded
+            .assets
+            .iter()
+            .map(|a| (&a.rel, a.len, a.modified))
+            .collect::<Vec<_>>(),
+    );
+    let targets_key = fingerprint(&(
+        assets_key,
+        &targets.base_path,
+        library
+            .pages
+            .iter()
+            .map(|p| (&p.rel, &p.key, &p.lang, &p.path))
+            .collect::<Vec<_>>(),
+    ));
+    let results: Vec<(u64, Option<MarkdownOutput>)> = library
         .pages
         .par_iter()
         .map(|p| {
-            markdown::render(
-                &PageRef {
-                    file: &p.file,
-                    rel: &p.rel,
-                    lang: &p.lang,
-                    path: &p.path,
-                    body: p.body(),
-                    body_line: p.body_line,
-                    source: &p.source,
-                },
-                &targets,
-            )
+            let key = fingerprint(&(&*p.source, targets_key));
+            if cache
+                .markdown
+                .get(&p.rel)
+                .is_some_and(|(k, _, _)| *k == key)
+            {
+                return (key, None);
+            }
+            let page = PageRef {
+                file: &p.file,
+                rel: &p.rel,
+                lang: &p.lang,
+                path: &p.path,
+                body: p.body(),
+                body_line: p.body_line,
+                source: &p.source,
+            };
+            (key, Some(markdown::render(&page, &targets)))
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
-    for (r, d) in results {
-        rendered.push(r);
-        diags.extend(d);
+    for (p, (key, fresh)) in library.pages.iter().zip(results) {
+        if let Some((r, d)) = fresh {
+            cache.stats.markdown_rendered += 1;
+            cache.markdown.insert(p.rel.clone(), (key, r, d));
+        }
+        let (_, r, d) = &cache.markdown[&p.rel];
+        rendered.push(r.clone());
+        diags.extend(d.iter().cloned());
     }
+    cache
+        .markdown
+        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
+    // Content accessibility rules C1–C15 (lint/README.md): they read the page and the files it
+    // links to, so a result is reused while both are unchanged.
+    let linter = crate::lint::Linter::new(root);
+    let lint: Vec<(u64, Option<Vec<Diagnostic>>)> = library
+        .pages
+        .par_iter()
+        .map(|p| {
+            let key = fingerprint(&(&*p.source, assets_key));
+            match cache.lint.get(&p.rel) {
+                Some((k, _)) if *k == key => (key, None),
+                _ => (key, Some(linter.check(p))),
+            }
+        })
+        .collect();
+    for (p, (key, fresh)) in library.pages.iter().zip(lint) {
+        if let Some(d) = fresh {
+            cache.lint.insert(p.rel.clone(), (key, d));
+        }
+        diags.extend(cache.lint[&p.rel].1.iter().cloned());
+    }
+    cache
+        .lint
+        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
 
-    let renderer = Renderer::new(&config, &library, &rendered, &theme, options.live_reload);
+    let document_results: Vec<(u64, Option<documents::DocumentRead>)> = library
+        .pages
+        .par_iter()
+        .map(|p| {
+            let key = fingerprint(&(&*p.source, assets_key));
+            match cache.documents.get(&p.rel) {
+                Some((k, _)) if *k == key => (key, None),
+                _ => (key, Some(documents::read(root, p))),
+            }
+        })
+        .collect();
+    let mut document_files = HashMap::new();
+    for (id, (p, (key, fresh))) in library.pages.iter().zip(document_results).enumerate() {
+        if let Some(r) = fresh {
+            cache.documents.insert(p.rel.clone(), (key, r));
+        }
+        match &cache.documents[&p.rel].1 {
+            Ok(Some(f)) => {
+                document_files.insert(id, f.clone());
+            }
+            Ok(None) => {}
+            Err(d) => diags.push((**d).clone()),
+        }
+    }
+    cache
+        .documents
+        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
+
+    let network = match network::load(root, &config) {
+        Ok(n) => n,
+        Err(d) => {
+            diags.extend(d.0);
+            None
+        }
+    };
+    let renderer = Renderer::new(
+        &config,
+        &library,
+        &rendered,
+        &theme,
+        &document_files,
+        network.as_ref(),
+        options.live_reload,
+    );
     let mut jobs = renderer.jobs();
     // Pages whose template is missing were reported already, with the line of `template:`.
     jobs.retain(|job| !matches!(job, Job::Page(id) | Job::Section { id, .. } if without_template.contains(id)));
@@ -147,39 +280,127 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
             );
         }
     }
-    let (outputs, render_diags) = renderer.render_all(&jobs);
+    // What every template may read besides the page's own body: the theme, every page's front
+    // matter and address, the documents' sizes, the copied files (the network's CSV among them).
+    let site_key = fingerprint(&(
+        cache.config_key,
+        theme.fingerprint,
+        assets_key,
+        library
+            .pages
+            .iter()
+            .map(|p| (&p.rel, &p.source[..p.body_offset], &p.path))
+            .collect::<Vec<_>>(),
+    ));
+    let job_key = |job: &Job| -> u64 {
+        match job {
+            Job::Page(id) | Job::Section { id, .. } => fingerprint(&(
+                site_key,
+                renderer.output_path(job),
+                &*library.pages[*id].source,
+            )),
+            _ => fingerprint(&(site_key, renderer.output_path(job))),
+        }
+    };
+    let keys: Vec<(String, u64)> = jobs
+        .iter()
+        .map(|j| (renderer.output_path(j), job_key(j)))
+        .collect();
+    let to_render: Vec<Job> = jobs
+        .iter()
+        .zip(&keys)
+        .filter(|(_, (path, key))| cache.outputs.get(path).is_none_or(|(k, _)| k != key))
+        .map(|(j, _)| j.clone())
+        .collect();
+    cache.stats.jobs_rendered = to_render.len();
+    cache.stats.jobs_reused = jobs.len() - to_render.len();
+    let (outputs, render_diags) = renderer.render_all(&to_render);
+    let render_failed = !render_diags.is_empty();
     diags.extend(render_diags);
+    let mut fresh: HashMap<String, String> = HashMap::new();
     for (path, html) in outputs {
-        files.entry(path).or_insert(Body::Bytes(html.into_bytes()));
+        // Two jobs with one output path are an error reported above; the first one is shown.
+        fresh.entry(path).or_insert(html);
+    }
+    let searchable: HashMap<String, String> = jobs
+        .iter()
+        .filter_map(|job| match job {
+            Job::Page(id) | Job::Section { id, page_no: 1 } => Some((
+                renderer.output_path(job),
+                renderer.url(&library.pages[*id].path),
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut search_pages = Vec::new();
+    for (path, key) in keys {
+        if files.contains_key(&path) {
+            continue;
+        }
+        let bytes = match fresh.get(&path) {
+            Some(html) => {
+                let bytes = Arc::new(html.clone().into_bytes());
+                cache.outputs.insert(path.clone(), (key, bytes.clone()));
+                bytes
+            }
+            None => match cache.outputs.get(&path) {
+                Some((_, bytes)) => bytes.clone(),
+                None => continue,
+            },
+        };
+        if options.search
+            && let Some(url) = searchable.get(&path)
+        {
+            search_pages.push((url.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        files.insert(path, Body::Bytes(bytes));
+    }
+    if render_failed {
+        // A template error may leave stale entries: the next build renders everything again.
+        cache.outputs.clear();
+    } else {
+        cache.outputs.retain(|path, _| files.contains_key(path));
+    }
+    if options.search && !diags.has_errors() {
+        let records = document_records(&renderer, &document_files);
+        index_for_search(search_pages, records, &mut files, &mut diags);
     }
 
-    let mut sitemap_extra = vec![];
+    // Generated listings (tags, archive, network, search, site map) join the sitemap, first pages only.
+    let sitemap_extra: Vec<String> = jobs
+        .iter()
+        .filter(|job| match job {
+            Job::TagIndex { .. } | Job::Special { .. } | Job::Network { .. } => true,
+            Job::Tag { page_no, .. } | Job::Archive { page_no, .. } => *page_no == 1,
+            Job::Page(_) | Job::Section { .. } | Job::Alias { .. } | Job::NotFound => false,
+        })
+        .map(|job| {
+            renderer
+                .output_path(job)
+                .trim_end_matches("index.html")
+                .to_string()
+        })
+        .collect();
     for lang in config.languages() {
-        let prefix = if lang.code == config.default_language {
-            String::new()
-        } else {
-            format!("{}/", lang.code)
-        };
-        if library.tags.contains_key(&lang.code) {
-            sitemap_extra.push(format!("{prefix}{}/", config.taxonomies.tags_path));
-        }
-        if library
-            .sections
-            .contains_key(&(String::new(), lang.code.clone()))
-        {
-            sitemap_extra.push(format!("{prefix}{SITEMAP_PAGE}/"));
-        }
         if let Some((path, xml)) = seo::atom_feed(&renderer, &lang.code) {
-            files.insert(path, Body::Bytes(xml.into_bytes()));
+            files.insert(path, Body::Bytes(Arc::new(xml.into_bytes())));
         }
+    }
+    if let Some(n) = &network {
+        files.insert(
+            format!("{}.json", n.base_path().trim_end_matches('/')),
+            Body::Bytes(Arc::new(n.json())),
+        );
     }
     files.insert(
         "sitemap.xml".into(),
-        Body::Bytes(seo::sitemap_xml(&renderer, &sitemap_extra).into_bytes()),
+        Body::Bytes(Arc::new(
+            seo::sitemap_xml(&renderer, &sitemap_extra).into_bytes(),
+        )),
     );
     files.insert(
         "robots.txt".into(),
-        Body::Bytes(seo::robots_txt(&renderer).into_bytes()),
+        Body::Bytes(Arc::new(seo::robots_txt(&renderer).into_bytes())),
     );
     for asset in &loaded.assets {
         files.insert(asset.rel.clone(), Body::File(asset.path.clone()));
@@ -206,7 +427,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
     if options.live_reload {
         files.insert(
             LIVE_RELOAD_PATH.into(),
-            Body::Bytes(LIVE_RELOAD_JS.as_bytes().to_vec()),
+            Body::Bytes(Arc::new(LIVE_RELOAD_JS.as_bytes().to_vec())),
         );
     }
 
@@ -220,11 +441,99 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
         files,
         diagnostics: diags,
         page_count: library.pages.len(),
+        stats: cache.stats,
         elapsed: started.elapsed(),
     })
 }
 
-fn link_targets(config: &Config, library: &Library, loaded: &content::Loaded) -> LinkTargets {
+/// The text of the archive's PDFs, indexed as search records pointing at the files.
+#[cfg(feature = "search")]
+fn document_records(
+    renderer: &Renderer<'_>,
+    document_files: &HashMap<usize, documents::DocumentFile>,
+) -> Vec<crate::search::Record> {
+    let mut records: Vec<crate::search::Record> = document_files
+        .iter()
+        .filter_map(|(&id, f)| {
+            let page = &renderer.library.pages[id];
+            let text = f.text.clone()?;
+            let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (name, value) in renderer.search_filters(id) {
+                filters.entry(name.to_string()).or_default().push(value);
+            }
+            let lang = page
+                .fm
+                .document
+                .as_ref()
+                .and_then(|d| d.lang.clone())
+                .unwrap_or_else(|| page.lang.clone());
+            Some(crate::search::Record {
+                url: renderer.url(&f.rel),
+                text,
+                lang,
+                title: format!("{} ({})", page.title, f.format),
+                filters,
+            })
+        })
+        .collect();
+    records.sort_by(|a, b| a.url.cmp(&b.url));
+    records
+}
+
+#[cfg(not(feature = "search"))]
+fn document_records(_: &Renderer<'_>, _: &HashMap<usize, documents::DocumentFile>) -> Vec<()> {
+    Vec::new()
+}
+
+#[cfg(feature = "search")]
+fn index_for_search(
+    pages: Vec<(String, String)>,
+    records: Vec<crate::search::Record>,
+    files: &mut BTreeMap<String, Body>,
+    diags: &mut Diagnostics,
+) {
+    match crate::search::build_index(pages, records) {
+        Ok(index) => {
+            for (path, bytes) in index {
+                files.insert(path, Body::Bytes(Arc::new(bytes)));
+            }
+        }
+        Err(e) => diags.push(
+            Diagnostic::error(
+                CONTENT_DIR,
+                0,
+                0,
+                format!("indice di ricerca non creato: {e}"),
+            )
+            .with_help("controllare il messaggio; la ricerca si può escludere con --no-search"),
+        ),
+    }
+}
+
+#[cfg(not(feature = "search"))]
+fn index_for_search(
+    _: Vec<(String, String)>,
+    _: Vec<()>,
+    _: &mut BTreeMap<String, Body>,
+    diags: &mut Diagnostics,
+) {
+    diags.push(
+        Diagnostic::warning(
+            CONTENT_DIR,
+            0,
+            0,
+            "questo `respi` è compilato senza la ricerca: indice non creato",
+        )
+        .with_help("compilare con la funzionalità `search` o usare --no-search"),
+    );
+}
+
+fn link_targets(
+    root: &Path,
+    config: &Config,
+    library: &Library,
+    loaded: &content::Loaded,
+) -> LinkTargets {
     let mut by_rel = HashMap::new();
     let mut paths = HashMap::new();
     for p in &library.pages {
@@ -238,6 +547,7 @@ fn link_targets(config: &Config, library: &Library, loaded: &content::Loaded) ->
         unavailable: loaded.failed.clone(),
         base_path: config.base_path(),
         default_lang: config.default_language.clone(),
+        content_dir: root.join(CONTENT_DIR),
     }
 }
 

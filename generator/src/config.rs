@@ -40,6 +40,16 @@ pub struct Config {
     pub feed: FeedConfig,
     #[serde(default)]
     pub areas: Vec<Area>,
+    #[serde(default)]
+    pub network: NetworkConfig,
+}
+
+/// The wider network's directory.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// CSV file under `content/` (columns: see `network::COLUMNS`).
+    pub file: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -159,6 +169,7 @@ const CONFIG_KEYS: &[&str] = &[
     "taxonomies",
     "feed",
     "areas",
+    "network",
 ];
 
 impl Config {

@@ -1,12 +1,13 @@
 //! Loading `content/`: walking the tree, naming pages and sections, reading their front matter.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::cache::SourceEntry;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, FrontMatter};
@@ -44,11 +45,16 @@ impl Page {
     }
 }
 
+/// What reading one Markdown file gives: a page, nothing (a draft left out), or its problems.
+pub type PageParse = Result<Option<Page>, Vec<Diagnostic>>;
+
 /// A non-Markdown file under `content/`, copied to the same relative path.
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub rel: String,
     pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
 }
 
 pub struct Loaded {
@@ -84,8 +90,15 @@ fn parse_file_name(name: &str) -> Option<FileName<'_>> {
     })
 }
 
-/// Reads every Markdown file and asset under `root/content`.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Loaded, Diagnostics> {
+/// Reads every Markdown file and asset under `root/content`, reusing the parse of files that
+/// did not change since the build that filled `cache`; `parsed` counts the files read.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    cache: &mut HashMap<PathBuf, SourceEntry>,
+    parsed: &mut usize,
+) -> Result<Loaded, Diagnostics> {
     let content = root.join(CONTENT_DIR);
     let mut diags = Diagnostics::default();
     if !content.is_dir() {
@@ -132,19 +145,53 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Loaded, Diagno
         if name.ends_with(".md") {
             md_files.push((rel, entry.path().to_path_buf()));
         } else {
+            let meta = entry.metadata().ok();
             assets.push(Asset {
                 rel,
                 path: entry.path().to_path_buf(),
+                len: meta.as_ref().map(|m| m.len()).unwrap_or(0),
+                modified: meta.and_then(|m| m.modified().ok()),
             });
         }
     }
 
     let default_lang = config.default_language.as_str();
     let languages = config.languages();
-    let results: Vec<Result<Option<Page>, Vec<Diagnostic>>> = md_files
+    // Files whose size and modification time are unchanged are not read again.
+    let results: Vec<(PageParse, Option<SourceEntry>)> = md_files
         .par_iter()
-        .map(|(rel, path)| read_page(root, rel, path, default_lang, &languages, drafts))
+        .map(|(rel, path)| {
+            let stamp = std::fs::metadata(path)
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())));
+            if let Some(stamp) = stamp
+                && let Some(entry) = cache.get(path)
+                && entry.stamp == stamp
+            {
+                return (entry.result.clone(), None);
+            }
+            let result = read_page(root, rel, path, default_lang, &languages, drafts);
+            let entry = stamp.map(|stamp| SourceEntry {
+                stamp,
+                result: result.clone(),
+            });
+            (result, entry)
+        })
         .collect();
+    let mut fresh = HashMap::new();
+    let results: Vec<PageParse> = results
+        .into_iter()
+        .zip(&md_files)
+        .map(|((result, entry), (_, path))| {
+            if let Some(entry) = entry {
+                fresh.insert(path.clone(), entry);
+            }
+            result
+        })
+        .collect();
+    *parsed += fresh.len();
+    cache.retain(|path, _| md_files.iter().any(|(_, p)| p == path));
+    cache.extend(fresh);
     let mut pages = Vec::new();
     let mut failed = HashSet::new();
     for (r, (rel, _)) in results.into_iter().zip(&md_files) {

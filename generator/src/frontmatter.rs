@@ -22,6 +22,10 @@ pub const KEYS: &[&str] = &[
     "faq",
     "office",
     "document",
+    "audience",
+    "text_equivalent",
+    "captions",
+    "transcript",
     "extra",
 ];
 
@@ -51,8 +55,29 @@ pub struct FrontMatter {
     pub faq: Option<Faq>,
     pub office: Option<Office>,
     pub document: Option<Document>,
+    /// Who the page is written for; the readability check (C14) applies to the public only.
+    #[serde(default)]
+    pub audience: Audience,
+    /// Anchor (`#heading-id`) of the heading under which the text of an image of text is
+    /// written out (C3).
+    pub text_equivalent: Option<String>,
+    /// Captions file (WebVTT) of the video the page publishes (C12).
+    pub captions: Option<String>,
+    /// Transcript of the audio or video the page publishes: a file, a page or `#heading-id` (C12).
+    pub transcript: Option<String>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The readers a page is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// Citizens, many of them foreign and still learning Italian: plain language expected.
+    #[default]
+    Pubblico,
+    /// The network's operators, who read technical and legal language daily.
+    Operatori,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]

@@ -33,6 +33,9 @@ enum Command {
         /// Cartella di destinazione
         #[arg(long, short, default_value = "public")]
         output: PathBuf,
+        /// Non crea l'indice della ricerca
+        #[arg(long)]
+        no_search: bool,
     },
     /// Controlla contenuti, collegamenti e ancore senza scrivere nulla
     Check {
@@ -49,6 +52,9 @@ enum Command {
         /// Mostra anche le bozze (predefinito)
         #[arg(long, default_value_t = true)]
         drafts: bool,
+        /// Crea anche l'indice della ricerca a ogni modifica
+        #[arg(long)]
+        search: bool,
     },
     /// Crea una nuova pagina nella sezione indicata
     New {
@@ -67,12 +73,14 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             output: out,
+            no_search,
         } => {
             eprintln!("Costruzione del sito…");
             let options = BuildOptions {
                 drafts,
                 base_url,
                 live_reload: false,
+                search: !no_search,
             };
             match build(&root, &options) {
                 Ok(site) => {
@@ -123,7 +131,12 @@ fn main() -> ExitCode {
             }
         },
         #[cfg(feature = "serve")]
-        Command::Serve { port, bind, drafts } => {
+        Command::Serve {
+            port,
+            bind,
+            drafts,
+            search,
+        } => {
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(r) => r,
                 Err(e) => {
@@ -136,6 +149,7 @@ fn main() -> ExitCode {
                 bind,
                 port,
                 drafts,
+                search,
             };
             match runtime.block_on(respi_generator::serve::run(opts)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -18,6 +18,8 @@ pub struct LinkTargets {
     pub unavailable: HashSet<String>,
     pub base_path: String,
     pub default_lang: String,
+    /// `content/` on disk: the renderer measures linked documents to label them (C6).
+    pub content_dir: std::path::PathBuf,
 }
 
 /// A link found in a page body, to be checked against the finished output.
@@ -94,6 +96,7 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
     let mut links = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut in_table_head = false;
+    let mut document_label: Option<String> = None;
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -188,6 +191,15 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                     title: title.clone(),
                     id: id.clone(),
                 }));
+                document_label = crate::lint::link_label(&targets.content_dir, page.rel, dest_url);
+            }
+            Event::End(TagEnd::Link) => {
+                // C6: "(PDF, 240 kB)" goes inside the link, so it is part of the link's name.
+                if let Some(label) = document_label.take() {
+                    text.push_str(&label);
+                    out.push(Event::Text(CowStr::from(label)));
+                }
+                out.push(event.clone());
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -205,6 +217,11 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                     title: title.clone(),
                     id: id.clone(),
                 }));
+                if let Some(end) = decorative_image_end(&events, i) {
+                    out.push(Event::End(TagEnd::Image));
+                    i = end + 1;
+                    continue;
+                }
             }
             Event::Text(t) | Event::Code(t) => {
                 text.push_str(t);
@@ -226,6 +243,21 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (Rendered { html, text, links }, diags)
+}
+
+/// `![decorativa](x.png)` renders `alt=""` (C1): the index of the image's end event.
+fn decorative_image_end(
+    events: &[(Event<'_>, std::ops::Range<usize>)],
+    start: usize,
+) -> Option<usize> {
+    match (events.get(start + 1), events.get(start + 2)) {
+        (Some((Event::Text(alt), _)), Some((Event::End(TagEnd::Image), _)))
+            if alt.as_ref() == crate::lint::DECORATIVE_ALT =>
+        {
+            Some(start + 2)
+        }
+        _ => None,
+    }
 }
 
 /// A paragraph `Table: caption` directly followed by a table gives the table its caption.
@@ -252,7 +284,7 @@ fn table_caption(
     }
 }
 
-fn is_external(url: &str) -> bool {
+pub(crate) fn is_external(url: &str) -> bool {
     if url.starts_with("//") {
         return true;
     }
@@ -270,7 +302,7 @@ fn is_external(url: &str) -> bool {
 }
 
 /// Joins `rel` (relative to the folder of `from`, or to `content/` when it starts with `/`).
-fn join_content_path(from: &str, rel: &str) -> Option<String> {
+pub(crate) fn join_content_path(from: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         Vec::new()
     } else {
@@ -452,6 +484,7 @@ mod tests {
             unavailable: HashSet::new(),
             base_path: "/respi/".into(),
             default_lang: "it".into(),
+            content_dir: std::path::PathBuf::from("/nonexistent"),
         }
     }
 
@@ -523,6 +556,18 @@ mod tests {
         );
         assert!(r.html.contains("<td>lun</td>"), "{}", r.html);
         assert!(!r.html.contains("Table:"));
+    }
+
+    #[test]
+    fn decorative_images_get_empty_alt() {
+        let (r, _) = render_body(
+            "![decorativa](fregio.png) ![Mappa](m.png)",
+            "faq/x.md",
+            "it",
+        );
+        assert!(r.html.contains("alt=\"\""), "{}", r.html);
+        assert!(r.html.contains("alt=\"Mappa\""), "{}", r.html);
+        assert!(!r.text.contains("decorativa"));
     }
 
     #[test]

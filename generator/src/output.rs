@@ -40,7 +40,7 @@ pub fn write_atomically(files: &BTreeMap<String, Body>, out_dir: &Path) -> io::R
             std::fs::create_dir_all(dir)?;
         }
         match body {
-            Body::Bytes(b) => std::fs::write(&target, b),
+            Body::Bytes(b) => std::fs::write(&target, b.as_slice()),
             Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
         }
     });
@@ -78,7 +78,10 @@ mod tests {
         std::fs::create_dir_all(out.join("vecchio")).unwrap();
         std::fs::write(out.join("vecchio/index.html"), "x").unwrap();
         let mut files = BTreeMap::new();
-        files.insert("nuovo/index.html".to_string(), Body::Bytes(b"y".to_vec()));
+        files.insert(
+            "nuovo/index.html".to_string(),
+            Body::Bytes(std::sync::Arc::new(b"y".to_vec())),
+        );
         write_atomically(&files, &out).unwrap();
         assert!(!out.join("vecchio").exists());
         assert_eq!(

@@ -4,14 +4,72 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::Config;
+use std::collections::HashMap;
+
 use crate::dates;
 use crate::diagnostics::Diagnostic;
+use crate::directory;
+use crate::documents::DocumentFile;
 use crate::library::{Library, PageId};
 use crate::markdown::Rendered;
+use crate::network::{self, Network};
 use crate::seo;
 use crate::theme::Theme;
 
 pub const SITEMAP_PAGE: &str = "mappa-del-sito";
+pub const SEARCH_PAGE: &str = "cerca";
+pub const AZ_PAGE: &str = "indice-a-z";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ArchiveFacet {
+    Year(i16),
+    Kind(String),
+    Issuer(String),
+}
+
+pub const ARCHIVE_PAGE_SIZE: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NetworkView {
+    All,
+    Kind(String),
+    Area(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Special {
+    Sitemap,
+    Search,
+    AtoZ,
+}
+
+impl Special {
+    pub const ALL: [Special; 3] = [Special::Sitemap, Special::Search, Special::AtoZ];
+
+    pub fn segment(self) -> &'static str {
+        match self {
+            Special::Sitemap => SITEMAP_PAGE,
+            Special::Search => SEARCH_PAGE,
+            Special::AtoZ => AZ_PAGE,
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            Special::Sitemap => "sitemap.html",
+            Special::Search => "search.html",
+            Special::AtoZ => "az.html",
+        }
+    }
+
+    fn title_key(self) -> &'static str {
+        match self {
+            Special::Sitemap => "sitemap",
+            Special::Search => "search",
+            Special::AtoZ => "az_index",
+        }
+    }
+}
 pub const PAGINATION_SEGMENT: &str = "pagina";
 
 /// One output file to render.
@@ -31,8 +89,19 @@ pub enum Job {
         slug: String,
         page_no: usize,
     },
-    SitemapPage {
+    /// A page the generator writes for every language: site map, search, A–Z index.
+    Special {
+        kind: Special,
         lang: String,
+    },
+    /// A listing of the document archive, by year, kind or issuer; `page_no` starts at 1.
+    Archive {
+        facet: ArchiveFacet,
+        page_no: usize,
+    },
+    /// A listing of the wider network's services: all by area, or one kind, or one area.
+    Network {
+        view: NetworkView,
     },
     NotFound,
     Alias {
@@ -46,6 +115,8 @@ pub struct Renderer<'a> {
     pub library: &'a Library,
     pub rendered: &'a [Rendered],
     pub theme: &'a Theme,
+    pub documents: &'a HashMap<PageId, DocumentFile>,
+    pub network: Option<&'a Network>,
     pub live_reload: bool,
     base_url: String,
     base_path: String,
@@ -59,6 +130,8 @@ impl<'a> Renderer<'a> {
         library: &'a Library,
         rendered: &'a [Rendered],
         theme: &'a Theme,
+        documents: &'a HashMap<PageId, DocumentFile>,
+        network: Option<&'a Network>,
         live_reload: bool,
     ) -> Self {
         let mut r = Renderer {
@@ -66,6 +139,8 @@ impl<'a> Renderer<'a> {
             library,
             rendered,
             theme,
+            documents,
+            network,
             live_reload,
             base_url: config.base_url(),
             base_path: config.base_path(),
@@ -110,9 +185,12 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::TagIndex {
                 lang: lang.code.clone(),
             });
-            jobs.push(Job::SitemapPage {
-                lang: lang.code.clone(),
-            });
+            for kind in Special::ALL {
+                jobs.push(Job::Special {
+                    kind,
+                    lang: lang.code.clone(),
+                });
+            }
             for (slug, (_, pages)) in lib.tags.get(&lang.code).into_iter().flatten() {
                 let per = self.config.taxonomies.paginate_by.max(1);
                 for page_no in 1..=pages.len().div_ceil(per).max(1) {
@@ -122,6 +200,29 @@ impl<'a> Renderer<'a> {
                         page_no,
                     });
                 }
+            }
+        }
+        for (facet, docs) in self.archive_facets() {
+            for page_no in 1..=docs.len().div_ceil(ARCHIVE_PAGE_SIZE).max(1) {
+                jobs.push(Job::Archive {
+                    facet: facet.clone(),
+                    page_no,
+                });
+            }
+        }
+        if let Some(network) = self.network {
+            jobs.push(Job::Network {
+                view: NetworkView::All,
+            });
+            for kind in network.grouped(|s| &s.kind).into_keys() {
+                jobs.push(Job::Network {
+                    view: NetworkView::Kind(kind),
+                });
+            }
+            for area in network.grouped(|s| &s.area).into_keys() {
+                jobs.push(Job::Network {
+                    view: NetworkView::Area(area),
+                });
             }
         }
         jobs.push(Job::NotFound);
@@ -172,7 +273,9 @@ impl<'a> Renderer<'a> {
                 ),
                 *page_no,
             ),
-            Job::SitemapPage { lang } => format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang)),
+            Job::Special { kind, lang } => format!("{}{}/", self.lang_prefix(lang), kind.segment()),
+            Job::Network { view } => self.network_path(view),
+            Job::Archive { facet, page_no } => paginated(&self.archive_path(facet), *page_no),
             Job::NotFound => return "404.html".into(),
             Job::Alias { from, .. } => {
                 let trimmed = from.trim_matches('/');
@@ -255,6 +358,8 @@ impl<'a> Renderer<'a> {
             "contacts_url": page_url(&c.pages.contacts),
             "accessibility_url": page_url(&c.pages.accessibility),
             "sitemap_page_url": self.url(&format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang))),
+            "search_url": self.url(&format!("{}{SEARCH_PAGE}/", self.lang_prefix(lang))),
+            "az_url": self.url(&format!("{}{AZ_PAGE}/", self.lang_prefix(lang))),
             "tags_url": self.url(&format!("{}{}/", self.lang_prefix(lang), c.taxonomies.tags_path)),
             "contacts": {
                 "address": c.contacts.address,
@@ -373,7 +478,7 @@ impl<'a> Renderer<'a> {
             "section": section,
             "faq": faq,
             "office": office,
-            "document": p.fm.document,
+            "document": self.document_value(id),
             "summary": summary,
             "extra": p.fm.extra,
         })
@@ -500,6 +605,14 @@ impl<'a> Renderer<'a> {
                 ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
                 ctx.insert("translations", &translations);
                 ctx.insert("page", &self.page_value(*id));
+                if page_no == 1 {
+                    let filters: Vec<Value> = self
+                        .search_filters(*id)
+                        .into_iter()
+                        .map(|(name, value)| json!({ "name": name, "value": value }))
+                        .collect();
+                    ctx.insert("search", &json!({ "filters": filters }));
+                }
                 let template = if p.is_section {
                     let all = lib.pages_in(&p.dir, &lang);
                     let (slice, total) = match p.fm.paginate_by {
@@ -538,6 +651,17 @@ impl<'a> Renderer<'a> {
                         }),
                     );
                     ctx.insert("paginator", &self.paginator(&p.path, page_no, total));
+                    if self.archive_dir().as_deref() == Some(p.dir.as_str())
+                        && p.lang == self.config.default_language
+                    {
+                        ctx.insert(
+                            "archive",
+                            &json!({ "facets": self.archive_facet_links(&lang, None) }),
+                        );
+                    }
+                    if all.iter().any(|&c| lib.pages[c].fm.office.is_some()) {
+                        ctx.insert("directory", &self.directory(&all, &lang));
+                    }
                     p.fm.template.clone().unwrap_or_else(|| {
                         if p.dir.is_empty() {
                             "index.html".into()
@@ -627,16 +751,20 @@ impl<'a> Renderer<'a> {
                 ctx.insert("translations", &Vec::<Value>::new());
                 (template.to_string(), lang.clone())
             }
-            Job::SitemapPage { lang } => {
-                let path = format!("{}{SITEMAP_PAGE}/", self.lang_prefix(lang));
-                let title = self.t(lang, "sitemap");
+            Job::Special { kind, lang } => {
+                let path = format!("{}{}/", self.lang_prefix(lang), kind.segment());
+                let title = self.t(lang, kind.title_key());
                 let home = lib.section("", lang);
                 let mut crumbs: Vec<(String, String)> = home
                     .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
                     .into_iter()
                     .collect();
                 crumbs.push((title.clone(), self.url(&path)));
-                ctx.insert("sitemap", &self.sitemap_tree("", lang));
+                match kind {
+                    Special::Sitemap => ctx.insert("sitemap", &self.sitemap_tree("", lang)),
+                    Special::Search => ctx.insert("search_page", &self.search_page(lang, &path)),
+                    Special::AtoZ => ctx.insert("az", &self.az_index(lang)),
+                }
                 let full = self.full_title(&title, None);
                 let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
                 ctx.insert(
@@ -653,7 +781,115 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
                 ctx.insert("translations", &Vec::<Value>::new());
-                ("sitemap.html".into(), lang.clone())
+                (kind.template().into(), lang.clone())
+            }
+            Job::Archive { facet, page_no } => {
+                let lang = self.config.default_language.clone();
+                let archive_dir = self.archive_dir().unwrap_or_default();
+                let home = lib.section("", &lang);
+                let mut crumbs: Vec<(String, String)> = home
+                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+                    .into_iter()
+                    .collect();
+                let section_title = lib.section(&archive_dir, &lang).map(|sid| {
+                    crumbs.push((lib.pages[sid].title.clone(), self.url(&lib.pages[sid].path)));
+                    lib.pages[sid].title.clone()
+                });
+                let heading = match facet {
+                    ArchiveFacet::Year(y) => format!("{} {y}", self.t(&lang, "archive_year")),
+                    ArchiveFacet::Kind(k) => self.t(&lang, &format!("doc_kind_{k}")),
+                    ArchiveFacet::Issuer(i) => format!("{} {i}", self.t(&lang, "archive_issuer")),
+                };
+                let base = self.archive_path(facet);
+                crumbs.push((heading.clone(), self.url(&base)));
+                let docs = self.archive_facets().remove(facet).unwrap_or_default();
+                let total = docs.len().div_ceil(ARCHIVE_PAGE_SIZE).max(1);
+                let slice: Vec<Value> = docs
+                    .iter()
+                    .skip((page_no - 1) * ARCHIVE_PAGE_SIZE)
+                    .take(ARCHIVE_PAGE_SIZE)
+                    .map(|&id| self.document_summary(id))
+                    .collect();
+                ctx.insert(
+                    "archive",
+                    &json!({ "title": heading, "documents": slice, "facets": self.archive_facet_links(&lang, Some(facet)) }),
+                );
+                ctx.insert("paginator", &self.paginator(&base, *page_no, total));
+                let mut title = self.full_title(&heading, section_title.as_deref());
+                if *page_no > 1 {
+                    title = format!("{title} ({} {page_no})", self.t(&lang, "page_n"));
+                }
+                let path = paginated(&base, *page_no);
+                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &title,
+                        description: &title,
+                        path: &path,
+                        lang: &lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &Vec::<Value>::new());
+                ("archive.html".into(), lang)
+            }
+            Job::Network { view } => {
+                let lang = self.config.default_language.clone();
+                let network = self
+                    .network
+                    .expect("network jobs exist only with a network");
+                let all_title = self.t(&lang, "network_title");
+                let home = lib.section("", &lang);
+                let mut crumbs: Vec<(String, String)> = home
+                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+                    .into_iter()
+                    .collect();
+                let folder = network.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                if !folder.is_empty()
+                    && let Some(sid) = lib.section(folder, &lang)
+                {
+                    crumbs.push((lib.pages[sid].title.clone(), self.url(&lib.pages[sid].path)));
+                }
+                crumbs.push((
+                    all_title.clone(),
+                    self.url(&self.network_path(&NetworkView::All)),
+                ));
+                let heading = match view {
+                    NetworkView::All => all_title.clone(),
+                    NetworkView::Kind(k) => format!("{all_title}: {}", network::kind_label(k)),
+                    NetworkView::Area(a) => {
+                        format!(
+                            "{all_title}: {}",
+                            self.config.area(a).map(|x| x.name.as_str()).unwrap_or(a)
+                        )
+                    }
+                };
+                let path = self.network_path(view);
+                if !matches!(view, NetworkView::All) {
+                    crumbs.push((heading.clone(), self.url(&path)));
+                }
+                ctx.insert("services", &self.network_value(network, view, &heading));
+                let title = self.full_title(&heading, None);
+                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
+                ctx.insert(
+                    "head",
+                    &self.head(Head {
+                        title: &title,
+                        description: &title,
+                        path: &path,
+                        lang: &lang,
+                        alternates: &[],
+                        og_type: "website",
+                        jsonld,
+                    }),
+                );
+                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("translations", &Vec::<Value>::new());
+                ("services.html".into(), lang)
             }
             Job::NotFound => {
                 let lang = self.config.default_language.clone();
@@ -743,6 +979,363 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The section that holds the archive's documents (the parent of the first document page).
+    fn archive_dir(&self) -> Option<String> {
+        let lib = self.library;
+        self.documents
+            .keys()
+            .copied()
+            .filter(|&id| lib.pages[id].lang == self.config.default_language)
+            .min()
+            .and_then(|id| lib.parent_section(id))
+    }
+
+    fn archive_path(&self, facet: &ArchiveFacet) -> String {
+        let dir = self.archive_dir().unwrap_or_default();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        match facet {
+            ArchiveFacet::Year(y) => format!("{prefix}anno/{y}/"),
+            ArchiveFacet::Kind(k) => format!("{prefix}tipo/{}/", slug::slugify(k)),
+            ArchiveFacet::Issuer(i) => format!("{prefix}ente/{}/", slug::slugify(i)),
+        }
+    }
+
+    /// Every facet of the archive with its documents, newest first.
+    fn archive_facets(&self) -> std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> {
+        let lib = self.library;
+        let mut ids: Vec<PageId> = self
+            .documents
+            .keys()
+            .copied()
+            .filter(|&id| lib.pages[id].lang == self.config.default_language)
+            .collect();
+        ids.sort_by(|&a, &b| {
+            let (pa, pb) = (&lib.pages[a], &lib.pages[b]);
+            pb.fm
+                .date
+                .cmp(&pa.fm.date)
+                .then_with(|| pa.title.cmp(&pb.title))
+        });
+        let mut facets: std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> = Default::default();
+        for id in ids {
+            let p = &lib.pages[id];
+            let Some(doc) = &p.fm.document else { continue };
+            if let Some(date) = p.fm.date {
+                facets
+                    .entry(ArchiveFacet::Year(date.year()))
+                    .or_default()
+                    .push(id);
+            }
+            facets
+                .entry(ArchiveFacet::Kind(doc.kind.clone()))
+                .or_default()
+                .push(id);
+            facets
+                .entry(ArchiveFacet::Issuer(doc.issuer.clone()))
+                .or_default()
+                .push(id);
+        }
+        facets
+    }
+
+    fn archive_facet_links(&self, lang: &str, current: Option<&ArchiveFacet>) -> Value {
+        let mut years = Vec::new();
+        let mut kinds = Vec::new();
+        let mut issuers = Vec::new();
+        for (facet, docs) in self.archive_facets() {
+            let label = match &facet {
+                ArchiveFacet::Year(y) => y.to_string(),
+                ArchiveFacet::Kind(k) => self.t(lang, &format!("doc_kind_{k}")),
+                ArchiveFacet::Issuer(i) => i.clone(),
+            };
+            let link = json!({
+                "label": label,
+                "url": self.url(&self.archive_path(&facet)),
+                "count": docs.len(),
+                "current": current == Some(&facet),
+            });
+            match facet {
+                ArchiveFacet::Year(_) => years.push(link),
+                ArchiveFacet::Kind(_) => kinds.push(link),
+                ArchiveFacet::Issuer(_) => issuers.push(link),
+            }
+        }
+        years.reverse();
+        json!({ "years": years, "kinds": kinds, "issuers": issuers })
+    }
+
+    /// A document in archive listings: its page, and the file's format, size, date, issuer, number.
+    fn document_summary(&self, id: PageId) -> Value {
+        let mut v = self.summary(id);
+        v["document"] = self.document_value(id);
+        v
+    }
+
+    /// The `document` object of a page: front matter and the file's URL, format and size.
+    fn document_value(&self, id: PageId) -> Value {
+        let p = &self.library.pages[id];
+        json!(
+            p.fm.document
+                .as_ref()
+                .zip(self.documents.get(&id))
+                .map(|(d, f)| json!({
+                    "file": d.file,
+                    "kind": d.kind,
+                    "issuer": d.issuer,
+                    "number": d.number,
+                    "lang": d.lang,
+                    "url": self.url(&f.rel),
+                    "format": f.format,
+                    "size": f.size_label,
+                }))
+        )
+    }
+
+    /// Output folder of a network listing.
+    pub fn network_path(&self, view: &NetworkView) -> String {
+        let base = self.network.map(Network::base_path).unwrap_or_default();
+        match view {
+            NetworkView::All => base,
+            NetworkView::Kind(k) => format!("{base}tipo/{}/", slug::slugify(k)),
+            NetworkView::Area(a) => format!("{base}bacino/{}/", slug::slugify(a)),
+        }
+    }
+
+    fn network_value(&self, network: &Network, view: &NetworkView, heading: &str) -> Value {
+        let area_name = |id: &str| {
+            self.config
+                .area(id)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        let entry = |s: &network::Service| {
+            json!({
+                "name": s.name,
+                "kind": network::kind_label(&s.kind),
+                "area": area_name(&s.area),
+                "municipality": s.municipality,
+                "address": s.address,
+                "phone": s.phone,
+                "email": s.email,
+                "website": s.website,
+            })
+        };
+        // The full list and the per-kind lists are grouped by area; per-area lists by kind.
+        let groups: Vec<Value> = match view {
+            NetworkView::Area(a) => network
+                .grouped(|s| &s.kind)
+                .into_iter()
+                .filter_map(|(k, list)| {
+                    let list: Vec<Value> = list.into_iter().filter(|s| &s.area == a).map(entry).collect();
+                    (!list.is_empty()).then(|| json!({ "heading": network::kind_label(&k), "anchor": slug::slugify(&k), "entries": list }))
+                })
+                .collect(),
+            _ => self
+                .config
+                .areas
+                .iter()
+                .filter_map(|area| {
+                    let list: Vec<Value> = network
+                        .services
+                        .iter()
+                        .filter(|s| s.area == area.id)
+                        .filter(|s| match view {
+                            NetworkView::Kind(k) => &s.kind == k,
+                            _ => true,
+                        })
+                        .map(entry)
+                        .collect();
+                    (!list.is_empty()).then(|| json!({ "heading": area.name, "anchor": slug::slugify(&area.id), "entries": list }))
+                })
+                .collect(),
+        };
+        let kinds: Vec<Value> = network
+            .grouped(|s| &s.kind)
+            .into_iter()
+            .map(|(k, list)| {
+                let v = NetworkView::Kind(k.clone());
+                json!({ "label": network::kind_label(&k), "url": self.url(&self.network_path(&v)), "count": list.len(), "current": *view == v })
+            })
+            .collect();
+        let areas: Vec<Value> = self
+            .config
+            .areas
+            .iter()
+            .filter_map(|a| {
+                let count = network.services.iter().filter(|s| s.area == a.id).count();
+                let v = NetworkView::Area(a.id.clone());
+                (count > 0).then(|| json!({ "label": a.name, "url": self.url(&self.network_path(&v)), "count": count, "current": *view == v }))
+            })
+            .collect();
+        let base = network.base_path();
+        json!({
+            "title": heading,
+            "total": network.services.len(),
+            "groups": groups,
+            "kinds": kinds,
+            "areas": areas,
+            "all_url": self.url(&base),
+            "is_all": *view == NetworkView::All,
+            "csv_url": self.url(&network.rel),
+            "json_url": self.url(&format!("{}.json", base.trim_end_matches('/'))),
+        })
+    }
+
+    /// Offices of a section grouped by area, with the per-area opening-hours figures.
+    fn directory(&self, pages: &[PageId], lang: &str) -> Value {
+        let lib = self.library;
+        let offices: Vec<(PageId, &crate::frontmatter::Office)> = pages
+            .iter()
+            .filter_map(|&id| lib.pages[id].fm.office.as_ref().map(|o| (id, o)))
+            .collect();
+        let figures = directory::area_figures(self.config, offices.iter().map(|(_, o)| *o));
+        let by_area: Vec<(String, Vec<Value>)> = figures
+            .iter()
+            .map(|f| {
+                let list = offices
+                    .iter()
+                    .filter(|(_, o)| o.area == f.id)
+                    .map(|(id, o)| {
+                        json!({
+                            "title": lib.pages[*id].title,
+                            "url": self.url(&lib.pages[*id].path),
+                            "owner": o.owner,
+                            "address": o.address,
+                            "weekly_hours": directory::italian_number(f64::from(directory::weekly_minutes(o)) / 60.0, 1),
+                        })
+                    })
+                    .collect();
+                (f.id.clone(), list)
+            })
+            .collect();
+        directory::context(
+            self.config,
+            &figures,
+            &by_area,
+            &self.t(lang, "directory_caption"),
+        )
+    }
+
+    /// The Pagefind filters of a page: kind of content, area, topic.
+    pub fn search_filters(&self, id: PageId) -> Vec<(&'static str, String)> {
+        let lib = self.library;
+        let p = &lib.pages[id];
+        let mut filters = Vec::new();
+        let top = p.dir.split('/').next().unwrap_or_default();
+        let is_root_page = p.dir.is_empty() || (!p.is_section && !p.dir.contains('/'));
+        if !is_root_page && let Some(s) = lib.section(top, &p.lang) {
+            filters.push(("tipo", lib.pages[s].title.clone()));
+        }
+        if let Some(office) = &p.fm.office
+            && let Some(area) = self.config.area(&office.area)
+        {
+            filters.push(("area", area.name.clone()));
+        }
+        if p.fm.faq.is_some()
+            && let Some(topic) = lib
+                .parent_section(id)
+                .and_then(|d| lib.section(&d, &p.lang))
+        {
+            filters.push(("argomento", lib.pages[topic].title.clone()));
+        }
+        for tag in &p.fm.tags {
+            filters.push(("argomento", tag.clone()));
+        }
+        filters
+    }
+
+    fn search_page(&self, lang: &str, path: &str) -> Value {
+        let languages: Vec<Value> = self
+            .config
+            .languages()
+            .iter()
+            .filter(|l| {
+                self.library
+                    .sections
+                    .contains_key(&(String::new(), l.code.clone()))
+            })
+            .map(|l| {
+                json!({
+                    "code": l.code,
+                    "name": l.name,
+                    "url": self.url(&format!("{}{SEARCH_PAGE}/", self.lang_prefix(&l.code))),
+                    "current": l.code == lang,
+                })
+            })
+            .collect();
+        let filters: Vec<Value> = [
+            ("tipo", "filter_kind"),
+            ("area", "filter_area"),
+            ("argomento", "filter_topic"),
+        ]
+        .iter()
+        .map(|(name, key)| json!({ "name": name, "label": self.t(lang, key) }))
+        .collect();
+        json!({
+            "url": self.url(path),
+            "languages": if languages.len() > 1 { languages } else { Vec::new() },
+            "filters": filters,
+        })
+    }
+
+    /// The A–Z index: tags and page titles of one language, grouped by initial.
+    fn az_index(&self, lang: &str) -> Value {
+        let lib = self.library;
+        let mut entries: Vec<(String, String, String, bool)> = Vec::new();
+        for p in lib
+            .pages
+            .iter()
+            .filter(|p| p.lang == lang && !(p.is_section && p.dir.is_empty()))
+        {
+            entries.push((
+                sort_key(&p.title),
+                p.title.clone(),
+                self.url(&p.path),
+                false,
+            ));
+        }
+        for (slug, (name, _)) in lib.tags.get(lang).into_iter().flatten() {
+            let url = self.url(&format!(
+                "{}{}/{slug}/",
+                self.lang_prefix(lang),
+                self.config.taxonomies.tags_path
+            ));
+            entries.push((sort_key(name), name.clone(), url, true));
+        }
+        entries.sort();
+        let mut groups: Vec<Value> = Vec::new();
+        let mut current: Option<(String, Vec<Value>)> = None;
+        for (key, title, url, is_tag) in entries {
+            let letter = key
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_else(|| "#".into());
+            let letter = if letter.chars().all(char::is_alphabetic) {
+                letter
+            } else {
+                "#".into()
+            };
+            if current.as_ref().is_none_or(|(l, _)| *l != letter) {
+                if let Some((l, list)) = current.take() {
+                    groups.push(az_group(&l, list));
+                }
+                current = Some((letter, Vec::new()));
+            }
+            if let Some((_, list)) = current.as_mut() {
+                list.push(json!({ "title": title, "url": url, "is_tag": is_tag }));
+            }
+        }
+        if let Some((l, list)) = current {
+            groups.push(az_group(&l, list));
+        }
+        Value::Array(groups)
+    }
+
     fn sitemap_tree(&self, dir: &str, lang: &str) -> Value {
         let lib = self.library;
         let Some(sid) = lib.section(dir, lang) else {
@@ -794,6 +1387,20 @@ struct Head<'h> {
     alternates: &'h [(String, String)],
     og_type: &'h str,
     jsonld: String,
+}
+
+/// Key that sorts accented and capitalised titles as readers expect ("È" with "E").
+fn sort_key(title: &str) -> String {
+    slug::slugify(title)
+}
+
+fn az_group(letter: &str, entries: Vec<Value>) -> Value {
+    let anchor = if letter == "#" {
+        "altro".to_string()
+    } else {
+        slug::slugify(letter)
+    };
+    json!({ "letter": letter, "anchor": anchor, "entries": entries })
 }
 
 fn crumbs_value(crumbs: &[(String, String)]) -> Vec<Value> {

@@ -15,6 +15,7 @@ use notify::{RecursiveMode, Watcher};
 use tokio::sync::watch;
 
 use crate::build::{self, Body, BuildOptions};
+use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{escape_html, percent_decode};
 
@@ -36,9 +37,11 @@ pub struct ServeOptions {
     pub bind: std::net::IpAddr,
     pub port: u16,
     pub drafts: bool,
+    /// Also rebuilds the search index (slower; off by default while editing).
+    pub search: bool,
 }
 
-fn preview_options(root: &Path, addr: SocketAddr, drafts: bool) -> BuildOptions {
+fn preview_options(root: &Path, addr: SocketAddr, drafts: bool, search: bool) -> BuildOptions {
     let base_path = crate::config::Config::load(root)
         .map(|c| c.base_path())
         .unwrap_or_else(|_| "/".into());
@@ -46,19 +49,26 @@ fn preview_options(root: &Path, addr: SocketAddr, drafts: bool) -> BuildOptions 
         drafts,
         base_url: Some(format!("http://{addr}{base_path}")),
         live_reload: true,
+        search,
     }
 }
 
-fn rebuild(root: &Path, options: &BuildOptions, snapshot: &RwLock<Snapshot>) {
-    match build::build(root, options) {
+fn rebuild(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    snapshot: &RwLock<Snapshot>,
+) {
+    match build::build_with_cache(root, options, cache) {
         Ok(site) => {
             if site.diagnostics.warning_count() > 0 {
                 eprintln!("{}", site.diagnostics);
             }
             eprintln!(
-                "Sito ricostruito: {} pagine in {} ms",
-                site.page_count,
-                site.elapsed.as_millis()
+                "Sito aggiornato in {} ms: {} pagine composte, {} riprese dalla volta precedente",
+                site.elapsed.as_millis(),
+                site.stats.jobs_rendered,
+                site.stats.jobs_reused
             );
             let mut s = snapshot.write().expect("snapshot lock");
             s.base_path = site.config.base_path();
@@ -77,13 +87,15 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let root = opts.root.canonicalize()?;
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port)).await?;
     let addr = listener.local_addr()?;
-    let options = preview_options(&root, addr, opts.drafts);
+    let options = preview_options(&root, addr, opts.drafts, opts.search);
     let snapshot = Arc::new(RwLock::new(Snapshot {
         files: BTreeMap::new(),
         errors: None,
         base_path: "/".into(),
     }));
-    rebuild(&root, &options, &snapshot);
+    let mut cache = BuildCache::new();
+    rebuild(&root, &options, &mut cache, &snapshot);
+    let cache = Arc::new(std::sync::Mutex::new(cache));
     let (version_tx, version_rx) = watch::channel(0u64);
 
     let (event_tx, mut event_rx) = tokio::sync::mpsc::unbounded_channel();
@@ -110,12 +122,17 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
             // Editors save in bursts (temp file, rename): wait for the burst to end.
             tokio::time::sleep(Duration::from_millis(50)).await;
             while event_rx.try_recv().is_ok() {}
-            let (root, options, snapshot) = (
+            let (root, options, snapshot, cache) = (
                 rebuild_root.clone(),
                 options.clone(),
                 rebuild_snapshot.clone(),
+                cache.clone(),
             );
-            let _ = tokio::task::spawn_blocking(move || rebuild(&root, &options, &snapshot)).await;
+            let _ = tokio::task::spawn_blocking(move || {
+                let mut cache = cache.lock().expect("cache lock");
+                rebuild(&root, &options, &mut cache, &snapshot)
+            })
+            .await;
             version += 1;
             let _ = version_tx.send(version);
         }

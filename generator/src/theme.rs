@@ -26,6 +26,9 @@ pub struct Theme {
     pub dir: PathBuf,
     /// language → UI strings, already merged with the default language's
     pub strings: HashMap<String, serde_json::Map<String, serde_json::Value>>,
+    /// Changes whenever a template or a UI string changes: outputs rendered with an older
+    /// theme are not reused.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -64,6 +67,29 @@ impl Theme {
                 files.push((entry.path().to_path_buf(), Some(name)));
             }
         }
+        let mut sources: Vec<(String, String)> = files
+            .iter()
+            .map(|(path, name)| {
+                (
+                    name.clone().unwrap_or_default(),
+                    std::fs::read_to_string(path).unwrap_or_default(),
+                )
+            })
+            .collect();
+        for entry in WalkDir::new(dir.join("i18n"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                sources.push((
+                    name,
+                    std::fs::read_to_string(entry.path()).unwrap_or_default(),
+                ));
+            }
+        }
+        let fingerprint = crate::cache::fingerprint(&sources);
         let mut tera = tera::Tera::new();
         if let Err(e) = tera.add_template_files(files) {
             diags.push(
@@ -105,7 +131,12 @@ impl Theme {
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(Theme { tera, dir, strings })
+        Ok(Theme {
+            tera,
+            dir,
+            strings,
+            fingerprint,
+        })
     }
 
     pub fn static_dir(&self) -> PathBuf {

@@ -1,0 +1,73 @@
+//! What one build leaves for the next: every stage's results, each with a fingerprint of the
+//! inputs it was computed from. A later build reuses a result only when the fingerprint of its
+//! inputs is unchanged, so an incremental build is the same pipeline as a full one and produces
+//! the same bytes; it just skips work.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::content::PageParse;
+use crate::diagnostics::Diagnostic;
+use crate::documents::DocumentRead;
+use crate::markdown::Rendered;
+
+/// A fingerprint of anything hashable.
+pub fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A Markdown file as read last time: reused while its size and modification time are the same.
+#[derive(Clone)]
+pub struct SourceEntry {
+    pub stamp: (SystemTime, u64),
+    pub result: PageParse,
+}
+
+/// Counters of one build, to show (and test) how much work a change caused.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Markdown files read and parsed from disk.
+    pub files_parsed: usize,
+    /// Page bodies converted from Markdown.
+    pub markdown_rendered: usize,
+    /// Output files rendered with templates.
+    pub jobs_rendered: usize,
+    /// Output files taken from the previous build.
+    pub jobs_reused: usize,
+}
+
+#[derive(Default)]
+pub struct BuildCache {
+    /// Key of everything that invalidates the whole cache (site.toml, options).
+    pub(crate) config_key: u64,
+    pub(crate) sources: HashMap<PathBuf, SourceEntry>,
+    /// rel → (key, result)
+    pub(crate) markdown: HashMap<String, (u64, Rendered, Vec<Diagnostic>)>,
+    pub(crate) lint: HashMap<String, (u64, Vec<Diagnostic>)>,
+    pub(crate) documents: HashMap<String, (u64, DocumentRead)>,
+    /// output path → (key, bytes)
+    pub(crate) outputs: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    pub stats: Stats,
+}
+
+impl BuildCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Drops everything when `key` (configuration and options) differs from the last build's.
+    pub(crate) fn begin(&mut self, key: u64) {
+        if key != self.config_key {
+            *self = BuildCache {
+                config_key: key,
+                ..BuildCache::default()
+            };
+        }
+        self.stats = Stats::default();
+    }
+}

@@ -1,0 +1,146 @@
+//! `respi serve` on a loopback port: the site under its base path, live reload injected, edits
+//! served after a rebuild, and build errors shown in the browser until they are fixed.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::*;
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_respi"))
+        .arg("--root")
+        .arg(root)
+        .args(["serve", "--port", "0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("http://").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server prints its address");
+    Server {
+        child,
+        addr: addr.parse().unwrap(),
+    }
+}
+
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let (status, body) = http_get(server.addr, path);
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Polls `path` until `ok` holds, for at most 20 seconds.
+fn wait_for(server: &Server, path: &str, ok: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, body) = get(server, path);
+        if ok(status, &body) || Instant::now() > deadline {
+            return (status, body);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serves_under_the_base_path_with_live_reload() {
+    let site = fixture_site("basic");
+    let server = start(site.path());
+    let (status, html) = get(&server, "/respi/notizie/notizia-1/");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("/respi/__respi/livereload.js"),
+        "the preview injects the reload script"
+    );
+    assert!(
+        html.contains(&format!("http://{}/respi/notizie/notizia-1/", server.addr)),
+        "canonical URLs point at the preview"
+    );
+    let (status, js) = get(&server, "/respi/__respi/livereload.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource"));
+    let (status, _) = get(&server, "/respi/non-esiste/");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let site = fixture_site("basic");
+    let out = build_ok(site.path(), &["--no-search"]);
+    for (path, bytes) in snapshot(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__respi"),
+            "{path} has the reload script"
+        );
+    }
+}
+
+#[test]
+fn edits_are_served_and_errors_shown_until_fixed() {
+    let site = fixture_site("basic");
+    let server = start(site.path());
+    let page = "content/notizie/notizia-2.md";
+    let text = std::fs::read_to_string(site.path().join(page)).unwrap();
+    std::fs::write(
+        site.path().join(page),
+        text.replace("Testo della notizia 2.", "Testo aggiornato in anteprima."),
+    )
+    .unwrap();
+    let (status, html) = wait_for(&server, "/respi/notizie/notizia-2/", |_, b| {
+        b.contains("Testo aggiornato in anteprima.")
+    });
+    assert_eq!(status, 200, "{html}");
+
+    // Saving by rename, as many editors do.
+    let tmp = site.path().join("content/notizie/.notizia-2.md.tmp");
+    std::fs::write(
+        &tmp,
+        text.replace("Testo della notizia 2.", "Salvato con una rinomina."),
+    )
+    .unwrap();
+    std::fs::rename(&tmp, site.path().join(page)).unwrap();
+    let (_, html) = wait_for(&server, "/respi/notizie/notizia-2/", |_, b| {
+        b.contains("Salvato con una rinomina.")
+    });
+    assert!(html.contains("Salvato con una rinomina."));
+
+    std::fs::write(site.path().join(page), text.replace("updated:", "udpated:")).unwrap();
+    let (status, html) = wait_for(&server, "/respi/notizie/notizia-2/", |s, _| s == 500);
+    assert_eq!(status, 500);
+    assert!(html.contains("<html lang=\"it\">"));
+    assert!(html.contains("role=\"alert\""));
+    assert!(html.contains("content/notizie/notizia-2.md:5:1"), "{html}");
+    assert!(html.contains("forse intendevi `updated`?"));
+    assert!(
+        html.contains("livereload.js"),
+        "the error page reloads itself when the error is fixed"
+    );
+
+    std::fs::write(site.path().join(page), &text).unwrap();
+    let (status, html) = wait_for(&server, "/respi/notizie/notizia-2/", |s, _| s == 200);
+    assert_eq!(status, 200);
+    assert!(html.contains("Testo della notizia 2."));
+}
