@@ -32,6 +32,28 @@ pub struct BuildOptions {
     pub search: bool,
 }
 
+/// Time spent in each stage, printed when `RESPI_TIMINGS` is set: where a slow build spends it.
+struct Timings {
+    enabled: bool,
+    last: Instant,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            enabled: std::env::var_os("RESPI_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!("  {stage:<12} {:>6} ms", self.last.elapsed().as_millis());
+        }
+        self.last = Instant::now();
+    }
+}
+
 /// A page body in HTML with the problems found converting it.
 type MarkdownOutput = (Rendered, Vec<Diagnostic>);
 
@@ -88,6 +110,7 @@ pub fn build_with_cache(
         options.live_reload,
         options.search,
     )));
+    let mut timings = Timings::new();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
         config.set_base_url(url);
@@ -120,6 +143,9 @@ pub fn build_with_cache(
     diags.extend(library_diags.0);
     let without_template = check_config_references(&config, &library, &theme, &mut diags);
 
+    timings.lap("load");
+    // Pages of this build: results cached for other (deleted, renamed) files are dropped.
+    let present: HashSet<&str> = library.pages.iter().map(|p| p.rel.as_str()).collect();
     let targets = link_targets(root, &config, &library, &loaded);
     let assets_key = fingerprint(
         &loaded
@@ -173,9 +199,10 @@ pub fn build_with_cache(
     }
     cache
         .markdown
-        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
+        .retain(|rel, _| present.contains(rel.as_str()));
     // Content accessibility rules C1–C15 (lint/README.md): they read the page and the files it
     // links to, so a result is reused while both are unchanged.
+    timings.lap("markdown");
     let linter = crate::lint::Linter::new(root);
     let lint: Vec<(u64, Option<Vec<Diagnostic>>)> = library
         .pages
@@ -194,10 +221,9 @@ pub fn build_with_cache(
         }
         diags.extend(cache.lint[&p.rel].1.iter().cloned());
     }
-    cache
-        .lint
-        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
+    cache.lint.retain(|rel, _| present.contains(rel.as_str()));
 
+    timings.lap("lint");
     let document_results: Vec<(u64, Option<documents::DocumentRead>)> = library
         .pages
         .par_iter()
@@ -224,8 +250,9 @@ pub fn build_with_cache(
     }
     cache
         .documents
-        .retain(|rel, _| library.pages.iter().any(|p| &p.rel == rel));
+        .retain(|rel, _| present.contains(rel.as_str()));
 
+    timings.lap("documents");
     let network = match network::load(root, &config) {
         Ok(n) => n,
         Err(d) => {
@@ -314,6 +341,7 @@ pub fn build_with_cache(
         .collect();
     cache.stats.jobs_rendered = to_render.len();
     cache.stats.jobs_reused = jobs.len() - to_render.len();
+    timings.lap("jobs");
     let (outputs, render_diags) = renderer.render_all(&to_render);
     let render_failed = !render_diags.is_empty();
     diags.extend(render_diags);
@@ -367,6 +395,7 @@ pub fn build_with_cache(
     }
 
     // Generated listings (tags, archive, network, search, site map) join the sitemap, first pages only.
+    timings.lap("render");
     let sitemap_extra: Vec<String> = jobs
         .iter()
         .filter(|job| match job {
@@ -431,7 +460,9 @@ pub fn build_with_cache(
         );
     }
 
-    check_links(&library, &rendered, &files, &mut diags);
+    timings.lap("extra files");
+    check_links(&library, &rendered, &files, &mut cache.ids, &mut diags);
+    timings.lap("links");
     diags.sort();
     if diags.has_errors() {
         return Err(diags);
@@ -628,9 +659,9 @@ fn check_links(
     library: &Library,
     rendered: &[Rendered],
     files: &BTreeMap<String, Body>,
+    ids_cache: &mut HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
     diags: &mut Diagnostics,
 ) {
-    let mut ids_cache: HashMap<&str, HashSet<String>> = HashMap::new();
     for (id, r) in rendered.iter().enumerate() {
         let page = &library.pages[id];
         for link in &r.links {
@@ -652,9 +683,15 @@ fn check_links(
             };
             let (key, body) = files.get_key_value(found.as_str()).expect("found above");
             let Body::Bytes(bytes) = body else { continue };
-            let ids = ids_cache
-                .entry(key.as_str())
-                .or_insert_with(|| html_ids(&String::from_utf8_lossy(bytes)));
+            // The ids of an output are read again only when the output itself changed.
+            let stale = ids_cache
+                .get(key.as_str())
+                .is_none_or(|(b, _)| !Arc::ptr_eq(b, bytes));
+            if stale {
+                let ids = html_ids(&String::from_utf8_lossy(bytes));
+                ids_cache.insert(key.clone(), (bytes.clone(), ids));
+            }
+            let ids = &ids_cache[key.as_str()].1;
             if !ids.contains(fragment.as_str()) {
                 let mut near: Vec<&String> = ids
                     .iter()

@@ -3,7 +3,7 @@
 //! inputs is unchanged, so an incremental build is the same pipeline as a full one and produces
 //! the same bytes; it just skips work.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +52,8 @@ pub struct BuildCache {
     pub(crate) documents: HashMap<String, (u64, DocumentRead)>,
     /// output path → (key, bytes)
     pub(crate) outputs: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// output path → (the output the ids were read from, the `id` attributes in it)
+    pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
     pub stats: Stats,
 }
 

@@ -190,7 +190,8 @@ pub fn load(
         })
         .collect();
     *parsed += fresh.len();
-    cache.retain(|path, _| md_files.iter().any(|(_, p)| p == path));
+    let present: HashSet<&PathBuf> = md_files.iter().map(|(_, p)| p).collect();
+    cache.retain(|path, _| present.contains(path));
     cache.extend(fresh);
     let mut pages = Vec::new();
     let mut failed = HashSet::new();

@@ -121,7 +121,14 @@ pub struct Renderer<'a> {
     base_url: String,
     base_path: String,
     /// language → the `site` object of the context
-    site_values: std::collections::HashMap<String, Value>,
+    /// (language, index of the active menu entry) → the `site` object, converted once for tera
+    site_values: HashMap<(String, Option<usize>), tera::Value>,
+    /// language → the UI strings, converted once for tera
+    strings: HashMap<String, tera::Value>,
+    /// language → the section folders of the menu entries, in menu order
+    menu_dirs: HashMap<String, Vec<String>>,
+    /// languages that have a news feed
+    feed_langs: std::collections::HashSet<String>,
 }
 
 impl<'a> Renderer<'a> {
@@ -145,10 +152,44 @@ impl<'a> Renderer<'a> {
             base_url: config.base_url(),
             base_path: config.base_path(),
             site_values: Default::default(),
+            strings: Default::default(),
+            menu_dirs: Default::default(),
+            feed_langs: Default::default(),
         };
+        // The site object and the UI strings are the same for thousands of pages: convert them
+        // to tera values once, so each page only clones a reference to them.
         for lang in config.languages() {
             let v = r.site_value(&lang.code);
-            r.site_values.insert(lang.code, v);
+            let dirs: Vec<String> = v["menu"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|item| item["dir"].as_str().unwrap_or_default().to_string())
+                .collect();
+            let entries = dirs.len();
+            r.menu_dirs.insert(lang.code.clone(), dirs);
+            for active in std::iter::once(None).chain((0..entries).map(Some)) {
+                let mut site = v.clone();
+                if let Value::Array(menu) = &mut site["menu"] {
+                    for (i, item) in menu.iter_mut().enumerate() {
+                        item["active"] = Value::Bool(Some(i) == active);
+                    }
+                }
+                r.site_values.insert(
+                    (lang.code.clone(), active),
+                    tera::Value::from_serializable(&site),
+                );
+            }
+            r.strings.insert(
+                lang.code.clone(),
+                tera::Value::from_serializable(&theme.strings[&lang.code]),
+            );
+            if !library
+                .pages_under(&config.feed.section, &lang.code)
+                .is_empty()
+            {
+                r.feed_langs.insert(lang.code.clone());
+            }
         }
         r
     }
@@ -508,8 +549,7 @@ impl<'a> Renderer<'a> {
             og_type,
             jsonld,
         } = h;
-        let feed_section = &self.config.feed.section;
-        let has_feed = !self.library.pages_under(feed_section, lang).is_empty();
+        let has_feed = self.feed_langs.contains(lang);
         json!({
             "title": title,
             "description": description,
@@ -520,6 +560,41 @@ impl<'a> Renderer<'a> {
             "feed_url": has_feed.then(|| self.url(&format!("{}atom.xml", self.lang_prefix(lang)))),
             "jsonld": jsonld,
         })
+    }
+
+    /// The `<head>`, breadcrumbs and (no) translations of a generated listing page.
+    fn listing_head(
+        &self,
+        ctx: &mut tera::Context,
+        title: &str,
+        path: &str,
+        lang: &str,
+        crumbs: &[(String, String)],
+    ) {
+        let jsonld = seo::breadcrumb_jsonld(self, crumbs);
+        ctx.insert(
+            "head",
+            &self.head(Head {
+                title,
+                description: title,
+                path,
+                lang,
+                alternates: &[],
+                og_type: "website",
+                jsonld,
+            }),
+        );
+        ctx.insert("breadcrumbs", &crumbs_value(crumbs));
+        ctx.insert("translations", &Vec::<Value>::new());
+    }
+
+    /// Breadcrumbs that start at the home page of `lang`.
+    fn home_crumbs(&self, lang: &str) -> Vec<(String, String)> {
+        let lib = self.library;
+        lib.section("", lang)
+            .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
+            .into_iter()
+            .collect()
     }
 
     fn full_title(&self, title: &str, section: Option<&str>) -> String {
@@ -691,11 +766,7 @@ impl<'a> Renderer<'a> {
                     self.lang_prefix(lang),
                     self.config.taxonomies.tags_path
                 );
-                let home = lib.section("", lang);
-                let mut crumbs: Vec<(String, String)> = home
-                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
-                    .into_iter()
-                    .collect();
+                let mut crumbs = self.home_crumbs(lang);
                 let index_title = self.t(lang, "tags");
                 crumbs.push((index_title.clone(), self.url(&tags_path)));
                 let empty = Default::default();
@@ -734,31 +805,13 @@ impl<'a> Renderer<'a> {
                         "tags.html",
                     )
                 };
-                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
-                ctx.insert(
-                    "head",
-                    &self.head(Head {
-                        title: &title,
-                        description: &title,
-                        path: &path,
-                        lang,
-                        alternates: &[],
-                        og_type: "website",
-                        jsonld,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
-                ctx.insert("translations", &Vec::<Value>::new());
+                self.listing_head(&mut ctx, &title, &path, lang, &crumbs);
                 (template.to_string(), lang.clone())
             }
             Job::Special { kind, lang } => {
                 let path = format!("{}{}/", self.lang_prefix(lang), kind.segment());
                 let title = self.t(lang, kind.title_key());
-                let home = lib.section("", lang);
-                let mut crumbs: Vec<(String, String)> = home
-                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
-                    .into_iter()
-                    .collect();
+                let mut crumbs = self.home_crumbs(lang);
                 crumbs.push((title.clone(), self.url(&path)));
                 match kind {
                     Special::Sitemap => ctx.insert("sitemap", &self.sitemap_tree("", lang)),
@@ -766,31 +819,13 @@ impl<'a> Renderer<'a> {
                     Special::AtoZ => ctx.insert("az", &self.az_index(lang)),
                 }
                 let full = self.full_title(&title, None);
-                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
-                ctx.insert(
-                    "head",
-                    &self.head(Head {
-                        title: &full,
-                        description: &full,
-                        path: &path,
-                        lang,
-                        alternates: &[],
-                        og_type: "website",
-                        jsonld,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
-                ctx.insert("translations", &Vec::<Value>::new());
+                self.listing_head(&mut ctx, &full, &path, lang, &crumbs);
                 (kind.template().into(), lang.clone())
             }
             Job::Archive { facet, page_no } => {
                 let lang = self.config.default_language.clone();
                 let archive_dir = self.archive_dir().unwrap_or_default();
-                let home = lib.section("", &lang);
-                let mut crumbs: Vec<(String, String)> = home
-                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
-                    .into_iter()
-                    .collect();
+                let mut crumbs = self.home_crumbs(&lang);
                 let section_title = lib.section(&archive_dir, &lang).map(|sid| {
                     crumbs.push((lib.pages[sid].title.clone(), self.url(&lib.pages[sid].path)));
                     lib.pages[sid].title.clone()
@@ -820,21 +855,7 @@ impl<'a> Renderer<'a> {
                     title = format!("{title} ({} {page_no})", self.t(&lang, "page_n"));
                 }
                 let path = paginated(&base, *page_no);
-                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
-                ctx.insert(
-                    "head",
-                    &self.head(Head {
-                        title: &title,
-                        description: &title,
-                        path: &path,
-                        lang: &lang,
-                        alternates: &[],
-                        og_type: "website",
-                        jsonld,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
-                ctx.insert("translations", &Vec::<Value>::new());
+                self.listing_head(&mut ctx, &title, &path, &lang, &crumbs);
                 ("archive.html".into(), lang)
             }
             Job::Network { view } => {
@@ -843,11 +864,7 @@ impl<'a> Renderer<'a> {
                     .network
                     .expect("network jobs exist only with a network");
                 let all_title = self.t(&lang, "network_title");
-                let home = lib.section("", &lang);
-                let mut crumbs: Vec<(String, String)> = home
-                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
-                    .into_iter()
-                    .collect();
+                let mut crumbs = self.home_crumbs(&lang);
                 let folder = network.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
                 if !folder.is_empty()
                     && let Some(sid) = lib.section(folder, &lang)
@@ -874,21 +891,7 @@ impl<'a> Renderer<'a> {
                 }
                 ctx.insert("services", &self.network_value(network, view, &heading));
                 let title = self.full_title(&heading, None);
-                let jsonld = seo::breadcrumb_jsonld(self, &crumbs);
-                ctx.insert(
-                    "head",
-                    &self.head(Head {
-                        title: &title,
-                        description: &title,
-                        path: &path,
-                        lang: &lang,
-                        alternates: &[],
-                        og_type: "website",
-                        jsonld,
-                    }),
-                );
-                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
-                ctx.insert("translations", &Vec::<Value>::new());
+                self.listing_head(&mut ctx, &title, &path, &lang, &crumbs);
                 ("services.html".into(), lang)
             }
             Job::NotFound => {
@@ -906,12 +909,7 @@ impl<'a> Renderer<'a> {
                         jsonld: "{}".into(),
                     }),
                 );
-                let home = lib.section("", &lang);
-                let crumbs: Vec<(String, String)> = home
-                    .map(|h| (lib.pages[h].title.clone(), self.url(&lib.pages[h].path)))
-                    .into_iter()
-                    .collect();
-                ctx.insert("breadcrumbs", &crumbs_value(&crumbs));
+                ctx.insert("breadcrumbs", &crumbs_value(&self.home_crumbs(&lang)));
                 ctx.insert("translations", &Vec::<Value>::new());
                 ("404.html".into(), lang)
             }
@@ -947,21 +945,18 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| "ltr".into());
         ctx.insert("lang", &lang);
         ctx.insert("dir", &dir);
-        let mut site = self.site_values[&lang].clone();
-        if let Value::Array(menu) = &mut site["menu"] {
-            let current_dir = match job {
-                Job::Page(id) | Job::Section { id, .. } => lib.pages[*id].dir.clone(),
-                _ => String::new(),
-            };
-            for item in menu.iter_mut() {
-                let d = item["dir"].as_str().unwrap_or_default().to_string();
-                let active = !d.is_empty()
-                    && (current_dir == d || current_dir.starts_with(&format!("{d}/")));
-                item["active"] = Value::Bool(active);
-            }
-        }
-        ctx.insert("site", &site);
-        ctx.insert("t", &self.theme.strings[&lang]);
+        let current_dir = match job {
+            Job::Page(id) | Job::Section { id, .. } => lib.pages[*id].dir.as_str(),
+            _ => "",
+        };
+        let active = self.menu_dirs[&lang].iter().position(|d| {
+            current_dir == d
+                || current_dir
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        });
+        ctx.insert_value("site", self.site_values[&(lang.clone(), active)].clone());
+        ctx.insert_value("t", self.strings[&lang].clone());
         self.theme.tera.render(&template, &ctx).map_err(|e| {
             let file = match job {
                 Job::Page(id) | Job::Section { id, .. } | Job::Alias { to: id, .. } => lib.pages[*id].file.clone(),

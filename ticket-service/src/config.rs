@@ -1,0 +1,440 @@
+//! Settings in layers: built-in defaults, then an optional TOML file, then `RESPI_TICKETS_*`
+//! environment variables (`RESPI_TICKETS_SESSION__IDLE_SECS=600` sets `session.idle_secs`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::lockout::LockoutPolicy;
+use crate::domain::rate_limit::BucketPolicy;
+use crate::domain::role::Role;
+use crate::domain::session::SessionPolicy;
+use crate::domain::urgency::{BusinessCalendar, UrgencyCode, default_codes};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// The SQLite database file; created with its folder when missing.
+    pub database: PathBuf,
+    /// The portal's `content/` folder, source of the offices and of the network's services.
+    pub content_dir: PathBuf,
+    /// The portal's `site.toml`, for the site's name, owner and legal links.
+    pub site_config: PathBuf,
+    /// The portal theme's static files, served under `/static/`.
+    pub static_dir: PathBuf,
+    /// True when a TLS-terminating proxy sits in front: adds `Strict-Transport-Security`.
+    pub behind_tls: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    pub session: SessionSettings,
+    pub login: LoginSettings,
+    pub network: NetworkSettings,
+    pub mail: MailSettings,
+    pub reports: ReportSettings,
+}
+
+/// The report workflow: urgency codes, holidays and attachments.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// Urgency codes from the most to the least urgent; queues sort in this order.
+    pub urgency: Vec<UrgencyCode>,
+    /// Local holidays skipped by due dates besides the national ones, as `MM-DD`.
+    pub local_holidays: Vec<String>,
+    /// Where attachments are stored, outside any folder the service serves.
+    pub attachment_dir: PathBuf,
+    /// Largest attachment accepted, in bytes.
+    pub attachment_max_bytes: usize,
+    /// Hour of the day (Italian time) when the daily digests are mailed.
+    pub digest_hour: i8,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            urgency: default_codes(),
+            local_holidays: Vec::new(),
+            attachment_dir: PathBuf::from("data/attachments"),
+            attachment_max_bytes: 5 * 1024 * 1024,
+            digest_hour: 7,
+        }
+    }
+}
+
+impl ReportSettings {
+    pub fn calendar(&self) -> BusinessCalendar {
+        // `Settings::check` has parsed the holidays already.
+        BusinessCalendar::new(&self.local_holidays).unwrap_or_default()
+    }
+
+    pub fn urgency(&self, code: &str) -> Option<&UrgencyCode> {
+        self.urgency.iter().find(|urgency| urgency.code == code)
+    }
+
+    /// Position of `code` in the configured order, for sorting; unknown codes last.
+    pub fn urgency_rank(&self, code: &str) -> usize {
+        self.urgency
+            .iter()
+            .position(|urgency| urgency.code == code)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSettings {
+    /// A session ends after this many seconds without requests.
+    pub idle_secs: i64,
+    /// A session ends this many seconds after login, however busy.
+    pub absolute_secs: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginSettings {
+    /// Failed logins allowed on one account before it is locked.
+    pub free_attempts: u32,
+    /// First lock, in seconds; it doubles with each further failure.
+    pub lock_base_secs: i64,
+    /// Longest lock, in seconds.
+    pub lock_max_secs: i64,
+    /// Login attempts one address may make in a burst.
+    pub ip_burst: u32,
+    /// Seconds for one attempt of the burst to come back.
+    pub ip_refill_secs: f64,
+    /// Roles that must log in with a TOTP code besides the password (ASVS 4.3.1).
+    pub second_factor_roles: Vec<Role>,
+}
+
+/// The names of the institutions every network has; offices and services come from `content/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSettings {
+    pub coordination_name: String,
+    pub questura_name: String,
+    pub prefettura_name: String,
+}
+
+/// Outgoing mail. Without `smtp_host` no mail is sent: new accounts then get a temporary
+/// password that the administrator hands over, and "password dimenticata" is not offered.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: Option<String>,
+    /// Better set through `RESPI_TICKETS_MAIL__SMTP_PASSWORD` than written in a file.
+    pub smtp_password: Option<String>,
+    /// Sender, as `Nome <indirizzo>`.
+    pub from: String,
+    /// The address of the reserved area as people reach it, for the links in mails.
+    pub public_url: String,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the start (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine.
+    None,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        MailSettings {
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            from: "Area riservata ReSPI <noreply@example.invalid>".to_owned(),
+            public_url: "http://127.0.0.1:8090/".to_owned(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let session = SessionPolicy::default();
+        let lockout = LockoutPolicy::default();
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8090)),
+            database: PathBuf::from("data/respi-tickets.sqlite3"),
+            content_dir: PathBuf::from("content"),
+            site_config: PathBuf::from("site.toml"),
+            static_dir: PathBuf::from("themes/respi/static"),
+            behind_tls: false,
+            max_body_bytes: 64 * 1024,
+            session: SessionSettings {
+                idle_secs: session.idle_secs,
+                absolute_secs: session.absolute_secs,
+            },
+            login: LoginSettings {
+                free_attempts: lockout.free_attempts,
+                lock_base_secs: lockout.base_secs,
+                lock_max_secs: lockout.max_secs,
+                ip_burst: 10,
+                ip_refill_secs: 6.0,
+                second_factor_roles: vec![Role::Admin, Role::Coordinamento],
+            },
+            network: NetworkSettings {
+                coordination_name: "Coordinamento della rete".to_owned(),
+                questura_name: "Questura – Ufficio Immigrazione".to_owned(),
+                prefettura_name: "Prefettura – Sportello Unico per l'Immigrazione".to_owned(),
+            },
+            mail: MailSettings::default(),
+            reports: ReportSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("il file di configurazione {0} non esiste")]
+    Missing(PathBuf),
+    #[error("configurazione non valida: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    #[error("configurazione non valida: {0}")]
+    Rule(&'static str),
+}
+
+impl Settings {
+    /// Reads the layers; `file`, when given, must exist.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(ConfigError::Missing(file.to_owned()));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("RESPI_TICKETS_").split("__"))
+            .extract()
+            .map_err(Box::new)?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.session.idle_secs <= 0 || self.session.absolute_secs <= 0 {
+            return Err(ConfigError::Rule(
+                "session.idle_secs e session.absolute_secs devono essere positivi",
+            ));
+        }
+        if self.login.ip_burst == 0 || self.login.ip_refill_secs <= 0.0 {
+            return Err(ConfigError::Rule(
+                "login.ip_burst e login.ip_refill_secs devono essere positivi",
+            ));
+        }
+        if self.reports.urgency.is_empty() {
+            return Err(ConfigError::Rule(
+                "reports.urgency deve elencare almeno un codice di urgenza",
+            ));
+        }
+        let codes: std::collections::BTreeSet<&str> = self
+            .reports
+            .urgency
+            .iter()
+            .map(|urgency| urgency.code.as_str())
+            .collect();
+        if codes.len() != self.reports.urgency.len() {
+            return Err(ConfigError::Rule(
+                "reports.urgency contiene due volte lo stesso codice",
+            ));
+        }
+        if !(0..24).contains(&self.reports.digest_hour) {
+            return Err(ConfigError::Rule(
+                "reports.digest_hour deve essere un'ora tra 0 e 23",
+            ));
+        }
+        if BusinessCalendar::new(&self.reports.local_holidays).is_err() {
+            return Err(ConfigError::Rule(
+                "reports.local_holidays: scrivi ogni festività locale come MM-GG, per esempio \"09-29\"",
+            ));
+        }
+        if self.max_body_bytes < 1024 {
+            return Err(ConfigError::Rule("max_body_bytes deve essere almeno 1024"));
+        }
+        Ok(())
+    }
+
+    pub fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle_secs: self.session.idle_secs,
+            absolute_secs: self.session.absolute_secs,
+        }
+    }
+
+    pub fn lockout_policy(&self) -> LockoutPolicy {
+        LockoutPolicy {
+            free_attempts: self.login.free_attempts,
+            base_secs: self.login.lock_base_secs,
+            max_secs: self.login.lock_max_secs,
+        }
+    }
+
+    pub fn login_bucket_policy(&self) -> BucketPolicy {
+        BucketPolicy {
+            burst: self.login.ip_burst,
+            refill_every: Duration::from_secs_f64(self.login.ip_refill_secs),
+        }
+    }
+
+    /// Opening the login form creates an anonymous session row; an address may open it three
+    /// times as often as it may submit it, which covers typing mistakes but not a flood.
+    pub fn login_form_bucket_policy(&self) -> BucketPolicy {
+        BucketPolicy {
+            burst: self.login.ip_burst.saturating_mul(3),
+            refill_every: Duration::from_secs_f64(self.login.ip_refill_secs / 3.0),
+        }
+    }
+}
+
+/// What the pages need from the portal's `site.toml`; other keys are the generator's business.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub title: String,
+    pub short_title: String,
+    pub owner: String,
+    pub base_url: Option<String>,
+    pub accessibility_statement_url: Option<String>,
+}
+
+impl Default for SiteInfo {
+    fn default() -> Self {
+        SiteInfo {
+            title: "Rete degli sportelli pubblici per immigrati".to_owned(),
+            short_title: "ReSPI".to_owned(),
+            owner: String::new(),
+            base_url: None,
+            accessibility_statement_url: None,
+        }
+    }
+}
+
+impl SiteInfo {
+    /// Reads `site.toml`; a missing file gives the defaults, a broken one an error.
+    pub fn load(path: &Path) -> Result<Self, SiteInfoError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                tracing::warn!(path = %path.display(), "site.toml not found: using generic site names");
+                return Ok(SiteInfo::default());
+            }
+            Err(source) => {
+                return Err(SiteInfoError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|source| SiteInfoError::Parse {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteInfoError {
+    #[error("impossibile leggere {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} non è valido: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_listen_on_loopback_port_8090() {
+        let settings = Settings::load(None).unwrap();
+        assert_eq!(settings.bind.to_string(), "127.0.0.1:8090");
+        assert_eq!(
+            settings.database,
+            PathBuf::from("data/respi-tickets.sqlite3")
+        );
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_unknown_keys_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tickets.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:9000\"\n[session]\nidle_secs = 60\nabsolute_secs = 120\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.bind.port(), 9000);
+        assert_eq!(settings.session.idle_secs, 60);
+
+        std::fs::write(&file, "bnd = \"127.0.0.1:9000\"\n").unwrap();
+        assert!(Settings::load(Some(&file)).is_err());
+        assert!(matches!(
+            Settings::load(Some(&dir.path().join("missing.toml"))),
+            Err(ConfigError::Missing(_))
+        ));
+    }
+
+    #[test]
+    fn urgency_codes_and_holidays_come_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tickets.toml");
+        std::fs::write(
+            &file,
+            "[reports]\nlocal_holidays = [\"12-04\"]\n[[reports.urgency]]\ncode = \"A\"\nlabel = \"Alta\"\nbusiness_days = 1\nurgent = true\n",
+        )
+        .unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.reports.urgency.len(), 1);
+        assert_eq!(settings.reports.urgency_rank("A"), 0);
+        assert!(
+            settings
+                .reports
+                .calendar()
+                .is_holiday(jiff::civil::date(2026, 12, 4))
+        );
+
+        std::fs::write(&file, "[reports]\nlocal_holidays = [\"4 dicembre\"]\n").unwrap();
+        assert!(matches!(
+            Settings::load(Some(&file)),
+            Err(ConfigError::Rule(_))
+        ));
+    }
+
+    #[test]
+    fn site_info_reads_only_what_it_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("site.toml");
+        std::fs::write(
+            &file,
+            "title = \"Rete\"\nshort_title = \"R\"\nowner = \"Provincia\"\nmenu = [\"a\"]\n",
+        )
+        .unwrap();
+        let info = SiteInfo::load(&file).unwrap();
+        assert_eq!(info.owner, "Provincia");
+        assert!(info.accessibility_statement_url.is_none());
+        let missing = SiteInfo::load(&dir.path().join("none.toml")).unwrap();
+        assert_eq!(missing.short_title, "ReSPI");
+    }
+}

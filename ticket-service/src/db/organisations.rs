@@ -1,0 +1,195 @@
+//! Queries on `organisations`.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::organisation::{OrganisationKind, OrganisationSource};
+
+/// An organisation as an importer describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrganisation {
+    /// Stable key across imports, namespaced by origin (`sportelli/alba`, `rete/comune-di-bra`).
+    pub slug: String,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub service_kind: Option<String>,
+    pub owner: Option<String>,
+    pub area: Option<String>,
+    pub municipality: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl NewOrganisation {
+    pub fn named(slug: &str, name: &str, kind: OrganisationKind) -> Self {
+        NewOrganisation {
+            slug: slug.to_owned(),
+            name: name.to_owned(),
+            kind,
+            service_kind: None,
+            owner: None,
+            area: None,
+            municipality: None,
+            email: None,
+            phone: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub service_kind: Option<String>,
+    pub owner: Option<String>,
+    pub area: Option<String>,
+    pub municipality: Option<String>,
+    pub source: String,
+    pub active: bool,
+}
+
+impl OrganisationRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(OrganisationRow {
+            id: row.get("id")?,
+            slug: row.get("slug")?,
+            name: row.get("name")?,
+            kind: row.get("kind")?,
+            service_kind: row.get("service_kind")?,
+            owner: row.get("owner")?,
+            area: row.get("area")?,
+            municipality: row.get("municipality")?,
+            source: row.get("source")?,
+            active: row.get("active")?,
+        })
+    }
+
+    pub fn kind(&self) -> Option<OrganisationKind> {
+        self.kind.parse().ok()
+    }
+}
+
+/// SQL is assembled from literals only (`concat!`), never with `format!`, so no value can end
+/// up inside a statement.
+macro_rules! select_organisations {
+    ($rest:literal) => {
+        concat!(
+            "SELECT id, slug, name, kind, service_kind, owner, area, municipality, source, active
+             FROM organisations ",
+            $rest
+        )
+    };
+}
+
+/// How an import changed the table.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SyncReport {
+    pub upserted: usize,
+    pub deactivated: usize,
+}
+
+/// Makes the active organisations of `source` exactly `records`: new ones are added, known ones
+/// updated, and those no longer listed deactivated (never deleted: users and reports point at
+/// them).
+pub fn sync_source(
+    conn: &mut Connection,
+    source: OrganisationSource,
+    records: &[NewOrganisation],
+    now: i64,
+) -> rusqlite::Result<SyncReport> {
+    let tx = conn.transaction()?;
+    let mut report = SyncReport::default();
+    {
+        let mut upsert = tx.prepare(
+            "INSERT INTO organisations
+                 (slug, name, kind, service_kind, owner, area, municipality, email, phone, source, active, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11)
+             ON CONFLICT (slug) DO UPDATE SET
+                 name = excluded.name, kind = excluded.kind, service_kind = excluded.service_kind,
+                 owner = excluded.owner, area = excluded.area, municipality = excluded.municipality,
+                 email = excluded.email, phone = excluded.phone, source = excluded.source,
+                 active = 1, updated_at = excluded.updated_at",
+        )?;
+        for record in records {
+            upsert.execute(params![
+                record.slug,
+                record.name,
+                record.kind.as_str(),
+                record.service_kind,
+                record.owner,
+                record.area,
+                record.municipality,
+                record.email,
+                record.phone,
+                source.as_str(),
+                now,
+            ])?;
+            report.upserted += 1;
+        }
+        let mut known =
+            tx.prepare("SELECT id, slug FROM organisations WHERE source = ?1 AND active = 1")?;
+        let stale: Vec<i64> = known
+            .query_map([source.as_str()], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })?
+            .filter_map(Result::ok)
+            .filter(|(_, slug)| !records.iter().any(|r| &r.slug == slug))
+            .map(|(id, _)| id)
+            .collect();
+        for id in stale {
+            tx.execute(
+                "UPDATE organisations SET active = 0, updated_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            report.deactivated += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Every organisation, active first, grouped by kind, by name.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<OrganisationRow>> {
+    let mut stmt = conn.prepare(select_organisations!(
+        "ORDER BY active DESC,
+                  CASE kind WHEN 'coordination' THEN 0 WHEN 'questura' THEN 1 WHEN 'prefettura' THEN 2
+                            WHEN 'office' THEN 3 ELSE 4 END,
+                  name COLLATE NOCASE"
+    ))?;
+    stmt.query_map([], OrganisationRow::from_row)?.collect()
+}
+
+pub fn find_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<OrganisationRow>> {
+    conn.query_row(
+        select_organisations!("WHERE id = ?1"),
+        [id],
+        OrganisationRow::from_row,
+    )
+    .optional()
+}
+
+pub fn find_by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<OrganisationRow>> {
+    conn.query_row(
+        select_organisations!("WHERE slug = ?1"),
+        [slug],
+        OrganisationRow::from_row,
+    )
+    .optional()
+}
+
+/// The first active organisation of a kind, by name; demo accounts attach to it.
+pub fn first_of_kind(
+    conn: &Connection,
+    kind: OrganisationKind,
+) -> rusqlite::Result<Option<OrganisationRow>> {
+    conn.query_row(
+        select_organisations!(
+            "WHERE kind = ?1 AND active = 1 ORDER BY name COLLATE NOCASE LIMIT 1"
+        ),
+        [kind.as_str()],
+        OrganisationRow::from_row,
+    )
+    .optional()
+}

@@ -1,0 +1,902 @@
+//! Queries on reports and what hangs on them: the timeline, internal notes, answers, topics,
+//! attachments and notifications. Every read of a report takes a [`ReportScope`], so a query
+//! can only return what the signed-in principal may see.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::organisation::OrganisationKind;
+use crate::domain::report::{ReportAction, ReportScope, ReportState};
+use crate::domain::report_fields::protocol_number;
+
+/// The three parameters every scoped query takes: (scope kind, organisation id, institution).
+/// Kind 0 sees everything, 1 one organisation, 2 one institution.
+fn scope_params(scope: ReportScope) -> (i64, i64, &'static str) {
+    match scope {
+        ReportScope::All => (0, 0, ""),
+        ReportScope::Organisation(id) => (1, id, ""),
+        ReportScope::Institution(kind) => (2, 0, kind.as_str()),
+    }
+}
+
+/// SQL from literals only (`concat!`), see `organisations.rs`. The scope condition uses the
+/// numbered parameters ?1, ?2 and ?3.
+macro_rules! select_reports {
+    ($rest:literal) => {
+        concat!(
+            "SELECT r.id, r.protocol, r.organisation_id, o.name AS organisation_name,
+                    r.filed_by, u.display_name AS filed_by_name, r.kind, r.addressed_office,
+                    r.institution, r.file_kind, r.file_reference, r.citizen_family_name,
+                    r.citizen_given_name, r.citizen_birth_date, r.citizen_tax_code,
+                    r.description, r.urgency, r.urgency_reason, r.state, r.topic_id,
+                    t.name AS topic_name, r.due_date, r.waiting_since, r.waited_secs,
+                    r.reopen_count, r.created_at, r.updated_at
+             FROM reports r
+             JOIN organisations o ON o.id = r.organisation_id
+             JOIN users u ON u.id = r.filed_by
+             LEFT JOIN topics t ON t.id = r.topic_id
+             WHERE (?1 = 0 OR (?1 = 1 AND r.organisation_id = ?2) OR (?1 = 2 AND r.institution = ?3)) ",
+            $rest
+        )
+    };
+}
+
+/// A report as stored, with the names the pages show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    pub id: i64,
+    pub protocol: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub filed_by: i64,
+    pub filed_by_name: String,
+    pub kind: String,
+    pub addressed_office: String,
+    pub institution: String,
+    pub file_kind: String,
+    pub file_reference: Option<String>,
+    pub citizen_family_name: String,
+    pub citizen_given_name: String,
+    pub citizen_birth_date: Option<String>,
+    pub citizen_tax_code: Option<String>,
+    pub description: String,
+    pub urgency: String,
+    pub urgency_reason: String,
+    pub state: String,
+    pub topic_id: Option<i64>,
+    pub topic_name: Option<String>,
+    pub due_date: String,
+    pub waiting_since: Option<i64>,
+    pub waited_secs: i64,
+    pub reopen_count: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl ReportRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ReportRow {
+            id: row.get("id")?,
+            protocol: row.get("protocol")?,
+            organisation_id: row.get("organisation_id")?,
+            organisation_name: row.get("organisation_name")?,
+            filed_by: row.get("filed_by")?,
+            filed_by_name: row.get("filed_by_name")?,
+            kind: row.get("kind")?,
+            addressed_office: row.get("addressed_office")?,
+            institution: row.get("institution")?,
+            file_kind: row.get("file_kind")?,
+            file_reference: row.get("file_reference")?,
+            citizen_family_name: row.get("citizen_family_name")?,
+            citizen_given_name: row.get("citizen_given_name")?,
+            citizen_birth_date: row.get("citizen_birth_date")?,
+            citizen_tax_code: row.get("citizen_tax_code")?,
+            description: row.get("description")?,
+            urgency: row.get("urgency")?,
+            urgency_reason: row.get("urgency_reason")?,
+            state: row.get("state")?,
+            topic_id: row.get("topic_id")?,
+            topic_name: row.get("topic_name")?,
+            due_date: row.get("due_date")?,
+            waiting_since: row.get("waiting_since")?,
+            waited_secs: row.get("waited_secs")?,
+            reopen_count: row.get("reopen_count")?,
+            created_at: row.get("created_at")?,
+            updated_at: row.get("updated_at")?,
+        })
+    }
+
+    /// The stored state; the CHECK constraint guarantees it parses.
+    pub fn state(&self) -> ReportState {
+        self.state.parse().unwrap_or(ReportState::Nuova)
+    }
+}
+
+/// A validated report to file.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub organisation_id: i64,
+    pub filed_by: i64,
+    pub kind: String,
+    pub addressed_office: String,
+    pub institution: OrganisationKind,
+    pub file_kind: String,
+    pub file_reference: Option<String>,
+    pub citizen_family_name: String,
+    pub citizen_given_name: String,
+    pub citizen_birth_date: Option<String>,
+    pub citizen_tax_code: Option<String>,
+    pub description: String,
+    pub urgency: String,
+    pub urgency_reason: String,
+    pub due_date: String,
+    pub submission_key: String,
+}
+
+/// Files a report with the next protocol number of `year`, and its first timeline entry.
+/// Returns the id and the protocol number.
+pub fn insert(
+    conn: &mut Connection,
+    report: &NewReport,
+    year: i16,
+    now: i64,
+) -> rusqlite::Result<(i64, String)> {
+    let tx = conn.transaction()?;
+    let sequence: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM reports WHERE year = ?1",
+        [year],
+        |row| row.get(0),
+    )?;
+    let protocol = protocol_number(year, sequence);
+    tx.execute(
+        "INSERT INTO reports
+             (year, sequence, protocol, organisation_id, filed_by, kind, addressed_office,
+              institution, file_kind, file_reference, citizen_family_name, citizen_given_name,
+              citizen_birth_date, citizen_tax_code, description, urgency, urgency_reason, state,
+              due_date, submission_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 'nuova', ?18, ?19, ?20, ?20)",
+        params![
+            year,
+            sequence,
+            protocol,
+            report.organisation_id,
+            report.filed_by,
+            report.kind,
+            report.addressed_office,
+            report.institution.as_str(),
+            report.file_kind,
+            report.file_reference,
+            report.citizen_family_name,
+            report.citizen_given_name,
+            report.citizen_birth_date,
+            report.citizen_tax_code,
+            report.description,
+            report.urgency,
+            report.urgency_reason,
+            report.due_date,
+            report.submission_key,
+            now,
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    append_event(
+        &tx,
+        id,
+        report.filed_by,
+        "inviata",
+        None,
+        Some(ReportState::Nuova),
+        "",
+        now,
+    )?;
+    tx.commit()?;
+    Ok((id, protocol))
+}
+
+/// The report a review page already filed, found by its submission key within the scope.
+pub fn find_by_submission_key(
+    conn: &Connection,
+    scope: ReportScope,
+    key: &str,
+) -> rusqlite::Result<Option<ReportRow>> {
+    let (kind, org, inst) = scope_params(scope);
+    conn.query_row(
+        select_reports!("AND r.submission_key = ?4"),
+        params![kind, org, inst, key],
+        ReportRow::from_row,
+    )
+    .optional()
+}
+
+/// The report `id` when the scope covers it; `None` both when it does not exist and when it
+/// belongs to someone else, so the two cannot be told apart.
+pub fn find(conn: &Connection, scope: ReportScope, id: i64) -> rusqlite::Result<Option<ReportRow>> {
+    let (kind, org, inst) = scope_params(scope);
+    conn.query_row(
+        select_reports!("AND r.id = ?4"),
+        params![kind, org, inst, id],
+        ReportRow::from_row,
+    )
+    .optional()
+}
+
+/// Every report of the scope, newest first; the caller sorts for display.
+pub fn list(conn: &Connection, scope: ReportScope) -> rusqlite::Result<Vec<ReportRow>> {
+    let (kind, org, inst) = scope_params(scope);
+    let mut statement = conn.prepare(select_reports!("ORDER BY r.id DESC"))?;
+    statement
+        .query_map(params![kind, org, inst], ReportRow::from_row)?
+        .collect()
+}
+
+/// The changes a transition makes besides the state.
+#[derive(Debug, Clone, Default)]
+pub struct TransitionEffects {
+    /// A new due date (after a pause, or at reopening).
+    pub due_date: Option<String>,
+    /// Start the pause of the clock now.
+    pub start_waiting: bool,
+    /// End the pause, adding this many seconds to the time spent waiting.
+    pub stop_waiting_after: Option<i64>,
+    pub reopened: bool,
+}
+
+/// Moves report `id` from `from` to `to` and appends the timeline entry, only when the report
+/// is still in `from`: a form sent twice, or two people acting at once, change it once.
+/// Returns whether the change was made.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_transition(
+    conn: &Connection,
+    id: i64,
+    user_id: i64,
+    action: ReportAction,
+    from: ReportState,
+    to: ReportState,
+    comment: &str,
+    effects: &TransitionEffects,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE reports SET
+             state = ?3,
+             due_date = COALESCE(?4, due_date),
+             waiting_since = CASE WHEN ?5 THEN ?8 WHEN ?6 IS NOT NULL THEN NULL ELSE waiting_since END,
+             waited_secs = waited_secs + COALESCE(?6, 0),
+             reopen_count = reopen_count + ?7,
+             updated_at = ?8
+         WHERE id = ?1 AND state = ?2",
+        params![
+            id,
+            from.as_str(),
+            to.as_str(),
+            effects.due_date,
+            effects.start_waiting,
+            effects.stop_waiting_after,
+            i64::from(effects.reopened),
+            now,
+        ],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    append_event(
+        conn,
+        id,
+        user_id,
+        action.as_str(),
+        Some(from),
+        Some(to),
+        comment,
+        now,
+    )?;
+    Ok(true)
+}
+
+/// Appends a timeline entry; the table's triggers refuse any later change to it.
+#[allow(clippy::too_many_arguments)]
+pub fn append_event(
+    conn: &Connection,
+    report_id: i64,
+    user_id: i64,
+    action: &str,
+    from: Option<ReportState>,
+    to: Option<ReportState>,
+    comment: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO report_events (report_id, at, user_id, action, from_state, to_state, comment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            report_id,
+            now,
+            user_id,
+            action,
+            from.map(ReportState::as_str),
+            to.map(ReportState::as_str),
+            comment,
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub at: i64,
+    pub user_name: String,
+    pub organisation_name: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: Option<String>,
+    pub comment: String,
+}
+
+pub fn events(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<EventRow>> {
+    let mut statement = conn.prepare(
+        "SELECT e.at, u.display_name, o.name, e.action, e.from_state, e.to_state, e.comment
+         FROM report_events e
+         JOIN users u ON u.id = e.user_id
+         JOIN organisations o ON o.id = u.organisation_id
+         WHERE e.report_id = ?1 ORDER BY e.id",
+    )?;
+    statement
+        .query_map([report_id], |row| {
+            Ok(EventRow {
+                at: row.get(0)?,
+                user_name: row.get(1)?,
+                organisation_name: row.get(2)?,
+                action: row.get(3)?,
+                from_state: row.get(4)?,
+                to_state: row.get(5)?,
+                comment: row.get(6)?,
+            })
+        })?
+        .collect()
+}
+
+/// A dated text by someone: an internal note or an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextRow {
+    pub at: i64,
+    pub user_name: String,
+    pub body: String,
+    pub stage: String,
+}
+
+pub fn add_note(
+    conn: &Connection,
+    report_id: i64,
+    user_id: i64,
+    body: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO internal_notes (report_id, user_id, at, body) VALUES (?1, ?2, ?3, ?4)",
+        params![report_id, user_id, now, body],
+    )?;
+    Ok(())
+}
+
+pub fn notes(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<TextRow>> {
+    let mut statement = conn.prepare(
+        "SELECT n.at, u.display_name, n.body FROM internal_notes n
+         JOIN users u ON u.id = n.user_id WHERE n.report_id = ?1 ORDER BY n.id",
+    )?;
+    statement
+        .query_map([report_id], |row| {
+            Ok(TextRow {
+                at: row.get(0)?,
+                user_name: row.get(1)?,
+                body: row.get(2)?,
+                stage: String::new(),
+            })
+        })?
+        .collect()
+}
+
+/// Which answers a reader may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerStages {
+    /// Only what was published to the office.
+    Published,
+    /// Also what the liaison recorded, for the coordination and the liaison.
+    All,
+}
+
+pub fn add_answer(
+    conn: &Connection,
+    report_id: i64,
+    user_id: i64,
+    stage: &str,
+    body: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO answers (report_id, stage, user_id, at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![report_id, stage, user_id, now, body],
+    )?;
+    Ok(())
+}
+
+pub fn answers(
+    conn: &Connection,
+    report_id: i64,
+    stages: AnswerStages,
+) -> rusqlite::Result<Vec<TextRow>> {
+    let mut statement = conn.prepare(
+        "SELECT a.at, u.display_name, a.body, a.stage FROM answers a
+         JOIN users u ON u.id = a.user_id
+         WHERE a.report_id = ?1 AND (?2 OR a.stage = 'pubblicata') ORDER BY a.id",
+    )?;
+    statement
+        .query_map(params![report_id, stages == AnswerStages::All], |row| {
+            Ok(TextRow {
+                at: row.get(0)?,
+                user_name: row.get(1)?,
+                body: row.get(2)?,
+                stage: row.get(3)?,
+            })
+        })?
+        .collect()
+}
+
+/// The latest answer of `stage`, the starting text of the publishing form.
+pub fn latest_answer(
+    conn: &Connection,
+    report_id: i64,
+    stage: &str,
+) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT body FROM answers WHERE report_id = ?1 AND stage = ?2 ORDER BY id DESC LIMIT 1",
+        params![report_id, stage],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicRow {
+    pub id: i64,
+    pub name: String,
+    pub standard_answer: String,
+}
+
+pub fn topics(conn: &Connection) -> rusqlite::Result<Vec<TopicRow>> {
+    let mut statement =
+        conn.prepare("SELECT id, name, standard_answer FROM topics ORDER BY name")?;
+    statement
+        .query_map([], |row| {
+            Ok(TopicRow {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                standard_answer: row.get(2)?,
+            })
+        })?
+        .collect()
+}
+
+pub fn find_topic(conn: &Connection, id: i64) -> rusqlite::Result<Option<TopicRow>> {
+    conn.query_row(
+        "SELECT id, name, standard_answer FROM topics WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(TopicRow {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                standard_answer: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Sets the topic; returns false when it was already that topic, so a repeated form says so.
+pub fn set_topic(
+    conn: &Connection,
+    report_id: i64,
+    topic: &TopicRow,
+    user_id: i64,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE reports SET topic_id = ?2, updated_at = ?3
+         WHERE id = ?1 AND topic_id IS NOT ?2",
+        params![report_id, topic.id, now],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    append_event(
+        conn,
+        report_id,
+        user_id,
+        "argomento",
+        None,
+        None,
+        &topic.name,
+        now,
+    )?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub report_id: i64,
+    #[serde(skip)]
+    pub stored_name: String,
+    pub original_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub uploaded_at: i64,
+}
+
+fn attachment_from_row(row: &Row<'_>) -> rusqlite::Result<AttachmentRow> {
+    Ok(AttachmentRow {
+        id: row.get(0)?,
+        report_id: row.get(1)?,
+        stored_name: row.get(2)?,
+        original_name: row.get(3)?,
+        content_type: row.get(4)?,
+        size: row.get(5)?,
+        uploaded_at: row.get(6)?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn add_attachment(
+    conn: &Connection,
+    report_id: i64,
+    stored_name: &str,
+    original_name: &str,
+    content_type: &str,
+    size: i64,
+    user_id: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO attachments
+             (report_id, stored_name, original_name, content_type, size, uploaded_by, uploaded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            report_id,
+            stored_name,
+            original_name,
+            content_type,
+            size,
+            user_id,
+            now
+        ],
+    )?;
+    append_event(
+        conn,
+        report_id,
+        user_id,
+        "allegato",
+        None,
+        None,
+        original_name,
+        now,
+    )
+}
+
+pub fn attachments(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<AttachmentRow>> {
+    let mut statement = conn.prepare(
+        "SELECT id, report_id, stored_name, original_name, content_type, size, uploaded_at
+         FROM attachments WHERE report_id = ?1 ORDER BY id",
+    )?;
+    statement
+        .query_map([report_id], attachment_from_row)?
+        .collect()
+}
+
+pub fn find_attachment(
+    conn: &Connection,
+    report_id: i64,
+    id: i64,
+) -> rusqlite::Result<Option<AttachmentRow>> {
+    conn.query_row(
+        "SELECT id, report_id, stored_name, original_name, content_type, size, uploaded_at
+         FROM attachments WHERE report_id = ?1 AND id = ?2",
+        params![report_id, id],
+        attachment_from_row,
+    )
+    .optional()
+}
+
+/// Someone to tell about a change: in the app, and by e-mail.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    /// Wants one mail a day rather than one per notification.
+    pub digest: bool,
+}
+
+/// Who hears about a change of a report.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    /// The active users of the organisation that filed it.
+    Organisation(i64),
+    /// The active users with this role (the coordination, the referents of an institution).
+    Role(&'static str),
+}
+
+pub fn recipients(conn: &Connection, audience: Audience) -> rusqlite::Result<Vec<Recipient>> {
+    let (organisation, role) = match audience {
+        Audience::Organisation(id) => (id, ""),
+        Audience::Role(role) => (0, role),
+    };
+    let mut statement = conn.prepare(
+        "SELECT id, email, display_name, mail_digest FROM users
+         WHERE active = 1 AND ((?1 <> 0 AND organisation_id = ?1 AND role IN ('sportello', 'servizio'))
+                               OR (?1 = 0 AND role = ?2))
+         ORDER BY id",
+    )?;
+    statement
+        .query_map(params![organisation, role], |row| {
+            Ok(Recipient {
+                user_id: row.get(0)?,
+                email: row.get(1)?,
+                display_name: row.get(2)?,
+                digest: row.get(3)?,
+            })
+        })?
+        .collect()
+}
+
+/// Records a notification; `mailed` when it is mailed at once, so the digest skips it.
+pub fn notify(
+    conn: &Connection,
+    user_id: i64,
+    report_id: i64,
+    message: &str,
+    now: i64,
+    mailed: bool,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO notifications (user_id, report_id, message, created_at, mailed_at)
+         VALUES (?1, ?2, ?3, ?4, CASE WHEN ?5 THEN ?4 END)",
+        params![user_id, report_id, message, now, mailed],
+    )?;
+    Ok(())
+}
+
+/// One line of a daily digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    /// The notification's id, marked as mailed once the digest is sent.
+    pub id: i64,
+    pub report_id: i64,
+    pub message: String,
+}
+
+/// The users who chose the daily digest and have notifications not yet mailed, with them.
+pub fn pending_digests(conn: &Connection) -> rusqlite::Result<Vec<(Recipient, Vec<DigestItem>)>> {
+    let mut statement = conn.prepare(
+        "SELECT u.id, u.email, u.display_name, n.id, n.report_id, n.message
+         FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE n.mailed_at IS NULL AND u.mail_digest = 1 AND u.active = 1
+         ORDER BY u.id, n.id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        Ok((
+            Recipient {
+                user_id: row.get(0)?,
+                email: row.get(1)?,
+                display_name: row.get(2)?,
+                digest: true,
+            },
+            DigestItem {
+                id: row.get(3)?,
+                report_id: row.get(4)?,
+                message: row.get(5)?,
+            },
+        ))
+    })?;
+    let mut grouped: Vec<(Recipient, Vec<DigestItem>)> = Vec::new();
+    for row in rows {
+        let (recipient, item) = row?;
+        match grouped.last_mut() {
+            Some((last, items)) if last.user_id == recipient.user_id => items.push(item),
+            _ => grouped.push((recipient, vec![item])),
+        }
+    }
+    Ok(grouped)
+}
+
+pub fn mark_mailed(conn: &Connection, ids: &[i64], now: i64) -> rusqlite::Result<()> {
+    let mut statement = conn
+        .prepare("UPDATE notifications SET mailed_at = ?2 WHERE id = ?1 AND mailed_at IS NULL")?;
+    for id in ids {
+        statement.execute(params![id, now])?;
+    }
+    Ok(())
+}
+
+pub fn mail_digest(conn: &Connection, user_id: i64) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT mail_digest FROM users WHERE id = ?1",
+        [user_id],
+        |row| row.get(0),
+    )
+}
+
+/// Sets the user's choice; false when it was already that, so a repeated form says so.
+pub fn set_mail_digest(conn: &Connection, user_id: i64, digest: bool) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE users SET mail_digest = ?2 WHERE id = ?1 AND mail_digest <> ?2",
+        params![user_id, digest],
+    )?;
+    Ok(changed == 1)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub report_id: i64,
+    pub protocol: String,
+    pub message: String,
+    pub created_at: i64,
+    pub unread: bool,
+}
+
+/// The user's latest notifications. Only the user's own rows are read, and each names a
+/// report the user was told about by the workflow itself.
+pub fn notifications(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<NotificationRow>> {
+    let mut statement = conn.prepare(
+        "SELECT n.id, n.report_id, r.protocol, n.message, n.created_at, n.read_at IS NULL
+         FROM notifications n JOIN reports r ON r.id = n.report_id
+         WHERE n.user_id = ?1 ORDER BY n.id DESC LIMIT 100",
+    )?;
+    statement
+        .query_map([user_id], |row| {
+            Ok(NotificationRow {
+                id: row.get(0)?,
+                report_id: row.get(1)?,
+                protocol: row.get(2)?,
+                message: row.get(3)?,
+                created_at: row.get(4)?,
+                unread: row.get(5)?,
+            })
+        })?
+        .collect()
+}
+
+/// Marks the user's notifications about one report as read, when the user opens it.
+pub fn mark_read(
+    conn: &Connection,
+    user_id: i64,
+    report_id: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE notifications SET read_at = ?3
+         WHERE user_id = ?1 AND report_id = ?2 AND read_at IS NULL",
+        params![user_id, report_id, now],
+    )?;
+    Ok(())
+}
+
+pub fn mark_all_read(conn: &Connection, user_id: i64, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE notifications SET read_at = ?2 WHERE user_id = ?1 AND read_at IS NULL",
+        params![user_id, now],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn seeded() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite3")).unwrap();
+        db.call_blocking(|c| {
+            c.execute_batch(
+                "INSERT INTO organisations (id, slug, name, kind, source, updated_at) VALUES
+                     (1, 'a', 'Sportello A', 'office', 'demo', 0),
+                     (2, 'b', 'Sportello B', 'office', 'demo', 0);
+                 INSERT INTO users (id, username, display_name, email, role, organisation_id,
+                                    password_hash, created_at, password_changed_at) VALUES
+                     (1, 'a', 'A', 'a@example.invalid', 'sportello', 1, 'x', 0, 0),
+                     (2, 'b', 'B', 'b@example.invalid', 'sportello', 2, 'x', 0, 0);",
+            )
+        })
+        .unwrap();
+        (dir, db)
+    }
+
+    fn report(key: &str) -> NewReport {
+        NewReport {
+            organisation_id: 1,
+            filed_by: 1,
+            kind: "parere".to_owned(),
+            addressed_office: "questura_immigrazione".to_owned(),
+            institution: OrganisationKind::Questura,
+            file_kind: "permesso_soggiorno".to_owned(),
+            file_reference: None,
+            citizen_family_name: "Rossi".to_owned(),
+            citizen_given_name: "Ada".to_owned(),
+            citizen_birth_date: None,
+            citizen_tax_code: None,
+            description: "x".to_owned(),
+            urgency: "U1".to_owned(),
+            urgency_reason: "y".to_owned(),
+            due_date: "2026-11-30".to_owned(),
+            submission_key: key.to_owned(),
+        }
+    }
+
+    #[test]
+    fn protocol_numbers_count_per_year_and_scopes_hide_other_offices() {
+        let (_dir, db) = seeded();
+        let first = db
+            .call_blocking(|c| insert(c, &report("k1"), 2026, 0))
+            .unwrap();
+        let second = db
+            .call_blocking(|c| insert(c, &report("k2"), 2026, 0))
+            .unwrap();
+        let next_year = db
+            .call_blocking(|c| insert(c, &report("k3"), 2027, 0))
+            .unwrap();
+        assert_eq!(first.1, "RESPI-2026-000001");
+        assert_eq!(second.1, "RESPI-2026-000002");
+        assert_eq!(next_year.1, "RESPI-2027-000001");
+        assert!(
+            db.call_blocking(|c| insert(c, &report("k1"), 2026, 0))
+                .is_err(),
+            "a submission key files once"
+        );
+        let own = db
+            .call_blocking(|c| find(c, ReportScope::Organisation(1), first.0))
+            .unwrap();
+        assert!(own.is_some());
+        let other = db
+            .call_blocking(|c| find(c, ReportScope::Organisation(2), first.0))
+            .unwrap();
+        assert!(other.is_none());
+        let prefettura = db
+            .call_blocking(|c| list(c, ReportScope::Institution(OrganisationKind::Prefettura)))
+            .unwrap();
+        assert!(prefettura.is_empty());
+        assert_eq!(
+            db.call_blocking(|c| list(c, ReportScope::All))
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+
+    #[test]
+    fn a_transition_applies_once_and_the_timeline_is_append_only() {
+        let (_dir, db) = seeded();
+        let (id, _) = db
+            .call_blocking(|c| insert(c, &report("k"), 2026, 0))
+            .unwrap();
+        let apply = |c: &mut Connection| {
+            apply_transition(
+                c,
+                id,
+                1,
+                ReportAction::TakeInCharge,
+                ReportState::Nuova,
+                ReportState::PresaInCarico,
+                "",
+                &TransitionEffects::default(),
+                1,
+            )
+        };
+        assert!(db.call_blocking(apply).unwrap());
+        assert!(!db.call_blocking(apply).unwrap());
+        assert_eq!(db.call_blocking(|c| events(c, id)).unwrap().len(), 2);
+        assert!(
+            db.call_blocking(|c| c.execute("DELETE FROM report_events", []))
+                .is_err()
+        );
+    }
+}

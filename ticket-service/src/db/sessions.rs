@@ -1,0 +1,167 @@
+//! Queries on `sessions`. Rows are keyed by the SHA-256 of the session id, so a copy of the
+//! database does not hand out live sessions.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A session as stored, with what the pages need about its user when someone is logged in.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub csrf_token: String,
+    /// The user who gave the right password and still has to type the TOTP code.
+    pub pending_user_id: Option<i64>,
+    /// A TOTP secret shown for enrolment and not yet confirmed.
+    pub totp_enrolment_secret: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user: Option<SessionUser>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub must_change_password: bool,
+    pub has_second_factor: bool,
+    /// Notifications of the report workflow not yet read, for the header.
+    pub unread_notifications: i64,
+}
+
+pub fn insert(
+    conn: &Connection,
+    id_hash: &[u8],
+    user_id: Option<i64>,
+    csrf_token: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![id_hash, user_id, csrf_token, now],
+    )?;
+    Ok(())
+}
+
+/// A session halfway through login: the password was right, the TOTP code is still due.
+pub fn insert_pending(
+    conn: &Connection,
+    id_hash: &[u8],
+    pending_user_id: i64,
+    csrf_token: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (id_hash, pending_user_id, csrf_token, created_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![id_hash, pending_user_id, csrf_token, now],
+    )?;
+    Ok(())
+}
+
+pub fn set_enrolment_secret(
+    conn: &Connection,
+    id_hash: &[u8],
+    secret: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET totp_enrolment_secret = ?2 WHERE id_hash = ?1",
+        params![id_hash, secret],
+    )?;
+    Ok(())
+}
+
+/// The session with this hash. A session whose user has been disabled comes back without a
+/// user, so the caller treats it as ended.
+pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
+    conn.query_row(
+        "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
+                u.username, u.display_name, u.role, u.organisation_id, o.name, u.must_change_password,
+                u.active, s.pending_user_id, s.totp_enrolment_secret, u.totp_secret IS NOT NULL,
+                (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
+         FROM sessions s
+         LEFT JOIN users u ON u.id = s.user_id
+         LEFT JOIN organisations o ON o.id = u.organisation_id
+         WHERE s.id_hash = ?1",
+        [id_hash],
+        |row| {
+            let user_id: Option<i64> = row.get(3)?;
+            let active: Option<bool> = row.get(10)?;
+            let user = match (user_id, active) {
+                (Some(id), Some(true)) => Some(SessionUser {
+                    id,
+                    username: row.get(4)?,
+                    display_name: row.get(5)?,
+                    role: row.get(6)?,
+                    organisation_id: row.get(7)?,
+                    organisation_name: row.get(8)?,
+                    must_change_password: row.get(9)?,
+                    has_second_factor: row.get(13)?,
+                    unread_notifications: row.get(14)?,
+                }),
+                _ => None,
+            };
+            Ok((
+                SessionRow {
+                    csrf_token: row.get(0)?,
+                    pending_user_id: row.get(11)?,
+                    totp_enrolment_secret: row.get(12)?,
+                    created_at: row.get(1)?,
+                    last_seen_at: row.get(2)?,
+                    user,
+                },
+                user_id.is_some(),
+            ))
+        },
+    )
+    .optional()
+    .map(|found| {
+        found.and_then(|(session, had_user)| {
+            // A logged-in session whose user is gone or disabled is no session at all.
+            (session.user.is_some() || !had_user).then_some(session)
+        })
+    })
+}
+
+pub fn touch(conn: &Connection, id_hash: &[u8], now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
+        params![id_hash, now],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
+    Ok(())
+}
+
+/// Ends every session of a user except, when given, the one still in use.
+pub fn delete_for_user(
+    conn: &Connection,
+    user_id: i64,
+    keep: Option<&[u8]>,
+) -> rusqlite::Result<usize> {
+    match keep {
+        Some(keep) => conn.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> ?2",
+            params![user_id, keep],
+        ),
+        None => conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id]),
+    }
+}
+
+/// Removes sessions that ended by time, so abandoned login pages do not pile up.
+pub fn purge_expired(
+    conn: &Connection,
+    idle_secs: i64,
+    absolute_secs: i64,
+    now: i64,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM sessions WHERE last_seen_at <= ?1 OR created_at <= ?2",
+        params![now - idle_secs, now - absolute_secs],
+    )
+}

@@ -1,0 +1,213 @@
+//! Queries on `users`.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::role::Role;
+use crate::domain::user::{DisplayName, Email, Username};
+
+/// An account as stored, with the name of its organisation.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub active: bool,
+    pub demo: bool,
+    pub failed_logins: u32,
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
+}
+
+impl UserRow {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(UserRow {
+            id: row.get("id")?,
+            username: row.get("username")?,
+            display_name: row.get("display_name")?,
+            email: row.get("email")?,
+            role: row.get("role")?,
+            organisation_id: row.get("organisation_id")?,
+            organisation_name: row.get("organisation_name")?,
+            password_hash: row.get("password_hash")?,
+            must_change_password: row.get("must_change_password")?,
+            active: row.get("active")?,
+            demo: row.get("demo")?,
+            failed_logins: row.get("failed_logins")?,
+            locked_until: row.get("locked_until")?,
+            created_at: row.get("created_at")?,
+            totp_secret: row.get("totp_secret")?,
+            totp_last_step: row.get("totp_last_step")?,
+        })
+    }
+
+    /// The stored role; the CHECK constraint guarantees it parses.
+    pub fn role(&self) -> Option<Role> {
+        self.role.parse().ok()
+    }
+}
+
+/// SQL from literals only, see `organisations.rs`.
+macro_rules! select_users {
+    ($rest:literal) => {
+        concat!(
+            "SELECT u.id, u.username, u.display_name, u.email, u.role, u.organisation_id,
+                    o.name AS organisation_name, u.password_hash, u.must_change_password,
+                    u.active, u.demo, u.failed_logins, u.locked_until, u.created_at,
+                    u.totp_secret, u.totp_last_step
+             FROM users u JOIN organisations o ON o.id = u.organisation_id ",
+            $rest
+        )
+    };
+}
+
+/// A validated account to create.
+pub struct NewUser<'a> {
+    pub username: &'a Username,
+    pub display_name: &'a DisplayName,
+    pub email: &'a Email,
+    pub role: Role,
+    pub organisation_id: i64,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+    pub demo: bool,
+}
+
+pub fn insert(conn: &Connection, user: &NewUser<'_>, now: i64) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO users (username, display_name, email, role, organisation_id, password_hash,
+                            must_change_password, demo, created_at, password_changed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![
+            user.username.as_str(),
+            user.display_name.as_str(),
+            user.email.as_str(),
+            user.role.as_str(),
+            user.organisation_id,
+            user.password_hash,
+            user.must_change_password,
+            user.demo,
+            now,
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn find_by_username(conn: &Connection, username: &str) -> rusqlite::Result<Option<UserRow>> {
+    conn.query_row(
+        select_users!("WHERE u.username = ?1"),
+        [username],
+        UserRow::from_row,
+    )
+    .optional()
+}
+
+pub fn find_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow>> {
+    conn.query_row(select_users!("WHERE u.id = ?1"), [id], UserRow::from_row)
+        .optional()
+}
+
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare(select_users!("ORDER BY u.active DESC, u.username"))?;
+    stmt.query_map([], UserRow::from_row)?.collect()
+}
+
+/// Stores a new password hash and clears the failure counter.
+pub fn set_password(
+    conn: &Connection,
+    id: i64,
+    password_hash: &str,
+    must_change: bool,
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3, password_changed_at = ?4,
+                          failed_logins = 0, locked_until = NULL
+         WHERE id = ?1",
+        params![id, password_hash, must_change, now],
+    )?;
+    Ok(())
+}
+
+pub fn record_failure(
+    conn: &Connection,
+    id: i64,
+    failed_logins: u32,
+    locked_until: Option<i64>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+        params![id, failed_logins, locked_until],
+    )?;
+    Ok(())
+}
+
+pub fn clear_failures(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+pub fn set_active(conn: &Connection, id: i64, active: bool) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET active = ?2 WHERE id = ?1",
+        params![id, active],
+    )?;
+    Ok(())
+}
+
+pub fn set_role(
+    conn: &Connection,
+    id: i64,
+    role: Role,
+    organisation_id: i64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET role = ?2, organisation_id = ?3 WHERE id = ?1",
+        params![id, role.as_str(), organisation_id],
+    )?;
+    Ok(())
+}
+
+/// Stores a confirmed TOTP secret, or removes it with `None`.
+pub fn set_second_factor(
+    conn: &Connection,
+    id: i64,
+    secret: Option<&str>,
+    step: Option<i64>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_secret = ?2, totp_last_step = ?3 WHERE id = ?1",
+        params![id, secret, step],
+    )?;
+    Ok(())
+}
+
+/// Records the step of a code just used, so it cannot be used again.
+pub fn record_second_factor_step(conn: &Connection, id: i64, step: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_last_step = ?2 WHERE id = ?1",
+        params![id, step],
+    )?;
+    Ok(())
+}
+
+/// Disables every demo account and returns their ids.
+pub fn disable_demo_accounts(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare("UPDATE users SET active = 0 WHERE demo = 1 AND active = 1 RETURNING id")?;
+    stmt.query_map([], |row| row.get(0))?.collect()
+}

@@ -1,0 +1,237 @@
+//! Demo data for `serve --demo`: an office and a service when the portal has none, and one
+//! account per role with a fresh random password at every start.
+
+use crate::auth::{password, token, totp};
+use crate::config::ReportSettings;
+use crate::db::batches;
+use crate::db::organisations::{self, NewOrganisation};
+use crate::db::reports::{self, NewReport, TransitionEffects};
+use crate::db::{self, Db, DbError, sessions, users};
+use crate::domain::organisation::{OrganisationKind, OrganisationSource};
+use crate::domain::password::NewPassword;
+use crate::domain::report::{ReportAction, ReportScope, ReportState};
+use crate::domain::role::Role;
+use crate::domain::user::{DisplayName, Email, Username};
+
+/// A demo login to print at start.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub organisation: String,
+    pub password: String,
+    /// The TOTP secret (base32) when the role logs in with a second factor.
+    pub totp_secret: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    #[error("nessuna organizzazione adatta al ruolo {0}")]
+    NoOrganisation(Role),
+}
+
+/// Adds what the demo needs and (re)creates the demo accounts.
+pub fn seed(db: &Db, second_factor_roles: &[Role]) -> Result<Vec<DemoAccount>, DemoError> {
+    let now = db::now();
+    let mut demo_organisations = Vec::new();
+    let has = |kind| db.call_blocking(|conn| organisations::first_of_kind(conn, kind));
+    if has(OrganisationKind::Office)?.is_none() {
+        let mut office = NewOrganisation::named(
+            "demo/sportello",
+            "Sportello di prova",
+            OrganisationKind::Office,
+        );
+        office.owner = Some("Comune di prova".to_owned());
+        demo_organisations.push(office);
+    }
+    if has(OrganisationKind::Service)?.is_none() {
+        let mut service = NewOrganisation::named(
+            "demo/servizio",
+            "Servizio sociale di prova",
+            OrganisationKind::Service,
+        );
+        service.service_kind = Some("consorzio socio-assistenziale".to_owned());
+        demo_organisations.push(service);
+    }
+    db.call_blocking(|conn| {
+        organisations::sync_source(conn, OrganisationSource::Demo, &demo_organisations, now)
+    })?;
+
+    let mut accounts = Vec::new();
+    for role in Role::ALL {
+        let kind = role.organisation_kinds()[0];
+        let organisation = has(kind)?.ok_or(DemoError::NoOrganisation(role))?;
+        let username = Username::parse(&format!("demo.{}", role.as_str()))
+            .expect("demo user names follow the user name rule");
+        let display_name =
+            DisplayName::parse(&format!("Prova {}", role.label())).expect("demo names are short");
+        let email = Email::parse(&format!("demo.{}@example.invalid", role.as_str()))
+            .expect("demo addresses are well formed");
+        let password = token::initial_password();
+        let totp_secret = second_factor_roles.contains(&role).then(totp::new_secret);
+        let hash = password::hash_blocking(
+            &NewPassword::parse(password.clone(), username.as_str())
+                .expect("generated passwords follow the password rule"),
+        )?;
+        db.call_blocking(|conn| {
+            let tx = conn.transaction()?;
+            match users::find_by_username(&tx, username.as_str())? {
+                Some(existing) => {
+                    users::set_password(&tx, existing.id, &hash, false, now)?;
+                    users::set_active(&tx, existing.id, true)?;
+                    sessions::delete_for_user(&tx, existing.id, None)?;
+                }
+                None => {
+                    users::insert(
+                        &tx,
+                        &users::NewUser {
+                            username: &username,
+                            display_name: &display_name,
+                            email: &email,
+                            role,
+                            organisation_id: organisation.id,
+                            password_hash: &hash,
+                            must_change_password: false,
+                            demo: true,
+                        },
+                        now,
+                    )?;
+                }
+            }
+            let user = users::find_by_username(&tx, username.as_str())?;
+            if let Some(user) = user {
+                users::set_second_factor(&tx, user.id, totp_secret.as_deref(), None)?;
+            }
+            tx.commit()
+        })?;
+        accounts.push(DemoAccount {
+            username: username.to_string(),
+            role,
+            organisation: organisation.name,
+            password,
+            totp_secret,
+        });
+    }
+    Ok(accounts)
+}
+
+/// Disables the demo accounts and ends their sessions, so a database once started with
+/// `--demo` has no known passwords when started for real.
+pub fn disable(db: &Db) -> Result<usize, DbError> {
+    db.call_blocking(|conn| {
+        let tx = conn.transaction()?;
+        let ids = users::disable_demo_accounts(&tx)?;
+        for id in &ids {
+            sessions::delete_for_user(&tx, *id, None)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    })
+}
+
+/// The ids of the demo's reports and batch, for the list of pages of `GET /__routes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoRecords {
+    /// A new report of the demo office, addressed to the Questura.
+    pub report_id: i64,
+    /// A batch holding a second report, taken in charge and batched.
+    pub batch_id: i64,
+    /// The demo office operator, for the admin's user page.
+    pub user_id: i64,
+}
+
+/// Submission keys of the demo reports: finding them means the demo ran before.
+const DEMO_KEYS: [&str; 2] = ["demo-segnalazione-0001", "demo-segnalazione-0002"];
+
+/// Files two demo reports as `demo.sportello` (one new, one in a batch), once per database.
+pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, DemoError> {
+    let records = db.call_blocking(|conn| {
+        let office = users::find_by_username(conn, "demo.sportello")?;
+        let coordination = users::find_by_username(conn, "demo.coordinamento")?;
+        let (Some(office), Some(coordination)) = (office, coordination) else {
+            return Ok(None);
+        };
+        let today = crate::routes::reports::today();
+        let (Some(first), Some(last)) = (settings.urgency.first(), settings.urgency.last()) else {
+            return Ok(None);
+        };
+        let mut ids = Vec::new();
+        for (key, urgency) in DEMO_KEYS.into_iter().zip([first, last]) {
+            if let Some(existing) = reports::find_by_submission_key(conn, ReportScope::All, key)? {
+                ids.push(existing.id);
+                continue;
+            }
+            let due = settings
+                .calendar()
+                .add_business_days(today, urgency.business_days);
+            let report = NewReport {
+                organisation_id: office.organisation_id,
+                filed_by: office.id,
+                kind: "stato_pratica".to_owned(),
+                addressed_office: "questura_immigrazione".to_owned(),
+                institution: OrganisationKind::Questura,
+                file_kind: "permesso_soggiorno".to_owned(),
+                file_reference: Some("DEMO-0001".to_owned()),
+                citizen_family_name: "Persona".to_owned(),
+                citizen_given_name: "Di prova".to_owned(),
+                citizen_birth_date: None,
+                citizen_tax_code: None,
+                description: "Segnalazione di prova creata dalla modalità dimostrativa.".to_owned(),
+                urgency: urgency.code.clone(),
+                urgency_reason: "Esempio.".to_owned(),
+                due_date: due.to_string(),
+                submission_key: key.to_owned(),
+            };
+            let (id, _) = reports::insert(conn, &report, today.year(), db::now())?;
+            ids.push(id);
+        }
+        let [report_id, batched_id] = ids[..] else {
+            return Ok(None);
+        };
+        let now = db::now();
+        let tx = conn.transaction()?;
+        let none = TransitionEffects::default();
+        reports::apply_transition(
+            &tx,
+            batched_id,
+            coordination.id,
+            ReportAction::TakeInCharge,
+            ReportState::Nuova,
+            ReportState::PresaInCarico,
+            "",
+            &none,
+            now,
+        )?;
+        let moved = reports::apply_transition(
+            &tx,
+            batched_id,
+            coordination.id,
+            ReportAction::AddToBatch,
+            ReportState::PresaInCarico,
+            ReportState::Inoltrata,
+            "",
+            &none,
+            now,
+        )?;
+        if moved {
+            let batch = batches::insert(&tx, coordination.id, now)?;
+            batches::add_report(&tx, batch, batched_id)?;
+        }
+        tx.commit()?;
+        let batch_id: i64 = conn.query_row(
+            "SELECT batch_id FROM batch_reports WHERE report_id = ?1",
+            [batched_id],
+            |row| row.get(0),
+        )?;
+        Ok(Some(DemoRecords {
+            report_id,
+            batch_id,
+            user_id: office.id,
+        }))
+    })?;
+    records.ok_or(DemoError::NoOrganisation(Role::Sportello))
+}

@@ -1,0 +1,17 @@
+//! Types and rules of the reserved area, free of I/O so they can be tested without a server.
+
+pub mod account_link;
+pub mod attachment;
+pub mod audit;
+pub mod lockout;
+pub mod organisation;
+pub mod password;
+pub mod permissions;
+pub mod rate_limit;
+pub mod report;
+pub mod report_fields;
+pub mod role;
+pub mod second_factor;
+pub mod session;
+pub mod urgency;
+pub mod user;

@@ -1,0 +1,192 @@
+//! The one table of what each role may do. Anything not listed is denied.
+
+use serde::Serialize;
+
+use super::role::Role;
+
+/// Something a login may ask to do. Each handler names the action it performs and asks
+/// [`allows`] before doing anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Action {
+    /// See the home page of the reserved area.
+    ViewDashboard,
+    /// See one's own account and change one's own password.
+    ManageOwnAccount,
+    /// File a report for one's own office or service.
+    FileReport,
+    /// See the reports of one's own office or service.
+    ViewOwnReports,
+    /// See every report of the network.
+    ViewAllReports,
+    /// See the reports addressed to one's institution.
+    ViewAddressedReports,
+    /// Take charge of a report and forward it in a printed batch.
+    ForwardReports,
+    /// Assign the topic of a report and use the topic's standard answer.
+    AssignTopics,
+    /// Read and write the internal notes of a report, which offices never see.
+    HandleInternalNotes,
+    /// Answer the reports addressed to one's institution.
+    AnswerReports,
+    /// Validate the answers before they become FAQ drafts.
+    ValidateAnswers,
+    /// Book an appointment at the citizenship office.
+    BookAppointments,
+    /// See the network's statistics.
+    ViewStatistics,
+    /// List organisations.
+    ViewOrganisations,
+    /// List, create and disable users, change their roles.
+    ManageUsers,
+    /// Read the security audit log.
+    ReadAuditLog,
+}
+
+impl Action {
+    pub const ALL: [Action; 16] = [
+        Action::ViewDashboard,
+        Action::ManageOwnAccount,
+        Action::FileReport,
+        Action::ViewOwnReports,
+        Action::ViewAllReports,
+        Action::ViewAddressedReports,
+        Action::ForwardReports,
+        Action::AssignTopics,
+        Action::HandleInternalNotes,
+        Action::AnswerReports,
+        Action::ValidateAnswers,
+        Action::BookAppointments,
+        Action::ViewStatistics,
+        Action::ViewOrganisations,
+        Action::ManageUsers,
+        Action::ReadAuditLog,
+    ];
+
+    /// What the action is called on the home page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ViewDashboard => "Vedere questa pagina iniziale",
+            Action::ManageOwnAccount => "Vedere il proprio profilo e cambiare la password",
+            Action::FileReport => "Inviare segnalazioni alla Questura e alla Prefettura",
+            Action::ViewOwnReports => "Consultare le segnalazioni della propria organizzazione",
+            Action::ViewAllReports => "Consultare tutte le segnalazioni della rete",
+            Action::ViewAddressedReports => {
+                "Consultare le segnalazioni indirizzate al proprio ente"
+            }
+            Action::ForwardReports => "Prendere in carico e inoltrare le segnalazioni",
+            Action::AssignTopics => "Assegnare l'argomento e usare le risposte standard",
+            Action::HandleInternalNotes => "Leggere e scrivere le note interne",
+            Action::AnswerReports => "Rispondere alle segnalazioni indirizzate al proprio ente",
+            Action::ValidateAnswers => "Validare le risposte prima della pubblicazione come FAQ",
+            Action::BookAppointments => "Prenotare appuntamenti all'Ufficio Cittadinanza",
+            Action::ViewStatistics => "Consultare le statistiche della rete",
+            Action::ViewOrganisations => "Consultare l'elenco delle organizzazioni",
+            Action::ManageUsers => "Gestire gli utenti",
+            Action::ReadAuditLog => "Consultare il registro di sicurezza",
+        }
+    }
+}
+
+use Action::*;
+use Role::*;
+
+/// Every (role, action) pair that is allowed. Reading this table tells the whole policy.
+const ALLOWED: &[(Role, Action)] = &[
+    (Sportello, ViewDashboard),
+    (Sportello, ManageOwnAccount),
+    (Sportello, FileReport),
+    (Sportello, ViewOwnReports),
+    (Sportello, BookAppointments),
+    (Servizio, ViewDashboard),
+    (Servizio, ManageOwnAccount),
+    (Servizio, FileReport),
+    (Servizio, ViewOwnReports),
+    (Coordinamento, ViewDashboard),
+    (Coordinamento, ManageOwnAccount),
+    (Coordinamento, ViewAllReports),
+    (Coordinamento, ForwardReports),
+    (Coordinamento, AssignTopics),
+    (Coordinamento, HandleInternalNotes),
+    (Coordinamento, ViewStatistics),
+    (Coordinamento, ViewOrganisations),
+    (Interfaccia, ViewDashboard),
+    (Interfaccia, ManageOwnAccount),
+    (Interfaccia, ViewAllReports),
+    (Interfaccia, ForwardReports),
+    (Interfaccia, HandleInternalNotes),
+    (Questura, ViewDashboard),
+    (Questura, ManageOwnAccount),
+    (Questura, ViewAddressedReports),
+    (Questura, AnswerReports),
+    (Questura, ValidateAnswers),
+    (Prefettura, ViewDashboard),
+    (Prefettura, ManageOwnAccount),
+    (Prefettura, ViewAddressedReports),
+    (Prefettura, AnswerReports),
+    (Prefettura, ValidateAnswers),
+    (Prefettura, BookAppointments),
+    (Admin, ViewDashboard),
+    (Admin, ManageOwnAccount),
+    (Admin, ViewStatistics),
+    (Admin, ViewOrganisations),
+    (Admin, ManageUsers),
+    (Admin, ReadAuditLog),
+];
+
+/// Whether `role` may perform `action`; false for every pair missing from the table.
+pub fn allows(role: Role, action: Action) -> bool {
+    ALLOWED.contains(&(role, action))
+}
+
+/// The actions a role may perform, in the table's order, for the home page.
+pub fn allowed_actions(role: Role) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|action| allows(role, *action))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users_and_read_the_audit_log() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, ManageUsers), role == Admin, "{role}");
+            assert_eq!(allows(role, ReadAuditLog), role == Admin, "{role}");
+        }
+    }
+
+    #[test]
+    fn every_role_can_see_the_dashboard_and_its_own_account() {
+        for role in Role::ALL {
+            assert!(allows(role, ViewDashboard), "{role}");
+            assert!(allows(role, ManageOwnAccount), "{role}");
+        }
+    }
+
+    #[test]
+    fn office_operators_never_see_the_whole_network() {
+        for role in [Sportello, Servizio] {
+            assert!(!allows(role, ViewAllReports));
+            assert!(!allows(role, AnswerReports));
+            assert!(!allows(role, ViewOrganisations));
+            assert!(!allows(role, HandleInternalNotes));
+        }
+    }
+
+    #[test]
+    fn admins_do_not_take_part_in_the_report_workflow() {
+        for action in [FileReport, ViewAllReports, ForwardReports, AnswerReports] {
+            assert!(!allows(Admin, action), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn the_table_has_no_duplicates() {
+        for (i, pair) in ALLOWED.iter().enumerate() {
+            assert!(!ALLOWED[i + 1..].contains(pair), "{pair:?} listed twice");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! The roles a login can have, with their Italian names.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::organisation::OrganisationKind;
+
+/// What a login is in the network; it decides what the login may do (see `permissions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An operator of one of the network's offices.
+    Sportello,
+    /// An operator of a wider-network service (municipality, consortium, job centre, …).
+    Servizio,
+    /// The network's coordination.
+    Coordinamento,
+    /// The liaison who carries reports to the Questura and the Prefettura.
+    Interfaccia,
+    /// The Questura's referent.
+    Questura,
+    /// The Prefettura's referent.
+    Prefettura,
+    /// Manages users, organisations and settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Sportello,
+        Role::Servizio,
+        Role::Coordinamento,
+        Role::Interfaccia,
+        Role::Questura,
+        Role::Prefettura,
+        Role::Admin,
+    ];
+
+    /// The value stored in the database and used in forms and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Sportello => "sportello",
+            Role::Servizio => "servizio",
+            Role::Coordinamento => "coordinamento",
+            Role::Interfaccia => "interfaccia",
+            Role::Questura => "questura",
+            Role::Prefettura => "prefettura",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Sportello => "Operatore di sportello",
+            Role::Servizio => "Operatore di un servizio della rete",
+            Role::Coordinamento => "Coordinamento",
+            Role::Interfaccia => "Operatore interfaccia Questura–Prefettura",
+            Role::Questura => "Referente della Questura",
+            Role::Prefettura => "Referente della Prefettura",
+            Role::Admin => "Amministratore",
+        }
+    }
+
+    /// The kinds of organisation a login with this role can belong to: an office operator works
+    /// for an office, a Questura referent for the Questura, and so on. Keeping this rule here
+    /// means a form cannot attach a role to an organisation that would widen what it sees.
+    pub fn organisation_kinds(self) -> &'static [OrganisationKind] {
+        match self {
+            Role::Sportello => &[OrganisationKind::Office],
+            Role::Servizio => &[OrganisationKind::Service],
+            Role::Coordinamento | Role::Admin => &[OrganisationKind::Coordination],
+            Role::Interfaccia => &[
+                OrganisationKind::Coordination,
+                OrganisationKind::Questura,
+                OrganisationKind::Prefettura,
+            ],
+            Role::Questura => &[OrganisationKind::Questura],
+            Role::Prefettura => &[OrganisationKind::Prefettura],
+        }
+    }
+
+    pub fn may_belong_to(self, kind: OrganisationKind) -> bool {
+        self.organisation_kinds().contains(&kind)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` honours widths such as `{:<14}` in the table printed by `serve --demo`.
+        f.pad(self.as_str())
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "ruolo sconosciuto «{0}»: i ruoli sono sportello, servizio, coordinamento, interfaccia, questura, prefettura, admin"
+)]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("Admin".parse::<Role>().is_err());
+        assert!("".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn an_office_operator_cannot_belong_to_the_questura() {
+        assert!(Role::Sportello.may_belong_to(OrganisationKind::Office));
+        assert!(!Role::Sportello.may_belong_to(OrganisationKind::Questura));
+        assert!(!Role::Questura.may_belong_to(OrganisationKind::Prefettura));
+        assert!(Role::Interfaccia.may_belong_to(OrganisationKind::Prefettura));
+    }
+}

@@ -1,0 +1,44 @@
+//! When a session ends: after a spell of inactivity or a fixed time after it began (ASVS 3.3.2).
+
+/// Session lifetimes, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle_secs: 30 * 60,
+            absolute_secs: 12 * 60 * 60,
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// Whether a session created at `created_at` and last used at `last_seen_at` has ended.
+    pub fn has_expired(&self, created_at: i64, last_seen_at: i64, now: i64) -> bool {
+        now - last_seen_at >= self.idle_secs || now - created_at >= self.absolute_secs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_ends_after_thirty_idle_minutes() {
+        let policy = SessionPolicy::default();
+        assert!(!policy.has_expired(0, 0, 29 * 60 + 59));
+        assert!(policy.has_expired(0, 0, 30 * 60));
+    }
+
+    #[test]
+    fn a_busy_session_still_ends_after_twelve_hours() {
+        let policy = SessionPolicy::default();
+        let twelve_hours = 12 * 60 * 60;
+        assert!(!policy.has_expired(0, twelve_hours - 10, twelve_hours - 1));
+        assert!(policy.has_expired(0, twelve_hours - 10, twelve_hours));
+    }
+}

@@ -1,0 +1,3 @@
+//! Documents the service produces for download.
+
+pub mod pdf;

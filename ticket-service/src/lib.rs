@@ -1,0 +1,19 @@
+//! `respi-tickets`: the reserved area of the network of public offices for immigrants, where
+//! operators log in to file reports to the Questura and the Prefettura and book appointments.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod export;
+pub mod forms;
+pub mod import;
+pub mod mail;
+pub mod middleware;
+pub mod notify;
+pub mod routes;
+pub mod startup;
+pub mod templates;

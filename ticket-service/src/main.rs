@@ -1,0 +1,178 @@
+//! The `respi-tickets` command: `serve` runs the reserved area, `user` manages accounts.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use respi_tickets::cli::{self, AddUser};
+use respi_tickets::config::Settings;
+use respi_tickets::startup::{self, Application};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "respi-tickets",
+    version,
+    about = "Area riservata della rete degli sportelli"
+)]
+struct Cli {
+    /// File di configurazione TOML (le variabili RESPI_TICKETS_* hanno la precedenza)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Avvia il servizio
+    Serve {
+        /// Crea organizzazioni e utenze di prova (una per ruolo) e stampa le loro password
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Gestisce le utenze
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Crea un'utenza con una password provvisoria, stampata una volta sola
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Nome e cognome
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// sportello, servizio, coordinamento, interfaccia, questura, prefettura o admin
+        #[arg(long)]
+        role: String,
+        /// Codice dell'organizzazione (es. coordinamento, questura, sportelli/alba)
+        #[arg(long)]
+        organisation: String,
+    },
+    /// Disattiva un'utenza e chiude le sue sessioni
+    Disable { username: String },
+    /// Assegna una nuova password provvisoria, riattiva l'utenza e toglie la sospensione
+    Reset { username: String },
+}
+
+fn init_logging() {
+    tracing_subscriber::fmt()
+        .json()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let app = Application::build(settings, demo).await?;
+    if demo {
+        println!("Utenze di prova (password valide fino al prossimo avvio):");
+        for account in app.demo_accounts() {
+            println!(
+                "  {:<20} {:<24} {:<14} {}",
+                account.username, account.password, account.role, account.organisation
+            );
+            if let Some(secret) = &account.totp_secret {
+                println!(
+                    "  {:<20} chiave TOTP per l'app di autenticazione: {secret}",
+                    ""
+                );
+            }
+        }
+    }
+    println!("Area riservata in ascolto su http://{}/", app.local_addr());
+    if demo {
+        println!(
+            "Elenco delle pagine per le prove di accessibilità: http://{}/__routes",
+            app.local_addr()
+        );
+    }
+    app.run_until(shutdown_signal())
+        .await
+        .context("il servizio si è interrotto")
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    let settings = Settings::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { demo } => tokio::runtime::Runtime::new()
+            .context("impossibile avviare il runtime")?
+            .block_on(serve(settings, demo)),
+        Command::User { action } => {
+            let db = startup::prepare_database(&settings)?;
+            match action {
+                UserCommand::Add {
+                    username,
+                    name,
+                    email,
+                    role,
+                    organisation,
+                } => {
+                    let password = cli::add_user(
+                        &db,
+                        &AddUser {
+                            username: &username,
+                            display_name: &name,
+                            email: &email,
+                            role: &role,
+                            organisation: &organisation,
+                        },
+                    )?;
+                    println!(
+                        "Utenza {username} creata. Password provvisoria (da cambiare al primo accesso): {password}"
+                    );
+                }
+                UserCommand::Disable { username } => {
+                    cli::disable_user(&db, &username)?;
+                    println!("Utenza {username} disattivata.");
+                }
+                UserCommand::Reset { username } => {
+                    let password = cli::reset_user(&db, &username)?;
+                    println!(
+                        "Nuova password provvisoria per {username} (da cambiare al primo accesso): {password}"
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Layers around every route: security headers and the generic error page.
+
+pub mod error_pages;
+pub mod security_headers;

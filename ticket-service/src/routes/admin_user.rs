@@ -1,0 +1,253 @@
+//! `/admin/utenti/{id}`: one user's page, the role change (which asks the admin's password
+//! again, ASVS 3.7.1) and disabling.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::principal::Principal;
+use crate::auth::{links, password};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::users::{self, UserRow};
+use crate::db::{self, sessions};
+use crate::domain::account_link::LinkPurpose;
+use crate::domain::audit::AuditEvent;
+use crate::domain::permissions::Action;
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
+use crate::startup::AppState;
+use crate::templates::Page;
+
+/// Only digits make an id; anything else cannot name a user.
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn find_user(state: &AppState, id: i64) -> Result<UserRow, AppError> {
+    state
+        .db
+        .call(move |conn| users::find_by_id(conn, id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn see_other(location: &str) -> Result<Response, AppError> {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response
+        .headers_mut()
+        .insert(LOCATION, location.parse().map_err(|_| AppError::BadForm)?);
+    Ok(response)
+}
+
+/// The role change form as typed; the password is never shown again.
+#[derive(Deserialize, Serialize, Default)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default, skip_serializing)]
+    admin_password: String,
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    esito: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    principal: &Principal,
+    user: &UserRow,
+    form: &RoleForm,
+    errors: &FormErrors,
+    status_message: Option<&str>,
+) -> Result<Response, AppError> {
+    let path = format!("/admin/utenti/{}", user.id);
+    let mut page = Page::for_user(state, principal, &user.username, &path)
+        .with("account", user)
+        .with("role_label", &user.role().map_or("", Role::label))
+        .with("is_self", &(user.id == principal.user_id))
+        .with("mail_available", &state.mailer.is_some())
+        .with("form", form)
+        .with("roles", &role_options())
+        .with("organisation_groups", &organisation_groups(state).await?)
+        .errors(errors);
+    if let Some(message) = status_message {
+        page = page.status_message(message);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, page.render(state, "user.html")?).into_response())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageUsers).await?;
+    let user = find_user(&state, parse_id(&id)?).await?;
+    let form = RoleForm {
+        role: user.role.clone(),
+        organisation: user.organisation_id.to_string(),
+        admin_password: String::new(),
+    };
+    let message = match query.esito.as_deref() {
+        Some("ruolo") => {
+            Some("Il ruolo è stato cambiato e le sessioni dell'utente sono state chiuse.")
+        }
+        Some("collegamento") => Some("Il collegamento è stato inviato all'indirizzo dell'utente."),
+        _ => None,
+    };
+    render(
+        &state,
+        &principal,
+        &user,
+        &form,
+        &FormErrors::default(),
+        message,
+    )
+    .await
+}
+
+pub async fn change_role(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageUsers).await?;
+    let user = find_user(&state, parse_id(&id)?).await?;
+    if user.id == principal.user_id {
+        return Err(AppError::Refused(
+            "Non puoi cambiare il tuo stesso ruolo: chiedi a un altro amministratore.",
+        ));
+    }
+    let mut errors = FormErrors::default();
+    let assignment = check_assignment(&state, &form.role, &form.organisation, &mut errors).await?;
+    let admin = find_user(&state, principal.user_id).await?;
+    if form.admin_password.is_empty() {
+        errors.add(
+            "admin_password",
+            "Scrivi la tua password per confermare il cambio di ruolo.",
+        );
+    } else if !password::verify(form.admin_password.clone(), Some(admin.password_hash)).await {
+        errors.add(
+            "admin_password",
+            "La password non è corretta: scrivi la password con cui sei entrato.",
+        );
+    }
+    let Some((role, organisation)) = assignment.filter(|_| errors.is_empty()) else {
+        return render(&state, &principal, &user, &form, &errors, None).await;
+    };
+    if user.role == role.as_str() && user.organisation_id == organisation.id {
+        return see_other(&format!("/admin/utenti/{}", user.id));
+    }
+    let entry = AuditEntry::new(AuditEvent::RoleChanged)
+        .actor(principal.user_id)
+        .subject(user.id)
+        .detail(format!(
+            "da {} ({}) a {} ({})",
+            user.role,
+            user.organisation_name,
+            role.as_str(),
+            organisation.name
+        ));
+    let target = user.id;
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            users::set_role(&tx, target, role, organisation.id)?;
+            // What the user may see has changed: they start again from a fresh login.
+            sessions::delete_for_user(&tx, target, None)?;
+            audit::append(&tx, &entry, db::now())?;
+            tx.commit()
+        })
+        .await?;
+    see_other(&format!("/admin/utenti/{target}?esito=ruolo"))
+}
+
+/// The disable button carries only the CSRF token.
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageUsers).await?;
+    let id = parse_id(&id)?;
+    if id == principal.user_id {
+        return Err(AppError::Refused(
+            "Non puoi disattivare la tua stessa utenza: chiedi a un altro amministratore.",
+        ));
+    }
+    let admin_id = principal.user_id;
+    let found = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(user) = users::find_by_id(&tx, id)? else {
+                return Ok(false);
+            };
+            if user.active {
+                users::set_active(&tx, id, false)?;
+                sessions::delete_for_user(&tx, id, None)?;
+                let entry = AuditEntry::new(AuditEvent::UserDisabled)
+                    .actor(admin_id)
+                    .subject(id);
+                audit::append(&tx, &entry, db::now())?;
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    see_other("/admin/utenti?esito=disattivato")
+}
+
+/// Mails the user a link to choose a password: an activation link while the account has never
+/// had a password, a reset link afterwards.
+pub async fn send_link(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageUsers).await?;
+    let user = find_user(&state, parse_id(&id)?).await?;
+    let Some(mailer) = state.mailer.clone() else {
+        return Err(AppError::Refused(
+            "L'invio di e-mail non è configurato: usa il comando «respi-tickets user reset».",
+        ));
+    };
+    if !user.active {
+        return Err(AppError::Refused(
+            "L'utente è disattivato: riattivalo prima di inviargli un collegamento.",
+        ));
+    }
+    let purpose = if user.password_hash == password::UNUSABLE_HASH {
+        LinkPurpose::Activation
+    } else {
+        LinkPurpose::Reset
+    };
+    let mail = links::issue(&state, &mailer, &user, purpose, Some(principal.user_id)).await?;
+    mailer.send(&mail).await?;
+    see_other(&format!("/admin/utenti/{}?esito=collegamento", user.id))
+}

@@ -1,0 +1,358 @@
+//! `POST /segnalazioni/{id}/azione`, `/nota` and `/argomento`: the changes made from the
+//! detail page. State changes are looked up in the transition table and applied only if the
+//! report is still in the state the form was shown in, so a form sent twice changes nothing
+//! and the page says why.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::principal::Principal;
+use crate::config::ReportSettings;
+use crate::db;
+use crate::db::reports::{self, ReportRow, TransitionEffects};
+use crate::domain::audit::AuditEvent;
+use crate::domain::permissions::Action;
+use crate::domain::report::{self as workflow, ReportAction, ReportState, TransitionError};
+use crate::domain::report_fields::{MAX_LONG_TEXT, bounded_text};
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::notify::{self, Notice};
+use crate::routes::reports::detail::{self, ActionTyped, Shown};
+use crate::routes::reports::{audit, load, local_date, scope_of, today};
+use crate::startup::AppState;
+
+/// The message shown when the report is no longer where the form expected it.
+pub const ALREADY_CHANGED: &str = "La segnalazione è già passata a un altro stato, per esempio perché il modulo è stato inviato due volte o perché qualcun altro l'ha appena aggiornata: non è stato cambiato nulla. Torna alla segnalazione per vederne lo stato attuale.";
+
+/// The id of the text field of an action's form, for the error summary's link.
+pub fn text_field_of(action: ReportAction) -> &'static str {
+    match action {
+        ReportAction::Reopen => "testo-riapri",
+        ReportAction::RefuseValidation => "testo-rifiuta_validazione",
+        ReportAction::RecordAnswer => "testo-registra_risposta",
+        ReportAction::Publish => "testo-pubblica_risposta",
+        _ => "testo",
+    }
+}
+
+/// What the state change does to the due date and to the pause of the clock.
+pub fn effects_of(
+    settings: &ReportSettings,
+    report: &ReportRow,
+    from: ReportState,
+    to: ReportState,
+    now: i64,
+) -> TransitionEffects {
+    let calendar = settings.calendar();
+    let mut effects = TransitionEffects {
+        start_waiting: to == ReportState::InAttesaDiRisposta,
+        ..TransitionEffects::default()
+    };
+    if from == ReportState::InAttesaDiRisposta {
+        if let Some(since) = report.waiting_since {
+            let paused = calendar.business_days_between(local_date(since), local_date(now));
+            effects.stop_waiting_after = Some((now - since).max(0));
+            effects.due_date = report
+                .due_date
+                .parse()
+                .ok()
+                .map(|due| calendar.add_business_days(due, paused).to_string());
+        }
+    }
+    if to == ReportState::Riaperta {
+        // A reopened report is a new request: it gets the full time of its urgency again.
+        let days = settings
+            .urgency(&report.urgency)
+            .map_or(0, |urgency| urgency.business_days);
+        effects.due_date = Some(calendar.add_business_days(today(), days).to_string());
+        effects.reopened = true;
+    }
+    effects
+}
+
+#[derive(Deserialize)]
+pub struct ActionFormData {
+    #[serde(default)]
+    action: String,
+    /// The state the page showed; the change applies only from there.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    text: String,
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ActionFormData>,
+) -> Result<Response, AppError> {
+    let scope = scope_of(&state, &principal).await?;
+    let report = load(&state, scope, id).await?;
+    let action: ReportAction = form.action.parse().map_err(|_| AppError::BadForm)?;
+    let shown_state: ReportState = form.from.parse().map_err(|_| AppError::BadForm)?;
+    if action.is_batch_action() {
+        return Err(AppError::Refused(
+            "Questa operazione si fa dalla pagina dei lotti, per tutte le segnalazioni del lotto insieme.",
+        ));
+    }
+    let current = report.state();
+    let to = match workflow::transition(current, action, principal.role) {
+        Ok(to) => to,
+        Err(TransitionError::RoleNotAllowed) => {
+            let detail = format!("{} su {}", action.as_str(), report.protocol);
+            audit(&state, &principal, AuditEvent::AccessDenied, detail).await?;
+            return Err(AppError::Forbidden);
+        }
+        Err(TransitionError::WrongState) => return Err(AppError::Refused(ALREADY_CHANGED)),
+    };
+    if shown_state != current {
+        return Err(AppError::Refused(ALREADY_CHANGED));
+    }
+    let field = text_field_of(action);
+    let mut errors = FormErrors::default();
+    let text = match bounded_text(&form.text, MAX_LONG_TEXT) {
+        Ok(Some(text)) => text,
+        Ok(None) if action.needs_comment() => {
+            errors.add(
+                field,
+                "Scrivi il motivo: il coordinamento lo leggerà per riprendere la segnalazione.",
+            );
+            String::new()
+        }
+        Ok(None) if action.needs_answer() => {
+            errors.add(field, "Scrivi il testo della risposta.");
+            String::new()
+        }
+        Ok(None) => String::new(),
+        Err(problem) => {
+            errors.add(field, problem);
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        let typed = ActionTyped {
+            action: action.as_str().to_owned(),
+            text: form.text,
+        };
+        let shown = Shown {
+            esito: None,
+            standard_answer: false,
+            errors: &errors,
+            typed: &typed,
+        };
+        return detail::render(&state, &principal, id, shown).await;
+    }
+    let now = db::now();
+    let effects = effects_of(&state.settings.reports, &report, current, to, now);
+    let user_id = principal.user_id;
+    let comment = if action.needs_comment() {
+        text.clone()
+    } else {
+        String::new()
+    };
+    let applied = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let applied = reports::apply_transition(
+                &tx, id, user_id, action, current, to, &comment, &effects, now,
+            )?;
+            if applied {
+                match action {
+                    ReportAction::RecordAnswer => {
+                        reports::add_answer(&tx, id, user_id, "ricevuta", &text, now)?;
+                    }
+                    ReportAction::Publish => {
+                        reports::add_answer(&tx, id, user_id, "pubblicata", &text, now)?;
+                    }
+                    _ => {}
+                }
+            }
+            tx.commit()?;
+            Ok(applied)
+        })
+        .await?;
+    if !applied {
+        return Err(AppError::Refused(ALREADY_CHANGED));
+    }
+    let notice = if action == ReportAction::RefuseValidation {
+        Some(Notice::Refused)
+    } else {
+        Notice::for_state(to)
+    };
+    if let Some(notice) = notice {
+        notify::announce(&state, &report, notice).await?;
+    }
+    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=fatto")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    nota: String,
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<NoteForm>,
+) -> Result<Response, AppError> {
+    principal
+        .require(&state, Action::HandleInternalNotes)
+        .await?;
+    let scope = scope_of(&state, &principal).await?;
+    load(&state, scope, id).await?;
+    let mut errors = FormErrors::default();
+    let body = match bounded_text(&form.nota, MAX_LONG_TEXT) {
+        Ok(Some(body)) => Some(body),
+        Ok(None) => {
+            errors.add("nota", "Scrivi il testo della nota.");
+            None
+        }
+        Err(problem) => {
+            errors.add("nota", problem);
+            None
+        }
+    };
+    let Some(body) = body else {
+        let typed = ActionTyped {
+            action: "nota".to_owned(),
+            text: form.nota,
+        };
+        let shown = Shown {
+            esito: None,
+            standard_answer: false,
+            errors: &errors,
+            typed: &typed,
+        };
+        return detail::render(&state, &principal, id, shown).await;
+    };
+    let user_id = principal.user_id;
+    let added = state
+        .db
+        .call(move |conn| {
+            let notes = reports::notes(conn, id)?;
+            // The same text sent again is the same form sent twice.
+            if notes.last().is_some_and(|last| last.body == body) {
+                return Ok(false);
+            }
+            reports::add_note(conn, id, user_id, &body, db::now())?;
+            Ok(true)
+        })
+        .await?;
+    if !added {
+        return Err(AppError::Refused(
+            "Questa nota è già stata aggiunta, forse perché il modulo è stato inviato due volte: non è stata aggiunta di nuovo.",
+        ));
+    }
+    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=nota")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TopicForm {
+    #[serde(default)]
+    topic: String,
+}
+
+pub async fn set_topic(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<TopicForm>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::AssignTopics).await?;
+    let scope = scope_of(&state, &principal).await?;
+    load(&state, scope, id).await?;
+    let topic_id: i64 = form.topic.trim().parse().map_err(|_| AppError::BadForm)?;
+    let user_id = principal.user_id;
+    let changed = state
+        .db
+        .call(move |conn| {
+            let Some(topic) = reports::find_topic(conn, topic_id)? else {
+                return Ok(None);
+            };
+            reports::set_topic(conn, id, &topic, user_id, db::now()).map(Some)
+        })
+        .await?
+        .ok_or(AppError::BadForm)?;
+    if !changed {
+        return Err(AppError::Refused(
+            "La segnalazione ha già questo argomento: non è stato cambiato nulla.",
+        ));
+    }
+    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=argomento")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(due: &str, waiting_since: Option<i64>) -> ReportRow {
+        ReportRow {
+            id: 1,
+            protocol: String::new(),
+            organisation_id: 1,
+            organisation_name: String::new(),
+            filed_by: 1,
+            filed_by_name: String::new(),
+            kind: String::new(),
+            addressed_office: String::new(),
+            institution: "questura".to_owned(),
+            file_kind: String::new(),
+            file_reference: None,
+            citizen_family_name: String::new(),
+            citizen_given_name: String::new(),
+            citizen_birth_date: None,
+            citizen_tax_code: None,
+            description: String::new(),
+            urgency: "U1".to_owned(),
+            urgency_reason: String::new(),
+            state: "in_attesa_di_risposta".to_owned(),
+            topic_id: None,
+            topic_name: None,
+            due_date: due.to_owned(),
+            waiting_since,
+            waited_secs: 0,
+            reopen_count: 0,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_due_date_moves_by_the_business_days_spent_waiting() {
+        let settings = ReportSettings::default();
+        // Waiting from Friday 20 Nov 2026 10:00 UTC to Tuesday 24 Nov 10:00 UTC: two
+        // business days (Monday and Tuesday), so a due date of Wed 25 becomes Fri 27.
+        let since = 1_795_168_800;
+        let until = since + 4 * 86_400;
+        let effects = effects_of(
+            &settings,
+            &report("2026-11-25", Some(since)),
+            ReportState::InAttesaDiRisposta,
+            ReportState::RispostaRicevuta,
+            until,
+        );
+        assert_eq!(effects.due_date.as_deref(), Some("2026-11-27"));
+        assert_eq!(effects.stop_waiting_after, Some(4 * 86_400));
+        assert!(!effects.start_waiting);
+    }
+
+    #[test]
+    fn handing_over_starts_the_pause() {
+        let settings = ReportSettings::default();
+        let effects = effects_of(
+            &settings,
+            &report("2026-11-25", None),
+            ReportState::Inoltrata,
+            ReportState::InAttesaDiRisposta,
+            0,
+        );
+        assert!(effects.start_waiting);
+        assert!(effects.due_date.is_none());
+    }
+}

@@ -1,0 +1,197 @@
+//! `/segnalazioni/{id}/allegati`: uploading and downloading attachments. Files are stored under
+//! the configured folder, outside anything the service serves, with random names; their type
+//! is checked by content, and they are served only as downloads to those who can see the report.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::auth::csrf::{is_cross_site, tokens_match};
+use crate::auth::principal::Principal;
+use crate::auth::token;
+use crate::db::{self, reports};
+use crate::domain::attachment::{ascii_name, clean_name, sniff};
+use crate::domain::permissions::Action;
+use crate::error::{AppError, form_urlencoded_component};
+use crate::forms::FormErrors;
+use crate::routes::reports::detail::{self, ActionTyped, Shown};
+use crate::routes::reports::{load, scope_of};
+use crate::startup::AppState;
+
+/// The uploaded file, once read.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// Reads the multipart form: the CSRF field must come first, so nothing of a forged request
+/// is read beyond it.
+async fn read_form(
+    principal: &Principal,
+    mut multipart: Multipart,
+) -> Result<Option<Upload>, AppError> {
+    let bad = |_| AppError::BadForm;
+    let Some(first) = multipart.next_field().await.map_err(bad)? else {
+        return Err(AppError::Csrf);
+    };
+    if first.name() != Some("csrf") {
+        return Err(AppError::Csrf);
+    }
+    let sent = first.text().await.map_err(bad)?;
+    if !tokens_match(&sent, &principal.csrf_token) {
+        return Err(AppError::Csrf);
+    }
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = clean_name(field.file_name().unwrap_or(""));
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|error| AppError::BodyRejected(error.status()))?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(Upload {
+            name,
+            bytes: bytes.to_vec(),
+        }));
+    }
+    Ok(None)
+}
+
+async fn with_error(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    message: String,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    errors.add("file", message);
+    let typed = ActionTyped::default();
+    let shown = Shown {
+        esito: None,
+        standard_answer: false,
+        errors: &errors,
+        typed: &typed,
+    };
+    detail::render(state, principal, id, shown).await
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    if is_cross_site(&headers) {
+        return Err(AppError::Csrf);
+    }
+    if !(principal.can(Action::FileReport) || principal.can(Action::AssignTopics)) {
+        principal.require(&state, Action::FileReport).await?;
+    }
+    let scope = scope_of(&state, &principal).await?;
+    load(&state, scope, id).await?;
+    let max = state.settings.reports.attachment_max_bytes;
+    let Some(upload) = read_form(&principal, multipart).await? else {
+        return with_error(
+            &state,
+            &principal,
+            id,
+            "Scegli un file da allegare.".to_owned(),
+        )
+        .await;
+    };
+    if upload.bytes.len() > max {
+        let message = format!(
+            "Il file è troppo grande: al massimo {} MB.",
+            max / (1024 * 1024)
+        );
+        return with_error(&state, &principal, id, message).await;
+    }
+    let Some(content_type) = sniff(&upload.bytes) else {
+        return with_error(
+            &state,
+            &principal,
+            id,
+            "Il file non è un PDF, un JPEG o un PNG: allega un documento in uno di questi formati."
+                .to_owned(),
+        )
+        .await;
+    };
+    let stored_name = token::random_token::<16>();
+    let folder = state.settings.reports.attachment_dir.clone();
+    let path = folder.join(&stored_name);
+    let size = upload.bytes.len();
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(&path, &upload.bytes)
+    })
+    .await
+    .map_err(|_| AppError::Db(db::DbError::Interrupted))?
+    .map_err(|error| {
+        tracing::error!(%error, "attachment not written");
+        AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
+    })?;
+    let user_id = principal.user_id;
+    let original = upload.name;
+    state
+        .db
+        .call(move |conn| {
+            reports::add_attachment(
+                conn,
+                id,
+                &stored_name,
+                &original,
+                content_type,
+                i64::try_from(size).unwrap_or(i64::MAX),
+                user_id,
+                db::now(),
+            )
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=allegato")).into_response())
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, attachment_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let scope = scope_of(&state, &principal).await?;
+    load(&state, scope, id).await?;
+    let attachment = state
+        .db
+        .call(move |conn| reports::find_attachment(conn, id, attachment_id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let path = state
+        .settings
+        .reports
+        .attachment_dir
+        .join(&attachment.stored_name);
+    let bytes = tokio::fs::read(&path).await.map_err(|error| {
+        tracing::error!(%error, "attachment not readable");
+        AppError::NotFound
+    })?;
+    // Always a download, never shown inline, whatever the browser would make of it.
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        ascii_name(&attachment.original_name),
+        form_urlencoded_component(&attachment.original_name).replace('+', "%20")
+    );
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_str(&attachment.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}

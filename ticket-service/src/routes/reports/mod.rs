@@ -1,0 +1,162 @@
+//! The report workflow's pages: filing, lists, the detail with its timeline, the actions of the
+//! state machine, printed batches, attachments and notifications.
+
+pub mod actions;
+pub mod attachments;
+pub mod batches;
+pub mod detail;
+pub mod filing;
+pub mod list;
+pub mod notifications;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::auth::principal::Principal;
+use crate::config::ReportSettings;
+use crate::db;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::reports::{self, ReportRow};
+use crate::domain::audit::AuditEvent;
+use crate::domain::permissions::Action;
+use crate::domain::report::{ReportScope, ReportState};
+use crate::domain::report_fields::{self, FILE_KINDS, REPORT_KINDS};
+use crate::error::AppError;
+use crate::startup::AppState;
+
+/// The time zone of every date people read, and of business days.
+pub fn rome() -> TimeZone {
+    TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC)
+}
+
+/// Today in Italy.
+pub fn today() -> Date {
+    Timestamp::now().to_zoned(rome()).date()
+}
+
+/// The Italian calendar day of a stored UTC time.
+pub fn local_date(at: i64) -> Date {
+    Timestamp::from_second(at)
+        .map(|timestamp| timestamp.to_zoned(rome()).date())
+        .unwrap_or_else(|_| today())
+}
+
+/// A stored UTC time as Italian people read it.
+pub fn local_time(at: i64) -> String {
+    Timestamp::from_second(at)
+        .map(|timestamp| {
+            timestamp
+                .to_zoned(rome())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// A stored `YYYY-MM-DD` date as `DD/MM/YYYY`.
+pub fn italian_date(iso: &str) -> String {
+    iso.parse::<Date>()
+        .map(|date| date.strftime("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// The principal's slice of the reports, or 403 for roles outside the workflow.
+pub async fn scope_of(state: &AppState, principal: &Principal) -> Result<ReportScope, AppError> {
+    let action = match principal.role {
+        crate::domain::role::Role::Sportello | crate::domain::role::Role::Servizio => {
+            Action::ViewOwnReports
+        }
+        crate::domain::role::Role::Questura | crate::domain::role::Role::Prefettura => {
+            Action::ViewAddressedReports
+        }
+        _ => Action::ViewAllReports,
+    };
+    principal.require(state, action).await?;
+    ReportScope::for_role(principal.role, principal.organisation_id).ok_or(AppError::Forbidden)
+}
+
+/// Report `id` within the principal's scope; 404 when it does not exist or is someone else's.
+pub async fn load(state: &AppState, scope: ReportScope, id: i64) -> Result<ReportRow, AppError> {
+    state
+        .db
+        .call(move |conn| reports::find(conn, scope, id))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Appends `event` to the audit log, by the principal, with `detail` (never citizen data).
+pub async fn audit(
+    state: &AppState,
+    principal: &Principal,
+    event: AuditEvent,
+    detail: String,
+) -> Result<(), AppError> {
+    let entry = AuditEntry::new(event)
+        .actor(principal.user_id)
+        .detail(detail);
+    state
+        .db
+        .call(move |conn| audit::append(conn, &entry, db::now()))
+        .await?;
+    Ok(())
+}
+
+/// A report with the labels and flags the pages show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    #[serde(flatten)]
+    pub row: ReportRow,
+    pub state_label: &'static str,
+    pub kind_label: &'static str,
+    pub office_label: &'static str,
+    pub file_kind_label: &'static str,
+    pub urgency_label: String,
+    pub due: String,
+    pub filed: String,
+    /// Past its due date while the clock runs.
+    pub overdue: bool,
+    /// Waiting on the Questura or the Prefettura: the clock is paused.
+    pub paused: bool,
+    pub waited_days: i64,
+}
+
+impl ReportView {
+    pub fn new(row: ReportRow, settings: &ReportSettings, today: Date) -> Self {
+        let state = row.state();
+        let overdue =
+            state.clock_runs() && row.due_date.parse::<Date>().is_ok_and(|due| due < today);
+        let urgency_label = settings.urgency(&row.urgency).map_or_else(
+            || row.urgency.clone(),
+            |u| format!("{} – {}", u.code, u.label),
+        );
+        ReportView {
+            state_label: state.label(),
+            kind_label: report_fields::label_of(REPORT_KINDS, &row.kind).unwrap_or(""),
+            office_label: report_fields::addressed_office(&row.addressed_office)
+                .map_or("", |(choice, _)| choice.label),
+            file_kind_label: report_fields::label_of(FILE_KINDS, &row.file_kind).unwrap_or(""),
+            urgency_label,
+            due: italian_date(&row.due_date),
+            filed: local_time(row.created_at),
+            overdue,
+            paused: state == ReportState::InAttesaDiRisposta,
+            waited_days: row.waited_secs / 86_400,
+            row,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_shown_the_italian_way() {
+        assert_eq!(italian_date("2026-12-24"), "24/12/2026");
+        // 23:30 UTC on 31 December is already 1 January in Rome.
+        assert_eq!(local_date(1_798_759_800).to_string(), "2027-01-01");
+        assert_eq!(local_time(1_798_759_800), "01/01/2027 00:30");
+    }
+}

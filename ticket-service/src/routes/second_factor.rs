@@ -1,0 +1,274 @@
+//! The TOTP second factor: the code page after a correct password (`/login/codice`) and the
+//! enrolment page (`/profilo/verifica`).
+
+use std::net::SocketAddr;
+
+use axum::Extension;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
+use crate::auth::session::{self, CurrentSession, Session};
+use crate::auth::totp;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{self, sessions, users};
+use crate::domain::audit::AuditEvent;
+use crate::domain::lockout::LockoutPolicy;
+use crate::domain::permissions::Action;
+use crate::domain::second_factor::PENDING_LOGIN_SECS;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::routes::login::{redirect_with_cookie, safe_next};
+use crate::startup::AppState;
+use crate::templates::Page;
+
+fn see_other(location: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = location.parse() {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// The half-logged-in session, if it is recent enough.
+fn pending(current: &CurrentSession) -> Option<(&Session, i64)> {
+    let session = current.0.as_ref()?;
+    let user_id = session.pending_user_id?;
+    (db::now() - session.created_at < PENDING_LOGIN_SECS).then_some((session, user_id))
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+fn render_code_form(
+    state: &AppState,
+    csrf: &str,
+    next: &str,
+    errors: &FormErrors,
+) -> Result<Response, AppError> {
+    let html = Page::anonymous(state, "Codice di verifica", Some(csrf))
+        .with("next", &safe_next(next).unwrap_or(""))
+        .errors(errors)
+        .render(state, "login_code.html")?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, html).into_response())
+}
+
+pub async fn code_form(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentSession>,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let Some((session, _)) = pending(&current) else {
+        return Ok(see_other("/login"));
+    };
+    render_code_form(
+        &state,
+        &session.csrf_token,
+        &query.next,
+        &FormErrors::default(),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(current): Extension<CurrentSession>,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, AppError> {
+    if !state.login_limiter.try_attempt(peer.ip()) {
+        return Err(AppError::TooManyRequests);
+    }
+    let Some((session, user_id)) = pending(&current) else {
+        return Ok(see_other("/login"));
+    };
+    let user = state
+        .db
+        .call(move |conn| users::find_by_id(conn, user_id))
+        .await?
+        .filter(|user| user.active)
+        .ok_or(AppError::NotFound)?;
+    let now = db::now();
+    let ip = Some(peer.ip().to_string());
+    let step = match (
+        &user.totp_secret,
+        LockoutPolicy::is_locked(user.locked_until, now),
+    ) {
+        (Some(secret), false) => totp::matching_step(secret, &form.code, now, user.totp_last_step),
+        _ => None,
+    };
+    let Some(step) = step else {
+        let policy = state.settings.lockout_policy();
+        let failures = user.failed_logins.saturating_add(1);
+        let locked_until = policy.lock_secs(failures).map(|secs| now + secs);
+        let entry = AuditEntry::new(AuditEvent::LoginFailed)
+            .subject(user.id)
+            .ip(ip)
+            .detail(format!(
+                "codice di verifica errato, tentativo n. {failures}"
+            ));
+        state
+            .db
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                users::record_failure(&tx, user_id, failures, locked_until)?;
+                audit::append(&tx, &entry, now)?;
+                tx.commit()
+            })
+            .await?;
+        let mut errors = FormErrors::default();
+        errors.add(
+            "code",
+            "Il codice non è corretto o è già stato usato: scrivi le 6 cifre che l'app mostra adesso.",
+        );
+        return render_code_form(&state, &session.csrf_token, &form.next, &errors);
+    };
+
+    let issued = session::start(&state, Some(user_id)).await?;
+    let old_hash = session.id_hash.clone();
+    let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
+        .actor(user_id)
+        .subject(user_id)
+        .ip(ip)
+        .detail("con codice di verifica");
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            users::record_second_factor_step(&tx, user_id, step)?;
+            users::clear_failures(&tx, user_id)?;
+            sessions::delete(&tx, &old_hash)?;
+            audit::append(&tx, &entry, now)?;
+            tx.commit()
+        })
+        .await?;
+    Ok(redirect_with_cookie(
+        safe_next(&form.next).unwrap_or("/"),
+        session::cookie_header(&issued.cookie_value),
+    ))
+}
+
+#[derive(Serialize)]
+struct Enrolment {
+    secret: String,
+    url: String,
+}
+
+async fn render_enrolment(
+    state: &AppState,
+    principal: &Principal,
+    errors: &FormErrors,
+) -> Result<Response, AppError> {
+    let id = principal.user_id;
+    let enrolled = state
+        .db
+        .call(move |conn| users::find_by_id(conn, id))
+        .await?
+        .is_some_and(|user| user.totp_secret.is_some());
+    let enrolment = if enrolled {
+        None
+    } else {
+        // The secret stays in the server-side session until a code confirms it.
+        let secret = match &principal.enrolment_secret {
+            Some(secret) => secret.clone(),
+            None => {
+                let secret = totp::new_secret();
+                let (id_hash, stored) = (principal.session_id_hash.clone(), secret.clone());
+                state
+                    .db
+                    .call(move |conn| sessions::set_enrolment_secret(conn, &id_hash, Some(&stored)))
+                    .await?;
+                secret
+            }
+        };
+        Some(Enrolment {
+            url: totp::otpauth_url(&secret, &state.site.short_title, &principal.username)
+                .unwrap_or_default(),
+            secret: totp::grouped(&secret),
+        })
+    };
+    let html = Page::for_user(
+        state,
+        principal,
+        "Verifica in due passaggi",
+        SECOND_FACTOR_PATH,
+    )
+    .with("enrolment", &enrolment)
+    .errors(errors)
+    .render(state, "second_factor.html")?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, html).into_response())
+}
+
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageOwnAccount).await?;
+    render_enrolment(&state, &principal, &FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct EnrolForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    principal: Principal,
+    CsrfForm(form): CsrfForm<EnrolForm>,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageOwnAccount).await?;
+    let now = db::now();
+    let step = principal
+        .enrolment_secret
+        .as_deref()
+        .and_then(|secret| totp::matching_step(secret, &form.code, now, None));
+    let (Some(step), Some(secret)) = (step, principal.enrolment_secret.clone()) else {
+        let mut errors = FormErrors::default();
+        errors.add(
+            "code",
+            "Il codice non è corretto: controlla di aver inserito la chiave nell'app e scrivi le 6 cifre che mostra adesso.",
+        );
+        return render_enrolment(&state, &principal, &errors).await;
+    };
+    let (user_id, id_hash) = (principal.user_id, principal.session_id_hash.clone());
+    let entry = AuditEntry::new(AuditEvent::SecondFactorEnabled)
+        .actor(user_id)
+        .subject(user_id);
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            users::set_second_factor(&tx, user_id, Some(&secret), Some(step))?;
+            sessions::set_enrolment_secret(&tx, &id_hash, None)?;
+            audit::append(&tx, &entry, now)?;
+            tx.commit()
+        })
+        .await?;
+    Ok(see_other("/profilo?esito=verifica"))
+}

@@ -1,0 +1,165 @@
+//! Assembles the application: database, organisations, templates, routes and layers; binds the
+//! listener and serves until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::auth::login_limiter::LoginLimiter;
+use crate::config::{Settings, SiteInfo, SiteInfoError};
+use crate::db::{self, Db, DbError, sessions};
+use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
+use crate::import;
+use crate::mail::{MailError, Mailer};
+use crate::notify;
+use crate::routes;
+use crate::templates::Templates;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub site: Arc<SiteInfo>,
+    pub templates: Arc<Templates>,
+    /// Limits login attempts per address.
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Limits the anonymous sessions an address can create by opening the login form.
+    pub login_form_limiter: Arc<LoginLimiter>,
+    /// `None` when no SMTP server is configured.
+    pub mailer: Option<Mailer>,
+    /// The demo's records when started with `--demo`; only then is `GET /__routes` served.
+    pub demo: Option<DemoRecords>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Site(#[from] SiteInfoError),
+    #[error("modelli delle pagine non validi: {0}")]
+    Templates(#[from] tera::Error),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error("impossibile mettersi in ascolto su {address}: {source}")]
+    Bind {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// Opens the database (refusing a corrupt file), applies migrations and refreshes the
+/// organisations from the portal's files. Used by `serve` and by the `user` commands.
+pub fn prepare_database(settings: &Settings) -> Result<Db, DbError> {
+    let db = Db::open(&settings.database)?;
+    import::sync_all(&db, &settings.content_dir, &settings.network)?;
+    Ok(db)
+}
+
+/// A bound, ready-to-run service.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    demo_accounts: Vec<DemoAccount>,
+}
+
+impl Application {
+    /// Prepares everything and binds `settings.bind` (port 0 picks a free port).
+    pub async fn build(settings: Settings, demo_mode: bool) -> Result<Self, StartupError> {
+        let db = prepare_database(&settings)?;
+        let (demo_accounts, demo_records) = if demo_mode {
+            let accounts = demo::seed(&db, &settings.login.second_factor_roles)?;
+            let records = demo::seed_reports(&db, &settings.reports)?;
+            (accounts, Some(records))
+        } else {
+            let disabled = demo::disable(&db)?;
+            if disabled > 0 {
+                tracing::warn!(disabled, "demo accounts disabled: started without --demo");
+            }
+            (Vec::new(), None)
+        };
+        let site = SiteInfo::load(&settings.site_config)?;
+        let templates = Templates::load()?;
+        let mailer = Mailer::from_settings(&settings.mail)?;
+        let listener =
+            TcpListener::bind(settings.bind)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    address: settings.bind,
+                    source,
+                })?;
+        let state = AppState {
+            db,
+            login_limiter: Arc::new(LoginLimiter::new(settings.login_bucket_policy())),
+            login_form_limiter: Arc::new(LoginLimiter::new(settings.login_form_bucket_policy())),
+            mailer,
+            demo: demo_records,
+            settings: Arc::new(settings),
+            site: Arc::new(site),
+            templates: Arc::new(templates),
+        };
+        let router = routes::router(state.clone());
+        Ok(Application {
+            listener,
+            router,
+            state,
+            demo_accounts,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn demo_accounts(&self) -> &[DemoAccount] {
+        &self.demo_accounts
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let purge = tokio::spawn(purge_sessions_periodically(self.state.clone()));
+        let digests = tokio::spawn(notify::send_digests_daily(self.state.clone()));
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        purge.abort();
+        digests.abort();
+        result
+    }
+}
+
+/// Deletes ended sessions every few minutes; expiry itself is checked on every request, this
+/// only keeps the table small.
+async fn purge_sessions_periodically(state: AppState) {
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let policy = state.settings.session_policy();
+        let purged = state
+            .db
+            .call(move |conn| {
+                sessions::purge_expired(conn, policy.idle_secs, policy.absolute_secs, db::now())
+            })
+            .await;
+        if let Err(error) = purged {
+            tracing::error!(%error, "session purge failed");
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! Starts the real service on 127.0.0.1, port 0, with a fresh temporary database, and drives it
+//! over HTTP with a client that handles the session cookie explicitly, so tests can look at it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::redirect::Policy;
+use respi_tickets::config::Settings;
+use respi_tickets::startup::Application;
+use tempfile::TempDir;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+pub struct TestApp {
+    pub address: String,
+    /// Demo password of each demo user, by user name (`demo.admin`, …).
+    pub passwords: HashMap<String, String>,
+    /// TOTP secret of the demo users whose role needs a second factor.
+    pub totp_secrets: HashMap<String, String>,
+    /// Holds the database and content files until the test ends.
+    _dir: TempDir,
+}
+
+/// A page as received.
+pub struct Page {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of the first hidden field called `name` on the page.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).expect("the page has the field") + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        self.body[start..end].to_owned()
+    }
+
+    /// The value of the CSRF hidden field of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("the page has a CSRF field") + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        self.body[start..end].to_owned()
+    }
+}
+
+/// Settings for a test: loopback, port 0, everything under the temporary folder, and a login
+/// rate limit high enough not to interfere unless a test lowers it.
+pub fn test_settings(dir: &TempDir) -> Settings {
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        database: dir.path().join("data/tickets.sqlite3"),
+        content_dir: dir.path().join("content"),
+        site_config: dir.path().join("site.toml"),
+        static_dir: dir.path().join("static"),
+        ..Settings::default()
+    };
+    settings.login.ip_burst = 1000;
+    // Most tests log the same user in several times within one TOTP step, which the replay
+    // protection refuses; the second-factor tests turn it back on.
+    settings.login.second_factor_roles = Vec::new();
+    settings
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_, _| {}).await
+}
+
+/// Starts the service with `--demo`; `configure` may change settings and write content files.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings, &TempDir)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = test_settings(&dir);
+    configure(&mut settings, &dir);
+    let app = Application::build(settings, true)
+        .await
+        .expect("the service starts");
+    let address = format!("http://{}", app.local_addr());
+    let passwords = app
+        .demo_accounts()
+        .iter()
+        .map(|account| (account.username.clone(), account.password.clone()))
+        .collect();
+    let totp_secrets = app
+        .demo_accounts()
+        .iter()
+        .filter_map(|account| {
+            let secret = account.totp_secret.clone()?;
+            Some((account.username.clone(), secret))
+        })
+        .collect();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        address,
+        passwords,
+        totp_secrets,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .build()
+                .unwrap(),
+            base: self.address.clone(),
+            session: None,
+        }
+    }
+
+    pub fn password(&self, username: &str) -> String {
+        self.passwords[username].clone()
+    }
+
+    /// A client logged in as a demo user.
+    pub async fn logged_in(&self, username: &str) -> Client {
+        let mut client = self.client();
+        let page = client.login(username, &self.password(username)).await;
+        assert_eq!(
+            page.status, 303,
+            "login of {username} failed: {}",
+            page.body
+        );
+        client
+    }
+}
+
+/// A browser stand-in that keeps the `__Host-sid` cookie.
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    pub session: Option<String>,
+}
+
+impl Client {
+    async fn finish(&mut self, response: reqwest::Response) -> Page {
+        for value in response.headers().get_all(SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            if let Some(rest) = value.strip_prefix("__Host-sid=") {
+                let id = rest.split(';').next().unwrap();
+                self.session =
+                    (!id.is_empty() && !value.contains("Max-Age=0")).then(|| id.to_owned());
+            }
+        }
+        Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.session {
+            Some(id) => request.header(COOKIE, format!("__Host-sid={id}")),
+            None => request,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.with_cookie(self.http.get(format!("{}{path}", self.base)));
+        let response = request.send().await.unwrap();
+        self.finish(response).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(path, form, &[]).await
+    }
+
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let mut request =
+            self.with_cookie(self.http.post(format!("{}{path}", self.base)).form(form));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
+        self.finish(response).await
+    }
+
+    /// Posts a `multipart/form-data` body: text fields, then one file field called `file`.
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &[u8],
+    ) -> Page {
+        let boundary = "----respi-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .with_cookie(self.http.post(format!("{}{path}", self.base)))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        let response = request.send().await.unwrap();
+        self.finish(response).await
+    }
+
+    /// The raw bytes of a download, with its headers.
+    pub async fn download(&mut self, path: &str) -> (u16, HeaderMap, Vec<u8>) {
+        let request = self.with_cookie(self.http.get(format!("{}{path}", self.base)));
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.bytes().await.unwrap().to_vec())
+    }
+
+    /// Opens the login page and submits it.
+    pub async fn login(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/login").await;
+        let csrf = form.csrf();
+        self.post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// A real SMTP server on loopback that accepts every message and keeps it, so tests can read
+/// the mails the service sends.
+pub struct SmtpSink {
+    pub port: u16,
+    messages: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let messages: Arc<Mutex<Vec<String>>> = Arc::default();
+        let store = Arc::clone(&messages);
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve_smtp(socket, Arc::clone(&store)));
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    pub fn count(&self) -> usize {
+        self.messages.lock().unwrap().len()
+    }
+
+    /// Whether any message received so far contains `needle`.
+    pub fn any_contains(&self, needle: &str) -> bool {
+        self.messages
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|message| message.replace("=\r\n", "").contains(needle))
+    }
+
+    /// Waits up to five seconds for a message containing every one of `needles`; mails sent
+    /// in the background may arrive in any order.
+    pub async fn find(&self, needles: &[&str]) -> String {
+        for _ in 0..100 {
+            let found = self
+                .messages
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|message| message.replace("=\r\n", ""))
+                .find(|message| needles.iter().all(|needle| message.contains(needle)));
+            if let Some(message) = found {
+                return message;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no mail with {needles:?}");
+    }
+
+    /// Waits up to five seconds for the `n`-th message (1-based) and returns it with soft line
+    /// breaks of quoted-printable removed.
+    pub async fn message(&self, n: usize) -> String {
+        for _ in 0..100 {
+            if let Some(message) = self.messages.lock().unwrap().get(n - 1) {
+                return message.replace("=\r\n", "");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("mail number {n} never arrived");
+    }
+}
+
+async fn serve_smtp(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<String>>>) {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read).lines();
+    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+    let mut data: Option<String> = None;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(body) = data.as_mut() {
+            if line == "." {
+                store.lock().unwrap().push(std::mem::take(body));
+                data = None;
+                let _ = write.write_all(b"250 OK\r\n").await;
+            } else {
+                // Undo SMTP dot-stuffing.
+                body.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
+                body.push_str("\r\n");
+            }
+            continue;
+        }
+        let command = line.to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") {
+            b"250-sink\r\n250 8BITMIME\r\n"
+        } else if command.starts_with("DATA") {
+            data = Some(String::new());
+            b"354 end with .\r\n"
+        } else if command.starts_with("QUIT") {
+            let _ = write.write_all(b"221 bye\r\n").await;
+            break;
+        } else {
+            b"250 OK\r\n"
+        };
+        let _ = write.write_all(reply).await;
+    }
+}
+
+/// The token of the first `path` link (`/attiva/`, `/reimposta/`) in a mail.
+pub fn link_token(mail: &str, path: &str) -> String {
+    let start = mail.find(path).expect("the mail has the link") + path.len();
+    mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// The TOTP code of `secret` at `unix_time`, as an authenticator app shows it.
+pub fn totp_code(secret: &str, unix_time: u64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.replace(' ', ""))
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        Some("x".to_owned()),
+        "x".to_owned(),
+    )
+    .unwrap()
+    .generate(unix_time)
+}
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}

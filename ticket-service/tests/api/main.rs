@@ -1,0 +1,14 @@
+//! Integration tests: the real service over HTTP on a loopback port.
+
+mod admin;
+mod authorisation;
+mod csrf;
+mod headers;
+mod helpers;
+mod login;
+mod mail;
+mod organisations;
+mod reports;
+mod second_factor;
+mod sessions;
+mod startup;

@@ -1,0 +1,759 @@
+//! The report workflow over HTTP, role by role, with the mails received by an SMTP sink.
+
+use respi_tickets::config::SmtpSecurity;
+
+use crate::helpers::{Client, Page, SmtpSink, TestApp, spawn_app, spawn_app_with};
+
+const NOTE: &str = "NOTA-RISERVATA-7Q3 solo per il coordinamento";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+async fn spawn_app_with_mail() -> (TestApp, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let port = sink.port;
+    let app = spawn_app_with(move |settings, dir| {
+        settings.mail.smtp_host = Some("127.0.0.1".to_owned());
+        settings.mail.smtp_port = port;
+        settings.mail.smtp_security = SmtpSecurity::None;
+        settings.reports.attachment_dir = dir.path().join("data/attachments");
+    })
+    .await;
+    (app, sink)
+}
+
+/// The filled-in report form, as the operator types it.
+fn report_fields(urgency: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "stato_pratica".to_owned()),
+        ("addressed_office", "questura_immigrazione".to_owned()),
+        ("file_kind", "permesso_soggiorno".to_owned()),
+        ("file_reference", "PS-2026-4411".to_owned()),
+        ("citizen_family_name", "Okafor".to_owned()),
+        ("citizen_given_name", "Grace".to_owned()),
+        ("citizen_birth_date", "1990-05-31".to_owned()),
+        ("citizen_tax_code", "".to_owned()),
+        (
+            "description",
+            "Rinnovo chiesto a giugno, nessuna convocazione.".to_owned(),
+        ),
+        ("urgency", urgency.to_owned()),
+        (
+            "urgency_reason",
+            "Contratto di lavoro in scadenza a fine mese.".to_owned(),
+        ),
+    ]
+}
+
+fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Files a report through the form and its review page; returns its id and protocol number.
+async fn file_report(office: &mut Client, urgency: &str) -> (String, String) {
+    let form = office.get("/segnalazioni/nuova").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let fields = report_fields(urgency);
+    let mut pairs = as_pairs(&fields);
+    pairs.push(("csrf", &csrf));
+    let review = office.post("/segnalazioni/nuova", &pairs).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("Controlla la segnalazione"));
+    assert!(review.body.contains("Okafor"));
+    let key = review.hidden("submission_key");
+    let mut confirm = pairs.clone();
+    confirm.push(("submission_key", &key));
+    confirm.push(("choice", "invia"));
+    let filed = office.post("/segnalazioni/conferma", &confirm).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let location = filed.location().unwrap().to_owned();
+    let id = location
+        .trim_start_matches("/segnalazioni/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = office.get(&location).await;
+    assert_eq!(page.status, 200);
+    let start = page.body.find("RESPI-").unwrap();
+    let protocol = page.body[start..start + 17].to_owned();
+
+    // The same confirmation sent again files nothing and says so.
+    let again = office.post("/segnalazioni/conferma", &confirm).await;
+    assert_eq!(again.status, 200);
+    assert!(again.body.contains("già inviata"));
+    assert!(again.body.contains(&protocol));
+    (id, protocol)
+}
+
+/// Sends the form of `action` from the report's page, as shown in `from`.
+async fn act(client: &mut Client, id: &str, action: &str, from: &str, text: &str) -> Page {
+    let page = client.get(&format!("/segnalazioni/{id}")).await;
+    assert_eq!(page.status, 200);
+    client
+        .post(
+            &format!("/segnalazioni/{id}/azione"),
+            &[
+                ("csrf", &page.csrf()),
+                ("action", action),
+                ("from", from),
+                ("text", text),
+            ],
+        )
+        .await
+}
+
+async fn state_of(client: &mut Client, id: &str) -> String {
+    let page = client.get(&format!("/segnalazioni/{id}")).await;
+    let start = page.body.find("<dt>Stato</dt>").unwrap();
+    let dd = &page.body[start..];
+    let open = dd.find("<dd>").unwrap() + 4;
+    let close = dd.find("</dd>").unwrap();
+    dd[open..close].to_owned()
+}
+
+#[tokio::test]
+async fn the_whole_story_role_by_role() {
+    let (app, sink) = spawn_app_with_mail().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let mut liaison = app.logged_in("demo.interfaccia").await;
+    let mut questura = app.logged_in("demo.questura").await;
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+
+    // Filing, with the review step; an urgent report is announced to the coordination.
+    let (id, protocol) = file_report(&mut office, "U1").await;
+    assert!(protocol.starts_with("RESPI-20"));
+    // The demo's two reports came first.
+    assert!(protocol.ends_with("-000003"));
+    let mail = sink
+        .find(&[
+            "To: demo.coordinamento@example.invalid",
+            "urgente",
+            &protocol,
+        ])
+        .await;
+    assert!(!mail.contains("Okafor"), "mails carry no citizen data");
+
+    // An attachment, checked by content and served only as a download.
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    let csrf = page.csrf();
+    let upload = office
+        .post_file(
+            &format!("/segnalazioni/{id}/allegati"),
+            &[("csrf", &csrf)],
+            "ricevuta.pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(upload.status, 303, "{}", upload.body);
+    let fake = office
+        .post_file(
+            &format!("/segnalazioni/{id}/allegati"),
+            &[("csrf", &csrf)],
+            "finto.pdf",
+            b"<html><script>alert(1)</script></html>",
+        )
+        .await;
+    assert_eq!(fake.status, 422);
+    assert!(fake.body.contains("non è un PDF"));
+    assert!(fake.body.contains("aria-invalid=\"true\""));
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    assert!(page.body.contains("ricevuta.pdf"));
+    let link_start = page
+        .body
+        .find(&format!("/segnalazioni/{id}/allegati/"))
+        .unwrap();
+    let link_end = page.body[link_start..].find('"').unwrap() + link_start;
+    let link = page.body[link_start..link_end].to_owned();
+    let (status, headers, bytes) = office.download(&link).await;
+    assert_eq!(status, 200);
+    assert_eq!(bytes, PDF);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(prefettura.download(&link).await.0, 404);
+
+    // The coordination takes it in charge; the same form again changes nothing.
+    let queue = coordination.get("/segnalazioni").await;
+    assert!(queue.body.contains(&protocol));
+    let taken = act(&mut coordination, &id, "prendi_in_carico", "nuova", "").await;
+    assert_eq!(taken.status, 303);
+    let twice = act(&mut coordination, &id, "prendi_in_carico", "nuova", "").await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("non è stato cambiato nulla"));
+    let page = coordination.get(&format!("/segnalazioni/{id}")).await;
+    let topic = coordination
+        .post(
+            &format!("/segnalazioni/{id}/argomento"),
+            &[("csrf", &page.csrf()), ("topic", "1")],
+        )
+        .await;
+    assert_eq!(topic.status, 303);
+    let note = coordination
+        .post(
+            &format!("/segnalazioni/{id}/nota"),
+            &[("csrf", &page.csrf()), ("nota", NOTE)],
+        )
+        .await;
+    assert_eq!(note.status, 303);
+    assert!(
+        coordination
+            .get(&format!("/segnalazioni/{id}"))
+            .await
+            .body
+            .contains(NOTE)
+    );
+
+    // A batch, printed, handed over by the liaison.
+    let batches = coordination.get("/lotti").await;
+    let created = coordination
+        .post("/lotti", &[("csrf", &batches.csrf()), ("report", &id)])
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let batch = created
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let print = coordination.get(&batch).await;
+    assert_eq!(print.status, 200);
+    assert!(print.body.contains(&protocol));
+    assert!(print.body.contains("Risposta dell'ufficio"));
+    assert!(print.body.contains("batch-sheet"));
+    assert!(!print.body.contains(NOTE));
+    assert_eq!(
+        state_of(&mut coordination, &id).await,
+        "Inoltrata (in un lotto)"
+    );
+    let open = liaison.get(&batch).await;
+    let forwarded = liaison
+        .post(&format!("{batch}/consegnato"), &[("csrf", &open.csrf())])
+        .await;
+    assert_eq!(forwarded.status, 303);
+    let again = liaison
+        .post(&format!("{batch}/consegnato"), &[("csrf", &open.csrf())])
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(state_of(&mut office, &id).await, "In attesa di risposta");
+
+    // The liaison records the answer, the coordination publishes it.
+    let recorded = act(
+        &mut liaison,
+        &id,
+        "registra_risposta",
+        "in_attesa_di_risposta",
+        "Pratica in lavorazione, convocazione entro dicembre.",
+    )
+    .await;
+    assert_eq!(recorded.status, 303);
+    let office_page = office.get(&format!("/segnalazioni/{id}")).await;
+    assert!(
+        !office_page.body.contains("convocazione entro dicembre"),
+        "the office reads the answer only once published"
+    );
+    let published = act(
+        &mut coordination,
+        &id,
+        "pubblica_risposta",
+        "risposta_ricevuta",
+        "La pratica è in lavorazione: la convocazione arriverà entro dicembre.",
+    )
+    .await;
+    assert_eq!(published.status, 303);
+    sink.find(&[
+        "To: demo.sportello@example.invalid",
+        "disponibile la risposta",
+        &protocol,
+    ])
+    .await;
+    sink.find(&[
+        "To: demo.questura@example.invalid",
+        "da validare",
+        &protocol,
+    ])
+    .await;
+    let office_page = office.get(&format!("/segnalazioni/{id}")).await;
+    assert!(office_page.body.contains("arriverà entro dicembre"));
+    assert!(
+        office_page.body.contains("1 non letta"),
+        "{}",
+        office_page.body
+    );
+
+    // The Prefettura's referent does not see a Questura report.
+    assert_eq!(
+        prefettura.get(&format!("/segnalazioni/{id}")).await.status,
+        404
+    );
+
+    // A refusal needs a reason and sends the report back to the coordination.
+    let no_reason = act(
+        &mut questura,
+        &id,
+        "rifiuta_validazione",
+        "risposta_pubblicata",
+        "  ",
+    )
+    .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("<title>Errore: "));
+    assert!(no_reason.body.contains("aria-invalid=\"true\""));
+    let refused = act(
+        &mut questura,
+        &id,
+        "rifiuta_validazione",
+        "risposta_pubblicata",
+        "Indicare che serve la ricevuta del bollettino.",
+    )
+    .await;
+    assert_eq!(refused.status, 303);
+    sink.find(&[
+        "To: demo.coordinamento@example.invalid",
+        "stata validata",
+        &protocol,
+    ])
+    .await;
+    assert_eq!(state_of(&mut coordination, &id).await, "Presa in carico");
+
+    // The corrected answer is published and validated.
+    let republished = act(
+        &mut coordination,
+        &id,
+        "pubblica_risposta",
+        "presa_in_carico",
+        "In lavorazione; portare la ricevuta del bollettino alla convocazione.",
+    )
+    .await;
+    assert_eq!(republished.status, 303);
+    let validated = act(&mut questura, &id, "valida", "risposta_pubblicata", "").await;
+    assert_eq!(validated.status, 303);
+    let validation_mail = sink
+        .find(&[
+            "To: demo.sportello@example.invalid",
+            "stata validata",
+            &protocol,
+        ])
+        .await;
+    assert!(!validation_mail.contains("non "));
+
+    // The office reopens it with a reason; the coordination hears about it.
+    let reopened = act(
+        &mut office,
+        &id,
+        "riapri",
+        "validata",
+        "La convocazione non è arrivata.",
+    )
+    .await;
+    assert_eq!(reopened.status, 303);
+    sink.find(&[
+        "To: demo.coordinamento@example.invalid",
+        "riaperta",
+        &protocol,
+    ])
+    .await;
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    assert!(page.body.contains("riaperta 1 volta"));
+    assert!(page.body.contains("La convocazione non è arrivata."));
+
+    // Back through the coordination to the close.
+    assert_eq!(
+        act(&mut coordination, &id, "prendi_in_carico", "riaperta", "")
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        act(
+            &mut coordination,
+            &id,
+            "pubblica_risposta",
+            "presa_in_carico",
+            "Convocazione inviata di nuovo per SMS.",
+        )
+        .await
+        .status,
+        303
+    );
+    assert_eq!(
+        act(&mut questura, &id, "valida", "risposta_pubblicata", "")
+            .await
+            .status,
+        303
+    );
+    let closed = act(&mut office, &id, "chiudi", "validata", "").await;
+    assert_eq!(closed.status, 303);
+    assert_eq!(
+        state_of(&mut office, &id).await,
+        "Chiusa (riaperta 1 volta)"
+    );
+
+    // The timeline tells the whole story, in order.
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    let timeline = &page.body[page.body.find("Cronologia").unwrap()..];
+    let steps = [
+        "Segnalazione inviata",
+        "Allegato aggiunto",
+        "Presa in carico dal coordinamento",
+        "Inserita in un lotto",
+        "Consegnata alla Questura",
+        "Risposta ricevuta e registrata",
+        "Risposta pubblicata",
+        "Risposta non validata",
+        "Risposta validata",
+        "Riaperta",
+        "Chiusa",
+    ];
+    let mut at = 0;
+    for step in steps {
+        let found = timeline[at..]
+            .find(step)
+            .unwrap_or_else(|| panic!("{step} missing or out of order"));
+        at += found;
+    }
+}
+
+#[tokio::test]
+async fn forbidden_transitions_and_bad_forms_change_nothing() {
+    let app = spawn_app().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut questura = app.logged_in("demo.questura").await;
+    let (id, _) = file_report(&mut office, "U3").await;
+    // The office cannot take its own report in charge.
+    let page = act(&mut office, &id, "prendi_in_carico", "nuova", "").await;
+    assert_eq!(page.status, 403);
+    // A referent cannot validate a report that has no answer.
+    let page = act(&mut questura, &id, "valida", "nuova", "").await;
+    assert_eq!(page.status, 409);
+    let page = act(&mut office, &id, "sconosciuta", "nuova", "").await;
+    assert_eq!(page.status, 400);
+    // Opening a report and a refused change are in the audit log, without citizen data.
+    let mut admin = app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Segnalazione consultata"));
+    assert!(audit.body.contains("prendi_in_carico su RESPI-"));
+    assert!(!audit.body.contains("Okafor"));
+    assert_eq!(state_of(&mut office, &id).await, "Nuova");
+
+    // An empty report form comes back with every error, per field.
+    let form = office.get("/segnalazioni/nuova").await;
+    let page = office
+        .post("/segnalazioni/nuova", &[("csrf", &form.csrf())])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("<title>Errore: "));
+    assert!(page.body.contains("href=\"#kind\""));
+    assert!(page.body.contains("href=\"#urgency_reason\""));
+    // What was typed is kept.
+    let page = office
+        .post(
+            "/segnalazioni/nuova",
+            &[
+                ("csrf", &form.csrf()),
+                ("citizen_family_name", "Okafor"),
+                ("citizen_birth_date", "31/05/1990"),
+            ],
+        )
+        .await;
+    assert!(page.body.contains("value=\"Okafor\""));
+    assert!(page.body.contains("href=\"#citizen_birth_date\""));
+}
+
+#[tokio::test]
+async fn no_internal_note_reaches_an_office_login() {
+    let app = spawn_app().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let (id, _) = file_report(&mut office, "U2").await;
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    let upload = office
+        .post_file(
+            &format!("/segnalazioni/{id}/allegati"),
+            &[("csrf", &page.csrf())],
+            "documento.pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(upload.status, 303);
+    assert_eq!(
+        act(&mut coordination, &id, "prendi_in_carico", "nuova", "")
+            .await
+            .status,
+        303
+    );
+    let page = coordination.get(&format!("/segnalazioni/{id}")).await;
+    let note = coordination
+        .post(
+            &format!("/segnalazioni/{id}/nota"),
+            &[("csrf", &page.csrf()), ("nota", NOTE)],
+        )
+        .await;
+    assert_eq!(note.status, 303);
+    let batches = coordination.get("/lotti").await;
+    let created = coordination
+        .post("/lotti", &[("csrf", &batches.csrf()), ("report", &id)])
+        .await;
+    let batch = created
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(!coordination.get(&batch).await.body.contains(NOTE));
+
+    let detail = office.get(&format!("/segnalazioni/{id}")).await;
+    let link_start = detail
+        .body
+        .find(&format!("/segnalazioni/{id}/allegati/"))
+        .unwrap();
+    let link_end = detail.body[link_start..].find('"').unwrap() + link_start;
+    let attachment = detail.body[link_start..link_end].to_owned();
+    let pages = [
+        "/".to_owned(),
+        "/segnalazioni".to_owned(),
+        "/segnalazioni?ordina=scadenza".to_owned(),
+        format!("/segnalazioni/{id}"),
+        format!("/segnalazioni/{id}?risposta_standard=1"),
+        "/notifiche".to_owned(),
+        "/lotti".to_owned(),
+        batch.clone(),
+        "/profilo".to_owned(),
+    ];
+    for path in &pages {
+        let page = office.get(path).await;
+        assert!(!page.body.contains(NOTE), "the note leaked on {path}");
+        assert!(!page.body.contains("Note interne"), "{path}");
+    }
+    let (_, _, bytes) = office.download(&attachment).await;
+    assert!(!String::from_utf8_lossy(&bytes).contains(NOTE));
+    assert_eq!(
+        office.get(&batch).await.status,
+        403,
+        "prints are not theirs"
+    );
+    // A note cannot be written by an office either.
+    let page = office
+        .post(
+            &format!("/segnalazioni/{id}/nota"),
+            &[("csrf", &detail.csrf()), ("nota", "tentativo")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+    let mut service = app.logged_in("demo.servizio").await;
+    for path in &pages {
+        assert!(!service.get(path).await.body.contains(NOTE), "{path}");
+    }
+}
+
+const OFFICE_A: &str = "---\ntitle: \"Sportello immigrati di Alba\"\noffice:\n  kind: sportello\n  owner: Comune di Alba\n---\n\nTesto.\n";
+const OFFICE_B: &str = "---\ntitle: \"Sportello immigrati di Cuneo\"\noffice:\n  kind: sportello\n  owner: Comune di Cuneo\n---\n\nTesto.\n";
+
+#[tokio::test]
+async fn an_office_gets_404_on_another_offices_report() {
+    let app = spawn_app_with(|_, dir| {
+        let offices = dir.path().join("content/sportelli");
+        std::fs::create_dir_all(&offices).unwrap();
+        std::fs::write(offices.join("alba.md"), OFFICE_A).unwrap();
+        std::fs::write(offices.join("cuneo.md"), OFFICE_B).unwrap();
+    })
+    .await;
+    let mut office_a = app.logged_in("demo.sportello").await;
+    let (id, protocol) = file_report(&mut office_a, "U2").await;
+
+    // An operator of the other office, created by the administrator.
+    let mut admin = app.logged_in("demo.admin").await;
+    let form = admin.get("/admin/utenti/nuovo").await;
+    let own = office_a.get("/").await;
+    let (mine, other) = if own.body.contains("Sportello immigrati di Alba") {
+        ("Alba", "Sportello immigrati di Cuneo")
+    } else {
+        ("Cuneo", "Sportello immigrati di Alba")
+    };
+    assert!(!mine.is_empty());
+    let end = form.body.find(&format!("\">{other}</option>")).unwrap();
+    let start = form.body[..end].rfind("value=\"").unwrap() + "value=\"".len();
+    let organisation = form.body[start..end].to_owned();
+    let created = admin
+        .post(
+            "/admin/utenti/nuovo",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", "operatore.b"),
+                ("display_name", "Operatore B"),
+                ("email", "operatore.b@ente.example.it"),
+                ("role", "sportello"),
+                ("organisation", &organisation),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let marker = "<code class=\"secret\">";
+    let start = created.body.find(marker).unwrap() + marker.len();
+    let temporary = created.body[start..start + 23].to_owned();
+    let mut office_b = app.client();
+    assert_eq!(office_b.login("operatore.b", &temporary).await.status, 303);
+    let form = office_b.get("/profilo/password").await;
+    let changed = office_b
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", &temporary),
+                ("new_password", "castagne di cuneo e marroni"),
+                ("confirm_password", "castagne di cuneo e marroni"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
+
+    assert_eq!(
+        office_b.get(&format!("/segnalazioni/{id}")).await.status,
+        404
+    );
+    assert!(!office_b.get("/segnalazioni").await.body.contains(&protocol));
+    let page = office_b.get("/segnalazioni").await;
+    let reopen = office_b
+        .post(
+            &format!("/segnalazioni/{id}/azione"),
+            &[
+                ("csrf", &page.csrf()),
+                ("action", "riapri"),
+                ("from", "nuova"),
+                ("text", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(reopen.status, 404);
+    // A service of the network is another organisation too.
+    let mut service = app.logged_in("demo.servizio").await;
+    assert_eq!(
+        service.get(&format!("/segnalazioni/{id}")).await.status,
+        404
+    );
+    // A made-up id looks the same as someone else's.
+    assert_eq!(office_b.get("/segnalazioni/999999").await.status, 404);
+}
+
+#[tokio::test]
+async fn an_office_that_chose_the_daily_digest_gets_no_mail_at_once() {
+    let (app, sink) = spawn_app_with_mail().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let profile = office.get("/profilo").await;
+    assert!(profile.body.contains("E-mail di notifica"));
+    let saved = office
+        .post(
+            "/profilo/notifiche",
+            &[("csrf", &profile.csrf()), ("mail", "giornaliero")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let again = office
+        .post(
+            "/profilo/notifiche",
+            &[("csrf", &profile.csrf()), ("mail", "giornaliero")],
+        )
+        .await;
+    assert_eq!(again.location(), Some("/profilo?esito=notifiche-invariate"));
+
+    let (id, protocol) = file_report(&mut office, "U3").await;
+    assert_eq!(
+        act(&mut coordination, &id, "prendi_in_carico", "nuova", "")
+            .await
+            .status,
+        303
+    );
+    let page = coordination.get(&format!("/segnalazioni/{id}")).await;
+    let topic = coordination
+        .post(
+            &format!("/segnalazioni/{id}/argomento"),
+            &[("csrf", &page.csrf()), ("topic", "1")],
+        )
+        .await;
+    assert_eq!(topic.status, 303);
+    // The topic's standard answer is offered as the starting text.
+    let standard = coordination
+        .get(&format!("/segnalazioni/{id}?risposta_standard=1"))
+        .await;
+    assert!(standard.body.contains("convocazione tramite SMS"));
+    let published = act(
+        &mut coordination,
+        &id,
+        "pubblica_risposta",
+        "presa_in_carico",
+        "Risposta standard: convocazione tramite SMS.",
+    )
+    .await;
+    assert_eq!(published.status, 303);
+    sink.find(&["To: demo.questura@example.invalid", &protocol])
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!sink.any_contains("To: demo.sportello@example.invalid"));
+    let list = office.get("/notifiche").await;
+    assert!(list.body.contains(&protocol));
+    assert!(list.body.contains("Non letta"));
+}
+
+#[tokio::test]
+async fn the_demo_lists_its_pages_and_each_opens_for_exactly_its_logins() {
+    let app = spawn_app().await;
+    let mut anonymous = app.client();
+    let listing = anonymous.get("/__routes").await;
+    assert_eq!(listing.status, 200);
+    assert_eq!(listing.header("content-type"), Some("application/json"));
+    let logins = [
+        "demo.sportello",
+        "demo.servizio",
+        "demo.coordinamento",
+        "demo.interfaccia",
+        "demo.questura",
+        "demo.prefettura",
+        "demo.admin",
+    ];
+    let mut clients = Vec::new();
+    for login in logins {
+        clients.push((login, app.logged_in(login).await));
+    }
+    let mut checked = 0;
+    for entry in listing.body.split("{\"path\":\"").skip(1) {
+        let path = &entry[..entry.find('"').unwrap()];
+        let allowed = &entry[entry.find('[').unwrap()..entry.find(']').unwrap()];
+        if allowed.len() == 1 {
+            assert_eq!(anonymous.get(path).await.status, 200, "{path}");
+            continue;
+        }
+        for (login, client) in &mut clients {
+            let status = client.get(path).await.status;
+            if allowed.contains(&format!("\"{login}\"")) {
+                assert_eq!(status, 200, "{login} on {path}");
+            } else {
+                assert!(
+                    status == 403 || status == 404,
+                    "{login} on {path}: {status}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50);
+}
+
+#[tokio::test]
+async fn the_route_listing_exists_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = crate::helpers::test_settings(&dir);
+    let app = respi_tickets::startup::Application::build(settings, false)
+        .await
+        .unwrap();
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let response = reqwest::get(format!("{address}/__routes")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+}

@@ -1,0 +1,137 @@
+//! Session ids: rotated at login, ended by inactivity, by age, and by a password change.
+
+use std::time::Duration;
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn the_session_id_changes_at_login_and_the_old_one_is_dead() {
+    let app = spawn_app().await;
+    let mut client = app.client();
+    client.get("/login").await;
+    let anonymous = client
+        .session
+        .clone()
+        .expect("the login form sets a session cookie");
+    let page = client
+        .login("demo.admin", &app.password("demo.admin"))
+        .await;
+    assert_eq!(page.status, 303);
+    let logged_in = client.session.clone().unwrap();
+    assert_ne!(anonymous, logged_in);
+    assert_eq!(anonymous.len(), 22, "128 random bits, base64url");
+
+    client.session = Some(anonymous);
+    let page = client.get("/").await;
+    assert_eq!(page.status, 303, "the pre-login id must not be logged in");
+    client.session = Some(logged_in);
+    assert_eq!(client.get("/").await.status, 200);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires_but_activity_keeps_it_alive() {
+    // Times are stored in whole seconds: the margins below absorb the rounding.
+    let app = spawn_app_with(|settings, _| settings.session.idle_secs = 4).await;
+    let mut client = app.logged_in("demo.sportello").await;
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert_eq!(client.get("/").await.status, 200);
+    }
+    tokio::time::sleep(Duration::from_millis(5100)).await;
+    let page = client.get("/").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), Some("/login"));
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_at_its_absolute_lifetime() {
+    let app = spawn_app_with(|settings, _| {
+        settings.session.idle_secs = 60;
+        settings.session.absolute_secs = 3;
+    })
+    .await;
+    let mut client = app.logged_in("demo.sportello").await;
+    assert_eq!(client.get("/").await.status, 200);
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        client.get("/").await;
+    }
+    assert_eq!(client.get("/").await.status, 303);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_the_other_sessions_only() {
+    let app = spawn_app().await;
+    let old_password = app.password("demo.prefettura");
+    let mut laptop = app.logged_in("demo.prefettura").await;
+    let mut phone = app.logged_in("demo.prefettura").await;
+
+    let form = laptop.get("/profilo/password").await;
+    let new_password = "nebbia sul tanaro a novembre";
+    let page = laptop
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", &old_password),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location(), Some("/profilo?esito=password"));
+    let profile = laptop.get("/profilo?esito=password").await;
+    assert!(profile.body.contains("role=\"status\""));
+
+    assert_eq!(phone.get("/").await.status, 303, "other sessions end");
+    assert_eq!(
+        app.client()
+            .login("demo.prefettura", &old_password)
+            .await
+            .status,
+        422
+    );
+    assert_eq!(
+        app.client()
+            .login("demo.prefettura", new_password)
+            .await
+            .status,
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_weak_new_password_is_refused_with_a_reason() {
+    let app = spawn_app().await;
+    let mut client = app.logged_in("demo.interfaccia").await;
+    let form = client.get("/profilo/password").await;
+    let page = client
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", "wrong"),
+                ("new_password", "Password2024!"),
+                ("confirm_password", "something else"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("<title>Errore: Cambia la password"));
+    assert!(page.body.contains("href=\"#current_password\""));
+    assert!(
+        page.body
+            .contains("href=\"#new_password\">La password è tra quelle più usate")
+    );
+    assert!(page.body.contains("href=\"#confirm_password\""));
+    assert!(
+        page.body
+            .contains("aria-describedby=\"new_password-hint new_password-error\"")
+    );
+    let page = app
+        .client()
+        .login("demo.interfaccia", &app.password("demo.interfaccia"))
+        .await;
+    assert_eq!(page.status, 303, "the old password still works");
+}
