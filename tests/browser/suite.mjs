@@ -2,7 +2,7 @@
 // Browser accessibility suite of the ReSPI portal and reserved area.
 //
 // For every page it runs, in Debian's headless Chromium:
-//   load        the page answers 200 with HTML
+//   load        the page answers 200 with HTML (422 for a form sent with errors)
 //   structure   `<html lang>`, exactly one h1, one main, every nav named and named
 //               differently (T1, T4, T5)
 //   axe         axe-core with the WCAG 2.0/2.1 A+AA and 2.2 AA tags: no violation
@@ -13,7 +13,7 @@
 //               unfocused style, and are not covered by other content (T9)
 //   reflow-320  no horizontal scroll in a 320 CSS px wide viewport (T10)
 //   cookies     a public page sets no cookie; a reserved-area page only first-party,
-//               HttpOnly, SameSite cookies (S4)
+//               Secure, HttpOnly, SameSite cookies (S4)
 //   requests    no request leaves the served origins, no sub-resource fails (S5)
 // and then the Nu HTML Checker once over every HTML file (T16).
 //
@@ -22,10 +22,21 @@
 // (`$RESPI_TICKETS_URL/__routes`): never from a hand-kept list, so a new page cannot
 // escape the suite.
 //
+// The reserved area's pages are visited as every demo login that `/__routes` says may open
+// them, since what a page shows depends on the role. Each login gets its own browser context
+// and signs in once through the real login form (with its TOTP code when the account has
+// one): the service accepts a TOTP code once, so signing in again for every page would
+// stall. The same contexts send invalid input to the login form, the TOTP step and the forms
+// of tickets.mjs, and the error pages get every check above plus F4 (error summary, title,
+// aria-invalid and aria-describedby, typed values kept). The Nu HTML Checker reads the HTML
+// each page answered in the browser, so it sees the signed-in pages and the error states.
+//
 // Usage:
 //   node suite.mjs --dir public --base-path /respi/    serve a built folder on loopback
 //   node suite.mjs --url http://127.0.0.1:8000/respi/  check a site that already runs
-//   RESPI_TICKETS_URL=http://127.0.0.1:8090 node suite.mjs ...   also the reserved area
+//   RESPI_TICKETS_URL=http://127.0.0.1:8090 RESPI_TICKETS_ACCOUNTS=serve.log node suite.mjs ...
+//       also the reserved area, started with `respi-tickets serve --demo`; RESPI_TICKETS_ACCOUNTS
+//       is a file holding what that command printed (the demo passwords and TOTP keys)
 // Options: --concurrency N (2), --limit N (only the first N portal pages, for a quick
 // sample), --report FILE (JSON of every failure), --chromium PATH (/usr/bin/chromium).
 // RESPI_ALLOWED_ORIGINS (comma-separated) adds origins a page may load from, such as a
@@ -42,6 +53,9 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import {
+  f4Problems, FORM_ERRORS, logIn, readDemoAccounts, sendInvalid, ticketRoutes, WRONG_CODE, WRONG_PASSWORD,
+} from './tickets.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
@@ -216,22 +230,6 @@ async function unlistedPages(dir, base, listed) {
     extra.push(url);
   }
   return extra;
-}
-
-// The reserved area publishes the GET paths it serves; each must be a concrete path.
-async function ticketRoutes(ticketsUrl) {
-  const base = ticketsUrl;
-  const res = await fetch(`${base}/__routes`);
-  if (!res.ok) throw new Error(`${base}/__routes: HTTP ${res.status}`);
-  const list = await res.json();
-  if (!Array.isArray(list)) throw new Error(`${base}/__routes: expected a JSON array of paths`);
-  return list.map((entry) => {
-    const path = typeof entry === 'string' ? entry : entry?.path;
-    if (typeof path !== 'string' || /[{}*]|\/:/.test(path)) {
-      throw new Error(`${base}/__routes: ${JSON.stringify(entry)} is not a concrete GET path`);
-    }
-    return /^https?:/.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`;
-  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -414,28 +412,46 @@ async function newWorker(browser, opts) {
   return worker;
 }
 
+// `target`: { url, kind: 'portal' | 'tickets' } and, for the reserved area, optionally
+//   label       how to name the page in the report (the login, the error state)
+//   session     keep the worker's cookies: it is signed in
+//   open(page)  how to reach the page (sending a form) instead of loading `url`;
+//               resolves to the response that ends the navigation
+//   status      the expected HTTP status (200)
+//   extra       { check, run(page) -> problems } one more check on the loaded page
+//   saveHtml    (label, html): the HTML as the browser got it, for the Nu HTML Checker
 async function checkPage(worker, target, opts) {
   const { url, kind } = target;
   const { context, page } = worker;
   const started = Date.now();
   const own = [];
-  const rec = (check, details) => own.push({ page: url, check, ok: details.length === 0, details });
-  await context.clearCookies();
+  const rec = (check, details) => own.push({ page: target.label ?? url, check, ok: details.length === 0, details });
+  if (!target.session) await context.clearCookies();
   await page.setViewportSize(DESKTOP);
   worker.requests = [];
   worker.failed = [];
   let step = 'load'; // the check under way, to name it if something throws
   try {
-    const response = await page.goto(url, { waitUntil: 'load' });
+    const response = target.open ? await target.open(page) : await page.goto(url, { waitUntil: 'load' });
     const type = response?.headers()['content-type'] ?? '';
-    if (!response || response.status() !== 200 || !type.startsWith('text/html')) {
-      rec('load', [`HTTP ${response?.status()} ${type} for ${url}`]);
+    const status = target.status ?? 200;
+    if (!response || response.status() !== status || !type.startsWith('text/html')) {
+      rec('load', [`HTTP ${response?.status()} ${type} for ${response?.url() ?? url}${status === 200 ? '' : ` (expected ${status})`}`]);
+      return own;
+    }
+    // The reserved area answers a page it will not show (no session, a role without the
+    // right) with a redirect to the login form, which loads fine: only the address tells.
+    const where = (u) => { const x = new URL(u); return x.pathname + x.search; };
+    if (kind === 'tickets' && where(response.url()) !== where(url)) {
+      rec('load', [`${url} led to ${response.url()}, not to the page itself`]);
       return own;
     }
     rec('load', []);
+    const html = await response.text();
+    await target.saveHtml?.(target.label ?? url, html);
     // A page with scripts may still change after `load` (the search page fills its filters
     // from the index): let its requests finish, so that every check sees the final page.
-    if (/<script\b(?![^>]*type="application\/ld\+json")/i.test(await response.text())) {
+    if (/<script\b(?![^>]*type="application\/ld\+json")/i.test(html)) {
       await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {});
     }
     await page.evaluate(() => document.fonts.ready);
@@ -456,6 +472,12 @@ async function checkPage(worker, target, opts) {
       else labels.set(nav.label, nav.selector);
     }
     rec('structure', structure);
+
+    // what the target adds (F4 on a form's error state), before the keyboard moves focus
+    if (target.extra) {
+      step = target.extra.check;
+      rec(target.extra.check, await target.extra.run(page));
+    }
 
     // axe-core, on the page as loaded
     step = 'axe';
@@ -545,7 +567,8 @@ async function checkPage(worker, target, opts) {
         if (c.domain.replace(/^\./, '') !== pageHost) bad.push(`third-party cookie ${c.name} (domain ${c.domain})`);
         if (!c.httpOnly) bad.push(`cookie ${c.name} is not HttpOnly`);
         if (!['Lax', 'Strict'].includes(c.sameSite)) bad.push(`cookie ${c.name} has SameSite=${c.sameSite}`);
-        if (url.startsWith('https:') && !c.secure) bad.push(`cookie ${c.name} is not Secure`);
+        // Chromium keeps a Secure cookie on a loopback address over plain HTTP too.
+        if (!c.secure) bad.push(`cookie ${c.name} is not Secure`);
         return bad;
       }));
 
@@ -626,8 +649,9 @@ async function validate(paths, fileLabels) {
 }
 
 // The HTML to validate: the served folder as it is (only the sampled pages' files with
-// --limit), or the pages fetched into `tmp` when the site is only reachable over HTTP,
-// plus the reserved area's routes.
+// --limit), or the pages fetched into `tmp` when the site is only reachable over HTTP;
+// and, in a second run once the browser is done, the reserved area's pages as the browser
+// received them (`saved`: file -> label), since most of them need a signed-in session.
 async function nuCheck(job) {
   const started = Date.now();
   try {
@@ -638,7 +662,7 @@ async function nuCheck(job) {
   }
 }
 
-async function nuCheckFiles({ dir, sample, portalPages, routes, tmp }, started) {
+async function nuCheckFiles({ dir, sample, portalPages = [], saved, tmp }, started) {
   const fileLabels = new Map();
   const paths = [];
   if (dir && sample) {
@@ -652,13 +676,95 @@ async function nuCheckFiles({ dir, sample, portalPages, routes, tmp }, started) 
     for (const [f, u] of await downloadPages(portalPages, join(tmp, 'portal'))) fileLabels.set(f, u);
     paths.push(join(tmp, 'portal'));
   }
-  if (routes.length) {
-    await mkdir(join(tmp, 'tickets'));
-    for (const [f, u] of await downloadPages(routes, join(tmp, 'tickets'))) fileLabels.set(f, u);
-    paths.push(join(tmp, 'tickets'));
+  if (saved?.size) {
+    for (const [f, label] of saved) fileLabels.set(f, label);
+    paths.push(...saved.keys());
   }
   const entries = await validate(paths, fileLabels);
   return { entries, files: fileLabels.size, seconds: (Date.now() - started) / 1000 };
+}
+
+// ---------------------------------------------------------------------------------------
+// The reserved area: who visits what
+
+// Splits the routes into pages for visitors and, per demo login, the pages it may open,
+// in the order `/__routes` names them. The login form's error state goes to the first
+// account without a second factor, the TOTP step's to the first one with it, and each
+// form of FORM_ERRORS to the first login allowed on its page.
+function planTickets(base, routes, accounts) {
+  const anonymous = [];
+  const groups = new Map(); // username -> group
+  const problems = [];
+  for (const route of routes) {
+    if (route.logins.length === 0) anonymous.push({ url: route.url, kind: 'tickets' });
+    for (const username of route.logins) {
+      const account = accounts.get(username);
+      if (!account) {
+        problems.push(`${route.path}: no password for ${username} in what respi-tickets serve --demo printed`);
+        continue;
+      }
+      if (!groups.has(username)) groups.set(username, { base, account, pages: [], forms: [] });
+      groups.get(username).pages.push({ url: route.url, kind: 'tickets' });
+    }
+  }
+  const list = [...groups.values()];
+  const withoutCode = list.find((g) => !g.account.totpSecret);
+  if (withoutCode) withoutCode.wrongPassword = true;
+  const withCode = list.find((g) => g.account.totpSecret);
+  if (withCode) withCode.wrongCode = true;
+  for (const scenario of FORM_ERRORS) {
+    const route = routes.find((r) => r.path === scenario.path);
+    const group = route && groups.get(route.logins.find((l) => groups.has(l)));
+    if (group) group.forms.push(scenario);
+    else problems.push(`${scenario.path} (${scenario.name}): not a page of /__routes that a demo login may open`);
+  }
+  return { anonymous, groups: list, problems };
+}
+
+// How many pages a login's share checks: its pages, its forms, and the error states of the
+// login form and TOTP step it was given.
+const groupSize = (g) => g.pages.length + g.forms.length + (g.wrongPassword ? 1 : 0) + (g.wrongCode ? 1 : 0);
+
+// One login's share: a browser context of its own, the wrong password or TOTP code on the
+// way in when the plan says so, then every page the login may open, then its forms sent
+// with invalid input. The context stays signed in throughout; `report` gets each checked
+// page's results.
+async function checkLogin(browser, opts, group, report) {
+  const { base, account } = group;
+  let left = groupSize(group);
+  const check = async (target) => {
+    left--;
+    report(await checkPage(worker, target, opts));
+  };
+  const worker = await newWorker(browser, opts);
+  const signedIn = (target, what) => ({
+    ...target,
+    session: true,
+    label: `${target.url} (${account.username}${what ? `, ${what}` : ''})`,
+    saveHtml: opts.saveTicketsHtml,
+  });
+  const invalid = (scenario) => signedIn({
+    url: `${base}${scenario.path}`,
+    kind: 'tickets',
+    status: 422,
+    open: (page) => sendInvalid(page, base, scenario, account),
+    extra: { check: 'F4', run: (page) => f4Problems(page, scenario, account) },
+  }, scenario.name);
+  try {
+    if (group.wrongPassword) await check(invalid(WRONG_PASSWORD));
+    try {
+      await logIn(worker.page, base, account, group.wrongCode ? () => check(invalid(WRONG_CODE)) : null);
+      record(`${base}/login (${account.username})`, 'login', []);
+    } catch (err) {
+      record(`${base}/login (${account.username})`, 'login', [err.message.split('\n')[0]]);
+      report(null, left); // the rest cannot be checked: counted as done, failed by the login
+      return;
+    }
+    for (const target of group.pages) await check(signedIn(target));
+    for (const scenario of group.forms) await check(invalid(scenario));
+  } finally {
+    await worker.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -717,16 +823,25 @@ async function main(args) {
       if (args.limit) pages = pages.slice(0, Number(args.limit));
       targets.push(...pages.map((url) => ({ url, kind: 'portal' })));
     }
-    let routes = [];
+    let tickets = { anonymous: [], groups: [], problems: [] };
     if (ticketsUrl) {
       try {
-        routes = await ticketRoutes(ticketsUrl);
+        const routes = await ticketRoutes(ticketsUrl);
         record(`${ticketsUrl}/__routes`, 'routes', routes.length ? [] : ['the route list is empty']);
+        const accountsFile = process.env.RESPI_TICKETS_ACCOUNTS;
+        const needLogin = routes.some((r) => r.logins.length);
+        if (needLogin && !accountsFile) {
+          throw new Error('the reserved area has pages behind a login: set RESPI_TICKETS_ACCOUNTS to a file holding what respi-tickets serve --demo printed');
+        }
+        const accounts = needLogin ? await readDemoAccounts(accountsFile) : new Map();
+        tickets = planTickets(ticketsUrl, routes, accounts);
+        record(`${ticketsUrl}/__routes`, 'logins', tickets.problems);
+        const visits = tickets.groups.reduce((n, g) => n + g.pages.length, 0);
+        const errorStates = tickets.groups.reduce((n, g) => n + groupSize(g) - g.pages.length, 0);
+        console.log(`Reserved area: ${routes.length} routes from ${ticketsUrl}/__routes: ${tickets.anonymous.length} for visitors, ${visits} visits as ${tickets.groups.length} logins (${tickets.groups.map((g) => g.account.username).join(', ')}), ${errorStates} form error states`);
       } catch (err) {
         record(`${ticketsUrl}/__routes`, 'routes', [err.message]);
       }
-      console.log(`Reserved area: ${routes.length} routes from ${ticketsUrl}/__routes`);
-      targets.push(...routes.map((url) => ({ url, kind: 'tickets' })));
     } else {
       console.log('Reserved area: RESPI_TICKETS_URL not set, skipped');
     }
@@ -740,12 +855,20 @@ async function main(args) {
       dir: args.dir ? resolve(args.dir) : null,
       sample: args.dir && args.limit ? targets.filter((t) => t.kind === 'portal').map((t) => portalFile(t.url)) : null,
       portalPages: targets.filter((t) => t.kind === 'portal').map((t) => t.url),
-      routes,
       tmp,
     });
+    // The reserved area's HTML, saved as the browser receives it, for a second run of vnu.
+    const ticketsHtml = new Map(); // file -> label
+    await mkdir(join(tmp, 'tickets'));
+    const saveTicketsHtml = async (label, html) => {
+      const file = join(tmp, 'tickets', `${String(ticketsHtml.size + 1).padStart(4, '0')}.html`);
+      ticketsHtml.set(file, label);
+      await writeFile(file, html);
+    };
+    targets.push(...tickets.anonymous.map((t) => ({ ...t, saveHtml: saveTicketsHtml })));
 
     // Browser checks
-    const allowedOrigins = new Set(targets.map((t) => new URL(t.url).origin));
+    const allowedOrigins = new Set([...targets, ...tickets.groups.flatMap((g) => g.pages)].map((t) => new URL(t.url).origin));
     for (const extra of (process.env.RESPI_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
       allowedOrigins.add(new URL(extra).origin);
     }
@@ -757,18 +880,27 @@ async function main(args) {
       headless: true,
       args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP * ~NOTFOUND${hosts.map((h) => `, EXCLUDE ${h}`).join('')}`],
     });
-    const opts = { allowedOrigins, needsReview: new Map(), axeUrl: assets.axeUrl };
+    const opts = { allowedOrigins, needsReview: new Map(), axeUrl: assets.axeUrl, saveTicketsHtml };
     const tBrowser = Date.now();
+    // The signed-in groups first: each is a long run of pages on one worker, better not left
+    // for the end. Pages for visitors share the pool's own workers.
+    const jobs = [...tickets.groups.map((group) => ({ group })), ...targets.map((target) => ({ target }))];
+    const total = targets.length + tickets.groups.reduce((n, g) => n + groupSize(g), 0);
     let done = 0;
+    const report = (own, skipped = 0) => {
+      done += skipped;
+      if (!own) return;
+      results.push(...own);
+      done++;
+      const failed = own.filter((r) => !r.ok);
+      const label = own[0].page.startsWith(portalBase ?? '\0') ? new URL(own[0].page).pathname : own[0].page;
+      console.log(`${failed.length ? 'FAIL' : 'ok  '} ${String(done).padStart(4)}/${total} ${label} (${(own.elapsed / 1000).toFixed(2)} s)`);
+      printFailures(failed);
+    };
     try {
-      await runPool(targets, Number(args.concurrency), () => newWorker(browser, opts), async (worker, target) => {
-        const own = await checkPage(worker, target, opts);
-        results.push(...own);
-        done++;
-        const failed = own.filter((r) => !r.ok);
-        const label = target.kind === 'portal' ? new URL(target.url).pathname : target.url;
-        console.log(`${failed.length ? 'FAIL' : 'ok  '} ${String(done).padStart(4)}/${targets.length} ${label} (${(own.elapsed / 1000).toFixed(2)} s)`);
-        printFailures(failed);
+      await runPool(jobs, Number(args.concurrency), () => newWorker(browser, opts), async (worker, job) => {
+        if (job.group) await checkLogin(browser, opts, job.group, report);
+        else report(await checkPage(worker, job.target, opts));
       });
     } finally {
       await browser.close();
@@ -782,12 +914,16 @@ async function main(args) {
       }
     }
 
-    // Nu HTML Checker (its own JVM ran alongside the browser)
-    const nu = await nuJob;
-    results.push(...nu.entries);
-    printFailures(nu.entries);
-    console.log(`Nu HTML Checker: ${nu.files} files, ${nu.entries.filter((r) => !r.ok).length} with errors (${nu.seconds.toFixed(1)} s)`);
-    console.log(`Browser: ${targets.length} pages in ${browserSeconds.toFixed(1)} s (${targets.length ? (browserSeconds / targets.length).toFixed(2) : 0} s a page, concurrency ${args.concurrency}); total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // Nu HTML Checker: the portal's JVM ran alongside the browser; the reserved area's HTML
+    // is complete only now.
+    for (const [what, job] of [['portal', nuJob], ['reserved area', ticketsHtml.size ? nuCheck({ saved: ticketsHtml, tmp }) : null]]) {
+      const nu = await job;
+      if (!nu || (nu.files === 0 && nu.entries.length === 0)) continue;
+      results.push(...nu.entries);
+      printFailures(nu.entries);
+      console.log(`Nu HTML Checker, ${what}: ${nu.files} files, ${nu.entries.filter((r) => !r.ok).length} with errors (${nu.seconds.toFixed(1)} s)`);
+    }
+    console.log(`Browser: ${total} pages in ${browserSeconds.toFixed(1)} s (${total ? (browserSeconds / total).toFixed(2) : 0} s a page, concurrency ${args.concurrency}); total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     for (const server of servers) server.close();
     await rm(tmp, { recursive: true, force: true });

@@ -67,6 +67,7 @@ pub fn test_settings(dir: &TempDir) -> Settings {
         static_dir: dir.path().join("static"),
         ..Settings::default()
     };
+    settings.reports.attachment_dir = dir.path().join("data/attachments");
     settings.login.ip_burst = 1000;
     // Most tests log the same user in several times within one TOTP step, which the replay
     // protection refuses; the second-factor tests turn it back on.
