@@ -53,6 +53,9 @@ pub struct PageRef<'a> {
     pub source: &'a str,
 }
 
+/// Written at the end of a `Table:` caption line: the first column holds row headers.
+pub const ROW_HEADERS_MARK: &str = "{righe}";
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -96,6 +99,9 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
     let mut links = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut in_table_head = false;
+    // A table whose caption line ends with `{righe}` has its first column as row headers.
+    let mut row_headers = false;
+    let mut cell_index = 0;
     let mut document_label: Option<String> = None;
     let mut i = 0;
     while i < events.len() {
@@ -141,6 +147,11 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                     let Event::Start(Tag::Table(_)) = &events[next].0 else {
                         unreachable!()
                     };
+                    let (caption, marked) = match caption.strip_suffix(ROW_HEADERS_MARK) {
+                        Some(c) => (c.trim_end().to_string(), true),
+                        None => (caption, false),
+                    };
+                    row_headers = marked;
                     out.push(Event::Html(CowStr::from(format!(
                         "<table>\n<caption>{}</caption>\n",
                         escape_html(&caption)
@@ -152,7 +163,10 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                 }
                 out.push(event.clone());
             }
-            Event::Start(Tag::Table(_)) => out.push(Event::Html("<table>\n".into())),
+            Event::Start(Tag::Table(_)) => {
+                row_headers = false;
+                out.push(Event::Html("<table>\n".into()));
+            }
             Event::End(TagEnd::Table) => out.push(Event::Html("</tbody>\n</table>\n".into())),
             Event::Start(Tag::TableHead) => {
                 in_table_head = true;
@@ -162,19 +176,30 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                 in_table_head = false;
                 out.push(Event::Html("</tr>\n</thead>\n<tbody>\n".into()));
             }
-            Event::Start(Tag::TableRow) => out.push(Event::Html("<tr>".into())),
+            Event::Start(Tag::TableRow) => {
+                cell_index = 0;
+                out.push(Event::Html("<tr>".into()));
+            }
             Event::End(TagEnd::TableRow) => out.push(Event::Html("</tr>\n".into())),
             Event::Start(Tag::TableCell) => out.push(Event::Html(
                 if in_table_head {
                     "<th scope=\"col\">"
+                } else if row_headers && cell_index == 0 {
+                    "<th scope=\"row\">"
                 } else {
                     "<td>"
                 }
                 .into(),
             )),
-            Event::End(TagEnd::TableCell) => out.push(Event::Html(
-                if in_table_head { "</th>" } else { "</td>" }.into(),
-            )),
+            Event::End(TagEnd::TableCell) => {
+                let close = if in_table_head || (row_headers && cell_index == 0) {
+                    "</th>"
+                } else {
+                    "</td>"
+                };
+                cell_index += 1;
+                out.push(Event::Html(close.into()));
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -568,6 +593,33 @@ mod tests {
         assert!(r.html.contains("alt=\"\""), "{}", r.html);
         assert!(r.html.contains("alt=\"Mappa\""), "{}", r.html);
         assert!(!r.text.contains("decorativa"));
+    }
+
+    #[test]
+    fn marked_tables_get_row_headers() {
+        let (r, _) = render_body(
+            "Table: Orari {righe}\n\n| Giorno | Ore |\n|---|---|\n| lunedì | 9–12 |\n| martedì | 14–17 |\n",
+            "faq/x.md",
+            "it",
+        );
+        assert!(r.html.contains("<caption>Orari</caption>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<tr><th scope=\"row\">lunedì</th><td>9–12</td></tr>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<th scope=\"row\">martedì</th>"),
+            "{}",
+            r.html
+        );
+        let (plain, _) = render_body(
+            "Table: Orari\n\n| Giorno | Ore |\n|---|---|\n| lunedì | 9–12 |\n",
+            "faq/x.md",
+            "it",
+        );
+        assert!(plain.html.contains("<td>lunedì</td>"), "{}", plain.html);
     }
 
     #[test]
