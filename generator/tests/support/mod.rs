@@ -148,7 +148,7 @@ fn handle(mut stream: TcpStream, dir: &Path, prefix: &str) {
         .unwrap_or("/")
         .to_string();
     let file = path.strip_prefix(prefix).map(|rel| {
-        let rel = percent_decode(rel);
+        let rel = respi_generator::markdown::percent_decode(rel);
         if rel.is_empty() || rel.ends_with('/') {
             dir.join(rel).join("index.html")
         } else {
@@ -169,25 +169,6 @@ fn handle(mut stream: TcpStream, dir: &Path, prefix: &str) {
         body.len()
     );
     let _ = stream.write_all(&body);
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A plain HTTP/1.1 GET on loopback: (status, body).
