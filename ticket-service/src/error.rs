@@ -3,8 +3,8 @@
 //! Error answers carry only a status and an [`ErrorMessage`]; the `error_pages` middleware turns
 //! them into the generic error page with the request id, so no handler ever shows internals.
 
-use axum::http::header::LOCATION;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::password::HashError;
@@ -79,14 +79,6 @@ impl ErrorMessage {
     }
 }
 
-fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(LOCATION, value);
-    }
-    response
-}
-
 fn error_response(status: StatusCode, message: ErrorMessage) -> Response {
     let mut response = status.into_response();
     response.extensions_mut().insert(message);
@@ -98,12 +90,17 @@ impl IntoResponse for AppError {
         match self {
             AppError::NotAuthenticated { next } => match next.filter(|n| n != "/") {
                 Some(next) => {
-                    redirect(&format!("/login?next={}", form_urlencoded_component(&next)))
+                    Redirect::to(&format!("/login?next={}", form_urlencoded_component(&next)))
+                        .into_response()
                 }
-                None => redirect("/login"),
+                None => Redirect::to("/login").into_response(),
             },
-            AppError::MustChangePassword => redirect(crate::auth::principal::CHANGE_PASSWORD_PATH),
-            AppError::SecondFactorRequired => redirect(crate::auth::principal::SECOND_FACTOR_PATH),
+            AppError::MustChangePassword => {
+                Redirect::to(crate::auth::principal::CHANGE_PASSWORD_PATH).into_response()
+            }
+            AppError::SecondFactorRequired => {
+                Redirect::to(crate::auth::principal::SECOND_FACTOR_PATH).into_response()
+            }
             AppError::Forbidden => error_response(
                 StatusCode::FORBIDDEN,
                 ErrorMessage::for_status(StatusCode::FORBIDDEN),
@@ -181,7 +178,7 @@ mod tests {
         .into_response();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(
-            response.headers()[LOCATION],
+            response.headers()[axum::http::header::LOCATION],
             "/login?next=%2Fadmin%2Futenti%3Fx%3D1"
         );
     }

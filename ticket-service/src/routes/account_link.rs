@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -195,14 +196,7 @@ async fn submit(
             ));
         }
     }
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(
-        LOCATION,
-        "/login?esito=password"
-            .parse()
-            .map_err(|_| AppError::BadForm)?,
-    );
-    Ok(response)
+    Ok(Redirect::to("/login?esito=password").into_response())
 }
 
 pub async fn submit_activation(

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -34,14 +34,6 @@ async fn find_user(state: &AppState, id: i64) -> Result<UserRow, AppError> {
         .call(move |conn| users::find_by_id(conn, id))
         .await?
         .ok_or(AppError::NotFound)
-}
-
-fn see_other(location: &str) -> Result<Response, AppError> {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response
-        .headers_mut()
-        .insert(LOCATION, location.parse().map_err(|_| AppError::BadForm)?);
-    Ok(response)
 }
 
 /// The role change form as typed; the password is never shown again.
@@ -152,7 +144,7 @@ pub async fn change_role(
         return render(&state, &principal, &user, &form, &errors, None).await;
     };
     if user.role == role.as_str() && user.organisation_id == organisation.id {
-        return see_other(&format!("/admin/utenti/{}", user.id));
+        return Ok(Redirect::to(&format!("/admin/utenti/{}", user.id)).into_response());
     }
     let entry = AuditEntry::new(AuditEvent::RoleChanged)
         .actor(principal.user_id)
@@ -176,7 +168,7 @@ pub async fn change_role(
             tx.commit()
         })
         .await?;
-    see_other(&format!("/admin/utenti/{target}?esito=ruolo"))
+    Ok(Redirect::to(&format!("/admin/utenti/{target}?esito=ruolo")).into_response())
 }
 
 /// The disable button carries only the CSRF token.
@@ -219,7 +211,7 @@ pub async fn disable(
     if !found {
         return Err(AppError::NotFound);
     }
-    see_other("/admin/utenti?esito=disattivato")
+    Ok(Redirect::to("/admin/utenti?esito=disattivato").into_response())
 }
 
 /// Mails the user a link to choose a password: an activation link while the account has never
@@ -249,5 +241,5 @@ pub async fn send_link(
     };
     let mail = links::issue(&state, &mailer, &user, purpose, Some(principal.user_id)).await?;
     mailer.send(&mail).await?;
-    see_other(&format!("/admin/utenti/{}?esito=collegamento", user.id))
+    Ok(Redirect::to(&format!("/admin/utenti/{}?esito=collegamento", user.id)).into_response())
 }

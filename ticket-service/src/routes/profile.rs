@@ -2,7 +2,7 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
@@ -115,13 +115,7 @@ pub async fn set_mail_choice(
     } else {
         "notifiche-invariate"
     };
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(
-        LOCATION,
-        axum::http::HeaderValue::from_str(&format!("/profilo?esito={esito}"))
-            .map_err(|_| AppError::BadForm)?,
-    );
-    Ok(response)
+    Ok(Redirect::to(&format!("/profilo?esito={esito}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -241,12 +235,5 @@ pub async fn change_password(
             &account.username,
         ));
     }
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(
-        LOCATION,
-        "/profilo?esito=password"
-            .parse()
-            .map_err(|_| AppError::BadForm)?,
-    );
-    Ok(response)
+    Ok(Redirect::to("/profilo?esito=password").into_response())
 }

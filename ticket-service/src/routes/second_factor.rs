@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use axum::Extension;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::LOCATION;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
@@ -25,14 +25,6 @@ use crate::forms::FormErrors;
 use crate::routes::login::{redirect_with_cookie, safe_next};
 use crate::startup::AppState;
 use crate::templates::Page;
-
-fn see_other(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = location.parse() {
-        response.headers_mut().insert(LOCATION, value);
-    }
-    response
-}
 
 /// The half-logged-in session, if it is recent enough.
 fn pending(current: &CurrentSession) -> Option<(&Session, i64)> {
@@ -71,7 +63,7 @@ pub async fn code_form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let Some((session, _)) = pending(&current) else {
-        return Ok(see_other("/login"));
+        return Ok(Redirect::to("/login").into_response());
     };
     render_code_form(
         &state,
@@ -99,7 +91,7 @@ pub async fn code_submit(
         return Err(AppError::TooManyRequests);
     }
     let Some((session, user_id)) = pending(&current) else {
-        return Ok(see_other("/login"));
+        return Ok(Redirect::to("/login").into_response());
     };
     let user = state
         .db
@@ -270,5 +262,5 @@ pub async fn enrol_submit(
             tx.commit()
         })
         .await?;
-    Ok(see_other("/profilo?esito=verifica"))
+    Ok(Redirect::to("/profilo?esito=verifica").into_response())
 }
