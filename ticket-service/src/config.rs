@@ -22,6 +22,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// The SQLite database file; created with its folder when missing.
     pub database: PathBuf,
+    /// The database of `serve --demo`; by default `database` with `-demo` added to its name,
+    /// so demo accounts and reports never reach the real one.
+    pub demo_database: Option<PathBuf>,
     /// The portal's `content/` folder, source of the offices and of the network's services.
     pub content_dir: PathBuf,
     /// The portal's `site.toml`, for the site's name, owner and legal links.
@@ -171,6 +174,7 @@ impl Default for Settings {
         Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8090)),
             database: PathBuf::from("data/respi-tickets.sqlite3"),
+            demo_database: None,
             content_dir: PathBuf::from("content"),
             site_config: PathBuf::from("site.toml"),
             static_dir: PathBuf::from("themes/respi/static"),
@@ -268,6 +272,23 @@ impl Settings {
             return Err(ConfigError::Rule("max_body_bytes deve essere almeno 1024"));
         }
         Ok(())
+    }
+
+    /// The database `serve --demo` uses: `demo_database`, or `database` with `-demo` before
+    /// its extension (`data/respi-tickets.sqlite3` → `data/respi-tickets-demo.sqlite3`).
+    pub fn demo_database_path(&self) -> PathBuf {
+        if let Some(path) = &self.demo_database {
+            return path.clone();
+        }
+        let stem = self
+            .database
+            .file_stem()
+            .map_or_else(|| "respi-tickets".into(), |s| s.to_string_lossy());
+        let name = match self.database.extension() {
+            Some(extension) => format!("{stem}-demo.{}", extension.to_string_lossy()),
+            None => format!("{stem}-demo"),
+        };
+        self.database.with_file_name(name)
     }
 
     pub fn session_policy(&self) -> SessionPolicy {
@@ -372,6 +393,25 @@ mod tests {
         assert_eq!(
             settings.database,
             PathBuf::from("data/respi-tickets.sqlite3")
+        );
+    }
+
+    #[test]
+    fn the_demo_has_a_database_of_its_own() {
+        let mut settings = Settings::default();
+        assert_eq!(
+            settings.demo_database_path(),
+            PathBuf::from("data/respi-tickets-demo.sqlite3")
+        );
+        settings.database = PathBuf::from("/var/lib/respi/tickets");
+        assert_eq!(
+            settings.demo_database_path(),
+            PathBuf::from("/var/lib/respi/tickets-demo")
+        );
+        settings.demo_database = Some(PathBuf::from("/tmp/prova.sqlite3"));
+        assert_eq!(
+            settings.demo_database_path(),
+            PathBuf::from("/tmp/prova.sqlite3")
         );
     }
 

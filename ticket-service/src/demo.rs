@@ -3,10 +3,12 @@
 
 use crate::auth::{password, token, totp};
 use crate::config::ReportSettings;
-use crate::db::batches;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::organisations::{self, NewOrganisation};
 use crate::db::reports::{self, NewReport, TransitionEffects};
 use crate::db::{self, Db, DbError, sessions, users};
+use crate::db::{batches, demo_rows};
+use crate::domain::audit::AuditEvent;
 use crate::domain::organisation::{OrganisationKind, OrganisationSource};
 use crate::domain::password::NewPassword;
 use crate::domain::report::{ReportAction, ReportScope, ReportState};
@@ -131,6 +133,28 @@ pub fn disable(db: &Db) -> Result<usize, DbError> {
         tx.commit()?;
         Ok(ids.len())
     })
+}
+
+/// Removes the reports the demo accounts filed (with their timeline, attachments and
+/// notifications) and the batches left empty, for a start without `--demo` on a database
+/// that once ran the demo. Returns how many reports went.
+pub fn purge(db: &Db, attachment_dir: &std::path::Path) -> Result<usize, DbError> {
+    let purged = db.call_blocking(demo_rows::purge)?;
+    for name in &purged.stored_files {
+        if let Err(error) = std::fs::remove_file(attachment_dir.join(name)) {
+            if error.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(%error, "demo attachment not removed");
+            }
+        }
+    }
+    if purged.reports > 0 {
+        let entry = AuditEntry::new(AuditEvent::DemoDataRemoved).detail(format!(
+            "{} segnalazioni e {} lotti della modalità dimostrativa",
+            purged.reports, purged.batches
+        ));
+        db.call_blocking(|conn| audit::append(conn, &entry, db::now()))?;
+    }
+    Ok(purged.reports)
 }
 
 /// The ids of the demo's reports and batch, for the list of pages of `GET /__routes`.

@@ -101,8 +101,13 @@ async fn shutdown_signal() {
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let demo_database = settings.demo_database_path();
     let app = Application::build(settings, demo).await?;
     if demo {
+        println!(
+            "Modalità dimostrativa: database di prova {} (quello reale non viene toccato)",
+            demo_database.display()
+        );
         println!("Utenze di prova (password valide fino al prossimo avvio):");
         for account in app.demo_accounts() {
             println!(

@@ -58,7 +58,12 @@ pub enum StartupError {
 /// Opens the database (refusing a corrupt file), applies migrations and refreshes the
 /// organisations from the portal's files. Used by `serve` and by the `user` commands.
 pub fn prepare_database(settings: &Settings) -> Result<Db, DbError> {
-    let db = Db::open(&settings.database)?;
+    prepare_database_at(settings, &settings.database)
+}
+
+/// [`prepare_database`] on another file: the demo's own database.
+fn prepare_database_at(settings: &Settings, path: &std::path::Path) -> Result<Db, DbError> {
+    let db = Db::open(path)?;
     import::sync_all(&db, &settings.content_dir, &settings.network)?;
     Ok(db)
 }
@@ -74,7 +79,13 @@ pub struct Application {
 impl Application {
     /// Prepares everything and binds `settings.bind` (port 0 picks a free port).
     pub async fn build(settings: Settings, demo_mode: bool) -> Result<Self, StartupError> {
-        let db = prepare_database(&settings)?;
+        // The demo runs on a database of its own, so its accounts and reports never reach
+        // the real one; a real database that ran the demo before loses its demo reports here.
+        let db = if demo_mode {
+            prepare_database_at(&settings, &settings.demo_database_path())?
+        } else {
+            prepare_database(&settings)?
+        };
         let (demo_accounts, demo_records) = if demo_mode {
             let accounts = demo::seed(&db, &settings.login.second_factor_roles)?;
             let records = demo::seed_reports(&db, &settings.reports)?;
@@ -83,6 +94,10 @@ impl Application {
             let disabled = demo::disable(&db)?;
             if disabled > 0 {
                 tracing::warn!(disabled, "demo accounts disabled: started without --demo");
+            }
+            let purged = demo::purge(&db, &settings.reports.attachment_dir)?;
+            if purged > 0 {
+                tracing::warn!(purged, "demo reports removed: started without --demo");
             }
             (Vec::new(), None)
         };

@@ -3,6 +3,7 @@
 pub mod account_links;
 pub mod audit;
 pub mod batches;
+pub mod demo_rows;
 pub mod organisations;
 pub mod reports;
 pub mod sessions;
@@ -56,6 +57,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0002_account_links.sql")),
         M::up(include_str!("migrations/0003_second_factor.sql")),
         M::up(include_str!("migrations/0004_reports.sql")),
+        M::up(include_str!("migrations/0005_demo_rows.sql")),
     ])
 }
 

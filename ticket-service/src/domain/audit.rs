@@ -24,10 +24,12 @@ pub enum AuditEvent {
     ReportOpened,
     /// A batch was printed or downloaded as PDF; the detail is the batch number.
     BatchExported,
+    /// A start without `--demo` removed the reports the demo accounts had filed.
+    DemoDataRemoved,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 14] = [
+    const ALL: [AuditEvent; 15] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -42,6 +44,7 @@ impl AuditEvent {
         AuditEvent::AccessDenied,
         AuditEvent::ReportOpened,
         AuditEvent::BatchExported,
+        AuditEvent::DemoDataRemoved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -60,6 +63,7 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "access_denied",
             AuditEvent::ReportOpened => "report_opened",
             AuditEvent::BatchExported => "batch_exported",
+            AuditEvent::DemoDataRemoved => "demo_data_removed",
         }
     }
 
@@ -79,6 +83,7 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "Accesso negato a una funzione",
             AuditEvent::ReportOpened => "Segnalazione consultata",
             AuditEvent::BatchExported => "Lotto stampato o scaricato",
+            AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
         }
     }
 

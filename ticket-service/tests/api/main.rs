@@ -3,6 +3,7 @@
 mod admin;
 mod authorisation;
 mod csrf;
+mod demo;
 mod headers;
 mod helpers;
 mod login;

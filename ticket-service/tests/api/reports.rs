@@ -48,7 +48,7 @@ fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a 
 }
 
 /// Files a report through the form and its review page; returns its id and protocol number.
-async fn file_report(office: &mut Client, urgency: &str) -> (String, String) {
+pub(crate) async fn file_report(office: &mut Client, urgency: &str) -> (String, String) {
     let form = office.get("/segnalazioni/nuova").await;
     assert_eq!(form.status, 200);
     let csrf = form.csrf();

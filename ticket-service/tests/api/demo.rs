@@ -1,0 +1,166 @@
+//! Demo data never persists: `serve --demo` runs on a database of its own, and a real database
+//! that ran the demo loses the demo's reports at the next start without `--demo`.
+
+use respi_tickets::cli::{self, AddUser};
+use respi_tickets::config::Settings;
+use respi_tickets::db::{self, Db, reports};
+use respi_tickets::domain::organisation::OrganisationKind;
+use respi_tickets::startup::Application;
+
+use crate::helpers::{spawn_app_with, test_settings};
+use crate::reports::file_report;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+fn count(path: &std::path::Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row(sql, [], |row| row.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_runs_on_a_database_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = test_settings(&dir);
+    let demo = Application::build(settings.clone(), true).await.unwrap();
+    drop(demo);
+    let demo_file = settings.demo_database_path();
+    assert_ne!(demo_file, settings.database);
+    assert_eq!(count(&demo_file, "SELECT COUNT(*) FROM reports"), 2);
+    assert!(
+        !settings.database.exists(),
+        "the demo wrote into the real database"
+    );
+
+    let real = Application::build(settings.clone(), false).await.unwrap();
+    drop(real);
+    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 0);
+    assert_eq!(
+        count(
+            &settings.database,
+            "SELECT COUNT(*) FROM users WHERE demo = 1"
+        ),
+        0
+    );
+}
+
+#[tokio::test]
+async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
+    let mut shared: Option<Settings> = None;
+    let app = spawn_app_with(|settings, _| {
+        // A database that ran the demo before the demo had a file of its own.
+        settings.demo_database = Some(settings.database.clone());
+        shared = Some(settings.clone());
+    })
+    .await;
+    let settings = shared.unwrap();
+
+    // The office files a report with an attachment through the demo.
+    let mut office = app.logged_in("demo.sportello").await;
+    let (id, _) = file_report(&mut office, "U3").await;
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    let upload = office
+        .post_file(
+            &format!("/segnalazioni/{id}/allegati"),
+            &[("csrf", &page.csrf())],
+            "ricevuta.pdf",
+            PDF,
+        )
+        .await;
+    assert_eq!(upload.status, 303, "{}", upload.body);
+    let stored = std::fs::read_dir(&settings.reports.attachment_dir)
+        .unwrap()
+        .count();
+    assert_eq!(stored, 1);
+
+    // A real account and a real report in the same database.
+    let real_db = Db::open(&settings.database).unwrap();
+    cli::add_user(
+        &real_db,
+        &AddUser {
+            username: "mario.bianchi",
+            display_name: "Mario Bianchi",
+            email: "mario.bianchi@ente.example.it",
+            role: "sportello",
+            organisation: "demo/sportello",
+        },
+    )
+    .unwrap();
+    real_db
+        .call_blocking(|conn| {
+            let user: (i64, i64) = conn.query_row(
+                "SELECT id, organisation_id FROM users WHERE username = 'mario.bianchi'",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )?;
+            let report = reports::NewReport {
+                organisation_id: user.1,
+                filed_by: user.0,
+                kind: "stato_pratica".to_owned(),
+                addressed_office: "questura_immigrazione".to_owned(),
+                institution: OrganisationKind::Questura,
+                file_kind: "permesso_soggiorno".to_owned(),
+                file_reference: None,
+                citizen_family_name: "Reale".to_owned(),
+                citizen_given_name: "Persona".to_owned(),
+                citizen_birth_date: None,
+                citizen_tax_code: None,
+                description: "Segnalazione vera.".to_owned(),
+                urgency: "U3".to_owned(),
+                urgency_reason: "Nessuna.".to_owned(),
+                due_date: "2030-01-10".to_owned(),
+                submission_key: "vera-segnalazione-000001".to_owned(),
+            };
+            reports::insert(conn, &report, 2026, db::now()).map(|_| ())
+        })
+        .unwrap();
+    drop(real_db);
+    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 4);
+
+    let real = Application::build(settings.clone(), false).await.unwrap();
+    drop(real);
+    let path = &settings.database;
+    assert_eq!(
+        count(path, "SELECT COUNT(*) FROM reports"),
+        1,
+        "only the real report is left"
+    );
+    assert_eq!(
+        count(
+            path,
+            "SELECT COUNT(*) FROM reports WHERE citizen_family_name = 'Reale'"
+        ),
+        1
+    );
+    for table in ["batches", "batch_reports", "attachments", "notifications"] {
+        assert_eq!(
+            count(path, &format!("SELECT COUNT(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        count(
+            path,
+            "SELECT COUNT(*) FROM report_events e JOIN reports r ON r.id = e.report_id"
+        ),
+        count(path, "SELECT COUNT(*) FROM report_events"),
+        "no timeline entry is left without its report"
+    );
+    assert_eq!(
+        std::fs::read_dir(&settings.reports.attachment_dir)
+            .unwrap()
+            .count(),
+        0,
+        "the demo's attachment files are deleted"
+    );
+    assert_eq!(
+        count(
+            path,
+            "SELECT COUNT(*) FROM audit_log WHERE event = 'demo_data_removed'"
+        ),
+        1
+    );
+    // The real timeline is still append-only.
+    let conn = rusqlite::Connection::open(path).unwrap();
+    assert!(conn.execute("DELETE FROM report_events", []).is_err());
+}
