@@ -35,6 +35,10 @@ pub struct Settings {
     pub behind_tls: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Addresses of the reverse proxies in front of the service. Only a request coming from
+    /// one of them has its client address read from `X-Forwarded-For`; empty (the default)
+    /// means the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub session: SessionSettings,
     pub login: LoginSettings,
     pub network: NetworkSettings,
@@ -180,6 +184,7 @@ impl Default for Settings {
             static_dir: PathBuf::from("themes/respi/static"),
             behind_tls: false,
             max_body_bytes: 64 * 1024,
+            trusted_proxies: Vec::new(),
             session: SessionSettings {
                 idle_secs: session.idle_secs,
                 absolute_secs: session.absolute_secs,

@@ -1,15 +1,14 @@
 //! `/attiva/{token}` and `/reimposta/{token}`: choosing a password through a one-time link.
 
-use std::net::SocketAddr;
-
 use axum::Extension;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::links::looks_like_token;
 use crate::auth::session::{self, CurrentSession};
@@ -82,7 +81,7 @@ fn render(
 
 async fn show(
     state: AppState,
-    peer: SocketAddr,
+    client: std::net::IpAddr,
     current: CurrentSession,
     purpose: LinkPurpose,
     raw: String,
@@ -92,7 +91,7 @@ async fn show(
     match current.0 {
         Some(session) => render(&state, purpose, &session.csrf_token, &raw, &user, &errors),
         None => {
-            if !state.login_form_limiter.try_attempt(peer.ip()) {
+            if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
             let issued = session::start(&state, None).await?;
@@ -107,20 +106,20 @@ async fn show(
 
 pub async fn show_activation(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    show(state, peer, current, LinkPurpose::Activation, raw).await
+    show(state, client, current, LinkPurpose::Activation, raw).await
 }
 
 pub async fn show_reset(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     Path(raw): Path<String>,
 ) -> Result<Response, AppError> {
-    show(state, peer, current, LinkPurpose::Reset, raw).await
+    show(state, client, current, LinkPurpose::Reset, raw).await
 }
 
 #[derive(Deserialize)]

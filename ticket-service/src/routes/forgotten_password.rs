@@ -2,15 +2,14 @@
 //! or not the account exists, and the mail leaves in the background, so neither the page nor
 //! its timing tells which user names exist.
 
-use std::net::SocketAddr;
-
 use axum::Extension;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::links;
 use crate::auth::session::{self, CurrentSession};
@@ -50,14 +49,14 @@ fn render(
 
 pub async fn form(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
     let no_errors = FormErrors::default();
     match current.0 {
         Some(session) => render(&state, &session.csrf_token, "", &no_errors, false),
         None => {
-            if !state.login_form_limiter.try_attempt(peer.ip()) {
+            if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
             let issued = session::start(&state, None).await?;
@@ -78,7 +77,7 @@ pub struct ForgottenForm {
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     CsrfForm(form): CsrfForm<ForgottenForm>,
 ) -> Result<Response, AppError> {
@@ -87,7 +86,7 @@ pub async fn submit(
         .map(|session| session.csrf_token)
         .ok_or(AppError::Csrf)?;
     // Shares the login budget of the address: both guess at accounts.
-    if !state.login_limiter.try_attempt(peer.ip()) {
+    if !state.login_limiter.try_attempt(client) {
         return Err(AppError::TooManyRequests);
     }
     let Some(mailer) = state.mailer.clone() else {

@@ -1,14 +1,13 @@
 //! `GET/POST /login` and `POST /logout`.
 
-use std::net::SocketAddr;
-
 use axum::Extension;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
 use crate::auth::principal::Principal;
@@ -90,7 +89,7 @@ fn render_form(
 
 pub async fn form(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
@@ -122,7 +121,7 @@ pub async fn form(
         None => {
             // The login form needs a CSRF token, so it needs a session: an anonymous one,
             // replaced by a new id once the login succeeds.
-            if !state.login_form_limiter.try_attempt(peer.ip()) {
+            if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
             let issued = session::start(&state, None).await?;
@@ -149,19 +148,19 @@ enum Outcome {
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
-    if !state.login_limiter.try_attempt(peer.ip()) {
-        tracing::warn!(ip = %peer.ip(), "login rate limit reached");
+    if !state.login_limiter.try_attempt(client) {
+        tracing::warn!(ip = %client, "login rate limit reached");
         return Err(AppError::TooManyRequests);
     }
     // CsrfForm only succeeds with a session, so this is the anonymous session of the form.
     let Some(old_session) = current.0 else {
         return Err(AppError::Csrf);
     };
-    let ip = Some(peer.ip().to_string());
+    let ip = Some(client.to_string());
     let mut errors = FormErrors::default();
     let username = form.username.trim().to_lowercase();
     if username.is_empty() {
@@ -319,14 +318,14 @@ pub struct EmptyForm {}
 
 pub async fn logout(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     principal: Principal,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
     let entry = AuditEntry::new(AuditEvent::Logout)
         .actor(principal.user_id)
         .subject(principal.user_id)
-        .ip(Some(peer.ip().to_string()));
+        .ip(Some(client.to_string()));
     let id_hash = principal.session_id_hash.clone();
     state
         .db

@@ -1,15 +1,14 @@
 //! The TOTP second factor: the code page after a correct password (`/login/codice`) and the
 //! enrolment page (`/profilo/verifica`).
 
-use std::net::SocketAddr;
-
 use axum::Extension;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
 use crate::auth::session::{self, CurrentSession, Session};
@@ -83,11 +82,11 @@ pub struct CodeForm {
 
 pub async fn code_submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
-    if !state.login_limiter.try_attempt(peer.ip()) {
+    if !state.login_limiter.try_attempt(client) {
         return Err(AppError::TooManyRequests);
     }
     let Some((session, user_id)) = pending(&current) else {
@@ -100,7 +99,7 @@ pub async fn code_submit(
         .filter(|user| user.active)
         .ok_or(AppError::NotFound)?;
     let now = db::now();
-    let ip = Some(peer.ip().to_string());
+    let ip = Some(client.to_string());
     let step = match (
         &user.totp_secret,
         LockoutPolicy::is_locked(user.locked_until, now),

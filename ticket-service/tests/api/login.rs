@@ -222,3 +222,85 @@ async fn one_address_cannot_flood_the_database_with_login_forms() {
     // A browser that kept its cookie reuses its session and is not counted again.
     assert_eq!(browser.get("/login").await.status, 200);
 }
+
+/// Sends a wrong login from the form of `client`, claiming to come from `forwarded`.
+async fn failed_login_from(client: &mut crate::helpers::Client, forwarded: &str) -> u16 {
+    let form = client.get("/login").await;
+    client
+        .post_with(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", "nessuno"),
+                ("password", "sbagliata-di-sicuro"),
+            ],
+            &[("x-forwarded-for", forwarded)],
+        )
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_address_does_not_get_round_the_address_limit() {
+    let app = spawn_app_with(|settings, _| {
+        settings.login.ip_burst = 3;
+        settings.login.ip_refill_secs = 3600.0;
+    })
+    .await;
+    // Logged in before the address uses up its allowance.
+    let mut admin = app.logged_in("demo.admin").await;
+    let mut client = app.client();
+    // The admin's login took one of the three attempts of 127.0.0.1.
+    for n in 1..=2 {
+        let status = failed_login_from(&mut client, &format!("203.0.113.{n}")).await;
+        assert_eq!(status, 422);
+    }
+    assert_eq!(
+        failed_login_from(&mut client, "203.0.113.99").await,
+        429,
+        "a new X-Forwarded-For each time must not open a new allowance"
+    );
+    // The audit log keeps the real address, not the claimed one.
+    let entries = audit_ips(&mut admin).await;
+    assert!(entries.iter().all(|ip| ip == "127.0.0.1"), "{entries:?}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
+    let app = spawn_app_with(|settings, _| {
+        settings.login.ip_burst = 3;
+        settings.login.ip_refill_secs = 3600.0;
+        settings.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let mut admin = app.logged_in("demo.admin").await;
+    let mut client = app.client();
+    for _ in 0..3 {
+        assert_eq!(failed_login_from(&mut client, "203.0.113.7").await, 422);
+    }
+    assert_eq!(failed_login_from(&mut client, "203.0.113.7").await, 429);
+    // Another person behind the same proxy has an allowance of their own; an address the
+    // client wrote left of the proxy's entry changes nothing.
+    assert_eq!(
+        failed_login_from(&mut client, "203.0.113.7, 198.51.100.23").await,
+        422
+    );
+    let entries = audit_ips(&mut admin).await;
+    assert!(entries.contains(&"203.0.113.7".to_owned()), "{entries:?}");
+    assert!(entries.contains(&"198.51.100.23".to_owned()), "{entries:?}");
+    assert!(!entries.contains(&"127.0.0.1".to_owned()), "{entries:?}");
+}
+
+/// The addresses of the failed logins in the audit log, read as the admin sees them.
+async fn audit_ips(admin: &mut crate::helpers::Client) -> Vec<String> {
+    let page = admin.get("/admin/audit").await;
+    page.body
+        .split("<tr>")
+        .filter(|row| row.contains("Accesso non riuscito"))
+        .filter_map(|row| {
+            // The fifth cell is the address.
+            let cell = row.split("<td>").nth(5)?;
+            Some(cell[..cell.find("</td>")?].trim().to_owned())
+        })
+        .collect()
+}
