@@ -172,6 +172,12 @@ export const FORM_ERRORS = [
     flagged: ['new_password'],
   },
   {
+    name: "password errata nella conferma dell'identità prima di un'esportazione",
+    path: '/conferma-identita',
+    values: () => ({ password: 'non-è-questa-la-password' }),
+    flagged: ['password'],
+  },
+  {
     name: 'nuovo utente senza i dati obbligatori',
     path: '/admin/utenti/nuovo',
     values: () => ({ display_name: 'Persona di prova' }),

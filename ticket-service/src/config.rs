@@ -100,6 +100,9 @@ pub struct SessionSettings {
     pub idle_secs: i64,
     /// A session ends this many seconds after login, however busy.
     pub absolute_secs: i64,
+    /// Exports need the password (and code) typed within this many seconds; older sessions
+    /// are asked again first (ASVS 3.7.1).
+    pub reauth_secs: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -188,6 +191,7 @@ impl Default for Settings {
             session: SessionSettings {
                 idle_secs: session.idle_secs,
                 absolute_secs: session.absolute_secs,
+                reauth_secs: 5 * 60,
             },
             login: LoginSettings {
                 free_attempts: lockout.free_attempts,
@@ -237,9 +241,12 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
-        if self.session.idle_secs <= 0 || self.session.absolute_secs <= 0 {
+        if self.session.idle_secs <= 0
+            || self.session.absolute_secs <= 0
+            || self.session.reauth_secs <= 0
+        {
             return Err(ConfigError::Rule(
-                "session.idle_secs e session.absolute_secs devono essere positivi",
+                "session.idle_secs, session.absolute_secs e session.reauth_secs devono essere positivi",
             ));
         }
         if self.login.ip_burst == 0 || self.login.ip_refill_secs <= 0.0 {

@@ -19,6 +19,9 @@ pub enum AppError {
     MustChangePassword,
     #[error("the second factor must be set up first")]
     SecondFactorRequired,
+    /// An export asked in a session whose password was typed too long ago.
+    #[error("the password must be typed again")]
+    ReauthenticationRequired { next: String },
     #[error("forbidden by the permission table")]
     Forbidden,
     #[error("not found")]
@@ -101,6 +104,12 @@ impl IntoResponse for AppError {
             AppError::SecondFactorRequired => {
                 Redirect::to(crate::auth::principal::SECOND_FACTOR_PATH).into_response()
             }
+            AppError::ReauthenticationRequired { next } => Redirect::to(&format!(
+                "{}?next={}",
+                crate::auth::principal::REAUTHENTICATION_PATH,
+                form_urlencoded_component(&next)
+            ))
+            .into_response(),
             AppError::Forbidden => error_response(
                 StatusCode::FORBIDDEN,
                 ErrorMessage::for_status(StatusCode::FORBIDDEN),

@@ -40,6 +40,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("profile.html", include_str!("../templates/profile.html")),
     ("password.html", include_str!("../templates/password.html")),
+    (
+        "reauthenticate.html",
+        include_str!("../templates/reauthenticate.html"),
+    ),
     ("users.html", include_str!("../templates/users.html")),
     ("user.html", include_str!("../templates/user.html")),
     ("user_new.html", include_str!("../templates/user_new.html")),

@@ -10,11 +10,15 @@ use crate::db::audit::{self, AuditEntry};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::{self, Action};
 use crate::domain::role::Role;
+use crate::domain::session::needs_reauthentication;
 use crate::error::AppError;
 use crate::startup::AppState;
 
 /// The page where a user with a temporary password must go before anything else.
 pub const CHANGE_PASSWORD_PATH: &str = "/profilo/password";
+
+/// The page where the password (and code) is typed again before an export.
+pub const REAUTHENTICATION_PATH: &str = "/conferma-identita";
 
 /// The page where a user whose role requires a second factor sets it up.
 pub const SECOND_FACTOR_PATH: &str = "/profilo/verifica";
@@ -37,6 +41,10 @@ pub struct Principal {
     pub csrf_token: String,
     /// A TOTP secret shown on the enrolment page and not yet confirmed.
     pub enrolment_secret: Option<String>,
+    /// When the password (and code) was last typed in this session.
+    pub authenticated_at: Option<i64>,
+    /// The page asked for, to come back to after confirming the password.
+    pub path_and_query: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Principal {
@@ -79,6 +87,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             session_id_hash: session.id_hash,
             csrf_token: session.csrf_token,
             enrolment_secret: session.enrolment_secret,
+            authenticated_at: session.authenticated_at,
+            path_and_query: parts
+                .uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
         })
     }
 }
@@ -87,6 +100,18 @@ impl Principal {
     /// Whether the permission table lets this user perform `action`.
     pub fn can(&self, action: Action) -> bool {
         permissions::allows(self.role, action)
+    }
+
+    /// Before an export: succeeds when the password (and code) was typed in this session
+    /// within `session.reauth_secs`; otherwise sends the user to confirm it, then back here.
+    pub fn require_recent_authentication(&self, state: &AppState) -> Result<(), AppError> {
+        let window = state.settings.session.reauth_secs;
+        if needs_reauthentication(self.authenticated_at, window, db::now()) {
+            return Err(AppError::ReauthenticationRequired {
+                next: self.path_and_query.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Succeeds when the permission table allows `action`; otherwise records the refusal in the

@@ -5,18 +5,44 @@
 //! session ends after the configured idle time or absolute lifetime. Each session carries its
 //! own synchronizer CSRF token.
 
-use axum::extract::{Request, State};
-use axum::http::header::{COOKIE, HeaderMap, HeaderValue};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{COOKIE, HeaderMap, HeaderValue, USER_AGENT};
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::token;
 use crate::db::{self, sessions};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::startup::AppState;
 
-pub use crate::db::sessions::SessionUser;
+pub use crate::db::sessions::{SessionOrigin, SessionUser};
+
+/// Longest browser description kept for the list of sessions.
+const USER_AGENT_MAX_CHARS: usize = 200;
+
+impl FromRequestParts<AppState> for SessionOrigin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+        let user_agent = parts
+            .headers
+            .get(USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.chars().take(USER_AGENT_MAX_CHARS).collect::<String>())
+            .filter(|value| !value.trim().is_empty());
+        Ok(SessionOrigin {
+            ip: Some(ip.to_string()),
+            user_agent,
+        })
+    }
+}
 
 /// The `__Host-` prefix makes browsers insist on `Secure`, `Path=/` and no `Domain`, so no other
 /// host can plant or read the cookie.
@@ -28,6 +54,8 @@ pub struct Session {
     pub id_hash: Vec<u8>,
     pub csrf_token: String,
     pub created_at: i64,
+    /// When the password (and code) was last typed in this session.
+    pub authenticated_at: Option<i64>,
     pub user: Option<SessionUser>,
     /// True when the user's role requires a TOTP second factor that is not set up yet.
     pub second_factor_missing: bool,
@@ -57,13 +85,30 @@ fn issue() -> IssuedSession {
     }
 }
 
-/// Creates a session, for `user_id` or anonymous (the login form needs a CSRF token too).
-pub async fn start(state: &AppState, user_id: Option<i64>) -> Result<IssuedSession, AppError> {
+/// Creates an anonymous session: the login form needs a CSRF token too.
+pub async fn start_anonymous(state: &AppState) -> Result<IssuedSession, AppError> {
+    start(state, None, SessionOrigin::default()).await
+}
+
+/// Creates the session of `user_id`, who has just typed the password (and code).
+pub async fn start_logged_in(
+    state: &AppState,
+    user_id: i64,
+    origin: SessionOrigin,
+) -> Result<IssuedSession, AppError> {
+    start(state, Some(user_id), origin).await
+}
+
+async fn start(
+    state: &AppState,
+    user_id: Option<i64>,
+    origin: SessionOrigin,
+) -> Result<IssuedSession, AppError> {
     let issued = issue();
     let (id_hash, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
     state
         .db
-        .call(move |conn| sessions::insert(conn, &id_hash, user_id, &csrf, db::now()))
+        .call(move |conn| sessions::insert(conn, &id_hash, user_id, &csrf, &origin, db::now()))
         .await?;
     Ok(issued)
 }
@@ -148,6 +193,7 @@ pub async fn load_session(
                         id_hash,
                         csrf_token: row.csrf_token,
                         created_at: row.created_at,
+                        authenticated_at: row.authenticated_at,
                         user: row.user,
                         second_factor_missing,
                         pending_user_id: row.pending_user_id,

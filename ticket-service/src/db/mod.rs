@@ -58,6 +58,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0003_second_factor.sql")),
         M::up(include_str!("migrations/0004_reports.sql")),
         M::up(include_str!("migrations/0005_demo_rows.sql")),
+        M::up(include_str!("migrations/0006_session_details.sql")),
     ])
 }
 

@@ -13,7 +13,29 @@ pub struct SessionRow {
     pub totp_enrolment_secret: Option<String>,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// When the password (and TOTP code) was last typed in this session.
+    pub authenticated_at: Option<i64>,
     pub user: Option<SessionUser>,
+}
+
+/// Where a logged-in session was opened from, as its user sees it in the list of sessions.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOrigin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// One of a user's sessions, for the page that lists them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OwnSession {
+    /// The row number: what the forms name, never the session id or its hash.
+    pub number: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session of the request that lists them.
+    pub current: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -30,19 +52,79 @@ pub struct SessionUser {
     pub unread_notifications: i64,
 }
 
+/// A new session; a logged-in one (with `user_id`) counts as authenticated now.
 pub fn insert(
     conn: &Connection,
     id_hash: &[u8],
     user_id: Option<i64>,
     csrf_token: &str,
+    origin: &SessionOrigin,
     now: i64,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![id_hash, user_id, csrf_token, now],
+        "INSERT INTO sessions
+             (id_hash, user_id, csrf_token, created_at, last_seen_at, authenticated_at, ip,
+              user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
+        params![
+            id_hash,
+            user_id,
+            csrf_token,
+            now,
+            user_id.map(|_| now),
+            origin.ip,
+            origin.user_agent
+        ],
     )?;
     Ok(())
+}
+
+/// The password (and code) were typed again in this session.
+pub fn set_authenticated(conn: &Connection, id_hash: &[u8], now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE sessions SET authenticated_at = ?2 WHERE id_hash = ?1",
+        params![id_hash, now],
+    )?;
+    Ok(())
+}
+
+/// The logged-in sessions of a user, the most recently used first.
+pub fn list_for_user(
+    conn: &Connection,
+    user_id: i64,
+    current: &[u8],
+) -> rusqlite::Result<Vec<OwnSession>> {
+    let mut statement = conn.prepare(
+        "SELECT rowid, created_at, last_seen_at, ip, user_agent, id_hash = ?2
+         FROM sessions WHERE user_id = ?1
+         ORDER BY last_seen_at DESC, rowid DESC",
+    )?;
+    statement
+        .query_map(params![user_id, current], |row| {
+            Ok(OwnSession {
+                number: row.get(0)?,
+                created_at: row.get(1)?,
+                last_seen_at: row.get(2)?,
+                ip: row.get(3)?,
+                user_agent: row.get(4)?,
+                current: row.get(5)?,
+            })
+        })?
+        .collect()
+}
+
+/// Ends one session of a user, never the current one; false when there is no such session.
+pub fn delete_own(
+    conn: &Connection,
+    user_id: i64,
+    number: i64,
+    current: &[u8],
+) -> rusqlite::Result<bool> {
+    conn.execute(
+        "DELETE FROM sessions WHERE rowid = ?2 AND user_id = ?1 AND id_hash <> ?3",
+        params![user_id, number, current],
+    )
+    .map(|deleted| deleted > 0)
 }
 
 /// A session halfway through login: the password was right, the TOTP code is still due.
@@ -80,7 +162,8 @@ pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<Sessio
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
                 u.username, u.display_name, u.role, u.organisation_id, o.name, u.must_change_password,
                 u.active, s.pending_user_id, s.totp_enrolment_secret, u.totp_secret IS NOT NULL,
-                (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL)
+                (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
+                s.authenticated_at
          FROM sessions s
          LEFT JOIN users u ON u.id = s.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -110,6 +193,7 @@ pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<Sessio
                     totp_enrolment_secret: row.get(12)?,
                     created_at: row.get(1)?,
                     last_seen_at: row.get(2)?,
+                    authenticated_at: row.get(15)?,
                     user,
                 },
                 user_id.is_some(),

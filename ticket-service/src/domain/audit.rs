@@ -24,12 +24,16 @@ pub enum AuditEvent {
     ReportOpened,
     /// A batch was printed or downloaded as PDF; the detail is the batch number.
     BatchExported,
+    /// The password (and code) was typed again before an export.
+    Reauthenticated,
+    /// The audit log was downloaded as CSV.
+    AuditExported,
     /// A start without `--demo` removed the reports the demo accounts had filed.
     DemoDataRemoved,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 15] = [
+    const ALL: [AuditEvent; 17] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -44,6 +48,8 @@ impl AuditEvent {
         AuditEvent::AccessDenied,
         AuditEvent::ReportOpened,
         AuditEvent::BatchExported,
+        AuditEvent::Reauthenticated,
+        AuditEvent::AuditExported,
         AuditEvent::DemoDataRemoved,
     ];
 
@@ -63,6 +69,8 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "access_denied",
             AuditEvent::ReportOpened => "report_opened",
             AuditEvent::BatchExported => "batch_exported",
+            AuditEvent::Reauthenticated => "reauthenticated",
+            AuditEvent::AuditExported => "audit_exported",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
         }
     }
@@ -83,6 +91,8 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "Accesso negato a una funzione",
             AuditEvent::ReportOpened => "Segnalazione consultata",
             AuditEvent::BatchExported => "Lotto stampato o scaricato",
+            AuditEvent::Reauthenticated => "Identità confermata prima di un'esportazione",
+            AuditEvent::AuditExported => "Registro di sicurezza esportato",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
         }
     }

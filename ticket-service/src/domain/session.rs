@@ -23,9 +23,23 @@ impl SessionPolicy {
     }
 }
 
+/// Whether a session whose password was last typed at `authenticated_at` must type it again
+/// before an export: never typed in it, or more than `window_secs` ago.
+pub fn needs_reauthentication(authenticated_at: Option<i64>, window_secs: i64, now: i64) -> bool {
+    authenticated_at.is_none_or(|at| now - at > window_secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_ask_for_the_password_again_after_the_window() {
+        assert!(!needs_reauthentication(Some(1000), 300, 1000));
+        assert!(!needs_reauthentication(Some(1000), 300, 1300));
+        assert!(needs_reauthentication(Some(1000), 300, 1301));
+        assert!(needs_reauthentication(None, 300, 1000));
+    }
 
     #[test]
     fn a_session_ends_after_thirty_idle_minutes() {

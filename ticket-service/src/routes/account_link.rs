@@ -94,7 +94,7 @@ async fn show(
             if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
-            let issued = session::start(&state, None).await?;
+            let issued = session::start_anonymous(&state).await?;
             let mut response = render(&state, purpose, &issued.csrf_token, &raw, &user, &errors)?;
             response
                 .headers_mut()

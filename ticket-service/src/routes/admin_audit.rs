@@ -1,13 +1,16 @@
-//! `GET /admin/audit`: the newest lines of the security audit log.
+//! `GET /admin/audit`: the newest lines of the security audit log, and
+//! `GET /admin/audit/esporta`: the whole log as CSV, after the password is confirmed.
 
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use crate::auth::client_ip::ClientIp;
 use crate::auth::principal::Principal;
-use crate::db::audit;
+use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
@@ -69,6 +72,85 @@ pub async fn list(
         .render(&state, "audit.html")
 }
 
+/// A spreadsheet must not take a cell for a formula (CSV injection): such cells get a `'`.
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn to_csv(rows: &[AuditRow]) -> Result<Vec<u8>, csv::Error> {
+    let zone = TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record([
+        "numero",
+        "data_ora_utc",
+        "data_ora_italiana",
+        "codice_evento",
+        "evento",
+        "eseguito_da",
+        "utente_interessato",
+        "indirizzo_ip",
+        "dettagli",
+    ])?;
+    for row in rows {
+        let (when, iso) = local_time(row.at, &zone);
+        writer.write_record([
+            row.id.to_string(),
+            iso,
+            when,
+            row.event.clone(),
+            AuditEvent::label_of(&row.event),
+            spreadsheet_safe(row.actor.as_deref().unwrap_or("")),
+            spreadsheet_safe(row.subject.as_deref().unwrap_or("")),
+            row.ip.clone().unwrap_or_default(),
+            spreadsheet_safe(&row.detail),
+        ])?;
+    }
+    writer
+        .into_inner()
+        .map_err(|error| csv::Error::from(error.into_error()))
+}
+
+/// `GET /admin/audit/esporta`: the whole audit log as a CSV download; the export itself is
+/// its last line.
+pub async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    ClientIp(client): ClientIp,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ReadAuditLog).await?;
+    principal.require_recent_authentication(&state)?;
+    let entry = AuditEntry::new(AuditEvent::AuditExported)
+        .actor(principal.user_id)
+        .ip(Some(client.to_string()))
+        .detail("CSV completo");
+    let rows = state
+        .db
+        .call(move |conn| {
+            audit::append(conn, &entry, crate::db::now())?;
+            audit::latest(conn, u32::MAX)
+        })
+        .await?;
+    let bytes = to_csv(&rows).map_err(|error| {
+        tracing::error!(%error, "audit CSV not written");
+        AppError::Refused("Non è stato possibile preparare il file. Riprova più tardi.")
+    })?;
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                CONTENT_DISPOSITION,
+                "attachment; filename=\"registro-sicurezza.csv\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +162,12 @@ mod tests {
         let (when, iso) = local_time(1_782_900_000, &zone);
         assert_eq!(when, "01/07/2026 12:00:00");
         assert_eq!(iso, "2026-07-01T10:00:00Z");
+    }
+
+    #[test]
+    fn cells_that_look_like_formulas_are_neutralised() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("-1"), "'-1");
+        assert_eq!(spreadsheet_safe("mario.rossi"), "mario.rossi");
     }
 }

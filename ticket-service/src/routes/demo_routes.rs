@@ -68,6 +68,10 @@ const PAGES: &[(&str, Openers)] = &[
         Openers::AnyOf(&[Action::ViewOrganisations]),
     ),
     ("/admin/audit", Openers::AnyOf(&[Action::ReadAuditLog])),
+    (
+        "/conferma-identita",
+        Openers::AnyOf(&[Action::ManageOwnAccount]),
+    ),
 ];
 
 fn logins(openers: &Openers) -> Vec<String> {

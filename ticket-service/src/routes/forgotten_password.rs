@@ -59,7 +59,7 @@ pub async fn form(
             if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
-            let issued = session::start(&state, None).await?;
+            let issued = session::start_anonymous(&state).await?;
             let mut response = render(&state, &issued.csrf_token, "", &no_errors, false)?;
             response
                 .headers_mut()

@@ -11,7 +11,7 @@ use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::password;
 use crate::auth::principal::Principal;
-use crate::auth::session::{self, CurrentSession};
+use crate::auth::session::{self, CurrentSession, SessionOrigin};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
@@ -124,7 +124,7 @@ pub async fn form(
             if !state.login_form_limiter.try_attempt(client) {
                 return Err(AppError::TooManyRequests);
             }
-            let issued = session::start(&state, None).await?;
+            let issued = session::start_anonymous(&state).await?;
             let mut response = render_form(
                 &state,
                 &issued.csrf_token,
@@ -149,6 +149,7 @@ enum Outcome {
 pub async fn submit(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    origin: SessionOrigin,
     Extension(current): Extension<CurrentSession>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -289,7 +290,7 @@ pub async fn submit(
             user_id,
             needs_code: false,
         } => {
-            let issued = session::start(&state, Some(user_id)).await?;
+            let issued = session::start_logged_in(&state, user_id, origin).await?;
             let old_hash = old_session.id_hash;
             let policy = state.settings.session_policy();
             state

@@ -13,6 +13,7 @@ mod forgotten_password;
 mod health;
 pub(crate) mod login;
 mod profile;
+mod reauthentication;
 pub(crate) mod reports;
 mod second_factor;
 
@@ -79,6 +80,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/organizzazioni", get(admin_organisations::list))
         .route("/admin/audit", get(admin_audit::list))
+        .route("/admin/audit/esporta", get(admin_audit::export))
+        .route(
+            "/conferma-identita",
+            get(reauthentication::form).post(reauthentication::submit),
+        )
         .route("/segnalazioni", get(reports::list::list))
         .route(
             "/segnalazioni/nuova",

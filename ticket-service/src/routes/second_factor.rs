@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
-use crate::auth::session::{self, CurrentSession, Session};
+use crate::auth::session::{self, CurrentSession, Session, SessionOrigin};
 use crate::auth::totp;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
@@ -83,6 +83,7 @@ pub struct CodeForm {
 pub async fn code_submit(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    origin: SessionOrigin,
     Extension(current): Extension<CurrentSession>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
@@ -134,7 +135,7 @@ pub async fn code_submit(
         return render_code_form(&state, &session.csrf_token, &form.next, &errors);
     };
 
-    let issued = session::start(&state, Some(user_id)).await?;
+    let issued = session::start_logged_in(&state, user_id, origin).await?;
     let old_hash = session.id_hash.clone();
     let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
         .actor(user_id)

@@ -13,7 +13,7 @@ const ROLES: [&str; 7] = [
 ];
 
 /// Expected status of each page for each role, in the order of `ROLES`.
-const PAGES: [(&str, [u16; 7]); 13] = [
+const PAGES: [(&str, [u16; 7]); 16] = [
     ("/", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo/password", [200, 200, 200, 200, 200, 200, 200]),
@@ -27,6 +27,9 @@ const PAGES: [(&str, [u16; 7]); 13] = [
     ("/segnalazioni/999999", [404, 404, 404, 404, 404, 404, 403]),
     ("/lotti", [403, 403, 200, 200, 403, 403, 403]),
     ("/notifiche", [200, 200, 200, 200, 200, 200, 200]),
+    ("/conferma-identita", [200, 200, 200, 200, 200, 200, 200]),
+    ("/admin/audit/esporta", [403, 403, 403, 403, 403, 403, 200]),
+    ("/lotti/1/pdf", [403, 403, 200, 200, 403, 403, 403]),
 ];
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod helpers;
 mod login;
 mod mail;
 mod organisations;
+mod reauthentication;
 mod reports;
 mod second_factor;
 mod sessions;

@@ -307,6 +307,7 @@ pub async fn pdf(
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
     let (batch, rows) = load_batch(&state, id).await?;
+    principal.require_recent_authentication(&state)?;
     audit(
         &state,
         &principal,
