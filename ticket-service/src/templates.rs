@@ -44,6 +44,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "reauthenticate.html",
         include_str!("../templates/reauthenticate.html"),
     ),
+    ("sessions.html", include_str!("../templates/sessions.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("user.html", include_str!("../templates/user.html")),
     ("user_new.html", include_str!("../templates/user_new.html")),

@@ -28,12 +28,14 @@ pub enum AuditEvent {
     Reauthenticated,
     /// The audit log was downloaded as CSV.
     AuditExported,
+    /// A user ended some of their own sessions from the list of sessions.
+    SessionsEnded,
     /// A start without `--demo` removed the reports the demo accounts had filed.
     DemoDataRemoved,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 17] = [
+    const ALL: [AuditEvent; 18] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -50,6 +52,7 @@ impl AuditEvent {
         AuditEvent::BatchExported,
         AuditEvent::Reauthenticated,
         AuditEvent::AuditExported,
+        AuditEvent::SessionsEnded,
         AuditEvent::DemoDataRemoved,
     ];
 
@@ -71,6 +74,7 @@ impl AuditEvent {
             AuditEvent::BatchExported => "batch_exported",
             AuditEvent::Reauthenticated => "reauthenticated",
             AuditEvent::AuditExported => "audit_exported",
+            AuditEvent::SessionsEnded => "sessions_ended",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
         }
     }
@@ -93,6 +97,7 @@ impl AuditEvent {
             AuditEvent::BatchExported => "Lotto stampato o scaricato",
             AuditEvent::Reauthenticated => "Identità confermata prima di un'esportazione",
             AuditEvent::AuditExported => "Registro di sicurezza esportato",
+            AuditEvent::SessionsEnded => "Sessioni chiuse dall'utente",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
         }
     }

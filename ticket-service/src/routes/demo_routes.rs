@@ -35,6 +35,10 @@ const PAGES: &[(&str, Openers)] = &[
         "/profilo/password",
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),
+    (
+        "/profilo/sessioni",
+        Openers::AnyOf(&[Action::ManageOwnAccount]),
+    ),
     ("/notifiche", Openers::AnyOf(&[Action::ViewDashboard])),
     ("/segnalazioni", Openers::AnyOf(REPORT_VIEWERS)),
     (

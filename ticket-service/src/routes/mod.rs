@@ -12,6 +12,7 @@ mod demo_routes;
 mod forgotten_password;
 mod health;
 pub(crate) mod login;
+mod own_sessions;
 mod profile;
 mod reauthentication;
 pub(crate) mod reports;
@@ -62,6 +63,15 @@ pub fn router(state: AppState) -> Router {
             get(profile::password_form).post(profile::change_password),
         )
         .route("/profilo/notifiche", post(profile::set_mail_choice))
+        .route("/profilo/sessioni", get(own_sessions::list))
+        .route(
+            "/profilo/sessioni/termina-altre",
+            post(own_sessions::end_others),
+        )
+        .route(
+            "/profilo/sessioni/{number}/termina",
+            post(own_sessions::end_one),
+        )
         .route(
             "/profilo/verifica",
             get(second_factor::enrol_form).post(second_factor::enrol_submit),

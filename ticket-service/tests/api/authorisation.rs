@@ -13,10 +13,11 @@ const ROLES: [&str; 7] = [
 ];
 
 /// Expected status of each page for each role, in the order of `ROLES`.
-const PAGES: [(&str, [u16; 7]); 16] = [
+const PAGES: [(&str, [u16; 7]); 17] = [
     ("/", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo/password", [200, 200, 200, 200, 200, 200, 200]),
+    ("/profilo/sessioni", [200, 200, 200, 200, 200, 200, 200]),
     ("/admin/utenti", [403, 403, 403, 403, 403, 403, 200]),
     ("/admin/utenti/nuovo", [403, 403, 403, 403, 403, 403, 200]),
     ("/admin/organizzazioni", [403, 403, 200, 403, 403, 403, 200]),

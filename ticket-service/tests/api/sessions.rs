@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{Client, Page, TestApp, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn the_session_id_changes_at_login_and_the_old_one_is_dead() {
@@ -134,4 +134,121 @@ async fn a_weak_new_password_is_refused_with_a_reason() {
         .login("demo.interfaccia", &app.password("demo.interfaccia"))
         .await;
     assert_eq!(page.status, 303, "the old password still works");
+}
+
+/// Logs `username` in from a browser that calls itself `agent`.
+async fn logged_in_with_agent(app: &TestApp, username: &str, agent: &str) -> Client {
+    let mut client = app.client();
+    let form = client.get("/login").await;
+    let page = client
+        .post_with(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", username),
+                ("password", &app.password(username)),
+            ],
+            &[("user-agent", agent)],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    client
+}
+
+/// The number of the session opened by `agent` in the list, from its "Chiudi" form.
+fn session_number(list: &Page, agent: &str) -> String {
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|row| row.contains(agent))
+        .expect("the session is listed");
+    let start = row.find("/profilo/sessioni/").expect("the row has a form") + 18;
+    row[start..].split('/').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_user_lists_their_sessions_and_ends_one_or_all_the_others() {
+    let app = spawn_app().await;
+    let mut desk = logged_in_with_agent(&app, "demo.sportello", "Scrivania/1.0").await;
+    let mut laptop = logged_in_with_agent(&app, "demo.sportello", "Portatile/2.0").await;
+    let mut phone = logged_in_with_agent(&app, "demo.sportello", "Telefono/3.0").await;
+
+    let list = desk.get("/profilo/sessioni").await;
+    assert_eq!(list.status, 200);
+    for agent in ["Scrivania/1.0", "Portatile/2.0", "Telefono/3.0"] {
+        assert!(list.body.contains(agent), "{agent}");
+    }
+    assert!(list.body.contains("127.0.0.1"));
+    assert_eq!(list.body.matches("Questa sessione").count(), 1);
+    assert_eq!(
+        list.body.matches("/termina\"").count(),
+        2,
+        "no form for the current one"
+    );
+
+    // Another user's session cannot be ended from here.
+    let _admin_desk = logged_in_with_agent(&app, "demo.admin", "Ufficio/1.0").await;
+    let mut admin = logged_in_with_agent(&app, "demo.admin", "Casa/1.0").await;
+    let admin_list = admin.get("/profilo/sessioni").await;
+    let foreign = session_number(&admin_list, "Ufficio/1.0");
+    let refused = desk
+        .post(
+            &format!("/profilo/sessioni/{foreign}/termina"),
+            &[("csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(refused.status, 404);
+    assert!(
+        admin
+            .get("/profilo/sessioni")
+            .await
+            .body
+            .contains("Ufficio/1.0")
+    );
+
+    // Without the CSRF token nothing ends.
+    let laptop_number = session_number(&list, "Portatile/2.0");
+    let forged = desk
+        .post(&format!("/profilo/sessioni/{laptop_number}/termina"), &[])
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(laptop.get("/").await.status, 200);
+
+    let ended = desk
+        .post(
+            &format!("/profilo/sessioni/{laptop_number}/termina"),
+            &[("csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(ended.status, 303);
+    assert_eq!(ended.location(), Some("/profilo/sessioni?esito=terminata"));
+    assert_eq!(
+        laptop.get("/").await.status,
+        303,
+        "the laptop is logged out"
+    );
+    assert_eq!(phone.get("/").await.status, 200);
+    let again = desk
+        .post(
+            &format!("/profilo/sessioni/{laptop_number}/termina"),
+            &[("csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(again.status, 404, "an ended session is gone");
+
+    let all = desk
+        .post("/profilo/sessioni/termina-altre", &[("csrf", &list.csrf())])
+        .await;
+    assert_eq!(all.status, 303);
+    assert_eq!(phone.get("/").await.status, 303);
+    assert_eq!(all.location(), Some("/profilo/sessioni?esito=altre"));
+    let list = desk.get("/profilo/sessioni?esito=altre").await;
+    assert_eq!(list.status, 200, "the current session stays");
+    assert!(list.body.contains("role=\"status\""));
+    assert!(!list.body.contains("Telefono/3.0"));
+    assert!(!list.body.contains("termina-altre"));
+
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Sessioni chiuse dall"));
+    assert!(audit.body.contains("tutte le altre (1)"));
 }
