@@ -178,6 +178,13 @@ export const FORM_ERRORS = [
     flagged: ['password'],
   },
   {
+    name: 'argomento senza nome',
+    path: '/argomenti/nuovo',
+    values: () => ({ standard_answer: 'Risposta standard di prova' }),
+    flagged: ['name'],
+    kept: () => ({ standard_answer: 'Risposta standard di prova' }),
+  },
+  {
     name: 'nuovo utente senza i dati obbligatori',
     path: '/admin/utenti/nuovo',
     values: () => ({ display_name: 'Persona di prova' }),

@@ -45,6 +45,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/reauthenticate.html"),
     ),
     ("sessions.html", include_str!("../templates/sessions.html")),
+    ("topics.html", include_str!("../templates/topics.html")),
+    (
+        "topic_form.html",
+        include_str!("../templates/topic_form.html"),
+    ),
     ("users.html", include_str!("../templates/users.html")),
     ("user.html", include_str!("../templates/user.html")),
     ("user_new.html", include_str!("../templates/user_new.html")),
@@ -130,6 +135,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
         &[Action::FileReport],
     ),
     ("Lotti", "/lotti", &[Action::ForwardReports]),
+    ("Argomenti", "/argomenti", &[Action::ManageTopics]),
     ("Profilo", "/profilo", &[Action::ManageOwnAccount]),
     ("Utenti", "/admin/utenti", &[Action::ManageUsers]),
     (

@@ -7,6 +7,7 @@ pub mod demo_rows;
 pub mod organisations;
 pub mod reports;
 pub mod sessions;
+pub mod topics;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0004_reports.sql")),
         M::up(include_str!("migrations/0005_demo_rows.sql")),
         M::up(include_str!("migrations/0006_session_details.sql")),
+        M::up(include_str!("migrations/0007_topic_state.sql")),
     ])
 }
 

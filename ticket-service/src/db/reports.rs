@@ -455,47 +455,11 @@ pub fn latest_answer(
     .optional()
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicRow {
-    pub id: i64,
-    pub name: String,
-    pub standard_answer: String,
-}
-
-pub fn topics(conn: &Connection) -> rusqlite::Result<Vec<TopicRow>> {
-    let mut statement =
-        conn.prepare("SELECT id, name, standard_answer FROM topics ORDER BY name")?;
-    statement
-        .query_map([], |row| {
-            Ok(TopicRow {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                standard_answer: row.get(2)?,
-            })
-        })?
-        .collect()
-}
-
-pub fn find_topic(conn: &Connection, id: i64) -> rusqlite::Result<Option<TopicRow>> {
-    conn.query_row(
-        "SELECT id, name, standard_answer FROM topics WHERE id = ?1",
-        [id],
-        |row| {
-            Ok(TopicRow {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                standard_answer: row.get(2)?,
-            })
-        },
-    )
-    .optional()
-}
-
 /// Sets the topic; returns false when it was already that topic, so a repeated form says so.
 pub fn set_topic(
     conn: &Connection,
     report_id: i64,
-    topic: &TopicRow,
+    topic: &super::topics::TopicRow,
     user_id: i64,
     now: i64,
 ) -> rusqlite::Result<bool> {

@@ -28,6 +28,8 @@ pub enum AuditEvent {
     Reauthenticated,
     /// The audit log was downloaded as CSV.
     AuditExported,
+    /// A topic was created, renamed, disabled or its standard answer changed.
+    TopicSaved,
     /// A user ended some of their own sessions from the list of sessions.
     SessionsEnded,
     /// A start without `--demo` removed the reports the demo accounts had filed.
@@ -35,7 +37,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 18] = [
+    const ALL: [AuditEvent; 19] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -53,6 +55,7 @@ impl AuditEvent {
         AuditEvent::Reauthenticated,
         AuditEvent::AuditExported,
         AuditEvent::SessionsEnded,
+        AuditEvent::TopicSaved,
         AuditEvent::DemoDataRemoved,
     ];
 
@@ -75,6 +78,7 @@ impl AuditEvent {
             AuditEvent::Reauthenticated => "reauthenticated",
             AuditEvent::AuditExported => "audit_exported",
             AuditEvent::SessionsEnded => "sessions_ended",
+            AuditEvent::TopicSaved => "topic_saved",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
         }
     }
@@ -98,6 +102,7 @@ impl AuditEvent {
             AuditEvent::Reauthenticated => "Identità confermata prima di un'esportazione",
             AuditEvent::AuditExported => "Registro di sicurezza esportato",
             AuditEvent::SessionsEnded => "Sessioni chiuse dall'utente",
+            AuditEvent::TopicSaved => "Argomento creato o modificato",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
         }
     }

@@ -13,5 +13,6 @@ pub mod report_fields;
 pub mod role;
 pub mod second_factor;
 pub mod session;
+pub mod topic;
 pub mod urgency;
 pub mod user;

@@ -24,6 +24,8 @@ pub enum Action {
     ForwardReports,
     /// Assign the topic of a report and use the topic's standard answer.
     AssignTopics,
+    /// Create, rename and disable topics and edit their standard answers.
+    ManageTopics,
     /// Read and write the internal notes of a report, which offices never see.
     HandleInternalNotes,
     /// Answer the reports addressed to one's institution.
@@ -43,7 +45,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -52,6 +54,7 @@ impl Action {
         Action::ViewAddressedReports,
         Action::ForwardReports,
         Action::AssignTopics,
+        Action::ManageTopics,
         Action::HandleInternalNotes,
         Action::AnswerReports,
         Action::ValidateAnswers,
@@ -75,6 +78,7 @@ impl Action {
             }
             Action::ForwardReports => "Prendere in carico e inoltrare le segnalazioni",
             Action::AssignTopics => "Assegnare l'argomento e usare le risposte standard",
+            Action::ManageTopics => "Gestire gli argomenti e le loro risposte standard",
             Action::HandleInternalNotes => "Leggere e scrivere le note interne",
             Action::AnswerReports => "Rispondere alle segnalazioni indirizzate al proprio ente",
             Action::ValidateAnswers => "Validare le risposte prima della pubblicazione come FAQ",
@@ -106,6 +110,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordinamento, ViewAllReports),
     (Coordinamento, ForwardReports),
     (Coordinamento, AssignTopics),
+    (Coordinamento, ManageTopics),
     (Coordinamento, HandleInternalNotes),
     (Coordinamento, ViewStatistics),
     (Coordinamento, ViewOrganisations),
@@ -129,6 +134,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Admin, ManageOwnAccount),
     (Admin, ViewStatistics),
     (Admin, ViewOrganisations),
+    (Admin, ManageTopics),
     (Admin, ManageUsers),
     (Admin, ReadAuditLog),
 ];
@@ -180,6 +186,17 @@ mod tests {
     fn admins_do_not_take_part_in_the_report_workflow() {
         for action in [FileReport, ViewAllReports, ForwardReports, AnswerReports] {
             assert!(!allows(Admin, action), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_coordination_and_admins_manage_topics() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, ManageTopics),
+                matches!(role, Coordinamento | Admin),
+                "{role}"
+            );
         }
     }
 

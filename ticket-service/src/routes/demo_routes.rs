@@ -58,6 +58,10 @@ const PAGES: &[(&str, Openers)] = &[
     ),
     ("/lotti", Openers::AnyOf(&[Action::ForwardReports])),
     ("/lotti/{batch}", Openers::AnyOf(&[Action::ForwardReports])),
+    ("/argomenti", Openers::AnyOf(&[Action::ManageTopics])),
+    ("/argomenti/nuovo", Openers::AnyOf(&[Action::ManageTopics])),
+    // The first topic of the migration's list.
+    ("/argomenti/1", Openers::AnyOf(&[Action::ManageTopics])),
     ("/admin/utenti", Openers::AnyOf(&[Action::ManageUsers])),
     (
         "/admin/utenti/nuovo",

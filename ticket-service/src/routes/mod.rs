@@ -17,6 +17,7 @@ mod profile;
 mod reauthentication;
 pub(crate) mod reports;
 mod second_factor;
+mod topics;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -121,6 +122,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/lotti/{id}/consegnato",
             post(reports::batches::mark_forwarded),
+        )
+        .route("/argomenti", get(topics::list))
+        .route(
+            "/argomenti/nuovo",
+            get(topics::new_form).post(topics::create),
+        )
+        .route(
+            "/argomenti/{id}",
+            get(topics::edit_form).post(topics::update),
         )
         .route("/notifiche", get(reports::notifications::list))
         .route(

@@ -14,3 +14,4 @@ mod reports;
 mod second_factor;
 mod sessions;
 mod startup;
+mod topics;

@@ -12,6 +12,7 @@ use crate::auth::principal::Principal;
 use crate::config::ReportSettings;
 use crate::db;
 use crate::db::reports::{self, ReportRow, TransitionEffects};
+use crate::db::topics;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction, ReportState, TransitionError};
@@ -272,13 +273,20 @@ pub async fn set_topic(
     let changed = state
         .db
         .call(move |conn| {
-            let Some(topic) = reports::find_topic(conn, topic_id)? else {
+            let Some(topic) = topics::find(conn, topic_id)? else {
                 return Ok(None);
             };
-            reports::set_topic(conn, id, &topic, user_id, db::now()).map(Some)
+            if !topic.active {
+                return Ok(Some(None));
+            }
+            reports::set_topic(conn, id, &topic, user_id, db::now())
+                .map(|changed| Some(Some(changed)))
         })
         .await?
-        .ok_or(AppError::BadForm)?;
+        .ok_or(AppError::BadForm)?
+        .ok_or(AppError::Refused(
+            "Questo argomento è stato disattivato e non si può più assegnare: scegline un altro.",
+        ))?;
     if !changed {
         return Err(AppError::Refused(
             "La segnalazione ha già questo argomento: non è stato cambiato nulla.",

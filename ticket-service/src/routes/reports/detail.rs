@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::principal::Principal;
 use crate::db;
 use crate::db::reports::{self, AnswerStages, AttachmentRow, TextRow};
+use crate::db::topics;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction};
@@ -173,7 +174,7 @@ pub async fn render(
                 reports::answers(conn, id, stages)?,
                 notes,
                 reports::attachments(conn, id)?,
-                reports::topics(conn)?,
+                topics::list(conn)?,
                 reports::latest_answer(conn, id, "ricevuta")?,
             ))
         })
@@ -223,8 +224,10 @@ pub async fn render(
     } else {
         String::new()
     };
+    // Disabled topics are not offered, except the one the report already has.
     let topic_options: Vec<OptionView> = topics
         .iter()
+        .filter(|topic| topic.active || report.topic_id == Some(topic.id))
         .map(|topic| OptionView {
             value: topic.id.to_string(),
             label: topic.name.clone(),

@@ -1,0 +1,224 @@
+//! Topics and their standard answers, edited by the coordination and the admins: validation
+//! with F4 errors, renaming, disabling, and what the report page then offers.
+
+use crate::helpers::{Client, spawn_app};
+
+/// The id of the topic called `name` in the list of `/argomenti`.
+async fn topic_id(client: &mut Client, name: &str) -> String {
+    let list = client.get("/argomenti").await;
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|row| row.contains(&format!(">{name}</th>")))
+        .unwrap_or_else(|| panic!("{name} is listed"));
+    let start = row.find("href=\"/argomenti/").unwrap() + "href=\"/argomenti/".len();
+    row[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The options of the topic select on a report's page.
+async fn offered_topics(client: &mut Client, report: &str) -> String {
+    let page = client.get(&format!("/segnalazioni/{report}")).await;
+    assert_eq!(page.status, 200);
+    let start = page.body.find("<select id=\"topic\"").unwrap();
+    let end = page.body[start..].find("</select>").unwrap() + start;
+    page.body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_coordination_creates_renames_and_disables_a_topic() {
+    let app = spawn_app().await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let form = coordination.get("/argomenti/nuovo").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+
+    // Bad input: each answered per F4, nothing typed is lost, nothing is written.
+    let missing = coordination
+        .post(
+            "/argomenti/nuovo",
+            &[
+                ("csrf", &csrf),
+                ("name", "  "),
+                ("standard_answer", "Testo da tenere"),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("<title>Errore: "));
+    assert!(missing.body.contains("href=\"#name\""));
+    assert!(missing.body.contains("aria-invalid=\"true\""));
+    assert!(missing.body.contains(">Testo da tenere</textarea>"));
+    let duplicate = coordination
+        .post(
+            "/argomenti/nuovo",
+            &[("csrf", &csrf), ("name", "lavoro"), ("standard_answer", "")],
+        )
+        .await;
+    assert_eq!(duplicate.status, 422);
+    assert!(
+        duplicate
+            .body
+            .contains("Esiste già un argomento con questo nome")
+    );
+    let long = "x".repeat(4001);
+    let too_long = coordination
+        .post(
+            "/argomenti/nuovo",
+            &[
+                ("csrf", &csrf),
+                ("name", "Asilo"),
+                ("standard_answer", &long),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, 422);
+    assert!(too_long.body.contains("href=\"#standard_answer\""));
+    assert!(too_long.body.contains("value=\"Asilo\""));
+    assert!(
+        !coordination
+            .get("/argomenti")
+            .await
+            .body
+            .contains(">Asilo</th>")
+    );
+
+    let created = coordination
+        .post(
+            "/argomenti/nuovo",
+            &[
+                ("csrf", &csrf),
+                ("name", "Asilo"),
+                ("standard_answer", "Risposta standard sull'asilo."),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(created.location(), Some("/argomenti?esito=creato"));
+    let id = topic_id(&mut coordination, "Asilo").await;
+    assert!(
+        offered_topics(&mut coordination, "1")
+            .await
+            .contains(">Asilo</option>")
+    );
+
+    // The report gets the topic, then the topic is renamed and its answer rewritten.
+    let page = coordination.get("/segnalazioni/1").await;
+    let assigned = coordination
+        .post(
+            "/segnalazioni/1/argomento",
+            &[("csrf", &page.csrf()), ("topic", &id)],
+        )
+        .await;
+    assert_eq!(assigned.status, 303);
+    let renamed = coordination
+        .post(
+            &format!("/argomenti/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Protezione internazionale"),
+                ("standard_answer", "Nuovo testo della risposta."),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let edit = coordination.get(&format!("/argomenti/{id}")).await;
+    assert!(edit.body.contains("value=\"Protezione internazionale\""));
+    assert!(
+        edit.body
+            .contains(">Nuovo testo della risposta.</textarea>")
+    );
+    assert!(edit.body.contains("name=\"active\" value=\"1\" checked"));
+    let report = coordination.get("/segnalazioni/1").await;
+    assert!(report.body.contains("Protezione internazionale"));
+
+    // Renaming onto another topic's name is refused.
+    let clash = coordination
+        .post(
+            &format!("/argomenti/{id}"),
+            &[("csrf", &csrf), ("name", "Cittadinanza"), ("active", "1")],
+        )
+        .await;
+    assert_eq!(clash.status, 422);
+
+    // Disabled: no longer offered for other reports, kept where it is.
+    let disabled = coordination
+        .post(
+            &format!("/argomenti/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Protezione internazionale"),
+                ("standard_answer", "Nuovo testo della risposta."),
+            ],
+        )
+        .await;
+    assert_eq!(disabled.status, 303);
+    let list = coordination.get("/argomenti?esito=salvato").await;
+    assert!(list.body.contains("Disattivato"));
+    assert!(list.body.contains("role=\"status\""));
+    assert!(
+        offered_topics(&mut coordination, "1")
+            .await
+            .contains(">Protezione internazionale</option>"),
+        "the report that has it still shows it"
+    );
+    assert!(
+        !offered_topics(&mut coordination, "2")
+            .await
+            .contains("Protezione internazionale"),
+    );
+    let page = coordination.get("/segnalazioni/2").await;
+    let refused = coordination
+        .post(
+            "/segnalazioni/2/argomento",
+            &[("csrf", &page.csrf()), ("topic", &id)],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("disattivato"));
+
+    let unknown = coordination
+        .post(
+            "/argomenti/999999",
+            &[("csrf", &csrf), ("name", "Qualsiasi")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+
+    let mut admin = app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Argomento creato o modificato"));
+    assert!(audit.body.contains("disattivato"));
+}
+
+#[tokio::test]
+async fn only_the_coordination_and_admins_can_post_topics() {
+    let app = spawn_app().await;
+    for (role, allowed) in [
+        ("sportello", false),
+        ("servizio", false),
+        ("coordinamento", true),
+        ("interfaccia", false),
+        ("questura", false),
+        ("prefettura", false),
+        ("admin", true),
+    ] {
+        let mut client = app.logged_in(&format!("demo.{role}")).await;
+        let csrf = client.get("/").await.csrf();
+        let name = format!("Argomento di {role}");
+        let created = client
+            .post("/argomenti/nuovo", &[("csrf", &csrf), ("name", &name)])
+            .await;
+        let renamed = format!("Rinominato da {role}");
+        let edited = client
+            .post("/argomenti/5", &[("csrf", &csrf), ("name", &renamed)])
+            .await;
+        let expected = if allowed { 303 } else { 403 };
+        assert_eq!(created.status, expected, "{role} creating");
+        assert_eq!(
+            edited.status,
+            if allowed { 303 } else { 403 },
+            "{role} editing"
+        );
+    }
+}
