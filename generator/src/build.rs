@@ -48,10 +48,26 @@ impl Timings {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("  {stage:<12} {:>6} ms", self.last.elapsed().as_millis());
+            eprintln!(
+                "  {stage:<12} {:>6} ms  {:>6} MB peak",
+                self.last.elapsed().as_millis(),
+                peak_memory_mb()
+            );
         }
         self.last = Instant::now();
     }
+}
+
+/// The process's peak resident set so far, in MB (0 where /proc is not available).
+fn peak_memory_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// A page body in HTML with the problems found converting it.
@@ -365,9 +381,9 @@ pub fn build_with_cache(
         if files.contains_key(&path) {
             continue;
         }
-        let bytes = match fresh.get(&path) {
+        let bytes = match fresh.remove(&path) {
             Some(html) => {
-                let bytes = Arc::new(html.clone().into_bytes());
+                let bytes = Arc::new(html.into_bytes());
                 cache.outputs.insert(path.clone(), (key, bytes.clone()));
                 bytes
             }
@@ -379,7 +395,7 @@ pub fn build_with_cache(
         if options.search
             && let Some(url) = searchable.get(&path)
         {
-            search_pages.push((url.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            search_pages.push((url.clone(), bytes.clone()));
         }
         files.insert(path, Body::Bytes(bytes));
     }
@@ -389,13 +405,14 @@ pub fn build_with_cache(
     } else {
         cache.outputs.retain(|path, _| files.contains_key(path));
     }
+    timings.lap("render");
     if options.search && !diags.has_errors() {
         let records = document_records(&renderer, &document_files);
         index_for_search(search_pages, records, &mut files, &mut diags);
     }
 
     // Generated listings (tags, archive, network, search, site map) join the sitemap, first pages only.
-    timings.lap("render");
+    timings.lap("search");
     let sitemap_extra: Vec<String> = jobs
         .iter()
         .filter(|job| match job {
@@ -518,7 +535,7 @@ fn document_records(_: &Renderer<'_>, _: &HashMap<usize, documents::DocumentFile
 
 #[cfg(feature = "search")]
 fn index_for_search(
-    pages: Vec<(String, String)>,
+    pages: Vec<(String, Arc<Vec<u8>>)>,
     records: Vec<crate::search::Record>,
     files: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
@@ -543,7 +560,7 @@ fn index_for_search(
 
 #[cfg(not(feature = "search"))]
 fn index_for_search(
-    _: Vec<(String, String)>,
+    _: Vec<(String, Arc<Vec<u8>>)>,
     _: Vec<()>,
     _: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,

@@ -2,6 +2,7 @@
 //! (and from the text of documents), written under the site's `pagefind/` folder.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A document that is not an HTML page (a PDF of the archive), indexed by its text.
 pub struct Record {
@@ -13,9 +14,10 @@ pub struct Record {
 }
 
 /// Indexes `pages` (URL with the base path, HTML) and `records`; returns the index files,
-/// as paths relative to the output folder.
+/// as paths relative to the output folder. Each page's HTML is copied for the indexer only while
+/// it is being indexed, so a build holds one copy of the site's pages, not two.
 pub fn build_index(
-    pages: Vec<(String, String)>,
+    pages: Vec<(String, Arc<Vec<u8>>)>,
     records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -28,7 +30,11 @@ pub fn build_index(
             .map_err(|e| format!("configurazione della ricerca: {e}"))?;
         for (url, html) in pages {
             index
-                .add_html_file(None, Some(url.clone()), html)
+                .add_html_file(
+                    None,
+                    Some(url.clone()),
+                    String::from_utf8_lossy(&html).into_owned(),
+                )
                 .await
                 .map_err(|e| format!("indicizzazione di {url}: {e}"))?;
         }
