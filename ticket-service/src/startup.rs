@@ -11,7 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::login_limiter::LoginLimiter;
 use crate::config::{Settings, SiteInfo, SiteInfoError};
-use crate::db::{self, Db, DbError, sessions};
+use crate::db::{self, Db, DbError, drafts, sessions};
 use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
 use crate::import;
 use crate::mail::{MailError, Mailer};
@@ -160,8 +160,9 @@ impl Application {
     }
 }
 
-/// Deletes ended sessions every few minutes; expiry itself is checked on every request, this
-/// only keeps the table small.
+/// Deletes ended sessions every few minutes, and the attachments of report forms never sent
+/// in them; expiry itself is checked on every request, this only keeps the tables small. The
+/// first round runs at start.
 async fn purge_sessions_periodically(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -170,11 +171,16 @@ async fn purge_sessions_periodically(state: AppState) {
         let purged = state
             .db
             .call(move |conn| {
-                sessions::purge_expired(conn, policy.idle_secs, policy.absolute_secs, db::now())
+                sessions::purge_expired(conn, policy.idle_secs, policy.absolute_secs, db::now())?;
+                drafts::purge_abandoned(conn)
             })
             .await;
-        if let Err(error) = purged {
-            tracing::error!(%error, "session purge failed");
+        match purged {
+            Ok(files) => {
+                let folder = state.settings.reports.attachment_dir.clone();
+                routes::reports::filing::delete_stored(&folder, files).await;
+            }
+            Err(error) => tracing::error!(%error, "session purge failed"),
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod account_links;
 pub mod audit;
 pub mod batches;
 pub mod demo_rows;
+pub mod drafts;
 pub mod organisations;
 pub mod reports;
 pub mod sessions;
@@ -61,6 +62,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0005_demo_rows.sql")),
         M::up(include_str!("migrations/0006_session_details.sql")),
         M::up(include_str!("migrations/0007_topic_state.sql")),
+        M::up(include_str!("migrations/0008_draft_attachments.sql")),
     ])
 }
 

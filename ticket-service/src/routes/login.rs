@@ -13,7 +13,7 @@ use crate::auth::password;
 use crate::auth::principal::Principal;
 use crate::auth::session::{self, CurrentSession, SessionOrigin};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, sessions, users};
+use crate::db::{self, drafts, sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::domain::lockout::LockoutPolicy;
 use crate::error::AppError;
@@ -293,17 +293,21 @@ pub async fn submit(
             let issued = session::start_logged_in(&state, user_id, origin).await?;
             let old_hash = old_session.id_hash;
             let policy = state.settings.session_policy();
-            state
+            let abandoned = state
                 .db
                 .call(move |conn| {
                     let tx = conn.transaction()?;
                     users::clear_failures(&tx, user_id)?;
                     sessions::delete(&tx, &old_hash)?;
                     sessions::purge_expired(&tx, policy.idle_secs, policy.absolute_secs, now)?;
+                    let abandoned = drafts::purge_abandoned(&tx)?;
                     audit::append(&tx, &entry, now)?;
-                    tx.commit()
+                    tx.commit()?;
+                    Ok(abandoned)
                 })
                 .await?;
+            let folder = &state.settings.reports.attachment_dir;
+            crate::routes::reports::filing::delete_stored(folder, abandoned).await;
             let next = safe_next(&form.next).unwrap_or("/");
             Ok(redirect_with_cookie(
                 next,

@@ -97,10 +97,7 @@ pub fn router(state: AppState) -> Router {
             get(reauthentication::form).post(reauthentication::submit),
         )
         .route("/segnalazioni", get(reports::list::list))
-        .route(
-            "/segnalazioni/nuova",
-            get(reports::filing::new_form).post(reports::filing::review),
-        )
+        .route("/segnalazioni/nuova", get(reports::filing::new_form))
         .route("/segnalazioni/conferma", post(reports::filing::confirm))
         .route("/segnalazioni/{id}", get(reports::detail::show))
         .route("/segnalazioni/{id}/azione", post(reports::actions::apply))
@@ -141,8 +138,9 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes));
 
     // Attachments are the one place where a large body is expected; the limit there is the
-    // attachment size plus room for the form's other fields.
-    let upload_limit = state.settings.reports.attachment_max_bytes + 64 * 1024;
+    // attachment size (times the files the report form takes) plus room for the other fields.
+    let max_file = state.settings.reports.attachment_max_bytes;
+    let upload_limit = max_file + 64 * 1024;
     let uploads = Router::new()
         .route(
             "/segnalazioni/{id}/allegati",
@@ -150,9 +148,15 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
+    let form_limit = max_file * reports::filing::MAX_DRAFT_FILES + 64 * 1024;
+    let report_form = Router::new()
+        .route("/segnalazioni/nuova", post(reports::filing::review))
+        .layer(DefaultBodyLimit::max(form_limit))
+        .layer(RequestBodyLimitLayer::new(form_limit));
 
     let pages = pages
         .merge(uploads)
+        .merge(report_form)
         .layer(from_fn_with_state(state.clone(), load_session));
 
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);

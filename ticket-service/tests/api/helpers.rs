@@ -203,6 +203,18 @@ impl Client {
         file_name: &str,
         content: &[u8],
     ) -> Page {
+        self.post_multipart(path, fields, &[("file", file_name, content)])
+            .await
+    }
+
+    /// Posts a `multipart/form-data` body, as a browser sends a form with file inputs: the
+    /// text fields in order, then each file as (field name, file name, content).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
         let boundary = "----respi-test-boundary";
         let mut body = Vec::new();
         for (name, value) in fields {
@@ -211,12 +223,15 @@ impl Client {
                     .as_bytes(),
             );
         }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (field, file_name, content) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let request = self
             .with_cookie(self.http.post(format!("{}{path}", self.base)))
             .header(

@@ -85,6 +85,101 @@ pub(crate) async fn file_report(office: &mut Client, urgency: &str) -> (String, 
     (id, protocol)
 }
 
+/// Files a report through the form as a browser sends it (multipart), attaching a PDF on the
+/// form itself: the file survives a form sent with a mistake, a file that is not a PDF, JPEG
+/// or PNG is refused per F4, the review page lists the attachment, and the confirmation
+/// makes it the report's. Returns the id and the protocol number.
+pub(crate) async fn file_report_with_attachment(
+    office: &mut Client,
+    urgency: &str,
+) -> (String, String) {
+    let form = office.get("/segnalazioni/nuova").await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    assert!(form.body.contains("type=\"file\" id=\"attachments\""));
+    let csrf = form.csrf();
+    let fields = report_fields(urgency);
+    let mut pairs = vec![("csrf", csrf.as_str())];
+    pairs.extend(as_pairs(&fields));
+
+    // A mistake in the form: the file is kept all the same.
+    let mut mistaken = pairs.clone();
+    for pair in &mut mistaken {
+        if pair.0 == "citizen_given_name" {
+            pair.1 = "";
+        }
+    }
+    let first = office
+        .post_multipart(
+            "/segnalazioni/nuova",
+            &mistaken,
+            &[("attachments", "ricevuta.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(first.status, 422, "{}", first.body);
+    assert!(first.body.contains("href=\"#citizen_given_name\""));
+    assert!(first.body.contains("Togli ricevuta.pdf"));
+    let key = first.hidden("submission_key");
+    assert_eq!(key.len(), 22);
+
+    // A file that is not what its name says is refused, per F4, and the PDF stays.
+    let mut with_key = pairs.clone();
+    with_key.push(("submission_key", &key));
+    let fake = office
+        .post_multipart(
+            "/segnalazioni/nuova",
+            &with_key,
+            &[(
+                "attachments",
+                "finto.pdf",
+                b"<html><script>alert(1)</script></html>",
+            )],
+        )
+        .await;
+    assert_eq!(fake.status, 422);
+    assert!(fake.body.contains("«finto.pdf» non è un PDF"));
+    assert!(fake.body.contains("href=\"#attachments\""));
+    assert!(
+        fake.body
+            .contains("id=\"attachments\" name=\"attachments\" multiple")
+    );
+    assert!(fake.body.contains("Togli ricevuta.pdf"));
+    assert!(!fake.body.contains("Togli finto.pdf"));
+
+    // The review page lists the attachment before anything is sent.
+    let review = office
+        .post_multipart(
+            "/segnalazioni/nuova",
+            &with_key,
+            &[("attachments", "", b"")],
+        )
+        .await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("Controlla la segnalazione"));
+    assert!(
+        review
+            .body
+            .contains("<li>ricevuta.pdf (application/pdf, 1 kB)</li>")
+    );
+    assert_eq!(review.hidden("submission_key"), key);
+
+    let mut confirm = with_key.clone();
+    confirm.push(("choice", "invia"));
+    let filed = office.post("/segnalazioni/conferma", &confirm).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let location = filed.location().unwrap().to_owned();
+    let id = location
+        .trim_start_matches("/segnalazioni/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = office.get(&location).await;
+    assert!(page.body.contains("ricevuta.pdf"));
+    let start = page.body.find("RESPI-").unwrap();
+    let protocol = page.body[start..start + 17].to_owned();
+    (id, protocol)
+}
+
 /// Sends the form of `action` from the report's page, as shown in `from`.
 async fn act(client: &mut Client, id: &str, action: &str, from: &str, text: &str) -> Page {
     let page = client.get(&format!("/segnalazioni/{id}")).await;
@@ -120,8 +215,9 @@ async fn the_whole_story_role_by_role() {
     let mut questura = app.logged_in("demo.questura").await;
     let mut prefettura = app.logged_in("demo.prefettura").await;
 
-    // Filing, with the review step; an urgent report is announced to the coordination.
-    let (id, protocol) = file_report(&mut office, "U1").await;
+    // Filing with an attachment, through the form and its review step; an urgent report is
+    // announced to the coordination.
+    let (id, protocol) = file_report_with_attachment(&mut office, "U1").await;
     assert!(protocol.starts_with("RESPI-20"));
     // The demo's two reports came first.
     assert!(protocol.ends_with("-000003"));
@@ -134,14 +230,14 @@ async fn the_whole_story_role_by_role() {
         .await;
     assert!(!mail.contains("Okafor"), "mails carry no citizen data");
 
-    // An attachment, checked by content and served only as a download.
+    // A further attachment after sending, checked by content; each served only as a download.
     let page = office.get(&format!("/segnalazioni/{id}")).await;
     let csrf = page.csrf();
     let upload = office
         .post_file(
             &format!("/segnalazioni/{id}/allegati"),
             &[("csrf", &csrf)],
-            "ricevuta.pdf",
+            "integrazione.pdf",
             PDF,
         )
         .await;
@@ -159,6 +255,7 @@ async fn the_whole_story_role_by_role() {
     assert!(fake.body.contains("aria-invalid=\"true\""));
     let page = office.get(&format!("/segnalazioni/{id}")).await;
     assert!(page.body.contains("ricevuta.pdf"));
+    assert!(page.body.contains("integrazione.pdf"));
     let link_start = page
         .body
         .find(&format!("/segnalazioni/{id}/allegati/"))
@@ -756,4 +853,53 @@ async fn the_route_listing_exists_only_in_demo_mode() {
     tokio::spawn(app.run_until(std::future::pending()));
     let response = reqwest::get(format!("{address}/__routes")).await.unwrap();
     assert_eq!(response.status().as_u16(), 404);
+}
+
+#[tokio::test]
+async fn form_attachments_belong_to_their_session_and_go_when_it_ends() {
+    let mut folder = None;
+    let app = spawn_app_with(|settings, _| {
+        folder = Some(settings.reports.attachment_dir.clone());
+    })
+    .await;
+    let folder = folder.unwrap();
+    let stored = || std::fs::read_dir(&folder).map_or(0, |entries| entries.count());
+
+    let mut desk = app.logged_in("demo.sportello").await;
+    let form = desk.get("/segnalazioni/nuova").await;
+    let desk_csrf = form.csrf();
+    let fields = report_fields("U3");
+    let mut pairs = vec![("csrf", desk_csrf.as_str())];
+    pairs.extend(as_pairs(&fields));
+    pairs.retain(|(name, _)| *name != "description");
+    let kept = desk
+        .post_multipart(
+            "/segnalazioni/nuova",
+            &pairs,
+            &[("attachments", "ricevuta.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(kept.status, 422);
+    let key = kept.hidden("submission_key");
+    assert_eq!(stored(), 1);
+
+    // The same user in another session cannot pick up the draft by its key.
+    let mut laptop = app.logged_in("demo.sportello").await;
+    let form = laptop.get("/segnalazioni/nuova").await;
+    let laptop_csrf = form.csrf();
+    let mut confirm = vec![("csrf", laptop_csrf.as_str())];
+    confirm.extend(as_pairs(&fields));
+    confirm.push(("submission_key", &key));
+    confirm.push(("choice", "invia"));
+    let filed = laptop.post("/segnalazioni/conferma", &confirm).await;
+    assert_eq!(filed.status, 303);
+    let page = laptop.get(filed.location().unwrap()).await;
+    assert!(!page.body.contains("ricevuta.pdf"));
+
+    // Once the session that holds the draft ends, the draft and its file go.
+    let logout = desk.post("/logout", &[("csrf", &desk_csrf)]).await;
+    assert_eq!(logout.status, 303);
+    assert_eq!(stored(), 1);
+    app.logged_in("demo.coordinamento").await;
+    assert_eq!(stored(), 0, "the abandoned draft's file is deleted");
 }

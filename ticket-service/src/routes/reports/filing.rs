@@ -1,17 +1,26 @@
 //! `/segnalazioni/nuova`: the report form, its review page (ACCESSIBILITY.md F5) and the
 //! confirmation that files it. The review page carries a random submission key, so sending the
 //! confirmation twice files one report and says so.
+//!
+//! The form may carry attachments. They are checked and stored when the form is sent, as a
+//! draft keyed by the submission key, the user and the session; the review page lists them,
+//! the confirmation makes them the report's attachments, and drafts whose session ends are
+//! deleted with their files.
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::csrf::CsrfForm;
+use crate::auth::csrf::{CsrfForm, is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
+use crate::auth::session::CurrentSession;
 use crate::auth::token;
+use crate::db::drafts::{self, DraftAttachment, DraftOwner};
 use crate::db::{self, reports};
+use crate::domain::attachment::{clean_name, sniff};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::{
@@ -84,11 +93,56 @@ async fn require_filing(state: &AppState, principal: &Principal) -> Result<(), A
     principal.require(state, Action::FileReport).await
 }
 
+/// At most this many files per report on the form.
+pub const MAX_DRAFT_FILES: usize = 5;
+
+/// A file of the draft as the pages show it.
+#[derive(Serialize)]
+struct DraftView {
+    #[serde(flatten)]
+    row: DraftAttachment,
+    size_kb: i64,
+}
+
+fn draft_views(drafts: Vec<DraftAttachment>) -> Vec<DraftView> {
+    drafts
+        .into_iter()
+        .map(|row| DraftView {
+            size_kb: (row.size + 1023) / 1024,
+            row,
+        })
+        .collect()
+}
+
+fn owner_of(principal: &Principal, key: &str) -> DraftOwner {
+    DraftOwner {
+        key: key.to_owned(),
+        user_id: principal.user_id,
+        session_hash: principal.session_id_hash.clone(),
+    }
+}
+
+async fn draft_files(
+    state: &AppState,
+    principal: &Principal,
+    key: &str,
+) -> Result<Vec<DraftAttachment>, AppError> {
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let owner = owner_of(principal, key);
+    Ok(state
+        .db
+        .call(move |conn| drafts::list(conn, &owner))
+        .await?)
+}
+
 fn render_form(
     state: &AppState,
     principal: &Principal,
     form: &ReportForm,
     errors: &FormErrors,
+    drafts: Vec<DraftAttachment>,
 ) -> Result<Response, AppError> {
     let html = Page::for_user(
         state,
@@ -101,6 +155,12 @@ fn render_form(
     .with("offices", &report_fields::office_choices())
     .with("file_kinds", &FILE_KINDS)
     .with("urgencies", &urgency_options(state))
+    .with("drafts", &draft_views(drafts))
+    .with("max_files", &MAX_DRAFT_FILES)
+    .with(
+        "max_attachment_mb",
+        &(state.settings.reports.attachment_max_bytes / (1024 * 1024)),
+    )
     .errors(errors)
     .render(state, "report_new.html")?;
     let status = if errors.is_empty() {
@@ -121,6 +181,7 @@ pub async fn new_form(
         &principal,
         &ReportForm::default(),
         &FormErrors::default(),
+        Vec::new(),
     )
 }
 
@@ -341,20 +402,231 @@ fn review_lines(state: &AppState, form: &ReportForm) -> Vec<ReviewLine> {
     ]
 }
 
-/// `POST /segnalazioni/nuova`: checks the form and shows the review page, or the form again
-/// with its errors.
+/// A file chosen on the form.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+/// What the report form sent: its fields, the files chosen, and the draft files ticked to be
+/// taken away. Read from a `multipart/form-data` body (the form has files) or a URL-encoded
+/// one; either way the CSRF token is checked before anything else is read.
+pub struct Submission {
+    form: ReportForm,
+    files: Vec<Upload>,
+    remove: Vec<i64>,
+}
+
+impl Submission {
+    fn from_pairs(pairs: Vec<(String, String)>, files: Vec<Upload>) -> Result<Self, AppError> {
+        let remove = pairs
+            .iter()
+            .filter(|(name, _)| name == "remove")
+            .map(|(_, value)| value.parse().map_err(|_| AppError::BadForm))
+            .collect::<Result<_, _>>()?;
+        let fields: Vec<&(String, String)> =
+            pairs.iter().filter(|(name, _)| name != "remove").collect();
+        let encoded = serde_urlencoded::to_string(fields).map_err(|_| AppError::BadForm)?;
+        let form = serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadForm)?;
+        Ok(Submission {
+            form,
+            files,
+            remove,
+        })
+    }
+}
+
+impl FromRequest<AppState> for Submission {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_multipart = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let CsrfForm(pairs) =
+                CsrfForm::<Vec<(String, String)>>::from_request(request, state).await?;
+            return Submission::from_pairs(pairs, Vec::new());
+        }
+        if is_cross_site(request.headers()) {
+            return Err(AppError::Csrf);
+        }
+        let expected = request
+            .extensions()
+            .get::<CurrentSession>()
+            .and_then(|current| current.0.as_ref())
+            .map(|session| session.csrf_token.clone())
+            .ok_or(AppError::Csrf)?;
+        let bad = |_| AppError::BadForm;
+        let mut multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::BodyRejected(rejection.status()))?;
+        // The token comes first in the form, so nothing of a forged request is read beyond it.
+        let Some(first) = multipart.next_field().await.map_err(bad)? else {
+            return Err(AppError::Csrf);
+        };
+        if first.name() != Some("csrf") {
+            return Err(AppError::Csrf);
+        }
+        if !tokens_match(&first.text().await.map_err(bad)?, &expected) {
+            return Err(AppError::Csrf);
+        }
+        let mut pairs = Vec::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_owned();
+            if name == "attachments" {
+                let file_name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|error| AppError::BodyRejected(error.status()))?;
+                // A file input left empty still sends an empty part.
+                if !bytes.is_empty() || !file_name.is_empty() {
+                    files.push(Upload {
+                        name: clean_name(&file_name),
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            } else {
+                pairs.push((name, field.text().await.map_err(bad)?));
+            }
+        }
+        Submission::from_pairs(pairs, files)
+    }
+}
+
+/// Takes away the ticked files and stores the new ones in the draft; the problems with
+/// files go to `errors`, under the file field.
+async fn update_draft(
+    state: &AppState,
+    owner: &DraftOwner,
+    remove: Vec<i64>,
+    files: Vec<Upload>,
+    errors: &mut FormErrors,
+) -> Result<(), AppError> {
+    let folder = state.settings.reports.attachment_dir.clone();
+    let max = state.settings.reports.attachment_max_bytes;
+    let removing = owner.clone();
+    let removed = state
+        .db
+        .call(move |conn| {
+            let mut names = Vec::new();
+            for id in remove {
+                names.extend(drafts::remove(conn, &removing, id)?);
+            }
+            Ok(names)
+        })
+        .await?;
+    delete_stored(&folder, removed).await;
+    let listing = owner.clone();
+    let mut count = state
+        .db
+        .call(move |conn| drafts::list(conn, &listing))
+        .await?
+        .len();
+    let mut problems = Vec::new();
+    for upload in files {
+        if count >= MAX_DRAFT_FILES {
+            problems.push(format!(
+                "«{}» non è stato allegato: puoi allegare al massimo {MAX_DRAFT_FILES} file a una segnalazione.",
+                upload.name
+            ));
+            continue;
+        }
+        if upload.bytes.len() > max {
+            problems.push(format!(
+                "«{}» è troppo grande: al massimo {} MB per file.",
+                upload.name,
+                max / (1024 * 1024)
+            ));
+            continue;
+        }
+        let Some(content_type) = sniff(&upload.bytes) else {
+            problems.push(format!(
+                "«{}» non è un PDF, un JPEG o un PNG: allega un documento in uno di questi formati.",
+                upload.name
+            ));
+            continue;
+        };
+        let stored_name = token::random_token::<16>();
+        let (dir, file, size) = (
+            folder.clone(),
+            folder.join(&stored_name),
+            upload.bytes.len(),
+        );
+        tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(&file, &upload.bytes)
+        })
+        .await
+        .map_err(|_| AppError::Db(db::DbError::Interrupted))?
+        .map_err(|error| {
+            tracing::error!(%error, "draft attachment not written");
+            AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
+        })?;
+        let adding = owner.clone();
+        let name = upload.name;
+        state
+            .db
+            .call(move |conn| {
+                drafts::add(
+                    conn,
+                    &adding,
+                    &stored_name,
+                    &name,
+                    content_type,
+                    i64::try_from(size).unwrap_or(i64::MAX),
+                    db::now(),
+                )
+            })
+            .await?;
+        count += 1;
+    }
+    if !problems.is_empty() {
+        errors.add("attachments", problems.join(" "));
+    }
+    Ok(())
+}
+
+/// Deletes stored attachment files; a file already gone is no problem.
+pub async fn delete_stored(folder: &std::path::Path, names: Vec<String>) {
+    for name in names {
+        if let Err(error) = tokio::fs::remove_file(folder.join(&name)).await {
+            if error.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(%error, "attachment file not removed");
+            }
+        }
+    }
+}
+
+/// `POST /segnalazioni/nuova`: keeps the attached files in the draft, checks the form and
+/// shows the review page, or the form again with its errors and the files kept so far.
 pub async fn review(
     State(state): State<AppState>,
     principal: Principal,
-    CsrfForm(mut form): CsrfForm<ReportForm>,
+    submission: Submission,
 ) -> Result<Response, AppError> {
     require_filing(&state, &principal).await?;
-    let mut errors = FormErrors::default();
-    if check(&state, &form, &mut errors).is_none() {
-        return render_form(&state, &principal, &form, &errors);
-    }
-    if form.submission_key.is_empty() {
+    let Submission {
+        mut form,
+        files,
+        remove,
+    } = submission;
+    // The key names the draft from the first sending of the form, so files attached to a
+    // form with mistakes are still there once the mistakes are fixed.
+    if form.submission_key.len() != 22 {
         form.submission_key = token::random_token::<16>();
+    }
+    let owner = owner_of(&principal, &form.submission_key);
+    let mut errors = FormErrors::default();
+    let checked = check(&state, &form, &mut errors);
+    update_draft(&state, &owner, remove, files, &mut errors).await?;
+    let drafts = draft_files(&state, &principal, &form.submission_key).await?;
+    if checked.is_none() || !errors.is_empty() {
+        return render_form(&state, &principal, &form, &errors, drafts);
     }
     let lines = review_lines(&state, &form);
     Page::for_user(
@@ -365,6 +637,7 @@ pub async fn review(
     )
     .with("form", &form)
     .with("lines", &lines)
+    .with("drafts", &draft_views(drafts))
     .render(&state, "report_review.html")
     .map(IntoResponse::into_response)
 }
@@ -377,12 +650,14 @@ pub async fn confirm(
 ) -> Result<Response, AppError> {
     require_filing(&state, &principal).await?;
     if form.choice == "correggi" {
-        return render_form(&state, &principal, &form, &FormErrors::default());
+        let drafts = draft_files(&state, &principal, &form.submission_key).await?;
+        return render_form(&state, &principal, &form, &FormErrors::default(), drafts);
     }
     // The hidden fields came back from the browser: every rule is checked again.
     let mut errors = FormErrors::default();
     let Some(checked) = check(&state, &form, &mut errors) else {
-        return render_form(&state, &principal, &form, &errors);
+        let drafts = draft_files(&state, &principal, &form.submission_key).await?;
+        return render_form(&state, &principal, &form, &errors, drafts);
     };
     if form.submission_key.len() != 22 {
         return Err(AppError::BadForm);
@@ -441,6 +716,11 @@ pub async fn confirm(
         }
         Err(error) => return Err(error.into()),
     };
+    let owner = owner_of(&principal, &form.submission_key);
+    state
+        .db
+        .call(move |conn| drafts::attach_to_report(conn, &owner, id))
+        .await?;
     let report = super::load(&state, scope, id).await?;
     if state
         .settings
