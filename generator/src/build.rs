@@ -116,6 +116,104 @@ pub fn build_with_cache(
     options: &BuildOptions,
     cache: &mut BuildCache,
 ) -> Result<Site, Diagnostics> {
+    build_stages(root, options, cache, Indexing::Now).map(|(site, _)| site)
+}
+
+/// Why writing a build to disk failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The content, the theme or the search index has errors: nothing was written.
+    Build(Diagnostics),
+    /// The output folder could not be written: the previous output is untouched.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+/// What [`build_to_dir`] wrote.
+pub struct Written {
+    pub page_count: usize,
+    pub file_count: usize,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+}
+
+/// Builds the site and writes it to `out_dir` through a staging folder that replaces the old
+/// output only when everything, search index included, is written. The search index is made
+/// after the pages are on disk and the rest of the build is freed, so the indexer's memory does
+/// not add up with the build's.
+pub fn build_to_dir(
+    root: &Path,
+    options: &BuildOptions,
+    out_dir: &Path,
+) -> Result<Written, WriteError> {
+    let started = Instant::now();
+    let (site, search) = {
+        let mut cache = BuildCache::new();
+        build_stages(root, options, &mut cache, Indexing::Later).map_err(WriteError::Build)?
+    };
+    let mut timings = Timings::new();
+    let staging = crate::output::Staging::create(out_dir)?;
+    staging.write(&site.files)?;
+    let Site {
+        files,
+        mut diagnostics,
+        page_count,
+        ..
+    } = site;
+    let mut file_count = files.len();
+    drop(files);
+    timings.lap("write");
+    if let Some(input) = search {
+        let mut index = BTreeMap::new();
+        index_for_search(input.pages, input.records, &mut index, &mut diagnostics);
+        if diagnostics.has_errors() {
+            diagnostics.sort();
+            return Err(WriteError::Build(diagnostics));
+        }
+        file_count += index.len();
+        staging.write(&index)?;
+        timings.lap("search");
+    }
+    staging.publish()?;
+    Ok(Written {
+        page_count,
+        file_count,
+        diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// When a build that asks for the search index makes it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Indexing {
+    /// Within the build: the index files join the site's files.
+    Now,
+    /// After the build: its input is handed back to the caller.
+    Later,
+}
+
+#[cfg(feature = "search")]
+type SearchRecord = crate::search::Record;
+#[cfg(not(feature = "search"))]
+type SearchRecord = ();
+
+/// What the search index is made from: the searchable pages (URL, HTML) and the documents' text.
+struct SearchInput {
+    pages: Vec<(String, Arc<Vec<u8>>)>,
+    records: Vec<SearchRecord>,
+}
+
+fn build_stages(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    indexing: Indexing,
+) -> Result<(Site, Option<SearchInput>), Diagnostics> {
     let started = Instant::now();
     let config_text =
         std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
@@ -406,13 +504,24 @@ pub fn build_with_cache(
         cache.outputs.retain(|path, _| files.contains_key(path));
     }
     timings.lap("render");
+    let mut search_input = None;
     if options.search && !diags.has_errors() {
         let records = document_records(&renderer, &document_files);
-        index_for_search(search_pages, records, &mut files, &mut diags);
+        match indexing {
+            Indexing::Now => index_for_search(search_pages, records, &mut files, &mut diags),
+            Indexing::Later => {
+                search_input = Some(SearchInput {
+                    pages: search_pages,
+                    records,
+                })
+            }
+        }
     }
 
     // Generated listings (tags, archive, network, search, site map) join the sitemap, first pages only.
-    timings.lap("search");
+    if indexing == Indexing::Now {
+        timings.lap("search");
+    }
     let sitemap_extra: Vec<String> = jobs
         .iter()
         .filter(|job| match job {
@@ -484,14 +593,17 @@ pub fn build_with_cache(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Site {
-        config,
-        files,
-        diagnostics: diags,
-        page_count: library.pages.len(),
-        stats: cache.stats,
-        elapsed: started.elapsed(),
-    })
+    Ok((
+        Site {
+            config,
+            files,
+            diagnostics: diags,
+            page_count: library.pages.len(),
+            stats: cache.stats,
+            elapsed: started.elapsed(),
+        },
+        search_input,
+    ))
 }
 
 /// The text of the archive's PDFs, indexed as search records pointing at the files.
@@ -529,14 +641,17 @@ fn document_records(
 }
 
 #[cfg(not(feature = "search"))]
-fn document_records(_: &Renderer<'_>, _: &HashMap<usize, documents::DocumentFile>) -> Vec<()> {
+fn document_records(
+    _: &Renderer<'_>,
+    _: &HashMap<usize, documents::DocumentFile>,
+) -> Vec<SearchRecord> {
     Vec::new()
 }
 
 #[cfg(feature = "search")]
 fn index_for_search(
     pages: Vec<(String, Arc<Vec<u8>>)>,
-    records: Vec<crate::search::Record>,
+    records: Vec<SearchRecord>,
     files: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
 ) {
@@ -561,7 +676,7 @@ fn index_for_search(
 #[cfg(not(feature = "search"))]
 fn index_for_search(
     _: Vec<(String, Arc<Vec<u8>>)>,
-    _: Vec<()>,
+    _: Vec<SearchRecord>,
     _: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
 ) {

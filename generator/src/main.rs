@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use respi_generator::{BuildOptions, build, output};
+use respi_generator::{BuildOptions, build};
 
 #[derive(Parser)]
 #[command(
@@ -82,30 +82,31 @@ fn main() -> ExitCode {
                 live_reload: false,
                 search: !no_search,
             };
-            match build(&root, &options) {
-                Ok(site) => {
-                    if !site.diagnostics.0.is_empty() {
-                        eprintln!("{}", site.diagnostics);
-                    }
-                    let out_dir = if out.is_absolute() {
-                        out
-                    } else {
-                        root.join(out)
-                    };
-                    if let Err(e) = output::write_atomically(&site.files, &out_dir) {
-                        eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
-                        return ExitCode::FAILURE;
+            let out_dir = if out.is_absolute() {
+                out
+            } else {
+                root.join(out)
+            };
+            match build::build_to_dir(&root, &options, &out_dir) {
+                Ok(written) => {
+                    if !written.diagnostics.0.is_empty() {
+                        eprintln!("{}", written.diagnostics);
                     }
                     eprintln!(
                         "Fatto: {} pagine, {} file in {} ({} ms)",
-                        site.page_count,
-                        site.files.len(),
+                        written.page_count,
+                        written.file_count,
                         out_dir.display(),
-                        site.elapsed.as_millis()
+                        written.elapsed.as_millis()
                     );
                     ExitCode::SUCCESS
                 }
-                Err(diags) => {
+                Err(build::WriteError::Io(e)) => {
+                    eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
+                    eprintln!("L'uscita precedente non è stata toccata.");
+                    ExitCode::FAILURE
+                }
+                Err(build::WriteError::Build(diags)) => {
                     eprintln!("{diags}");
                     eprintln!(
                         "La costruzione non è riuscita: l'uscita precedente non è stata toccata."

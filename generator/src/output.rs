@@ -10,61 +10,98 @@ use crate::build::Body;
 
 /// Writes `files` into `out_dir`, replacing it only once everything is written.
 pub fn write_atomically(files: &BTreeMap<String, Body>, out_dir: &Path) -> io::Result<()> {
-    if out_dir.join(crate::config::CONFIG_FILE).exists()
-        || out_dir.join(crate::content::CONTENT_DIR).is_dir()
-    {
-        return Err(io::Error::other(format!(
-            "{} contiene i sorgenti del sito: scegliere un'altra cartella di destinazione",
-            out_dir.display()
-        )));
-    }
-    let name = out_dir
-        .file_name()
-        .ok_or_else(|| io::Error::other("cartella di destinazione non valida"))?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let staging = parent.join(format!(".{name}.staging"));
-    let old = parent.join(format!(".{name}.old"));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
-    }
-    std::fs::create_dir_all(&staging)?;
-    let written: io::Result<()> = files.par_iter().try_for_each(|(path, body)| {
-        let target = staging.join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)?;
+    let staging = Staging::create(out_dir)?;
+    staging.write(files)?;
+    staging.publish()
+}
+
+/// A folder beside the output that a build is written into, in one or more steps, and that takes
+/// the output's place only when [`Staging::publish`] is called. Dropped before that, it is removed
+/// and the previous output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    old: PathBuf,
+    out_dir: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder for `out_dir`; refuses a folder holding the site's sources.
+    pub fn create(out_dir: &Path) -> io::Result<Staging> {
+        if out_dir.join(crate::config::CONFIG_FILE).exists()
+            || out_dir.join(crate::content::CONTENT_DIR).is_dir()
+        {
+            return Err(io::Error::other(format!(
+                "{} contiene i sorgenti del sito: scegliere un'altra cartella di destinazione",
+                out_dir.display()
+            )));
         }
-        match body {
-            Body::Bytes(b) => std::fs::write(&target, b.as_slice()),
-            Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
+        let name = out_dir
+            .file_name()
+            .ok_or_else(|| io::Error::other("cartella di destinazione non valida"))?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let dir = parent.join(format!(".{name}.staging"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
         }
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            old: parent.join(format!(".{name}.old")),
+            out_dir: out_dir.to_path_buf(),
+            published: false,
+        })
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+
+    /// Writes `files` (paths relative to the output folder) into the staging folder, in parallel.
+    pub fn write(&self, files: &BTreeMap<String, Body>) -> io::Result<()> {
+        files.par_iter().try_for_each(|(path, body)| {
+            let target = self.dir.join(path);
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            match body {
+                Body::Bytes(b) => std::fs::write(&target, b.as_slice()),
+                Body::File(src) => std::fs::copy(src, &target).map(|_| ()),
+            }
+        })
     }
-    if out_dir.exists() {
-        std::fs::rename(out_dir, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&staging, out_dir) {
-        // Put the previous output back: a failed build never leaves the site missing.
-        if old.exists() {
-            let _ = std::fs::rename(&old, out_dir);
+
+    /// Puts the staging folder in the output's place; the previous output is removed after.
+    pub fn publish(mut self) -> io::Result<()> {
+        if self.old.exists() {
+            std::fs::remove_dir_all(&self.old)?;
         }
-        return Err(e);
+        if self.out_dir.exists() {
+            std::fs::rename(&self.out_dir, &self.old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.out_dir) {
+            // Put the previous output back: a failed build never leaves the site missing.
+            if self.old.exists() {
+                let _ = std::fs::rename(&self.old, &self.out_dir);
+            }
+            return Err(e);
+        }
+        self.published = true;
+        if self.old.exists() {
+            std::fs::remove_dir_all(&self.old)?;
+        }
+        Ok(())
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -90,6 +127,28 @@ mod tests {
         );
         assert!(!dir.path().join(".public.staging").exists());
         assert!(!dir.path().join(".public.old").exists());
+    }
+
+    #[test]
+    fn an_unpublished_staging_folder_leaves_the_output_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "vecchio").unwrap();
+        let staging = Staging::create(&out).unwrap();
+        let mut files = BTreeMap::new();
+        files.insert(
+            "index.html".to_string(),
+            Body::Bytes(std::sync::Arc::new(b"nuovo".to_vec())),
+        );
+        staging.write(&files).unwrap();
+        assert!(dir.path().join(".public.staging/index.html").exists());
+        drop(staging);
+        assert!(!dir.path().join(".public.staging").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "vecchio"
+        );
     }
 
     #[test]

@@ -224,3 +224,42 @@ fn search_index_is_written_under_the_site() {
     assert!(page.contains("data-pagefind-body"));
     assert!(page.contains("<span data-pagefind-filter=\"tipo\">Notizie</span>"));
 }
+
+#[test]
+fn a_build_written_to_disk_equals_the_in_memory_build_search_index_included() {
+    let site = fixture_site("search");
+    let options = respi_generator::BuildOptions {
+        search: true,
+        ..Default::default()
+    };
+    let in_memory = respi_generator::build(site.path(), &options).expect("build");
+    let out_parent = tempfile::tempdir().unwrap();
+    let out = out_parent.path().join("public");
+    let written = respi_generator::build::build_to_dir(site.path(), &options, &out)
+        .unwrap_or_else(|_| panic!("build_to_dir failed"));
+    let on_disk: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let mut on_disk_sorted = on_disk.clone();
+    on_disk_sorted.sort();
+    let expected: Vec<String> = in_memory.files.keys().cloned().collect();
+    assert_eq!(on_disk_sorted, expected);
+    assert_eq!(written.file_count, expected.len());
+    assert!(expected.iter().any(|p| p.starts_with("pagefind/index/")));
+    for (path, body) in &in_memory.files {
+        assert!(
+            std::fs::read(out.join(path)).unwrap() == body.read().unwrap(),
+            "{path} differs between the two builds"
+        );
+    }
+    assert!(!out_parent.path().join(".public.staging").exists());
+}
