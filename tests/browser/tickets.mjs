@@ -185,6 +185,13 @@ export const FORM_ERRORS = [
     kept: () => ({ standard_answer: 'Risposta standard di prova' }),
   },
   {
+    name: 'organizzazione senza nome né tipo',
+    path: '/admin/organizzazioni/nuova',
+    values: () => ({ owner: 'Comune di prova' }),
+    flagged: ['name', 'kind'],
+    kept: () => ({ owner: 'Comune di prova' }),
+  },
+  {
     name: 'nuovo utente senza i dati obbligatori',
     path: '/admin/utenti/nuovo',
     values: () => ({ display_name: 'Persona di prova' }),

@@ -166,6 +166,8 @@ pub struct DemoRecords {
     pub batch_id: i64,
     /// The demo office operator, for the admin's user page.
     pub user_id: i64,
+    /// The demo office operator's organisation, for the admin's organisation page.
+    pub organisation_id: i64,
 }
 
 /// Submission keys of the demo reports: finding them means the demo ran before.
@@ -255,6 +257,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             report_id,
             batch_id,
             user_id: office.id,
+            organisation_id: office.organisation_id,
         }))
     })?;
     records.ok_or(DemoError::NoOrganisation(Role::Sportello))

@@ -61,6 +61,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "organisations.html",
         include_str!("../templates/organisations.html"),
     ),
+    (
+        "organisation.html",
+        include_str!("../templates/organisation.html"),
+    ),
+    (
+        "organisation_form.html",
+        include_str!("../templates/organisation_form.html"),
+    ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("reports.html", include_str!("../templates/reports.html")),
     ("report.html", include_str!("../templates/report.html")),

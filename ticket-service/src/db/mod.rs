@@ -63,7 +63,18 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0006_session_details.sql")),
         M::up(include_str!("migrations/0007_topic_state.sql")),
         M::up(include_str!("migrations/0008_draft_attachments.sql")),
+        M::up(include_str!("migrations/0009_manual_organisations.sql")).foreign_key_check(),
     ])
+}
+
+/// Applies the pending migrations, then turns foreign keys on. They are off while migrations
+/// run, so a migration can rebuild a table that others point at; such migrations check every
+/// reference before they commit.
+fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    migrations().to_latest(conn)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
 }
 
 impl Db {
@@ -100,16 +111,12 @@ impl Db {
         }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(unusable)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(unusable)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(unusable)?;
-        migrations()
-            .to_latest(&mut conn)
-            .map_err(|source| DbError::Migration {
-                path: path.to_owned(),
-                source,
-            })?;
+        migrate(&mut conn).map_err(|source| DbError::Migration {
+            path: path.to_owned(),
+            source,
+        })?;
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -158,6 +165,45 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn rebuilding_organisations_keeps_rows_and_references() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organisations (id, slug, name, kind, source, updated_at)
+                 VALUES (7, 'sportelli/bra', 'Sportello di Bra', 'office', 'content', 1);
+             INSERT INTO users (username, display_name, email, role, organisation_id,
+                                password_hash, created_at, password_changed_at)
+                 VALUES ('anna', 'Anna', 'anna@example.it', 'sportello', 7, 'x', 1, 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let name: String = conn
+            .query_row(
+                "SELECT o.name FROM users u JOIN organisations o ON o.id = u.organisation_id",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(name, "Sportello di Bra");
+        conn.execute(
+            "INSERT INTO organisations (slug, name, kind, source, updated_at)
+             VALUES ('manuale/cherasco', 'Cherasco', 'office', 'manual', 1)",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO users (username, display_name, email, role, organisation_id,
+                                    password_hash, created_at, password_changed_at)
+                 VALUES ('x', 'X', 'x@example.it', 'sportello', 999, 'x', 1, 1)",
+                [],
+            )
+            .is_err(),
+            "references are enforced again"
+        );
     }
 
     #[test]

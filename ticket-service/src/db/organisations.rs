@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::domain::organisation::{OrganisationKind, OrganisationSource};
+use crate::domain::organisation::{OrganisationFields, OrganisationKind, OrganisationSource};
 
 /// An organisation as an importer describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +46,8 @@ pub struct OrganisationRow {
     pub owner: Option<String>,
     pub area: Option<String>,
     pub municipality: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
     pub source: String,
     pub active: bool,
 }
@@ -61,6 +63,8 @@ impl OrganisationRow {
             owner: row.get("owner")?,
             area: row.get("area")?,
             municipality: row.get("municipality")?,
+            email: row.get("email")?,
+            phone: row.get("phone")?,
             source: row.get("source")?,
             active: row.get("active")?,
         })
@@ -76,7 +80,8 @@ impl OrganisationRow {
 macro_rules! select_organisations {
     ($rest:literal) => {
         concat!(
-            "SELECT id, slug, name, kind, service_kind, owner, area, municipality, source, active
+            "SELECT id, slug, name, kind, service_kind, owner, area, municipality, email, phone,
+                    source, active
              FROM organisations ",
             $rest
         )
@@ -192,4 +197,73 @@ pub fn first_of_kind(
         OrganisationRow::from_row,
     )
     .optional()
+}
+
+/// Whether an organisation other than `except` has this name, ignoring case.
+pub fn name_taken(conn: &Connection, name: &str, except: Option<i64>) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM organisations
+                        WHERE lower(name) = lower(?1) AND id IS NOT ?2)",
+        params![name, except],
+        |row| row.get(0),
+    )
+}
+
+/// Adds an organisation made by an administrator, under `slug` (namespaced `manuale/…`).
+pub fn insert_manual(
+    conn: &Connection,
+    slug: &str,
+    fields: &OrganisationFields,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO organisations
+             (slug, name, kind, service_kind, owner, area, municipality, email, phone, source,
+              active, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'manual', 1, ?10)",
+        params![
+            slug,
+            fields.name,
+            fields.kind.as_str(),
+            fields.service_kind,
+            fields.owner,
+            fields.area,
+            fields.municipality,
+            fields.email,
+            fields.phone,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Changes an organisation made by an administrator; imported ones are never matched, so
+/// their source stays the only place they change. False when nothing matched.
+pub fn update_manual(
+    conn: &Connection,
+    id: i64,
+    fields: &OrganisationFields,
+    active: bool,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    conn.execute(
+        "UPDATE organisations
+         SET name = ?2, kind = ?3, service_kind = ?4, owner = ?5, area = ?6, municipality = ?7,
+             email = ?8, phone = ?9, active = ?10, updated_at = ?11
+         WHERE id = ?1 AND source = 'manual'",
+        params![
+            id,
+            fields.name,
+            fields.kind.as_str(),
+            fields.service_kind,
+            fields.owner,
+            fields.area,
+            fields.municipality,
+            fields.email,
+            fields.phone,
+            active,
+            now
+        ],
+    )
+    .map(|changed| changed > 0)
 }

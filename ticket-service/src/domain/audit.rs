@@ -28,6 +28,8 @@ pub enum AuditEvent {
     Reauthenticated,
     /// The audit log was downloaded as CSV.
     AuditExported,
+    /// An organisation was added, changed, disabled or enabled in the web interface.
+    OrganisationSaved,
     /// A topic was created, renamed, disabled or its standard answer changed.
     TopicSaved,
     /// A user ended some of their own sessions from the list of sessions.
@@ -37,7 +39,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 19] = [
+    const ALL: [AuditEvent; 20] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -56,6 +58,7 @@ impl AuditEvent {
         AuditEvent::AuditExported,
         AuditEvent::SessionsEnded,
         AuditEvent::TopicSaved,
+        AuditEvent::OrganisationSaved,
         AuditEvent::DemoDataRemoved,
     ];
 
@@ -79,6 +82,7 @@ impl AuditEvent {
             AuditEvent::AuditExported => "audit_exported",
             AuditEvent::SessionsEnded => "sessions_ended",
             AuditEvent::TopicSaved => "topic_saved",
+            AuditEvent::OrganisationSaved => "organisation_saved",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
         }
     }
@@ -103,6 +107,7 @@ impl AuditEvent {
             AuditEvent::AuditExported => "Registro di sicurezza esportato",
             AuditEvent::SessionsEnded => "Sessioni chiuse dall'utente",
             AuditEvent::TopicSaved => "Argomento creato o modificato",
+            AuditEvent::OrganisationSaved => "Organizzazione aggiunta o modificata",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
         }
     }

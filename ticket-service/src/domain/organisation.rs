@@ -75,6 +75,8 @@ pub enum OrganisationSource {
     Builtin,
     /// Made up by `serve --demo`.
     Demo,
+    /// Added by an administrator in the web interface; the imports never touch it.
+    Manual,
 }
 
 impl OrganisationSource {
@@ -84,6 +86,7 @@ impl OrganisationSource {
             OrganisationSource::Csv => "csv",
             OrganisationSource::Builtin => "builtin",
             OrganisationSource::Demo => "demo",
+            OrganisationSource::Manual => "manual",
         }
     }
 
@@ -93,9 +96,71 @@ impl OrganisationSource {
             "csv" => "Elenco della rete (CSV)",
             "builtin" => "Configurazione",
             "demo" => "Dati di prova",
+            "manual" => "Inserita dall'amministrazione",
             _ => "Sconosciuta",
         }
     }
+}
+
+/// Where an imported organisation is changed, for the note on its read-only page; `None` for
+/// those the web interface edits.
+pub fn edited_in(source: &str) -> Option<&'static str> {
+    match source {
+        "content" => Some(
+            "la pagina dello sportello in content/sportelli/ del portale (chiave office: e titolo)",
+        ),
+        "csv" => Some("l'elenco dei servizi della rete, content/rete/servizi.csv"),
+        "builtin" => Some("la sezione [network] della configurazione del servizio"),
+        "demo" => Some("nessun luogo: è un dato di prova della modalità dimostrativa"),
+        _ => None,
+    }
+}
+
+/// The kinds an administrator may give an organisation added by hand: the coordination, the
+/// Questura and the Prefettura are one each and come from the configuration.
+pub const MANUAL_KINDS: [OrganisationKind; 2] =
+    [OrganisationKind::Office, OrganisationKind::Service];
+
+/// An organisation as the administrator's form describes it, once checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationFields {
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub service_kind: Option<String>,
+    pub owner: Option<String>,
+    pub area: Option<String>,
+    pub municipality: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The text of a field of the form: trimmed, on one line, at most `max` characters; `None`
+/// when empty.
+pub fn optional_line(text: &str, max: usize) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.chars().any(char::is_control) {
+        return Err("Scrivi il testo su una riga.".to_owned());
+    }
+    let count = text.chars().count();
+    if count > max {
+        return Err(format!(
+            "Il testo è troppo lungo: al massimo {max} caratteri, ne hai scritti {count}."
+        ));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+/// A telephone number as people write it: digits, spaces, `+`, `/`, `.`, `-`, at most 30.
+pub fn optional_phone(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    let allowed = |c: char| c.is_ascii_digit() || " +/.-()".contains(c);
+    if text.chars().count() > 30 || !text.chars().all(allowed) {
+        return Err(
+            "Il numero di telefono può contenere solo cifre, spazi e i segni + / . - ( ), al massimo 30 caratteri."
+                .to_owned(),
+        );
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
 /// Turns a name into the stable identifier used to match imported records across restarts.
@@ -113,6 +178,27 @@ mod tests {
             assert_eq!(kind.as_str().parse::<OrganisationKind>(), Ok(kind));
         }
         assert!("sportello".parse::<OrganisationKind>().is_err());
+    }
+
+    #[test]
+    fn form_fields_are_one_line_and_bounded() {
+        assert_eq!(optional_line("  Bra ", 10).unwrap().as_deref(), Some("Bra"));
+        assert_eq!(optional_line("   ", 10).unwrap(), None);
+        assert!(optional_line("a\nb", 10).is_err());
+        assert!(optional_line("abcdefghijk", 10).is_err());
+        assert_eq!(
+            optional_phone("+39 0172 123456").unwrap().as_deref(),
+            Some("+39 0172 123456")
+        );
+        assert!(optional_phone("chiamami").is_err());
+    }
+
+    #[test]
+    fn only_imported_organisations_point_elsewhere() {
+        assert!(edited_in("content").is_some());
+        assert!(edited_in("csv").is_some());
+        assert!(edited_in("builtin").is_some());
+        assert_eq!(edited_in("manual"), None);
     }
 
     #[test]

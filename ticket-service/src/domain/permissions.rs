@@ -38,6 +38,8 @@ pub enum Action {
     ViewStatistics,
     /// List organisations.
     ViewOrganisations,
+    /// Add organisations by hand, edit and disable them (imported ones change at their source).
+    ManageOrganisations,
     /// List, create and disable users, change their roles.
     ManageUsers,
     /// Read the security audit log.
@@ -45,7 +47,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -61,6 +63,7 @@ impl Action {
         Action::BookAppointments,
         Action::ViewStatistics,
         Action::ViewOrganisations,
+        Action::ManageOrganisations,
         Action::ManageUsers,
         Action::ReadAuditLog,
     ];
@@ -85,6 +88,7 @@ impl Action {
             Action::BookAppointments => "Prenotare appuntamenti all'Ufficio Cittadinanza",
             Action::ViewStatistics => "Consultare le statistiche della rete",
             Action::ViewOrganisations => "Consultare l'elenco delle organizzazioni",
+            Action::ManageOrganisations => "Aggiungere, modificare e disattivare organizzazioni",
             Action::ManageUsers => "Gestire gli utenti",
             Action::ReadAuditLog => "Consultare il registro di sicurezza",
         }
@@ -135,6 +139,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Admin, ViewStatistics),
     (Admin, ViewOrganisations),
     (Admin, ManageTopics),
+    (Admin, ManageOrganisations),
     (Admin, ManageUsers),
     (Admin, ReadAuditLog),
 ];
@@ -160,6 +165,7 @@ mod tests {
     fn only_admins_manage_users_and_read_the_audit_log() {
         for role in Role::ALL {
             assert_eq!(allows(role, ManageUsers), role == Admin, "{role}");
+            assert_eq!(allows(role, ManageOrganisations), role == Admin, "{role}");
             assert_eq!(allows(role, ReadAuditLog), role == Admin, "{role}");
         }
     }

@@ -25,7 +25,8 @@ const REPORT_VIEWERS: &[Action] = &[
     Action::ViewAddressedReports,
 ];
 
-/// The GET pages, with `{report}`, `{batch}` and `{user}` standing for the demo's ids.
+/// The GET pages, with `{report}`, `{batch}`, `{user}` and `{organisation}` standing for the
+/// demo's ids.
 const PAGES: &[(&str, Openers)] = &[
     ("/login", Openers::Anonymous),
     ("/password-dimenticata", Openers::Anonymous),
@@ -74,6 +75,15 @@ const PAGES: &[(&str, Openers)] = &[
     (
         "/admin/organizzazioni",
         Openers::AnyOf(&[Action::ViewOrganisations]),
+    ),
+    (
+        "/admin/organizzazioni/nuova",
+        Openers::AnyOf(&[Action::ManageOrganisations]),
+    ),
+    // The demo office's organisation, imported: its read-only page.
+    (
+        "/admin/organizzazioni/{organisation}",
+        Openers::AnyOf(&[Action::ManageOrganisations]),
     ),
     ("/admin/audit", Openers::AnyOf(&[Action::ReadAuditLog])),
     (
@@ -125,7 +135,8 @@ pub fn listing(records: DemoRecords) -> String {
             let path = path
                 .replace("{report}", &records.report_id.to_string())
                 .replace("{batch}", &records.batch_id.to_string())
-                .replace("{user}", &records.user_id.to_string());
+                .replace("{user}", &records.user_id.to_string())
+                .replace("{organisation}", &records.organisation_id.to_string());
             let logins: Vec<String> = logins(openers).iter().map(|l| json_string(l)).collect();
             format!(
                 "{{\"path\":{},\"logins\":[{}]}}",
@@ -152,12 +163,16 @@ mod tests {
             report_id: 5,
             batch_id: 2,
             user_id: 9,
+            organisation_id: 4,
         });
         assert!(json.contains("{\"path\":\"/segnalazioni/5\",\"logins\":[\"demo.sportello\",\"demo.coordinamento\",\"demo.interfaccia\",\"demo.questura\"]}"));
         assert!(json.contains(
             "{\"path\":\"/lotti/2\",\"logins\":[\"demo.coordinamento\",\"demo.interfaccia\"]}"
         ));
         assert!(json.contains("{\"path\":\"/login\",\"logins\":[]}"));
+        assert!(
+            json.contains("{\"path\":\"/admin/organizzazioni/4\",\"logins\":[\"demo.admin\"]}")
+        );
         assert!(!json.contains("{report}"));
         assert_eq!(json_string("a\"b\n"), "\"a\\\"b\\u000a\"");
     }

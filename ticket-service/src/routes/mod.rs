@@ -90,6 +90,14 @@ pub fn router(state: AppState) -> Router {
             post(admin_user::send_link),
         )
         .route("/admin/organizzazioni", get(admin_organisations::list))
+        .route(
+            "/admin/organizzazioni/nuova",
+            get(admin_organisations::new_form).post(admin_organisations::create),
+        )
+        .route(
+            "/admin/organizzazioni/{id}",
+            get(admin_organisations::show).post(admin_organisations::update),
+        )
         .route("/admin/audit", get(admin_audit::list))
         .route("/admin/audit/esporta", get(admin_audit::export))
         .route(

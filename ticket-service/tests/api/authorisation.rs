@@ -13,7 +13,7 @@ const ROLES: [&str; 7] = [
 ];
 
 /// Expected status of each page for each role, in the order of `ROLES`.
-const PAGES: [(&str, [u16; 7]); 21] = [
+const PAGES: [(&str, [u16; 7]); 24] = [
     ("/", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo/password", [200, 200, 200, 200, 200, 200, 200]),
@@ -21,6 +21,18 @@ const PAGES: [(&str, [u16; 7]); 21] = [
     ("/admin/utenti", [403, 403, 403, 403, 403, 403, 200]),
     ("/admin/utenti/nuovo", [403, 403, 403, 403, 403, 403, 200]),
     ("/admin/organizzazioni", [403, 403, 200, 403, 403, 403, 200]),
+    (
+        "/admin/organizzazioni/nuova",
+        [403, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "/admin/organizzazioni/1",
+        [403, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "/admin/organizzazioni/999999",
+        [403, 403, 403, 403, 403, 403, 404],
+    ),
     ("/admin/audit", [403, 403, 403, 403, 403, 403, 200]),
     ("/admin/utenti/1", [403, 403, 403, 403, 403, 403, 200]),
     ("/segnalazioni", [200, 200, 200, 200, 200, 200, 403]),

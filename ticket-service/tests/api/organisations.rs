@@ -44,3 +44,197 @@ async fn offices_and_services_come_from_the_content_folder() {
             .contains("Sportello immigrati di Bra")
     );
 }
+
+/// The id in the "Modifica"/"Dettagli" link of the row of `name` in the list.
+fn organisation_id(list: &str, name: &str) -> String {
+    let row = list
+        .split("<tr>")
+        .find(|row| row.contains(&format!("<th scope=\"row\">{name}</th>")))
+        .unwrap_or_else(|| panic!("{name} is listed"));
+    let start = row.find("/admin/organizzazioni/").unwrap() + "/admin/organizzazioni/".len();
+    row[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone() {
+    let mut captured = None;
+    let app = spawn_app_with(|settings, _| captured = Some(settings.clone())).await;
+    let settings = captured.unwrap();
+    let mut admin = app.logged_in("demo.admin").await;
+    let form = admin.get("/admin/organizzazioni/nuova").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+
+    let wrong = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &csrf),
+                ("name", ""),
+                ("owner", "Comune di Cherasco"),
+                ("email", "non-è-un-indirizzo"),
+                ("phone", "chiamare in comune"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("<title>Errore: "));
+    for field in ["name", "kind", "email", "phone"] {
+        assert!(
+            wrong.body.contains(&format!("href=\"#{field}\"")),
+            "{field}"
+        );
+    }
+    assert!(wrong.body.contains("value=\"Comune di Cherasco\""));
+    let duplicate = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &csrf),
+                ("name", "coordinamento della rete"),
+                ("kind", "office"),
+            ],
+        )
+        .await;
+    assert_eq!(duplicate.status, 422);
+    assert!(
+        duplicate.body.contains("Esiste già un&#39;organizzazione")
+            || duplicate.body.contains("Esiste già un'organizzazione")
+    );
+    let not_for_hand = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &csrf),
+                ("name", "Seconda Questura"),
+                ("kind", "questura"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        not_for_hand.status, 422,
+        "the institutions come from the configuration"
+    );
+
+    let created = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &csrf),
+                ("name", "Sportello di Cherasco"),
+                ("kind", "office"),
+                ("owner", "Comune di Cherasco"),
+                ("email", "sportello@comune.cherasco.example.it"),
+                ("phone", "+39 0172 000000"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let list = admin.get("/admin/organizzazioni?esito=creata").await;
+    assert!(list.body.contains("role=\"status\""));
+    let id = organisation_id(&list.body, "Sportello di Cherasco");
+
+    let edit = admin.get(&format!("/admin/organizzazioni/{id}")).await;
+    assert!(
+        edit.body
+            .contains("value=\"sportello@comune.cherasco.example.it\"")
+    );
+    let saved = admin
+        .post(
+            &format!("/admin/organizzazioni/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Sportello immigrati di Cherasco"),
+                ("kind", "office"),
+                ("owner", "Comune di Cherasco"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let list = admin.get("/admin/organizzazioni").await;
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Sportello immigrati di Cherasco"))
+        .unwrap()
+        .to_owned();
+    assert!(row.contains("Disattivata"), "{row}");
+    assert!(row.contains("Inserita dall"));
+
+    // The next import leaves the organisation as the admin left it.
+    let db = respi_tickets::db::Db::open(&settings.database).unwrap();
+    respi_tickets::import::sync_all(&db, &settings.content_dir, &settings.network).unwrap();
+    let list = admin.get("/admin/organizzazioni").await;
+    assert!(list.body.contains("Sportello immigrati di Cherasco"));
+    assert!(
+        !list
+            .body
+            .contains("<th scope=\"row\">Sportello di Cherasco</th>")
+    );
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|row| row.contains("Sportello immigrati di Cherasco"))
+        .unwrap()
+        .to_owned();
+    assert!(row.contains("Disattivata"));
+
+    // An imported organisation is read-only here, with where it changes.
+    let imported = organisation_id(&list.body, "Coordinamento della rete");
+    let page = admin
+        .get(&format!("/admin/organizzazioni/{imported}"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("[network]"));
+    assert!(
+        !page
+            .body
+            .contains("<form method=\"post\" action=\"/admin/organizzazioni/")
+    );
+    let refused = admin
+        .post(
+            &format!("/admin/organizzazioni/{imported}"),
+            &[("csrf", &csrf), ("name", "Altro nome"), ("kind", "office")],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(
+        admin
+            .get("/admin/organizzazioni")
+            .await
+            .body
+            .contains("Coordinamento della rete")
+    );
+
+    // The coordination sees the list but changes nothing.
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let page = coordination.get("/admin/organizzazioni").await;
+    assert!(!page.body.contains("Nuova organizzazione"));
+    let token = page.csrf();
+    let denied = coordination
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &token),
+                ("name", "Ufficio nuovo"),
+                ("kind", "office"),
+            ],
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+    let denied = coordination
+        .post(
+            &format!("/admin/organizzazioni/{id}"),
+            &[
+                ("csrf", &token),
+                ("name", "Ufficio nuovo"),
+                ("kind", "office"),
+            ],
+        )
+        .await;
+    assert_eq!(denied.status, 403);
+
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Organizzazione aggiunta o modificata"));
+    assert!(audit.body.contains("disattivata"));
+}
