@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::{BuildCache, Stats, fingerprint};
+use crate::cache::{BuildCache, CachedOutput, Stats, fingerprint};
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -106,7 +106,7 @@ pub const LIVE_RELOAD_PATH: &str = "__respi/livereload.js";
 
 /// Builds the whole site under `root` in memory. Errors of every stage reachable are reported together.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Site, Diagnostics> {
-    build_with_cache(root, options, &mut BuildCache::new())
+    build_with_cache(root, options, &mut BuildCache::one_shot())
 }
 
 /// Builds like [`build`], reusing from `cache` every result whose inputs did not change since
@@ -153,7 +153,7 @@ pub fn build_to_dir(
 ) -> Result<Written, WriteError> {
     let started = Instant::now();
     let (site, search) = {
-        let mut cache = BuildCache::new();
+        let mut cache = BuildCache::one_shot();
         build_stages(root, options, &mut cache, Indexing::Later).map_err(WriteError::Build)?
     };
     let mut timings = Timings::new();
@@ -186,6 +186,15 @@ pub fn build_to_dir(
         diagnostics,
         elapsed: started.elapsed(),
     })
+}
+
+/// What became of a job whose inputs changed since the last build.
+enum Outcome {
+    /// Its context is the same as last time: the output is too.
+    Same,
+    /// Rendered, with the fingerprint of its context.
+    Rendered(String, Option<u64>),
+    Failed(Box<Diagnostic>),
 }
 
 /// When a build that asks for the search index makes it.
@@ -447,23 +456,57 @@ fn build_stages(
         .iter()
         .map(|j| (renderer.output_path(j), job_key(j)))
         .collect();
-    let to_render: Vec<Job> = jobs
+    // A job whose key changed may still render the same bytes: a title shown only in its own
+    // listing does not change the other pages. Such jobs have their context built and are
+    // rendered only when the fingerprint of their context changed too.
+    let stale: Vec<(&Job, &String, u64)> = jobs
         .iter()
         .zip(&keys)
-        .filter(|(_, (path, key))| cache.outputs.get(path).is_none_or(|(k, _)| k != key))
-        .map(|(j, _)| j.clone())
+        .filter(|(_, (path, key))| cache.outputs.get(path).is_none_or(|o| o.key != *key))
+        .map(|(j, (path, key))| (j, path, *key))
         .collect();
-    cache.stats.jobs_rendered = to_render.len();
-    cache.stats.jobs_reused = jobs.len() - to_render.len();
     timings.lap("jobs");
-    let (outputs, render_diags) = renderer.render_all(&to_render);
-    let render_failed = !render_diags.is_empty();
-    diags.extend(render_diags);
-    let mut fresh: HashMap<String, String> = HashMap::new();
-    for (path, html) in outputs {
-        // Two jobs with one output path are an error reported above; the first one is shown.
-        fresh.entry(path).or_insert(html);
+    let fingerprinting = cache.fingerprint_contexts;
+    let outputs = &cache.outputs;
+    let outcomes: Vec<(&String, u64, Outcome)> = stale
+        .into_par_iter()
+        .map(|(job, path, key)| {
+            let prepared = renderer.prepare(job, fingerprinting);
+            let print = renderer.fingerprint(&prepared);
+            if print.is_some() && outputs.get(path).is_some_and(|o| o.print == print) {
+                return (path, key, Outcome::Same);
+            }
+            let outcome = match renderer.render_prepared(job, prepared) {
+                Ok(html) => Outcome::Rendered(html, print),
+                Err(d) => Outcome::Failed(d),
+            };
+            (path, key, outcome)
+        })
+        .collect();
+    let mut render_failed = false;
+    let mut fresh: HashMap<String, (String, Option<u64>)> = HashMap::new();
+    cache.stats.jobs_rendered = 0;
+    for (path, key, outcome) in outcomes {
+        match outcome {
+            Outcome::Same => {
+                if let Some(o) = cache.outputs.get_mut(path) {
+                    o.key = key;
+                }
+            }
+            Outcome::Rendered(html, print) => {
+                cache.stats.jobs_rendered += 1;
+                // Two jobs with one output path are an error reported above; the first is shown.
+                fresh.entry(path.clone()).or_insert((html, print));
+            }
+            Outcome::Failed(d) => {
+                cache.stats.jobs_rendered += 1;
+                render_failed = true;
+                diags.push(*d);
+            }
+        }
     }
+    cache.stats.jobs_reused = jobs.len() - cache.stats.jobs_rendered;
+    timings.lap("render");
     let searchable: HashMap<String, String> = jobs
         .iter()
         .filter_map(|job| match job {
@@ -480,13 +523,20 @@ fn build_stages(
             continue;
         }
         let bytes = match fresh.remove(&path) {
-            Some(html) => {
+            Some((html, print)) => {
                 let bytes = Arc::new(html.into_bytes());
-                cache.outputs.insert(path.clone(), (key, bytes.clone()));
+                cache.outputs.insert(
+                    path.clone(),
+                    CachedOutput {
+                        key,
+                        print,
+                        bytes: bytes.clone(),
+                    },
+                );
                 bytes
             }
             None => match cache.outputs.get(&path) {
-                Some((_, bytes)) => bytes.clone(),
+                Some(o) => o.bytes.clone(),
                 None => continue,
             },
         };
@@ -503,7 +553,6 @@ fn build_stages(
     } else {
         cache.outputs.retain(|path, _| files.contains_key(path));
     }
-    timings.lap("render");
     let mut search_input = None;
     if options.search && !diags.has_errors() {
         let records = document_records(&renderer, &document_files);

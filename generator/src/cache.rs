@@ -43,6 +43,10 @@ pub struct Stats {
 
 #[derive(Default)]
 pub struct BuildCache {
+    /// Whether rendered outputs keep the fingerprint of their context, so that a later build
+    /// re-renders only the outputs whose context changed (off for a build that is not followed
+    /// by another: fingerprinting costs about as much as rendering).
+    pub(crate) fingerprint_contexts: bool,
     /// Key of everything that invalidates the whole cache (site.toml, options).
     pub(crate) config_key: u64,
     pub(crate) sources: HashMap<PathBuf, SourceEntry>,
@@ -50,15 +54,24 @@ pub struct BuildCache {
     pub(crate) markdown: HashMap<String, (u64, Rendered, Vec<Diagnostic>)>,
     pub(crate) lint: HashMap<String, (u64, Vec<Diagnostic>)>,
     pub(crate) documents: HashMap<String, (u64, DocumentRead)>,
-    /// output path → (key, bytes)
-    pub(crate) outputs: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// output path → the output rendered last
+    pub(crate) outputs: HashMap<String, CachedOutput>,
     /// output path → (the output the ids were read from, the `id` attributes in it)
     pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
     pub stats: Stats,
 }
 
 impl BuildCache {
+    /// A cache for a series of builds (the preview server): outputs keep their fingerprints.
     pub fn new() -> Self {
+        BuildCache {
+            fingerprint_contexts: true,
+            ..Self::default()
+        }
+    }
+
+    /// A cache for one build that no other follows.
+    pub fn one_shot() -> Self {
         Self::default()
     }
 
@@ -67,9 +80,21 @@ impl BuildCache {
         if key != self.config_key {
             *self = BuildCache {
                 config_key: key,
+                fingerprint_contexts: self.fingerprint_contexts,
                 ..BuildCache::default()
             };
         }
         self.stats = Stats::default();
     }
+}
+
+/// One rendered output and what it was rendered from.
+pub(crate) struct CachedOutput {
+    /// A fingerprint of the job's inputs: the page's source, every page's front matter, the
+    /// theme, the configuration. While it is the same, the output is reused without a look.
+    pub key: u64,
+    /// A fingerprint of the job's template context ([`crate::render::Renderer::fingerprint`]):
+    /// when the key changed but this did not, the output is still reused.
+    pub print: Option<u64>,
+    pub bytes: Arc<Vec<u8>>,
 }

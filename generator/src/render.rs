@@ -1,6 +1,5 @@
 //! Rendering: one job per output file, each job's context built from the library, run in parallel.
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::Config;
@@ -129,6 +128,8 @@ pub struct Renderer<'a> {
     menu_dirs: HashMap<String, Vec<String>>,
     /// languages that have a news feed
     feed_langs: std::collections::HashSet<String>,
+    /// a fingerprint of `site_values` and `strings`
+    shared_print: u64,
 }
 
 impl<'a> Renderer<'a> {
@@ -155,6 +156,7 @@ impl<'a> Renderer<'a> {
             strings: Default::default(),
             menu_dirs: Default::default(),
             feed_langs: Default::default(),
+            shared_print: 0,
         };
         // The site object and the UI strings are the same for thousands of pages: convert them
         // to tera values once, so each page only clones a reference to them.
@@ -191,6 +193,21 @@ impl<'a> Renderer<'a> {
                 r.feed_langs.insert(lang.code.clone());
             }
         }
+        // tera's maps keep no fixed order: their JSON form (sorted keys) is fingerprinted.
+        let mut shared: Vec<(String, u64)> = r
+            .site_values
+            .iter()
+            .map(|((lang, active), v)| (format!("{lang} {active:?}"), v))
+            .chain(r.strings.iter().map(|(lang, v)| (lang.clone(), v)))
+            .map(|(k, v)| {
+                let json = serde_json::to_value(v).expect("a template value converts to JSON");
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                hash_json(&mut h, &json);
+                (k, std::hash::Hasher::finish(&h))
+            })
+            .collect();
+        shared.sort();
+        r.shared_print = crate::cache::fingerprint(&shared);
         r
     }
 
@@ -565,7 +582,7 @@ impl<'a> Renderer<'a> {
     /// The `<head>`, breadcrumbs and (no) translations of a generated listing page.
     fn listing_head(
         &self,
-        ctx: &mut tera::Context,
+        ctx: &mut Ctx,
         title: &str,
         path: &str,
         lang: &str,
@@ -613,8 +630,30 @@ impl<'a> Renderer<'a> {
 
     /// Builds the context of a job and renders it.
     pub fn render(&self, job: &Job) -> Result<String, Box<Diagnostic>> {
+        self.render_prepared(job, self.prepare(job, false))
+    }
+
+    /// A fingerprint of everything a prepared job's output is made from: the theme, the
+    /// template's name, the job's context and the site-wide values it will get; `None` when the
+    /// job was prepared without one. Templates read nothing else (the theme registers no function
+    /// that reads the site), so two preparations with one fingerprint render the same bytes.
+    pub fn fingerprint(&self, prepared: &Prepared) -> Option<u64> {
+        use std::hash::Hasher;
+        let mut h = prepared.ctx.hasher.clone()?;
+        h.write_u64(self.theme.fingerprint);
+        h.write_u64(self.shared_print);
+        h.write(prepared.template.as_bytes());
+        h.write_u8(0);
+        h.write(prepared.lang.as_bytes());
+        h.write_u64(prepared.active.map_or(0, |a| a as u64 + 1));
+        Some(h.finish())
+    }
+
+    /// The template and context of a job, without the site-wide values every job shares.
+    /// With `fingerprint`, the preparation also gets the fingerprint of its context.
+    pub fn prepare(&self, job: &Job, fingerprint: bool) -> Prepared {
         let lib = self.library;
-        let mut ctx = tera::Context::new();
+        let mut ctx = Ctx::new(fingerprint);
         for key in [
             "page",
             "section",
@@ -955,6 +994,28 @@ impl<'a> Renderer<'a> {
                     .strip_prefix(d.as_str())
                     .is_some_and(|rest| rest.starts_with('/'))
         });
+        Prepared {
+            template,
+            lang,
+            active,
+            ctx,
+        }
+    }
+
+    /// Renders a job from its preparation.
+    pub fn render_prepared(
+        &self,
+        job: &Job,
+        prepared: Prepared,
+    ) -> Result<String, Box<Diagnostic>> {
+        let lib = self.library;
+        let Prepared {
+            template,
+            lang,
+            active,
+            ctx,
+        } = prepared;
+        let mut ctx = ctx.inner;
         ctx.insert_value("site", self.site_values[&(lang.clone(), active)].clone());
         ctx.insert_value("t", self.strings[&lang].clone());
         self.theme.tera.render(&template, &ctx).map_err(|e| {
@@ -1354,23 +1415,55 @@ impl<'a> Renderer<'a> {
             "sections": children,
         })
     }
+}
 
-    /// Renders every job in parallel; errors are collected, not short-circuited.
-    pub fn render_all(&self, jobs: &[Job]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
-        let results: Vec<Result<(String, String), Box<Diagnostic>>> = jobs
-            .par_iter()
-            .map(|job| self.render(job).map(|html| (self.output_path(job), html)))
-            .collect();
-        let mut out = Vec::with_capacity(results.len());
-        let mut diags = Vec::new();
-        for r in results {
-            match r {
-                Ok(x) => out.push(x),
-                Err(d) => diags.push(*d),
-            }
+/// A job ready to render: its template and its own context, without `site` and `t`.
+pub struct Prepared {
+    template: String,
+    lang: String,
+    active: Option<usize>,
+    ctx: Ctx,
+}
+
+/// A template context that can fingerprint what goes into it.
+struct Ctx {
+    inner: tera::Context,
+    /// Fed with every key and value inserted, when the job's output is to be fingerprinted.
+    hasher: Option<std::collections::hash_map::DefaultHasher>,
+}
+
+impl Ctx {
+    fn new(fingerprint: bool) -> Ctx {
+        Ctx {
+            inner: tera::Context::new(),
+            hasher: fingerprint.then(Default::default),
         }
-        (out, diags)
     }
+
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if let Some(h) = &mut self.hasher {
+            std::hash::Hasher::write(h, key.as_bytes());
+            hash_json(h, value);
+        }
+        self.inner.insert(key, value);
+    }
+}
+
+/// Feeds a value's JSON form into a hasher without building it. serde_json's maps sort their
+/// keys; a map that serialises in no fixed order only makes fingerprints differ, which costs a
+/// render, never a stale page.
+fn hash_json<T: serde::Serialize + ?Sized>(h: &mut impl std::hash::Hasher, value: &T) {
+    struct Sink<'h, H: std::hash::Hasher>(&'h mut H);
+    impl<H: std::hash::Hasher> std::io::Write for Sink<'_, H> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    serde_json::to_writer(Sink(h), value).expect("a template value serialises");
 }
 
 /// The `<head>` facts of one output page.

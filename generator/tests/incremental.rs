@@ -209,6 +209,56 @@ fn a_body_edit_re_renders_only_that_page() {
     assert!(html.contains("Chi ha concluso gli studi in Italia."));
 }
 
+/// Whether `path` is the very output of the earlier build, taken over without rendering.
+fn reused(before: &Site, after: &Site, path: &str) -> bool {
+    match (&before.files[path], &after.files[path]) {
+        (Body::Bytes(a), Body::Bytes(b)) => std::sync::Arc::ptr_eq(a, b),
+        _ => panic!("{path} is not a rendered page"),
+    }
+}
+
+#[test]
+fn a_title_edit_re_renders_the_pages_that_show_it_and_no_other() {
+    let site = support::fixture_site("basic");
+    let root = site.path();
+    let mut cache = BuildCache::new();
+    let first = build_with_cache(root, &options(), &mut cache).unwrap();
+    edit(root, "content/notizie/notizia-2.md", |t| {
+        t.replace("Notizia numero 2", "Seconda notizia della rete")
+    });
+    let after = build_with_cache(root, &options(), &mut cache).unwrap();
+    for shown in [
+        "notizie/notizia-2/index.html",
+        "notizie/index.html",
+        "argomenti/lavoro/index.html",
+    ] {
+        assert!(
+            !reused(&first, &after, shown),
+            "{shown} must be rendered again"
+        );
+        let html = String::from_utf8(bytes(&after.files[shown])).unwrap();
+        assert!(html.contains("Seconda notizia della rete"), "{shown}");
+    }
+    for unrelated in [
+        "faq/lavoro/conversione/index.html",
+        "contatti/index.html",
+        "sportelli/centro/index.html",
+        "notizie/notizia-1/index.html",
+    ] {
+        assert!(
+            reused(&first, &after, unrelated),
+            "{unrelated} was rendered again"
+        );
+    }
+    assert!(
+        after.stats.jobs_rendered * 3 < first.stats.jobs_rendered,
+        "{} of {} outputs rendered again",
+        after.stats.jobs_rendered,
+        first.stats.jobs_rendered
+    );
+    assert_same(&after, &build(root, &options()).unwrap(), "title edit");
+}
+
 #[test]
 fn a_fixed_error_builds_again() {
     let site = support::fixture_site("basic");
