@@ -169,8 +169,13 @@ pub fn build_to_dir(
     drop(files);
     timings.lap("write");
     if let Some(input) = search {
+        let pages = input
+            .pages
+            .into_iter()
+            .map(|(url, path, _)| (url, PageHtml::File(staging.path().join(path))))
+            .collect();
         let mut index = BTreeMap::new();
-        index_for_search(input.pages, input.records, &mut index, &mut diagnostics);
+        index_for_search(pages, input.records, &mut index, &mut diagnostics);
         if diagnostics.has_errors() {
             diagnostics.sort();
             return Err(WriteError::Build(diagnostics));
@@ -211,10 +216,19 @@ type SearchRecord = crate::search::Record;
 #[cfg(not(feature = "search"))]
 type SearchRecord = ();
 
-/// What the search index is made from: the searchable pages (URL, HTML) and the documents' text.
+/// What the search index is made from: the searchable pages (URL, output path, HTML) and the
+/// documents' text.
 struct SearchInput {
-    pages: Vec<(String, Arc<Vec<u8>>)>,
+    pages: Vec<(String, String, Arc<Vec<u8>>)>,
     records: Vec<SearchRecord>,
+}
+
+/// Where the indexer finds a page's HTML.
+pub enum PageHtml {
+    Memory(Arc<Vec<u8>>),
+    /// Written already: read back one page at a time, so that the pages are not held in memory
+    /// while the indexer holds its index.
+    File(PathBuf),
 }
 
 fn build_stages(
@@ -543,7 +557,7 @@ fn build_stages(
         if options.search
             && let Some(url) = searchable.get(&path)
         {
-            search_pages.push((url.clone(), bytes.clone()));
+            search_pages.push((url.clone(), path.clone(), bytes.clone()));
         }
         files.insert(path, Body::Bytes(bytes));
     }
@@ -557,7 +571,13 @@ fn build_stages(
     if options.search && !diags.has_errors() {
         let records = document_records(&renderer, &document_files);
         match indexing {
-            Indexing::Now => index_for_search(search_pages, records, &mut files, &mut diags),
+            Indexing::Now => {
+                let pages = search_pages
+                    .into_iter()
+                    .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
+                    .collect();
+                index_for_search(pages, records, &mut files, &mut diags)
+            }
             Indexing::Later => {
                 search_input = Some(SearchInput {
                     pages: search_pages,
@@ -699,7 +719,7 @@ fn document_records(
 
 #[cfg(feature = "search")]
 fn index_for_search(
-    pages: Vec<(String, Arc<Vec<u8>>)>,
+    pages: Vec<(String, PageHtml)>,
     records: Vec<SearchRecord>,
     files: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
@@ -724,7 +744,7 @@ fn index_for_search(
 
 #[cfg(not(feature = "search"))]
 fn index_for_search(
-    _: Vec<(String, Arc<Vec<u8>>)>,
+    _: Vec<(String, PageHtml)>,
     _: Vec<SearchRecord>,
     _: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,

@@ -59,6 +59,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
     /// Writes `files` (paths relative to the output folder) into the staging folder, in parallel.
     pub fn write(&self, files: &BTreeMap<String, Body>) -> io::Result<()> {
         files.par_iter().try_for_each(|(path, body)| {

@@ -2,7 +2,8 @@
 //! (and from the text of documents), written under the site's `pagefind/` folder.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+
+use crate::build::PageHtml;
 
 /// A document that is not an HTML page (a PDF of the archive), indexed by its text.
 pub struct Record {
@@ -14,10 +15,10 @@ pub struct Record {
 }
 
 /// Indexes `pages` (URL with the base path, HTML) and `records`; returns the index files,
-/// as paths relative to the output folder. Each page's HTML is copied for the indexer only while
-/// it is being indexed, so a build holds one copy of the site's pages, not two.
+/// as paths relative to the output folder. Each page's HTML is read or copied for the indexer
+/// only while it is being indexed.
 pub fn build_index(
-    pages: Vec<(String, Arc<Vec<u8>>)>,
+    pages: Vec<(String, PageHtml)>,
     records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -29,12 +30,13 @@ pub fn build_index(
         let mut index = pagefind::api::PagefindIndex::new(Some(options))
             .map_err(|e| format!("configurazione della ricerca: {e}"))?;
         for (url, html) in pages {
+            let html = match html {
+                PageHtml::Memory(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                PageHtml::File(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("lettura di {}: {e}", path.display()))?,
+            };
             index
-                .add_html_file(
-                    None,
-                    Some(url.clone()),
-                    String::from_utf8_lossy(&html).into_owned(),
-                )
+                .add_html_file(None, Some(url.clone()), html)
                 .await
                 .map_err(|e| format!("indicizzazione di {url}: {e}"))?;
         }
