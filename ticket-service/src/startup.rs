@@ -36,6 +36,15 @@ pub struct AppState {
     pub demo: Option<DemoRecords>,
 }
 
+impl AppState {
+    /// Appends `entry` to the audit log.
+    pub async fn audit(&self, entry: db::audit::AuditEntry) -> Result<(), DbError> {
+        self.db
+            .call(move |conn| db::audit::append(conn, &entry, db::now()))
+            .await
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]

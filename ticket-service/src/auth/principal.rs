@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 
 use crate::auth::session::CurrentSession;
 use crate::db;
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::{self, Action};
 use crate::domain::role::Role;
@@ -124,10 +124,7 @@ impl Principal {
         let entry = AuditEntry::new(AuditEvent::AccessDenied)
             .actor(self.user_id)
             .detail(format!("{action:?}"));
-        state
-            .db
-            .call(move |conn| audit::append(conn, &entry, db::now()))
-            .await?;
+        state.audit(entry).await?;
         Err(AppError::Forbidden)
     }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db;
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::db::organisations::{self, OrganisationRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::organisation::{
@@ -298,10 +298,7 @@ async fn record(state: &AppState, principal: &Principal, detail: String) -> Resu
     let entry = AuditEntry::new(AuditEvent::OrganisationSaved)
         .actor(principal.user_id)
         .detail(detail);
-    state
-        .db
-        .call(move |conn| audit::append(conn, &entry, db::now()))
-        .await?;
+    state.audit(entry).await?;
     Ok(())
 }
 

@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db;
-use crate::db::audit::{self, AuditEntry};
+use crate::db::audit::AuditEntry;
 use crate::db::sessions::{self, OwnSession};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
@@ -77,10 +76,7 @@ async fn record(
         .subject(principal.user_id)
         .ip(client.audit())
         .detail(detail);
-    state
-        .db
-        .call(move |conn| audit::append(conn, &entry, db::now()))
-        .await?;
+    state.audit(entry).await?;
     Ok(())
 }
 

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, topics};
+use crate::db::audit::AuditEntry;
+use crate::db::topics;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::topic::{self, NAME_MAX_CHARS};
@@ -150,10 +150,7 @@ async fn record(state: &AppState, principal: &Principal, detail: String) -> Resu
     let entry = AuditEntry::new(AuditEvent::TopicSaved)
         .actor(principal.user_id)
         .detail(detail);
-    state
-        .db
-        .call(move |conn| audit::append(conn, &entry, db::now()))
-        .await?;
+    state.audit(entry).await?;
     Ok(())
 }
 

@@ -16,7 +16,6 @@ use serde::Serialize;
 
 use crate::auth::principal::Principal;
 use crate::config::ReportSettings;
-use crate::db;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::reports::{self, ReportRow};
 use crate::domain::audit::AuditEvent;
@@ -96,10 +95,7 @@ pub async fn audit(
     let entry = AuditEntry::new(event)
         .actor(principal.user_id)
         .detail(detail);
-    state
-        .db
-        .call(move |conn| audit::append(conn, &entry, db::now()))
-        .await?;
+    state.audit(entry).await?;
     Ok(())
 }
 
