@@ -130,6 +130,8 @@ pub struct Renderer<'a> {
     feed_langs: std::collections::HashSet<String>,
     /// a fingerprint of `site_values` and `strings`
     shared_print: u64,
+    /// the archive's facets with their documents
+    archive: std::collections::BTreeMap<ArchiveFacet, Vec<PageId>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -157,7 +159,9 @@ impl<'a> Renderer<'a> {
             menu_dirs: Default::default(),
             feed_langs: Default::default(),
             shared_print: 0,
+            archive: Default::default(),
         };
+        r.archive = r.compute_archive_facets();
         // The site object and the UI strings are the same for thousands of pages: convert them
         // to tera values once, so each page only clones a reference to them.
         for lang in config.languages() {
@@ -876,7 +880,11 @@ impl<'a> Renderer<'a> {
                 };
                 let base = self.archive_path(facet);
                 crumbs.push((heading.clone(), self.url(&base)));
-                let docs = self.archive_facets().remove(facet).unwrap_or_default();
+                let docs = self
+                    .archive_facets()
+                    .get(facet)
+                    .cloned()
+                    .unwrap_or_default();
                 let total = docs.len().div_ceil(ARCHIVE_PAGE_SIZE).max(1);
                 let slice: Vec<Value> = docs
                     .iter()
@@ -1060,8 +1068,12 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Every facet of the archive with its documents, newest first.
-    fn archive_facets(&self) -> std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> {
+    /// Every facet of the archive with its documents, newest first (computed once, in `new`).
+    fn archive_facets(&self) -> &std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> {
+        &self.archive
+    }
+
+    fn compute_archive_facets(&self) -> std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> {
         let lib = self.library;
         let mut ids: Vec<PageId> = self
             .documents
@@ -1110,9 +1122,9 @@ impl<'a> Renderer<'a> {
             };
             let link = json!({
                 "label": label,
-                "url": self.url(&self.archive_path(&facet)),
+                "url": self.url(&self.archive_path(facet)),
                 "count": docs.len(),
-                "current": current == Some(&facet),
+                "current": current == Some(facet),
             });
             match facet {
                 ArchiveFacet::Year(_) => years.push(link),
