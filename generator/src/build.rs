@@ -1,6 +1,6 @@
 //! The build pipeline: config → content → library → Markdown → templates → extra files → link check.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::documents;
 use crate::frontmatter;
 use crate::library::Library;
-use crate::markdown::{self, LinkTargets, PageRef, Rendered};
+use crate::markdown::{self, LinkRef, LinkTargets, PageRef, Rendered};
 use crate::network;
 use crate::render::{Job, Renderer};
 use crate::seo;
@@ -33,20 +33,20 @@ pub struct BuildOptions {
 }
 
 /// Time spent in each stage, printed when `RESPI_TIMINGS` is set: where a slow build spends it.
-struct Timings {
+pub(crate) struct Timings {
     enabled: bool,
     last: Instant,
 }
 
 impl Timings {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Timings {
             enabled: std::env::var_os("RESPI_TIMINGS").is_some(),
             last: Instant::now(),
         }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub(crate) fn lap(&mut self, stage: &str) {
         if self.enabled {
             eprintln!(
                 "  {stage:<12} {:>6} ms  {:>6} MB peak",
@@ -72,6 +72,44 @@ fn peak_memory_mb() -> u64 {
 
 /// A page body in HTML with the problems found converting it.
 type MarkdownOutput = (Rendered, Vec<Diagnostic>);
+
+/// The diagnostics of a build, kept by stage and by page (indexed like `Library::pages`), so
+/// that a later build can replace those of one page. [`Findings::collect`] puts them in the
+/// order a full build reports them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Findings {
+    /// Loading, the site graph, the references of site.toml.
+    pub before: Vec<Diagnostic>,
+    pub markdown: Vec<Vec<Diagnostic>>,
+    pub lint: Vec<Vec<Diagnostic>>,
+    pub documents: Vec<Vec<Diagnostic>>,
+    /// The network's CSV, colliding aliases, templates that failed, the search index.
+    pub site: Vec<Diagnostic>,
+    pub links: Vec<Vec<Diagnostic>>,
+}
+
+impl Findings {
+    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.before
+            .iter()
+            .chain(self.markdown.iter().flatten())
+            .chain(self.lint.iter().flatten())
+            .chain(self.documents.iter().flatten())
+            .chain(&self.site)
+            .chain(self.links.iter().flatten())
+    }
+
+    pub(crate) fn has_errors(&self) -> bool {
+        self.all().any(Diagnostic::is_error)
+    }
+
+    /// Every diagnostic, sorted by file and position.
+    pub(crate) fn collect(&self) -> Diagnostics {
+        let mut diags = Diagnostics(self.all().cloned().collect());
+        diags.sort();
+        diags
+    }
+}
 
 /// The content of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +155,41 @@ pub fn build_with_cache(
     cache: &mut BuildCache,
 ) -> Result<Site, Diagnostics> {
     build_stages(root, options, cache, Indexing::Now).map(|(site, _)| site)
+}
+
+/// What changed on disk since the build that filled a cache, as a file watcher saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// Not known (the first build, a watcher that lost events): every file is looked at.
+    Unknown,
+    /// Only these files (or folders) were written, created, removed or renamed.
+    Paths(BTreeSet<PathBuf>),
+}
+
+/// Builds like [`build_with_cache`], told what changed. When only page bodies changed, the
+/// previous build is patched (module `incremental`); anything else is a full build.
+pub fn rebuild(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    changes: &Changes,
+) -> Result<Site, Diagnostics> {
+    if let Changes::Paths(paths) = changes
+        && let Some(result) = crate::incremental::patch(root, options, cache, paths)
+    {
+        return result;
+    }
+    build_with_cache(root, options, cache)
+}
+
+/// The key of the options a build depends on besides site.toml.
+pub(crate) fn options_key(options: &BuildOptions) -> u64 {
+    fingerprint(&(
+        options.drafts,
+        &options.base_url,
+        options.live_reload,
+        options.search,
+    ))
 }
 
 /// Why writing a build to disk failed.
@@ -240,13 +313,9 @@ fn build_stages(
     let started = Instant::now();
     let config_text =
         std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    cache.begin(fingerprint(&(
-        &config_text,
-        options.drafts,
-        &options.base_url,
-        options.live_reload,
-        options.search,
-    )));
+    cache.begin(fingerprint(&(&config_text, options_key(options))));
+    // Saved again at the end when this build succeeds.
+    cache.last = None;
     let mut timings = Timings::new();
     let mut config = Config::load(root)?;
     if let Some(url) = &options.base_url {
@@ -325,6 +394,7 @@ fn build_stages(
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
+    let mut markdown_diags = Vec::with_capacity(results.len());
     for (p, (key, fresh)) in library.pages.iter().zip(results) {
         if let Some((r, d)) = fresh {
             cache.stats.markdown_rendered += 1;
@@ -332,7 +402,7 @@ fn build_stages(
         }
         let (_, r, d) = &cache.markdown[&p.rel];
         rendered.push(r.clone());
-        diags.extend(d.iter().cloned());
+        markdown_diags.push(d.clone());
     }
     cache
         .markdown
@@ -352,11 +422,12 @@ fn build_stages(
             }
         })
         .collect();
+    let mut lint_diags = Vec::with_capacity(lint.len());
     for (p, (key, fresh)) in library.pages.iter().zip(lint) {
         if let Some(d) = fresh {
             cache.lint.insert(p.rel.clone(), (key, d));
         }
-        diags.extend(cache.lint[&p.rel].1.iter().cloned());
+        lint_diags.push(cache.lint[&p.rel].1.clone());
     }
     cache.lint.retain(|rel, _| present.contains(rel.as_str()));
 
@@ -373,27 +444,30 @@ fn build_stages(
         })
         .collect();
     let mut document_files = HashMap::new();
+    let mut document_diags = Vec::with_capacity(document_results.len());
     for (id, (p, (key, fresh))) in library.pages.iter().zip(document_results).enumerate() {
         if let Some(r) = fresh {
             cache.documents.insert(p.rel.clone(), (key, r));
         }
-        match &cache.documents[&p.rel].1 {
+        document_diags.push(match &cache.documents[&p.rel].1 {
             Ok(Some(f)) => {
                 document_files.insert(id, f.clone());
+                Vec::new()
             }
-            Ok(None) => {}
-            Err(d) => diags.push((**d).clone()),
-        }
+            Ok(None) => Vec::new(),
+            Err(d) => vec![(**d).clone()],
+        });
     }
     cache
         .documents
         .retain(|rel, _| present.contains(rel.as_str()));
 
     timings.lap("documents");
+    let mut site_diags = Diagnostics::default();
     let network = match network::load(root, &config) {
         Ok(n) => n,
         Err(d) => {
-            diags.extend(d.0);
+            site_diags.extend(d.0);
             None
         }
     };
@@ -432,7 +506,7 @@ fn build_stages(
                 .position(|l| l.contains(from.as_str()))
                 .map(|i| i + 1)
                 .unwrap_or(1);
-            diags.push(
+            site_diags.push(
                 Diagnostic::error(
                     &p.file,
                     line,
@@ -515,7 +589,7 @@ fn build_stages(
             Outcome::Failed(d) => {
                 cache.stats.jobs_rendered += 1;
                 render_failed = true;
-                diags.push(*d);
+                site_diags.push(*d);
             }
         }
     }
@@ -567,8 +641,16 @@ fn build_stages(
     } else {
         cache.outputs.retain(|path, _| files.contains_key(path));
     }
+    let mut findings = Findings {
+        before: diags.0,
+        markdown: markdown_diags,
+        lint: lint_diags,
+        documents: document_diags,
+        site: site_diags.0,
+        links: Vec::new(),
+    };
     let mut search_input = None;
-    if options.search && !diags.has_errors() {
+    if options.search && !findings.has_errors() {
         let records = document_records(&renderer, &document_files);
         match indexing {
             Indexing::Now => {
@@ -576,7 +658,9 @@ fn build_stages(
                     .into_iter()
                     .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
                     .collect();
-                index_for_search(pages, records, &mut files, &mut diags)
+                let mut search_diags = Diagnostics::default();
+                index_for_search(pages, records, &mut files, &mut search_diags);
+                findings.site.extend(search_diags.0);
             }
             Indexing::Later => {
                 search_input = Some(SearchInput {
@@ -626,6 +710,7 @@ fn build_stages(
         "robots.txt".into(),
         Body::Bytes(Arc::new(seo::robots_txt(&renderer).into_bytes())),
     );
+    let shared = renderer.into_shared();
     for asset in &loaded.assets {
         files.insert(asset.rel.clone(), Body::File(asset.path.clone()));
     }
@@ -656,23 +741,52 @@ fn build_stages(
     }
 
     timings.lap("extra files");
-    check_links(&library, &rendered, &files, &mut cache.ids, &mut diags);
+    findings.links = library
+        .pages
+        .iter()
+        .zip(&rendered)
+        .map(|(page, r)| check_page_links(page, r, &files, &mut cache.ids))
+        .collect();
     timings.lap("links");
-    diags.sort();
+    let diags = findings.collect();
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok((
-        Site {
-            config,
+    let site = Site {
+        config: config.clone(),
+        files,
+        diagnostics: diags,
+        page_count: library.pages.len(),
+        stats: cache.stats,
+        elapsed: started.elapsed(),
+    };
+    // Kept for a series of builds (the preview). A preview with search rebuilds the index from
+    // every page: it is not patched.
+    if cache.fingerprint_contexts && !options.search {
+        let files = Arc::new(site.files.clone());
+        cache.last = Some(Box::new(crate::incremental::LastBuild {
+            options_key: options_key(options),
+            keys: crate::incremental::Keys {
+                targets: targets_key,
+                assets: assets_key,
+                site: site_key,
+            },
+            job_count: jobs.len(),
+            anchor_links: crate::incremental::anchor_links(&rendered, &site.files),
+            spare: crate::incremental::Spare::copy(&files),
             files,
-            diagnostics: diags,
-            page_count: library.pages.len(),
-            stats: cache.stats,
-            elapsed: started.elapsed(),
-        },
-        search_input,
-    ))
+            config,
+            theme,
+            library,
+            rendered,
+            document_files,
+            network,
+            targets,
+            findings,
+            shared,
+        }));
+    }
+    Ok((site, search_input))
 }
 
 /// The text of the archive's PDFs, indexed as search records pointing at the files.
@@ -855,67 +969,74 @@ fn check_config_references(
     without_template
 }
 
-/// Every internal link and anchor written in Markdown must lead to an output and an id in it.
-fn check_links(
-    library: &Library,
-    rendered: &[Rendered],
+/// The output a link leads to, if there is one.
+pub(crate) fn link_output<'f>(
+    link: &LinkRef,
+    files: &'f BTreeMap<String, Body>,
+) -> Option<(&'f String, &'f Body)> {
+    if link.path.is_empty() || link.path.ends_with('/') {
+        files.get_key_value(format!("{}index.html", link.path).as_str())
+    } else {
+        files
+            .get_key_value(link.path.as_str())
+            .or_else(|| files.get_key_value(format!("{}/index.html", link.path).as_str()))
+    }
+}
+
+/// Every internal link and anchor written in a page's Markdown must lead to an output and an id
+/// in it.
+pub(crate) fn check_page_links(
+    page: &content::Page,
+    rendered: &Rendered,
     files: &BTreeMap<String, Body>,
     ids_cache: &mut HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
-    diags: &mut Diagnostics,
-) {
-    for (id, r) in rendered.iter().enumerate() {
-        let page = &library.pages[id];
-        for link in &r.links {
-            let candidates = if link.path.is_empty() || link.path.ends_with('/') {
-                vec![format!("{}index.html", link.path)]
-            } else {
-                vec![link.path.clone(), format!("{}/index.html", link.path)]
-            };
-            let Some(found) = candidates.iter().find(|c| files.contains_key(c.as_str())) else {
-                diags.push(
-                    Diagnostic::error(&page.file, link.line, link.column, format!("il collegamento a `/{}` non porta a nessuna pagina del sito", link.path))
-                        .with_help("correggere l'indirizzo; per le pagine conviene scrivere il percorso del file .md")
-                        .with_source(&page.source),
-                );
-                continue;
-            };
-            let Some(fragment) = &link.fragment else {
-                continue;
-            };
-            let (key, body) = files.get_key_value(found.as_str()).expect("found above");
-            let Body::Bytes(bytes) = body else { continue };
-            // The ids of an output are read again only when the output itself changed.
-            let stale = ids_cache
-                .get(key.as_str())
-                .is_none_or(|(b, _)| !Arc::ptr_eq(b, bytes));
-            if stale {
-                let ids = html_ids(&String::from_utf8_lossy(bytes));
-                ids_cache.insert(key.clone(), (bytes.clone(), ids));
-            }
-            let ids = &ids_cache[key.as_str()].1;
-            if !ids.contains(fragment.as_str()) {
-                let mut near: Vec<&String> = ids
-                    .iter()
-                    .filter(|i| strsim::jaro_winkler(i, fragment) > 0.85)
-                    .collect();
-                near.sort();
-                let help = match near.first() {
-                    Some(s) => format!("forse intendevi `#{s}`?"),
-                    None => "le ancore sono gli id dei titoli: il testo del titolo in minuscolo, con i trattini al posto degli spazi".into(),
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &page.file,
-                        link.line,
-                        link.column,
-                        format!("l'ancora `#{fragment}` non esiste in /{}", link.path),
-                    )
-                    .with_help(help)
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for link in &rendered.links {
+        let Some((key, body)) = link_output(link, files) else {
+            diags.push(
+                Diagnostic::error(&page.file, link.line, link.column, format!("il collegamento a `/{}` non porta a nessuna pagina del sito", link.path))
+                    .with_help("correggere l'indirizzo; per le pagine conviene scrivere il percorso del file .md")
                     .with_source(&page.source),
-                );
-            }
+            );
+            continue;
+        };
+        let Some(fragment) = &link.fragment else {
+            continue;
+        };
+        let Body::Bytes(bytes) = body else { continue };
+        // The ids of an output are read again only when the output itself changed.
+        let stale = ids_cache
+            .get(key.as_str())
+            .is_none_or(|(b, _)| !Arc::ptr_eq(b, bytes));
+        if stale {
+            let ids = html_ids(&String::from_utf8_lossy(bytes));
+            ids_cache.insert(key.clone(), (bytes.clone(), ids));
+        }
+        let ids = &ids_cache[key.as_str()].1;
+        if !ids.contains(fragment.as_str()) {
+            let mut near: Vec<&String> = ids
+                .iter()
+                .filter(|i| strsim::jaro_winkler(i, fragment) > 0.85)
+                .collect();
+            near.sort();
+            let help = match near.first() {
+                Some(s) => format!("forse intendevi `#{s}`?"),
+                None => "le ancore sono gli id dei titoli: il testo del titolo in minuscolo, con i trattini al posto degli spazi".into(),
+            };
+            diags.push(
+                Diagnostic::error(
+                    &page.file,
+                    link.line,
+                    link.column,
+                    format!("l'ancora `#{fragment}` non esiste in /{}", link.path),
+                )
+                .with_help(help)
+                .with_source(&page.source),
+            );
         }
     }
+    diags
 }
 
 /// The values of every `id="…"` attribute in an HTML document.

@@ -39,6 +39,8 @@ pub struct Stats {
     pub jobs_rendered: usize,
     /// Output files taken from the previous build.
     pub jobs_reused: usize,
+    /// The previous build was patched, not built again: only page bodies changed.
+    pub patched: bool,
 }
 
 #[derive(Default)]
@@ -58,6 +60,8 @@ pub struct BuildCache {
     pub(crate) outputs: HashMap<String, CachedOutput>,
     /// output path → (the output the ids were read from, the `id` attributes in it)
     pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
+    /// The last full build, kept whole so that an edit to page bodies can patch it.
+    pub(crate) last: Option<Box<crate::incremental::LastBuild>>,
     pub stats: Stats,
 }
 

@@ -219,11 +219,11 @@ pub fn load(
     })
 }
 
-fn rel_to(root: &Path, p: &Path) -> PathBuf {
+pub(crate) fn rel_to(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
-fn read_page(
+pub(crate) fn read_page(
     root: &Path,
     rel: &str,
     path: &Path,

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod directory;
 pub mod documents;
 pub mod frontmatter;
+mod incremental;
 pub mod library;
 pub mod lint;
 pub mod markdown;

@@ -119,19 +119,25 @@ pub struct Renderer<'a> {
     pub live_reload: bool,
     base_url: String,
     base_path: String,
-    /// language → the `site` object of the context
-    /// (language, index of the active menu entry) → the `site` object, converted once for tera
+    shared: Shared,
+    /// the archive's facets with their documents
+    archive: std::collections::BTreeMap<ArchiveFacet, Vec<PageId>>,
+}
+
+/// What the contexts of thousands of pages share, converted to tera values once. It depends on
+/// site.toml, the theme and the front matter of sections, never on a page's body.
+#[derive(Default)]
+pub struct Shared {
+    /// (language, index of the active menu entry) → the `site` object
     site_values: HashMap<(String, Option<usize>), tera::Value>,
-    /// language → the UI strings, converted once for tera
+    /// language → the UI strings
     strings: HashMap<String, tera::Value>,
     /// language → the section folders of the menu entries, in menu order
     menu_dirs: HashMap<String, Vec<String>>,
     /// languages that have a news feed
     feed_langs: std::collections::HashSet<String>,
     /// a fingerprint of `site_values` and `strings`
-    shared_print: u64,
-    /// the archive's facets with their documents
-    archive: std::collections::BTreeMap<ArchiveFacet, Vec<PageId>>,
+    print: u64,
 }
 
 impl<'a> Renderer<'a> {
@@ -144,7 +150,7 @@ impl<'a> Renderer<'a> {
         network: Option<&'a Network>,
         live_reload: bool,
     ) -> Self {
-        let mut r = Renderer {
+        let mut r = Self::with_shared(
             config,
             library,
             rendered,
@@ -152,16 +158,8 @@ impl<'a> Renderer<'a> {
             documents,
             network,
             live_reload,
-            base_url: config.base_url(),
-            base_path: config.base_path(),
-            site_values: Default::default(),
-            strings: Default::default(),
-            menu_dirs: Default::default(),
-            feed_langs: Default::default(),
-            shared_print: 0,
-            archive: Default::default(),
-        };
-        r.archive = r.compute_archive_facets();
+            Shared::default(),
+        );
         // The site object and the UI strings are the same for thousands of pages: convert them
         // to tera values once, so each page only clones a reference to them.
         for lang in config.languages() {
@@ -173,7 +171,7 @@ impl<'a> Renderer<'a> {
                 .map(|item| item["dir"].as_str().unwrap_or_default().to_string())
                 .collect();
             let entries = dirs.len();
-            r.menu_dirs.insert(lang.code.clone(), dirs);
+            r.shared.menu_dirs.insert(lang.code.clone(), dirs);
             for active in std::iter::once(None).chain((0..entries).map(Some)) {
                 let mut site = v.clone();
                 if let Value::Array(menu) = &mut site["menu"] {
@@ -181,12 +179,12 @@ impl<'a> Renderer<'a> {
                         item["active"] = Value::Bool(Some(i) == active);
                     }
                 }
-                r.site_values.insert(
+                r.shared.site_values.insert(
                     (lang.code.clone(), active),
                     tera::Value::from_serializable(&site),
                 );
             }
-            r.strings.insert(
+            r.shared.strings.insert(
                 lang.code.clone(),
                 tera::Value::from_serializable(&theme.strings[&lang.code]),
             );
@@ -194,15 +192,16 @@ impl<'a> Renderer<'a> {
                 .pages_under(&config.feed.section, &lang.code)
                 .is_empty()
             {
-                r.feed_langs.insert(lang.code.clone());
+                r.shared.feed_langs.insert(lang.code.clone());
             }
         }
         // tera's maps keep no fixed order: their JSON form (sorted keys) is fingerprinted.
         let mut shared: Vec<(String, u64)> = r
+            .shared
             .site_values
             .iter()
             .map(|((lang, active), v)| (format!("{lang} {active:?}"), v))
-            .chain(r.strings.iter().map(|(lang, v)| (lang.clone(), v)))
+            .chain(r.shared.strings.iter().map(|(lang, v)| (lang.clone(), v)))
             .map(|(k, v)| {
                 let json = serde_json::to_value(v).expect("a template value converts to JSON");
                 let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -211,8 +210,43 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         shared.sort();
-        r.shared_print = crate::cache::fingerprint(&shared);
+        r.shared.print = crate::cache::fingerprint(&shared);
         r
+    }
+
+    /// A renderer with the values of [`Renderer::into_shared`] from a renderer of the same
+    /// configuration, theme and front matter.
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_shared(
+        config: &'a Config,
+        library: &'a Library,
+        rendered: &'a [Rendered],
+        theme: &'a Theme,
+        documents: &'a HashMap<PageId, DocumentFile>,
+        network: Option<&'a Network>,
+        live_reload: bool,
+        shared: Shared,
+    ) -> Self {
+        let mut r = Renderer {
+            config,
+            library,
+            rendered,
+            theme,
+            documents,
+            network,
+            live_reload,
+            base_url: config.base_url(),
+            base_path: config.base_path(),
+            shared,
+            archive: Default::default(),
+        };
+        r.archive = r.compute_archive_facets();
+        r
+    }
+
+    /// The values converted for every page, to render again with [`Renderer::with_shared`].
+    pub fn into_shared(self) -> Shared {
+        self.shared
     }
 
     /// Every job of a full build.
@@ -220,14 +254,7 @@ impl<'a> Renderer<'a> {
         let lib = self.library;
         let mut jobs = Vec::new();
         for (id, p) in lib.pages.iter().enumerate() {
-            if p.is_section {
-                let total = self.page_count(id);
-                for page_no in 1..=total {
-                    jobs.push(Job::Section { id, page_no });
-                }
-            } else {
-                jobs.push(Job::Page(id));
-            }
+            jobs.extend(self.page_jobs(id));
             for alias in &p.fm.aliases {
                 jobs.push(Job::Alias {
                     from: alias.clone(),
@@ -289,6 +316,17 @@ impl<'a> Renderer<'a> {
         }
         jobs.push(Job::NotFound);
         jobs
+    }
+
+    /// The outputs that show a page's body: the page, or every page of a section's listing.
+    pub fn page_jobs(&self, id: PageId) -> Vec<Job> {
+        if self.library.pages[id].is_section {
+            (1..=self.page_count(id))
+                .map(|page_no| Job::Section { id, page_no })
+                .collect()
+        } else {
+            vec![Job::Page(id)]
+        }
     }
 
     fn page_count(&self, section: PageId) -> usize {
@@ -570,7 +608,7 @@ impl<'a> Renderer<'a> {
             og_type,
             jsonld,
         } = h;
-        let has_feed = self.feed_langs.contains(lang);
+        let has_feed = self.shared.feed_langs.contains(lang);
         json!({
             "title": title,
             "description": description,
@@ -645,7 +683,7 @@ impl<'a> Renderer<'a> {
         use std::hash::Hasher;
         let mut h = prepared.ctx.hasher.clone()?;
         h.write_u64(self.theme.fingerprint);
-        h.write_u64(self.shared_print);
+        h.write_u64(self.shared.print);
         h.write(prepared.template.as_bytes());
         h.write_u8(0);
         h.write(prepared.lang.as_bytes());
@@ -996,7 +1034,7 @@ impl<'a> Renderer<'a> {
             Job::Page(id) | Job::Section { id, .. } => lib.pages[*id].dir.as_str(),
             _ => "",
         };
-        let active = self.menu_dirs[&lang].iter().position(|d| {
+        let active = self.shared.menu_dirs[&lang].iter().position(|d| {
             current_dir == d
                 || current_dir
                     .strip_prefix(d.as_str())
@@ -1024,8 +1062,11 @@ impl<'a> Renderer<'a> {
             ctx,
         } = prepared;
         let mut ctx = ctx.inner;
-        ctx.insert_value("site", self.site_values[&(lang.clone(), active)].clone());
-        ctx.insert_value("t", self.strings[&lang].clone());
+        ctx.insert_value(
+            "site",
+            self.shared.site_values[&(lang.clone(), active)].clone(),
+        );
+        ctx.insert_value("t", self.shared.strings[&lang].clone());
         self.theme.tera.render(&template, &ctx).map_err(|e| {
             let file = match job {
                 Job::Page(id) | Job::Section { id, .. } | Job::Alias { to: id, .. } => lib.pages[*id].file.clone(),
@@ -1068,7 +1109,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Every facet of the archive with its documents, newest first (computed once, in `new`).
+    /// Every facet of the archive with its documents, newest first (computed once per renderer).
     fn archive_facets(&self) -> &std::collections::BTreeMap<ArchiveFacet, Vec<PageId>> {
         &self.archive
     }

@@ -1,6 +1,6 @@
 //! `respi serve`: the site built in memory, served under its base path, rebuilt on every change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -11,10 +11,11 @@ use axum::body::Body as HttpBody;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response, Sse, sse::Event};
-use notify::{RecursiveMode, Watcher};
-use tokio::sync::watch;
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
+use notify::{EventKind, RecursiveMode, Watcher};
+use tokio::sync::{mpsc, watch};
 
-use crate::build::{self, Body, BuildOptions};
+use crate::build::{self, Body, BuildOptions, Changes};
 use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
 use crate::markdown::{escape_html, percent_decode};
@@ -57,9 +58,10 @@ fn rebuild(
     root: &Path,
     options: &BuildOptions,
     cache: &mut BuildCache,
+    changes: &Changes,
     snapshot: &RwLock<Snapshot>,
 ) {
-    match build::build_with_cache(root, options, cache) {
+    match build::rebuild(root, options, cache, changes) {
         Ok(site) => {
             if site.diagnostics.warning_count() > 0 {
                 eprintln!("{}", site.diagnostics);
@@ -72,12 +74,95 @@ fn rebuild(
             );
             let mut s = snapshot.write().expect("snapshot lock");
             s.base_path = site.config.base_path();
-            s.files = site.files;
+            let old = std::mem::replace(&mut s.files, site.files);
             s.errors = None;
+            drop(s);
+            // Freed after the lock is released: requests wait only for the swap.
+            drop(old);
         }
         Err(diags) => {
             eprintln!("{diags}");
             snapshot.write().expect("snapshot lock").errors = Some(diags);
+        }
+    }
+}
+
+/// The longest wait for a burst of file events to end.
+const BURST_MAX: Duration = Duration::from_millis(100);
+
+/// The file events of one save. Editors save in steps (truncate then write; or write a temporary
+/// file, then rename it over the page): a rebuild waits until no event came for a short while,
+/// shorter once every file written has been closed, and at most [`BURST_MAX`].
+#[derive(Default)]
+struct Burst {
+    paths: BTreeSet<PathBuf>,
+    /// Events were lost, or came without paths: every file must be looked at.
+    unknown: bool,
+    /// Files written and not closed yet (only watchers that report closing empty this).
+    open: HashSet<PathBuf>,
+}
+
+impl Burst {
+    /// `None` stands for an error of the watcher, which may have lost events.
+    fn add(&mut self, event: Option<notify::Event>) {
+        let Some(event) = event else {
+            self.unknown = true;
+            return;
+        };
+        if event.need_rescan() || event.paths.is_empty() {
+            self.unknown = true;
+        }
+        match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+                for p in &event.paths {
+                    self.open.remove(p);
+                }
+            }
+            EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_)) => {
+                self.open.extend(event.paths.iter().cloned())
+            }
+            _ => {}
+        }
+        self.paths.extend(event.paths);
+    }
+
+    /// How long no event must come before the burst is over.
+    fn quiet(&self) -> Duration {
+        if self.open.is_empty() {
+            Duration::from_millis(5)
+        } else {
+            Duration::from_millis(30)
+        }
+    }
+
+    fn changes(self) -> Changes {
+        if self.unknown {
+            Changes::Unknown
+        } else {
+            Changes::Paths(self.paths)
+        }
+    }
+}
+
+/// Whether the watcher passes an event on: reading a file changes nothing, but closing a file
+/// that was written says that the save is complete.
+fn relevant(kind: &EventKind) -> bool {
+    !matches!(kind, EventKind::Access(a) if *a != AccessKind::Close(AccessMode::Write))
+}
+
+/// Waits for the burst that `first` starts to end, and returns what it changed.
+async fn gather(
+    first: Option<notify::Event>,
+    events: &mut mpsc::UnboundedReceiver<Option<notify::Event>>,
+) -> Changes {
+    let started = tokio::time::Instant::now();
+    let mut burst = Burst::default();
+    burst.add(first);
+    loop {
+        let left = BURST_MAX.saturating_sub(started.elapsed());
+        match tokio::time::timeout(burst.quiet().min(left), events.recv()).await {
+            Ok(Some(event)) => burst.add(event),
+            Ok(None) | Err(_) => return burst.changes(),
         }
     }
 }
@@ -94,18 +179,21 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
         base_path: "/".into(),
     }));
     let mut cache = BuildCache::new();
-    rebuild(&root, &options, &mut cache, &snapshot);
+    rebuild(&root, &options, &mut cache, &Changes::Unknown, &snapshot);
     let cache = Arc::new(std::sync::Mutex::new(cache));
     let (version_tx, version_rx) = watch::channel(0u64);
 
-    let (event_tx, mut event_rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res
-            && !matches!(event.kind, notify::EventKind::Access(_))
-        {
-            let _ = event_tx.send(());
-        }
-    })?;
+    let (event_tx, mut event_rx) = mpsc::unbounded_channel();
+    let mut watcher =
+        notify::recommended_watcher(move |res: notify::Result<notify::Event>| match res {
+            Ok(event) if relevant(&event.kind) => {
+                let _ = event_tx.send(Some(event));
+            }
+            Ok(_) => {}
+            Err(_) => {
+                let _ = event_tx.send(None);
+            }
+        })?;
     for dir in ["content", "themes"] {
         let p = root.join(dir);
         if p.exists() {
@@ -118,10 +206,8 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     let rebuild_root = root.clone();
     tokio::spawn(async move {
         let mut version = 0u64;
-        while event_rx.recv().await.is_some() {
-            // Editors save in bursts (temp file, rename): wait for the burst to end.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            while event_rx.try_recv().is_ok() {}
+        while let Some(first) = event_rx.recv().await {
+            let changes = gather(first, &mut event_rx).await;
             let (root, options, snapshot, cache) = (
                 rebuild_root.clone(),
                 options.clone(),
@@ -130,7 +216,7 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
             );
             let _ = tokio::task::spawn_blocking(move || {
                 let mut cache = cache.lock().expect("cache lock");
-                rebuild(&root, &options, &mut cache, &snapshot)
+                rebuild(&root, &options, &mut cache, &changes, &snapshot)
             })
             .await;
             version += 1;
@@ -278,4 +364,98 @@ fn error_page(errors: &Diagnostics, base_path: &str) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, RemoveKind, RenameMode};
+
+    fn event(kind: EventKind, path: &str) -> Option<notify::Event> {
+        Some(notify::Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn a_save_in_place_ends_when_the_file_is_closed() {
+        let mut burst = Burst::default();
+        burst.add(event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            "/s/content/a.md",
+        ));
+        assert_eq!(
+            burst.quiet(),
+            Duration::from_millis(30),
+            "still being written"
+        );
+        burst.add(event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            "/s/content/a.md",
+        ));
+        assert_eq!(burst.quiet(), Duration::from_millis(5));
+        assert_eq!(
+            burst.changes(),
+            Changes::Paths([PathBuf::from("/s/content/a.md")].into())
+        );
+    }
+
+    #[test]
+    fn a_save_by_rename_names_both_files() {
+        let mut burst = Burst::default();
+        for (kind, path) in [
+            (EventKind::Create(CreateKind::File), "/s/content/a.md.tmp"),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                "/s/content/a.md.tmp",
+            ),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+                "/s/content/a.md.tmp",
+            ),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                "/s/content/a.md",
+            ),
+        ] {
+            burst.add(event(kind, path));
+        }
+        assert_eq!(burst.quiet(), Duration::from_millis(5));
+        assert_eq!(
+            burst.changes(),
+            Changes::Paths(
+                [
+                    PathBuf::from("/s/content/a.md"),
+                    PathBuf::from("/s/content/a.md.tmp")
+                ]
+                .into()
+            )
+        );
+    }
+
+    #[test]
+    fn lost_events_ask_for_every_file() {
+        let mut burst = Burst::default();
+        burst.add(event(
+            EventKind::Remove(RemoveKind::File),
+            "/s/content/a.md",
+        ));
+        burst.add(Some(
+            notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+        ));
+        assert_eq!(burst.changes(), Changes::Unknown);
+        let mut burst = Burst::default();
+        burst.add(None);
+        assert_eq!(burst.changes(), Changes::Unknown);
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        assert!(!relevant(&EventKind::Access(AccessKind::Read)));
+        assert!(!relevant(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(relevant(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(relevant(&EventKind::Modify(ModifyKind::Any)));
+    }
 }
