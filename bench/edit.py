@@ -118,7 +118,7 @@ def main() -> int:
         t = times[server.name]
         print(f"{server.name:<8} {server.startup:>10.1f} {statistics.median(t):>12.1f} {min(t):>8.1f} {max(t):>8.1f}")
     ratio = statistics.median(times["respi"]) / statistics.median(times["hugo"])
-    print(f"ratio respi/hugo (median edit-to-served): {ratio:.2f}")
+    print(f"ratio respi/hugo (median edit-to-served): {ratio:.2g}")
     return 0
 
 
