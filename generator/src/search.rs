@@ -21,6 +21,20 @@ pub fn build_index(
     pages: Vec<(String, PageHtml)>,
     records: Vec<Record>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
+    // Pagefind's library is async. Its runtime runs on a thread of its own, because the caller
+    // may be a task of another runtime (the preview server), where blocking on one panics.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| index_on_this_thread(pages, records))
+            .join()
+            .unwrap_or_else(|_| Err("l'indicizzazione si è interrotta".into()))
+    })
+}
+
+fn index_on_this_thread(
+    pages: Vec<(String, PageHtml)>,
+    records: Vec<Record>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

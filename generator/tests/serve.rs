@@ -23,10 +23,15 @@ impl Drop for Server {
 }
 
 fn start(root: &std::path::Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_respi"))
         .arg("--root")
         .arg(root)
         .args(["serve", "--port", "0"])
+        .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -84,6 +89,32 @@ fn serves_under_the_base_path_with_live_reload() {
     assert!(js.contains("EventSource"));
     let (status, _) = get(&server, "/respi/non-esiste/");
     assert_eq!(status, 404);
+}
+
+#[test]
+fn serves_the_search_index_when_asked_and_rebuilds_it_after_an_edit() {
+    let site = fixture_site("search");
+    let server = start_with(site.path(), &["--search"]);
+    let (status, entry) = wait_for(&server, "/respi/pagefind/pagefind-entry.json", |s, _| {
+        s == 200
+    });
+    assert_eq!(status, 200, "the index is served: {entry}");
+    assert!(entry.contains("\"languages\""), "{entry}");
+    let (status, _) = get(&server, "/respi/pagefind/pagefind.js");
+    assert_eq!(status, 200);
+    let page = site.path().join("content/notizie/nuovi-orari.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nParolaNuovaDelTesto.\n")).unwrap();
+    let (status, html) = wait_for(&server, "/respi/notizie/nuovi-orari/", |s, b| {
+        s == 200 && b.contains("ParolaNuovaDelTesto")
+    });
+    assert_eq!(status, 200);
+    assert!(html.contains("ParolaNuovaDelTesto"), "the edit is served");
+    let (status, _) = get(&server, "/respi/pagefind/pagefind-entry.json");
+    assert_eq!(
+        status, 200,
+        "the server still runs with its index after a rebuild"
+    );
 }
 
 #[test]
