@@ -231,6 +231,14 @@ impl Page {
         self.with("status_message", &Some(message))
     }
 
+    /// Shows the message of a form's outcome, when there is one.
+    pub fn outcome(self, message: Option<&str>) -> Self {
+        match message {
+            Some(message) => self.status_message(message),
+            None => self,
+        }
+    }
+
     pub fn render(self, state: &AppState, template: &str) -> Result<Html<String>, AppError> {
         Ok(Html(state.templates.render(template, &self.context)?))
     }

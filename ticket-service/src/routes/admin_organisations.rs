@@ -26,6 +26,7 @@ use crate::domain::report_fields::Choice;
 use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::routes::OutcomeQuery;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -49,21 +50,15 @@ impl From<OrganisationRow> for OrganisationView {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    esito: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ViewOrganisations).await?;
     let rows = state.db.call(|conn| organisations::list(conn)).await?;
     let views: Vec<OrganisationView> = rows.into_iter().map(OrganisationView::from).collect();
-    let mut page = Page::for_user(
+    let page = Page::for_user(
         &state,
         &principal,
         "Organizzazioni",
@@ -71,12 +66,11 @@ pub async fn list(
     )
     .with("organisations", &views)
     .with("can_manage", &principal.can(Action::ManageOrganisations));
-    match query.esito.as_deref() {
-        Some("creata") => page = page.status_message("Organizzazione aggiunta."),
-        Some("salvata") => page = page.status_message("Organizzazione salvata."),
-        _ => {}
-    }
-    page.render(&state, "organisations.html")
+    page.outcome(query.message(&[
+        ("creata", "Organizzazione aggiunta."),
+        ("salvata", "Organizzazione salvata."),
+    ]))
+    .render(&state, "organisations.html")
 }
 
 /// What the administrator typed, kept as text so the form can show it again.

@@ -19,6 +19,7 @@ use crate::domain::permissions::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::routes::OutcomeQuery;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -45,12 +46,6 @@ pub struct RoleForm {
     organisation: String,
     #[serde(default, skip_serializing)]
     admin_password: String,
-}
-
-#[derive(Deserialize)]
-pub struct ShowQuery {
-    #[serde(default)]
-    esito: Option<String>,
 }
 
 async fn render(
@@ -86,7 +81,7 @@ pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<String>,
-    Query(query): Query<ShowQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
     let user = find_user(&state, parse_id(&id)?).await?;
@@ -95,13 +90,16 @@ pub async fn show(
         organisation: user.organisation_id.to_string(),
         admin_password: String::new(),
     };
-    let message = match query.esito.as_deref() {
-        Some("ruolo") => {
-            Some("Il ruolo è stato cambiato e le sessioni dell'utente sono state chiuse.")
-        }
-        Some("collegamento") => Some("Il collegamento è stato inviato all'indirizzo dell'utente."),
-        _ => None,
-    };
+    let message = query.message(&[
+        (
+            "ruolo",
+            "Il ruolo è stato cambiato e le sessioni dell'utente sono state chiuse.",
+        ),
+        (
+            "collegamento",
+            "Il collegamento è stato inviato all'indirizzo dell'utente.",
+        ),
+    ]);
     render(
         &state,
         &principal,

@@ -20,6 +20,7 @@ use crate::domain::role::Role;
 use crate::domain::user::{DisplayName, Email, Username};
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::routes::OutcomeQuery;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -32,16 +33,10 @@ struct UserView {
     locked: bool,
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    esito: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
     let rows = state.db.call(|conn| users::list(conn)).await?;
@@ -54,14 +49,14 @@ pub async fn list(
             row,
         })
         .collect();
-    let mut page = Page::for_user(&state, &principal, "Utenti", "/admin/utenti")
+    Page::for_user(&state, &principal, "Utenti", "/admin/utenti")
         .with("users", &views)
-        .with("current_user_id", &principal.user_id);
-    if query.esito.as_deref() == Some("disattivato") {
-        page = page
-            .status_message("L'utente è stato disattivato e le sue sessioni sono state chiuse.");
-    }
-    page.render(&state, "users.html")
+        .with("current_user_id", &principal.user_id)
+        .outcome(query.message(&[(
+            "disattivato",
+            "L'utente è stato disattivato e le sue sessioni sono state chiuse.",
+        )]))
+        .render(&state, "users.html")
 }
 
 /// What the admin typed, kept as text so the form can show it again next to its errors.

@@ -28,6 +28,24 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+/// `?esito=…` on the page a form redirects to after it succeeded: which message to show.
+#[derive(serde::Deserialize, Default)]
+pub struct OutcomeQuery {
+    #[serde(default)]
+    pub esito: Option<String>,
+}
+
+impl OutcomeQuery {
+    /// The text that `messages` (outcome, text) gives this query's outcome, if any.
+    pub fn message(&self, messages: &[(&str, &'static str)]) -> Option<&'static str> {
+        let esito = self.esito.as_deref()?;
+        messages
+            .iter()
+            .find(|(code, _)| *code == esito)
+            .map(|(_, text)| *text)
+    }
+}
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
@@ -13,6 +13,7 @@ use crate::db::sessions::{self, OwnSession};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::routes::OutcomeQuery;
 use crate::routes::login::EmptyForm;
 use crate::routes::reports::local_time;
 use crate::startup::AppState;
@@ -26,16 +27,10 @@ struct SessionView {
     last_seen: String,
 }
 
-#[derive(Deserialize)]
-pub struct SessionsQuery {
-    #[serde(default)]
-    esito: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<SessionsQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
     let (id, current) = (principal.user_id, principal.session_id_hash.clone());
@@ -55,13 +50,10 @@ pub async fn list(
     let mut page = Page::for_user(&state, &principal, "Sessioni aperte", "/profilo/sessioni")
         .with("sessions", &views)
         .with("others", &others);
-    match query.esito.as_deref() {
-        Some("terminata") => page = page.status_message("La sessione è stata chiusa."),
-        Some("altre") => {
-            page = page.status_message("Tutte le altre sessioni sono state chiuse.");
-        }
-        _ => {}
-    }
+    page = page.outcome(query.message(&[
+        ("terminata", "La sessione è stata chiusa."),
+        ("altre", "Tutte le altre sessioni sono state chiuse."),
+    ]));
     page.render(&state, "sessions.html")
 }
 

@@ -18,19 +18,14 @@ use crate::domain::report_fields::Choice;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::mail::texts;
+use crate::routes::OutcomeQuery;
 use crate::startup::AppState;
 use crate::templates::Page;
-
-#[derive(Deserialize)]
-pub struct ProfileQuery {
-    #[serde(default)]
-    esito: Option<String>,
-}
 
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ProfileQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
     let id = principal.user_id;
@@ -52,25 +47,18 @@ pub async fn show(
             "mail_choice",
             &if digest { "giornaliero" } else { "subito" },
         );
-    match query.esito.as_deref() {
-        Some("password") => {
-            page = page.status_message(
-                "La password è stata cambiata. Le altre sessioni aperte con la tua utenza sono state chiuse.",
-            );
-        }
-        Some("notifiche") => {
-            page = page.status_message("La scelta sulle e-mail di notifica è stata salvata.");
-        }
-        Some("notifiche-invariate") => {
-            page = page.status_message(
-                "La scelta sulle e-mail di notifica era già questa: non è cambiato nulla.",
-            );
-        }
-        Some("verifica") => {
-            page = page.status_message("La verifica in due passaggi è attiva.");
-        }
-        _ => {}
-    }
+    page = page.outcome(query.message(&[
+        (
+            "password",
+            "La password è stata cambiata. Le altre sessioni aperte con la tua utenza sono state chiuse.",
+        ),
+        ("notifiche", "La scelta sulle e-mail di notifica è stata salvata."),
+        (
+            "notifiche-invariate",
+            "La scelta sulle e-mail di notifica era già questa: non è cambiato nulla.",
+        ),
+        ("verifica", "La verifica in due passaggi è attiva."),
+    ]));
     page.render(&state, "profile.html")
 }
 

@@ -15,6 +15,7 @@ use crate::domain::permissions::Action;
 use crate::domain::topic::{self, NAME_MAX_CHARS};
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::routes::OutcomeQuery;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -29,27 +30,20 @@ pub struct TopicForm {
     active: Option<String>,
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    esito: Option<String>,
-}
-
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
-    Query(query): Query<ListQuery>,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let rows = state.db.call(|conn| topics::list(conn)).await?;
-    let mut page =
-        Page::for_user(&state, &principal, "Argomenti", "/argomenti").with("topics", &rows);
-    match query.esito.as_deref() {
-        Some("creato") => page = page.status_message("Argomento creato."),
-        Some("salvato") => page = page.status_message("Argomento salvato."),
-        _ => {}
-    }
-    page.render(&state, "topics.html")
+    Page::for_user(&state, &principal, "Argomenti", "/argomenti")
+        .with("topics", &rows)
+        .outcome(query.message(&[
+            ("creato", "Argomento creato."),
+            ("salvato", "Argomento salvato."),
+        ]))
+        .render(&state, "topics.html")
 }
 
 /// The form, new (`id` None) or of an existing topic, with what was typed and its errors.
