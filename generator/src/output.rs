@@ -1,6 +1,6 @@
 //! Writing a build to disk: everything goes to a staging folder, then takes the place of the old output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -66,11 +66,22 @@ impl Staging {
 
     /// Writes `files` (paths relative to the output folder) into the staging folder, in parallel.
     pub fn write(&self, files: &BTreeMap<String, Body>) -> io::Result<()> {
+        // Each folder once, parents first (in order a parent sorts before its children), rather
+        // than a `create_dir_all` for every file.
+        let folders: BTreeSet<&str> = files
+            .keys()
+            .filter_map(|path| path.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        for folder in folders {
+            match std::fs::create_dir(self.dir.join(folder)) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                    std::fs::create_dir_all(self.dir.join(folder))?
+                }
+                _ => {}
+            }
+        }
         files.par_iter().try_for_each(|(path, body)| {
             let target = self.dir.join(path);
-            if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
             match body {
                 Body::Bytes(b) => std::fs::write(&target, b.as_slice()),
                 Body::File(src) => std::fs::copy(src, &target).map(|_| ()),

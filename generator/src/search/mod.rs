@@ -1,0 +1,238 @@
+//! Browser search: a Pagefind index per language, built from the rendered pages (and from the
+//! text of documents), written under the site's `pagefind/` folder.
+//!
+//! Pagefind's library indexes the pages given to one index one at a time, and holds all of them
+//! in memory until it writes the index. Here the pages are split into batches, indexed by one
+//! Pagefind index each on every processor, and the batches' files are merged (`merge`) into the
+//! files one index of all the pages would have written: the browser side is Pagefind's own.
+//! Each page is handed over cut down to what Pagefind reads of it (`searchable_part`).
+
+mod merge;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::build::PageHtml;
+
+/// A document that is not an HTML page (a PDF of the archive), indexed by its text.
+pub struct Record {
+    pub url: String,
+    pub text: String,
+    pub lang: String,
+    pub title: String,
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// Fewest and most pages in a batch: a batch costs a few milliseconds of its own (the scripts
+/// Pagefind writes with every index); a large one holds more in memory.
+const MIN_BATCH: usize = 50;
+const MAX_BATCH: usize = 400;
+
+enum Item {
+    Page(String, PageHtml),
+    Record(Record),
+}
+
+/// Indexes `pages` (URL with the base path, HTML) and `records`; returns the index files,
+/// as paths relative to the output folder. Each page's HTML is read or copied for the indexer
+/// only while it is being indexed.
+pub fn build_index(
+    pages: Vec<(String, PageHtml)>,
+    records: Vec<Record>,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_batch = (pages.len() + records.len())
+        .div_ceil(threads)
+        .clamp(MIN_BATCH, MAX_BATCH);
+    build_index_in_batches(pages, records, per_batch, threads)
+}
+
+/// [`build_index`] with batches of `per_batch` pages indexed by `threads` threads.
+pub fn build_index_in_batches(
+    pages: Vec<(String, PageHtml)>,
+    records: Vec<Record>,
+    per_batch: usize,
+    threads: usize,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut items: Vec<Item> = pages
+        .into_iter()
+        .map(|(url, html)| Item::Page(url, html))
+        .chain(records.into_iter().map(Item::Record))
+        .collect();
+    let mut queue = VecDeque::new();
+    while !items.is_empty() {
+        let rest = items.split_off(per_batch.max(1).min(items.len()));
+        queue.push_back((queue.len(), std::mem::replace(&mut items, rest)));
+    }
+    let count = queue.len().max(1);
+    let queue = Mutex::new(queue);
+    let done: Mutex<Vec<Option<merge::Files>>> = Mutex::new((0..count).map(|_| None).collect());
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let failed = AtomicBool::new(false);
+
+    // Pagefind's library is async: each thread runs a runtime of its own, which also keeps
+    // it apart from the caller's (the preview server's), where blocking on one panics.
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, count) {
+            scope.spawn(|| {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        fail(
+                            &failure,
+                            &failed,
+                            format!("impossibile avviare l'indicizzazione: {e}"),
+                        );
+                        return;
+                    }
+                };
+                loop {
+                    let Some((n, batch)) = queue.lock().expect("queue").pop_front() else {
+                        return;
+                    };
+                    if failed.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    match runtime.block_on(index_batch(batch)) {
+                        Ok(files) => done.lock().expect("batches")[n] = Some(files),
+                        Err(e) => {
+                            fail(&failure, &failed, e);
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = failure.into_inner().expect("failure") {
+        return Err(e);
+    }
+    let batches: Vec<merge::Files> = done
+        .into_inner()
+        .expect("batches")
+        .into_iter()
+        .map(|files| files.ok_or("l'indicizzazione si è interrotta"))
+        .collect::<Result<_, _>>()?;
+    let files = if batches.is_empty() {
+        // No page at all: Pagefind's own (empty) bundle.
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| format!("impossibile avviare l'indicizzazione: {e}"))?
+            .block_on(index_batch(Vec::new()))?
+    } else {
+        merge::merge(batches)?
+    };
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (format!("pagefind/{name}"), bytes))
+        .collect())
+}
+
+fn fail(failure: &Mutex<Option<String>>, failed: &AtomicBool, e: String) {
+    failed.store(true, Ordering::Relaxed);
+    failure.lock().expect("failure").get_or_insert(e);
+}
+
+/// One Pagefind index of a batch; its files as paths relative to the bundle folder.
+async fn index_batch(items: Vec<Item>) -> Result<merge::Files, String> {
+    let options = pagefind::options::PagefindServiceConfig::builder().build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(options))
+        .map_err(|e| format!("configurazione della ricerca: {e}"))?;
+    for item in items {
+        match item {
+            Item::Page(url, html) => {
+                let html = match html {
+                    PageHtml::Memory(bytes) => searchable_part(&String::from_utf8_lossy(&bytes)),
+                    PageHtml::File(path) => searchable_part(
+                        &std::fs::read_to_string(&path)
+                            .map_err(|e| format!("lettura di {}: {e}", path.display()))?,
+                    ),
+                };
+                index
+                    .add_html_file(None, Some(url.clone()), html)
+                    .await
+                    .map_err(|e| format!("indicizzazione di {url}: {e}"))?;
+            }
+            Item::Record(r) => {
+                let meta = BTreeMap::from([("title".to_string(), r.title)]);
+                index
+                    .add_custom_record(
+                        r.url.clone(),
+                        r.text,
+                        r.lang,
+                        Some(meta),
+                        Some(r.filters),
+                        None,
+                    )
+                    .await
+                    .map_err(|e| format!("indicizzazione di {}: {e}", r.url))?;
+            }
+        }
+    }
+    let files = index
+        .get_files()
+        .await
+        .map_err(|e| format!("scrittura dell'indice: {e}"))?;
+    Ok(files
+        .into_iter()
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect())
+}
+
+/// What Pagefind reads of a page of this theme: the `html` start tag (the language), the
+/// `title`, and the `main` element marked `data-pagefind-body` (text, headings and their
+/// anchors, filters). Header, navigation and footer are left out: Pagefind would parse them only
+/// to skip them, and it would take the footer's logo for the image of every result. A page
+/// without such an element is handed over whole.
+pub fn searchable_part(html: &str) -> String {
+    cut_to_body(html).unwrap_or_else(|| html.to_string())
+}
+
+fn cut_to_body(html: &str) -> Option<String> {
+    let marker = html.find(" data-pagefind-body")?;
+    let start = html[..marker].rfind('<')?;
+    if !html[start..marker].starts_with("<main") {
+        return None;
+    }
+    let end = html.rfind("</main>")? + "</main>".len();
+    if end <= marker {
+        return None;
+    }
+    let html_start = html.find("<html")?;
+    let html_tag = &html[html_start..html_start + html[html_start..].find('>')? + 1];
+    let title = html
+        .find("<title>")
+        .and_then(|s| Some(&html[s..s + html[s..].find("</title>")? + "</title>".len()]))
+        .unwrap_or("");
+    Some(format!(
+        "<!DOCTYPE html>\n{html_tag}<head>{title}</head><body>{}</body></html>",
+        &html[start..end]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_searchable_part_keeps_language_title_and_main_only() {
+        let page = "<!DOCTYPE html>\n<html lang=\"it\" dir=\"ltr\"><head><meta charset=\"utf-8\">\
+            <title>Permesso | ReSPI</title></head><body><header><a href=\"/\">ReSPI</a></header>\
+            <main id=\"main\" class=\"main\" data-pagefind-body><h1>Permesso</h1><p>Testo</p></main>\
+            <footer><img src=\"/logo.svg\" alt=\"\"></footer></body></html>";
+        assert_eq!(
+            searchable_part(page),
+            "<!DOCTYPE html>\n<html lang=\"it\" dir=\"ltr\"><head><title>Permesso | ReSPI</title>\
+            </head><body><main id=\"main\" class=\"main\" data-pagefind-body><h1>Permesso</h1>\
+            <p>Testo</p></main></body></html>"
+        );
+        let unmarked = "<html lang=\"it\"><body><main><p>Testo</p></main></body></html>";
+        assert_eq!(searchable_part(unmarked), unmarked);
+        let other = "<html lang=\"it\"><body><div data-pagefind-body><p>T</p></div></body></html>";
+        assert_eq!(searchable_part(other), other);
+    }
+}

@@ -1,0 +1,244 @@
+//! The search index made in batches and merged is, file for file and byte for byte, the index
+//! Pagefind's library writes when it is given every page at once; and cutting a page down to
+//! its searchable part changes nothing Pagefind keeps of it but the footer logo it took for the
+//! page's image.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use respi_generator::build::PageHtml;
+use respi_generator::search::{Record, build_index_in_batches, searchable_part};
+use support::*;
+
+/// The bundled portal built without search, and its searchable pages (URL, HTML) in URL order.
+fn portal_pages() -> (tempfile::TempDir, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let result = respi(
+        &repo_root(),
+        &[
+            "build",
+            "--no-search",
+            "--base-url",
+            "https://example.org/respi/",
+            "--output",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(result.status.success(), "{}", stderr(&result));
+    let mut pages = Vec::new();
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        if !html.contains(" data-pagefind-body") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&out).unwrap().to_string_lossy();
+        let url = format!("/respi/{}", rel.trim_end_matches("index.html"));
+        pages.push((url, html));
+    }
+    pages.sort();
+    (dir, pages)
+}
+
+/// Documents indexed by their text: accented Italian words (indexed with their forms with
+/// diacritics), several languages, filters shared with the pages.
+fn records() -> Vec<Record> {
+    let record = |url: &str, lang: &str, title: &str, text: &str, kind: &str| Record {
+        url: url.into(),
+        text: text.into(),
+        lang: lang.into(),
+        title: title.into(),
+        filters: BTreeMap::from([
+            ("tipo".to_string(), vec!["Documento".to_string()]),
+            ("argomento".to_string(), vec![kind.to_string()]),
+        ]),
+    };
+    vec![
+        record(
+            "/respi/documenti/a.pdf",
+            "it",
+            "Circolare sulla cittadinanza (PDF)",
+            "La città di Cuneo e l'Università: perché l'attività è già iniziata. Più informazioni.",
+            "cittadinanza",
+        ),
+        record(
+            "/respi/documenti/b.pdf",
+            "en",
+            "Residence permit guide (PDF)",
+            "Residence permits: renewal, conversion and the café near the Questura office.",
+            "permesso",
+        ),
+        record(
+            "/respi/documenti/c.pdf",
+            "fr",
+            "Guide du séjour (PDF)",
+            "Le titre de séjour: déjà renouvelé à la préfecture, été comme hiver.",
+            "permesso",
+        ),
+    ]
+}
+
+/// Pagefind's library given every page at once, in order, then the records.
+fn one_index(pages: &[(String, String)], records: Vec<Record>) -> BTreeMap<String, Vec<u8>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let options = pagefind::options::PagefindServiceConfig::builder().build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(options)).unwrap();
+        for (url, html) in pages {
+            index
+                .add_html_file(None, Some(url.clone()), html.clone())
+                .await
+                .unwrap();
+        }
+        for r in records {
+            let meta = BTreeMap::from([("title".to_string(), r.title)]);
+            index
+                .add_custom_record(r.url, r.text, r.lang, Some(meta), Some(r.filters), None)
+                .await
+                .unwrap();
+        }
+        index
+            .get_files()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| {
+                (
+                    format!("pagefind/{}", f.filename.to_string_lossy()),
+                    f.contents,
+                )
+            })
+            .collect()
+    })
+}
+
+fn unpack(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn the_merged_index_is_the_index_of_all_pages_at_once() {
+    let (_dir, pages) = portal_pages();
+    assert!(pages.len() > 100, "only {} searchable pages", pages.len());
+    let cut: Vec<(String, String)> = pages
+        .iter()
+        .map(|(url, html)| (url.clone(), searchable_part(html)))
+        .collect();
+    let expected = one_index(&cut, records());
+
+    // Batches of 7: dozens of merges, words and filters spread over many batches, languages
+    // missing from some of them.
+    let input: Vec<(String, PageHtml)> = pages
+        .iter()
+        .map(|(url, html)| {
+            (
+                url.clone(),
+                PageHtml::Memory(Arc::new(html.clone().into_bytes())),
+            )
+        })
+        .collect();
+    let merged: BTreeMap<String, Vec<u8>> = build_index_in_batches(input, records(), 7, 2)
+        .unwrap()
+        .into_iter()
+        .collect();
+
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&merged), names(&expected), "different files");
+    let different: Vec<&String> = expected
+        .iter()
+        .filter(|(name, bytes)| merged[*name] != **bytes)
+        .map(|(name, _)| name)
+        .collect();
+    assert!(different.is_empty(), "different content: {different:?}");
+
+    // Not a trivial index: several languages, every page, words with diacritics and filters.
+    let entry: serde_json::Value =
+        serde_json::from_slice(&merged["pagefind/pagefind-entry.json"]).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert!(languages.len() >= 3, "languages: {languages:?}");
+    let page_count: u64 = languages
+        .values()
+        .map(|l| l["page_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(page_count as usize, pages.len() + 3);
+    let chunks = merged
+        .keys()
+        .filter(|n| n.starts_with("pagefind/index/it_"))
+        .count();
+    assert!(chunks > 1, "one chunk of Italian words only");
+    let has_variant = merged
+        .iter()
+        .filter(|(n, _)| n.starts_with("pagefind/index/it_"))
+        .any(|(_, bytes)| {
+            let text = unpack(bytes);
+            text.windows("città".len()).any(|w| w == "città".as_bytes())
+        });
+    assert!(has_variant, "no form with diacritics in the Italian index");
+    assert!(merged.keys().any(|n| n.starts_with("pagefind/filter/it_")));
+}
+
+/// The fragments (what a result shows) of every page, by URL, without the image Pagefind takes
+/// from the first picture after the title.
+fn fragments_without_image(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|(name, _)| name.starts_with("pagefind/fragment/"))
+        .map(|(_, bytes)| {
+            let json = unpack(bytes);
+            let mut value: serde_json::Value =
+                serde_json::from_slice(&json["pagefind_dcd".len()..]).unwrap();
+            let meta = value["meta"].as_object_mut().unwrap();
+            meta.remove("image");
+            meta.remove("image_alt");
+            (
+                value["url"].as_str().unwrap().to_string(),
+                value.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_searchable_part_keeps_what_pagefind_reads_of_a_page() {
+    let (_dir, pages) = portal_pages();
+    let cut: Vec<(String, String)> = pages
+        .iter()
+        .map(|(url, html)| (url.clone(), searchable_part(html)))
+        .collect();
+    assert!(
+        cut.iter().zip(&pages).all(|(c, p)| c.1.len() < p.1.len()),
+        "a page was not cut"
+    );
+    let whole = fragments_without_image(&one_index(&pages, Vec::new()));
+    let part = fragments_without_image(&one_index(&cut, Vec::new()));
+    assert_eq!(whole.len(), pages.len());
+    for (url, fragment) in &whole {
+        assert_eq!(Some(fragment), part.get(url), "{url}");
+    }
+    // What the cut leaves out: the footer's logo as the image of every page.
+    let images = |files: BTreeMap<String, Vec<u8>>| {
+        files
+            .iter()
+            .filter(|(name, _)| name.starts_with("pagefind/fragment/"))
+            .filter(|(_, bytes)| {
+                let json = unpack(bytes);
+                String::from_utf8_lossy(&json).contains("logo.svg")
+            })
+            .count()
+    };
+    assert_eq!(images(one_index(&cut, Vec::new())), 0);
+}
