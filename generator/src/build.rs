@@ -242,6 +242,7 @@ pub fn build_to_dir(
     drop(files);
     timings.lap("write");
     if let Some(input) = search {
+        return_freed_memory();
         let pages = input
             .pages
             .into_iter()
@@ -264,6 +265,23 @@ pub fn build_to_dir(
         diagnostics,
         elapsed: started.elapsed(),
     })
+}
+
+/// Hands the memory the build has freed back to the system before the search index is made.
+/// glibc's allocator keeps freed memory in the arena of the thread that used it, where the
+/// indexer's threads would not find it: they would take new memory beside it.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system;
+        // it takes no pointer and leaves every allocation in place.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 /// What became of a job whose inputs changed since the last build.

@@ -148,11 +148,47 @@ struct EntryLanguage {
     page_count: usize,
 }
 
-/// A word of the merged index: its pages in page order, and its forms with diacritics.
+/// Pages of a word (or of one of its forms) as they will be written: each page CBOR-encoded,
+/// its number as the difference from the page before. Kept encoded, a location takes a byte or
+/// two instead of the four of a number and the allocations of a list per page.
+#[derive(Default)]
+struct Postings {
+    bytes: Vec<u8>,
+    count: u64,
+    last_page: u32,
+    /// Pagefind's measure of a chunk's size: locations, metadata locations and one per page.
+    size: usize,
+}
+
+impl Postings {
+    /// Appends a page; pages come in page order.
+    fn push(&mut self, mut page: PackedPage) {
+        let number = page.page_number;
+        page.page_number = number - self.last_page;
+        self.last_page = number;
+        self.count += 1;
+        self.size += page.locs.len() + page.meta_locs.len() + 1;
+        minicbor::encode(&page, &mut self.bytes).expect("encoding to memory");
+    }
+
+    /// Writes the pages as a CBOR array.
+    fn write(&self, e: &mut minicbor::Encoder<Vec<u8>>) {
+        e.array(self.count).expect("encoding to memory");
+        e.writer_mut().extend_from_slice(&self.bytes);
+    }
+}
+
+/// A word of the merged index: its pages, and its forms with diacritics in order of appearance.
 #[derive(Default)]
 struct Word {
-    pages: Vec<PackedPage>,
-    variants: Vec<PackedVariant>,
+    pages: Postings,
+    variants: Vec<(String, Postings)>,
+}
+
+impl Word {
+    fn size(&self) -> usize {
+        self.pages.size + self.variants.iter().map(|(_, p)| p.size + 1).sum::<usize>()
+    }
 }
 
 /// One language of the merged index.
@@ -237,14 +273,10 @@ pub fn merge(batches: Vec<Files>) -> Result<Files, String> {
         );
     }
     // The files that do not depend on the pages (scripts, styles, WebAssembly) from the batches.
+    let mut seen = HashSet::new();
     for files in batches {
         for (name, bytes) in files {
-            let indexed = name.ends_with(".pf_meta")
-                || name.starts_with("index/")
-                || name.starts_with("filter/")
-                || name.starts_with("fragment/")
-                || name == "pagefind-entry.json";
-            if !indexed && !out.iter().any(|(n, _)| *n == name) {
+            if !is_indexed(&name) && seen.insert(name.clone()) {
                 out.push((name, bytes));
             }
         }
@@ -252,6 +284,20 @@ pub fn merge(batches: Vec<Files>) -> Result<Files, String> {
     let entry_json = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
     out.push(("pagefind-entry.json".into(), entry_json.into_bytes()));
     Ok(out)
+}
+
+/// Whether a bundle file holds pages' data (rather than the same in every index).
+fn is_indexed(name: &str) -> bool {
+    name.ends_with(".pf_meta")
+        || name.starts_with("index/")
+        || name.starts_with("filter/")
+        || name.starts_with("fragment/")
+        || name == "pagefind-entry.json"
+}
+
+/// A script or style of the bundle: the same whatever the pages.
+pub fn is_asset(name: &str) -> bool {
+    !is_indexed(name) && !name.starts_with("wasm.")
 }
 
 /// Adds one batch's pages, words and filters of a language, after those of the batches before.
@@ -298,16 +344,19 @@ fn add_batch(
         let index: WordIndex = decode(files, &format!("index/{}.pf_index", chunk.hash))?;
         for packed in index.words {
             let word = lang.words.entry(packed.word).or_default();
-            word.pages
-                .extend(renumber(packed.pages, offset, &field_ids));
+            for page in renumber(packed.pages, offset, &field_ids) {
+                word.pages.push(page);
+            }
             for variant in packed.additional_variants {
-                let pages = renumber(variant.pages, offset, &field_ids);
-                match word.variants.iter_mut().find(|v| v.form == variant.form) {
-                    Some(existing) => existing.pages.extend(pages),
-                    None => word.variants.push(PackedVariant {
-                        form: variant.form,
-                        pages,
-                    }),
+                let at = match word.variants.iter().position(|(f, _)| *f == variant.form) {
+                    Some(at) => at,
+                    None => {
+                        word.variants.push((variant.form, Postings::default()));
+                        word.variants.len() - 1
+                    }
+                };
+                for page in renumber(variant.pages, offset, &field_ids) {
+                    word.variants[at].1.push(page);
                 }
             }
         }
@@ -388,10 +437,7 @@ fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>,
     let encoded: Vec<Result<(Vec<u8>, String), String>> = chunks
         .into_par_iter()
         .map(|chunk| {
-            let index = WordIndex {
-                words: chunk.into_iter().map(delta_encode).collect(),
-            };
-            let cbor = minicbor::to_vec(&index).map_err(|e| e.to_string())?;
+            let cbor = encode_chunk(&chunk);
             let hash = format!("{code}_{}", full_hash(&cbor));
             Ok((pack(&cbor), hash))
         })
@@ -412,27 +458,14 @@ fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>,
 }
 
 /// Words in order, cut into chunks of about `CHUNK_SIZE` locations as Pagefind cuts them.
-fn chunk_words(words: HashMap<String, Word>) -> Vec<Vec<PackedWord>> {
-    let mut words: Vec<PackedWord> = words
-        .into_iter()
-        .map(|(word, w)| PackedWord {
-            word,
-            pages: w.pages,
-            additional_variants: w.variants,
-        })
-        .collect();
-    words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+fn chunk_words(words: HashMap<String, Word>) -> Vec<Vec<(String, Word)>> {
+    let mut words: Vec<(String, Word)> = words.into_iter().collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut chunks = Vec::new();
     let mut chunk = Vec::new();
     let mut size = 0;
     for word in words {
-        size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
+        size += word.1.size();
         chunk.push(word);
         if size >= CHUNK_SIZE {
             chunks.push(std::mem::take(&mut chunk));
@@ -445,13 +478,33 @@ fn chunk_words(words: HashMap<String, Word>) -> Vec<Vec<PackedWord>> {
     chunks
 }
 
+/// A word index file's content: what `WordIndex` encodes to, from the words' encoded pages.
+fn encode_chunk(chunk: &[(String, Word)]) -> Vec<u8> {
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let fail = "encoding to memory";
+    e.array(1)
+        .expect(fail)
+        .array(chunk.len() as u64)
+        .expect(fail);
+    for (text, word) in chunk {
+        e.array(3).expect(fail).str(text).expect(fail);
+        word.pages.write(&mut e);
+        e.array(word.variants.len() as u64).expect(fail);
+        for (form, pages) in &word.variants {
+            e.array(2).expect(fail).str(form).expect(fail);
+            pages.write(&mut e);
+        }
+    }
+    e.into_writer()
+}
+
 /// The word range of each chunk, shortened to the prefixes that tell neighbouring chunks apart.
-fn chunk_bounds(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+fn chunk_bounds(chunks: &[Vec<(String, Word)>]) -> Vec<MetaChunk> {
     let mut bounds: Vec<MetaChunk> = chunks
         .iter()
         .map(|chunk| MetaChunk {
-            from: chunk.first().map(|w| w.word.clone()).unwrap_or_default(),
-            to: chunk.last().map(|w| w.word.clone()).unwrap_or_default(),
+            from: chunk.first().map(|w| w.0.clone()).unwrap_or_default(),
+            to: chunk.last().map(|w| w.0.clone()).unwrap_or_default(),
             hash: String::new(),
         })
         .collect();
@@ -473,21 +526,6 @@ fn distinguishing_prefixes(a: &str, b: &str) -> (String, String) {
         a.chars().take(common + 1).collect(),
         b.chars().take(common + 1).collect(),
     )
-}
-
-/// Page numbers of a word (and of each of its forms) as differences from the page before.
-fn delta_encode(mut word: PackedWord) -> PackedWord {
-    for pages in std::iter::once(&mut word.pages)
-        .chain(word.additional_variants.iter_mut().map(|v| &mut v.pages))
-    {
-        let mut last = 0;
-        for page in pages.iter_mut() {
-            let number = page.page_number;
-            page.page_number -= last;
-            last = number;
-        }
-    }
-    word
 }
 
 /// The first `len` characters of `full`, lengthened two at a time while another file of the
@@ -568,11 +606,7 @@ mod tests {
 
     #[test]
     fn chunk_bounds_are_the_prefixes_that_tell_chunks_apart() {
-        let word = |w: &str| PackedWord {
-            word: w.into(),
-            pages: vec![],
-            additional_variants: vec![],
-        };
+        let word = |w: &str| (w.to_string(), Word::default());
         let chunks = vec![
             vec![word("abaco"), word("casa")],
             vec![word("casale"), word("dado")],
@@ -607,12 +641,34 @@ mod tests {
         assert_eq!(out[0].page_number, 12);
         assert_eq!(out[1].page_number, 15);
         assert_eq!(out[0].meta_locs, vec![-2, 0, -5, 3]);
-        let word = delta_encode(PackedWord {
-            word: "x".into(),
-            pages: out,
-            additional_variants: vec![],
-        });
-        let numbers: Vec<u32> = word.pages.iter().map(|p| p.page_number).collect();
-        assert_eq!(numbers, vec![12, 3]);
+    }
+
+    #[test]
+    fn encoded_pages_are_what_pagefind_s_word_index_encodes_to() {
+        let page = |page_number, locs: Vec<i32>| PackedPage {
+            page_number,
+            locs,
+            meta_locs: vec![],
+        };
+        let mut word = Word::default();
+        word.pages.push(page(12, vec![1, 5]));
+        word.pages.push(page(15, vec![-49, 2]));
+        let mut variant = Postings::default();
+        variant.push(page(15, vec![0]));
+        word.variants.push(("città".into(), variant));
+        let expected = WordIndex {
+            words: vec![PackedWord {
+                word: "citta".into(),
+                pages: vec![page(12, vec![1, 5]), page(3, vec![-49, 2])],
+                additional_variants: vec![PackedVariant {
+                    form: "città".into(),
+                    pages: vec![page(15, vec![0])],
+                }],
+            }],
+        };
+        assert_eq!(
+            encode_chunk(&[("citta".into(), word)]),
+            minicbor::to_vec(&expected).unwrap()
+        );
     }
 }

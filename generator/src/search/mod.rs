@@ -27,7 +27,7 @@ pub struct Record {
 /// Fewest and most pages in a batch: a batch costs a few milliseconds of its own (the scripts
 /// Pagefind writes with every index); a large one holds more in memory.
 const MIN_BATCH: usize = 50;
-const MAX_BATCH: usize = 400;
+const MAX_BATCH: usize = 100;
 
 enum Item {
     Page(String, PageHtml),
@@ -98,7 +98,15 @@ pub fn build_index_in_batches(
                         return;
                     }
                     match runtime.block_on(index_batch(batch)) {
-                        Ok(files) => done.lock().expect("batches")[n] = Some(files),
+                        Ok(mut files) => {
+                            if n > 0 {
+                                // Scripts and styles are the same in every batch: the first's
+                                // are kept. Languages may first appear later, with their
+                                // WebAssembly.
+                                files.retain(|(name, _)| !merge::is_asset(name));
+                            }
+                            done.lock().expect("batches")[n] = Some(files)
+                        }
                         Err(e) => {
                             fail(&failure, &failed, e);
                             return;
