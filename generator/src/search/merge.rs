@@ -84,12 +84,15 @@ struct MetaSort {
     pages: Vec<u32>,
 }
 
+/// A word index file, as `encode_chunk` writes it (the words' pages kept encoded).
+#[cfg(test)]
 #[derive(Encode, Decode)]
 struct WordIndex {
     #[n(0)]
     words: Vec<PackedWord>,
 }
 
+#[cfg(test)]
 #[derive(Encode, Decode)]
 struct PackedWord {
     #[n(0)]
@@ -100,6 +103,7 @@ struct PackedWord {
     additional_variants: Vec<PackedVariant>,
 }
 
+#[cfg(test)]
 #[derive(Encode, Decode)]
 struct PackedVariant {
     #[n(0)]
@@ -148,27 +152,55 @@ struct EntryLanguage {
     page_count: usize,
 }
 
-/// Pages of a word (or of one of its forms) as they will be written: each page CBOR-encoded,
-/// its number as the difference from the page before. Kept encoded, a location takes a byte or
-/// two instead of the four of a number and the allocations of a list per page.
+/// The pages of a word (or of one of its forms) in one batch, as the batch's index encodes them:
+/// each page a CBOR item, its number the difference from the page before, the first one's from 0.
+struct Segment {
+    bytes: Vec<u8>,
+    count: u64,
+    /// The batch's numbers of the first and last page.
+    first: u32,
+    last: u32,
+    /// Pagefind's measure of a chunk's size: locations, metadata locations and one per page.
+    size: usize,
+}
+
+/// Pages of a word (or of one of its forms) in the merged index, as they will be written. Kept
+/// encoded, a location takes a byte or two instead of the four of a number and the allocations
+/// of a list per page.
 #[derive(Default)]
 struct Postings {
     bytes: Vec<u8>,
     count: u64,
     last_page: u32,
-    /// Pagefind's measure of a chunk's size: locations, metadata locations and one per page.
     size: usize,
 }
 
 impl Postings {
-    /// Appends a page; pages come in page order.
-    fn push(&mut self, mut page: PackedPage) {
-        let number = page.page_number;
-        page.page_number = number - self.last_page;
-        self.last_page = number;
-        self.count += 1;
-        self.size += page.locs.len() + page.meta_locs.len() + 1;
-        minicbor::encode(&page, &mut self.bytes).expect("encoding to memory");
+    /// Appends a batch's pages, which come after those already here; the batch's first page is
+    /// `offset` in the merged numbering. `field_ids` renumbers metadata fields, when the batch
+    /// numbers them otherwise than the merged index.
+    fn append(
+        &mut self,
+        segment: Segment,
+        offset: u32,
+        field_ids: Option<&[i32]>,
+    ) -> Result<(), String> {
+        if segment.count == 0 {
+            return Ok(());
+        }
+        let segment = match field_ids {
+            Some(ids) => renumber_fields(segment, ids)?,
+            None => segment,
+        };
+        let mut d = minicbor::Decoder::new(&segment.bytes);
+        let mut first: PackedPage = d.decode().map_err(|e| e.to_string())?;
+        first.page_number = offset + segment.first - self.last_page;
+        minicbor::encode(&first, &mut self.bytes).expect("encoding to memory");
+        self.bytes.extend_from_slice(&segment.bytes[d.position()..]);
+        self.count += segment.count;
+        self.size += segment.size;
+        self.last_page = offset + segment.last;
+        Ok(())
     }
 
     /// Writes the pages as a CBOR array.
@@ -176,6 +208,22 @@ impl Postings {
         e.array(self.count).expect("encoding to memory");
         e.writer_mut().extend_from_slice(&self.bytes);
     }
+}
+
+/// The segment with its metadata field markers (negative numbers) renumbered.
+fn renumber_fields(segment: Segment, field_ids: &[i32]) -> Result<Segment, String> {
+    let mut d = minicbor::Decoder::new(&segment.bytes);
+    let mut bytes = Vec::with_capacity(segment.bytes.len());
+    for _ in 0..segment.count {
+        let mut page: PackedPage = d.decode().map_err(|e| e.to_string())?;
+        for loc in &mut page.meta_locs {
+            if *loc < 0 {
+                *loc = -(field_ids[(-*loc - 1) as usize] + 1);
+            }
+        }
+        minicbor::encode(&page, &mut bytes).expect("encoding to memory");
+    }
+    Ok(Segment { bytes, ..segment })
 }
 
 /// A word of the merged index: its pages, and its forms with diacritics in order of appearance.
@@ -191,12 +239,150 @@ impl Word {
     }
 }
 
+/// One batch's index, read (on the thread that made it): per language its pages, words and
+/// filters in the batch's own page numbering; and its other files.
+pub struct Batch {
+    version: String,
+    include_characters: Vec<char>,
+    languages: BTreeMap<String, BatchLanguage>,
+    other: Files,
+}
+
+struct BatchLanguage {
+    version: String,
+    wasm: Option<String>,
+    meta_fields: Vec<String>,
+    /// The fragment's hash as the batch named it, the page's word count, the fragment file.
+    pages: Vec<(String, u32, Vec<u8>)>,
+    words: Vec<BatchWord>,
+    filters: Vec<BatchFilter>,
+}
+
+/// A word with its pages and its forms with diacritics, with theirs.
+type BatchWord = (String, Segment, Vec<(String, Segment)>);
+/// A filter with its values and their pages.
+type BatchFilter = (String, Vec<(String, Vec<u32>)>);
+
+/// Reads one batch's files.
+pub fn read_batch(files: Files) -> Result<Batch, String> {
+    let mut files: HashMap<String, Vec<u8>> = files.into_iter().collect();
+    let entry: Entry = serde_json::from_slice(
+        files
+            .get("pagefind-entry.json")
+            .ok_or("un gruppo di pagine non ha pagefind-entry.json")?,
+    )
+    .map_err(|e| format!("pagefind-entry.json non leggibile: {e}"))?;
+    let mut languages = BTreeMap::new();
+    for (code, lang) in &entry.languages {
+        let meta: MetaIndex = decode(&files, &format!("pagefind.{}.pf_meta", lang.hash))?;
+        if !meta.sorts.is_empty() {
+            return Err("gli ordinamenti (data-pagefind-sort) non sono gestiti".into());
+        }
+        let mut pages = Vec::with_capacity(meta.pages.len());
+        for page in meta.pages {
+            let name = format!("fragment/{}.pf_fragment", page.hash);
+            let fragment = files
+                .remove(&name)
+                .ok_or_else(|| format!("manca {name} nell'indice di un gruppo"))?;
+            pages.push((page.hash, page.word_count, fragment));
+        }
+        let mut words = Vec::new();
+        for chunk in &meta.index_chunks {
+            let name = format!("index/{}.pf_index", chunk.hash);
+            let packed = files
+                .get(&name)
+                .ok_or_else(|| format!("manca {name} nell'indice di un gruppo"))?;
+            read_words(&unpack(packed)?, &mut words)
+                .map_err(|e| format!("{name} non leggibile: {e}"))?;
+        }
+        let mut filters = Vec::new();
+        for filter in &meta.filters {
+            let index: FilterIndex = decode(&files, &format!("filter/{}.pf_filter", filter.hash))?;
+            let values = index.values.into_iter().map(|v| (v.value, v.pages));
+            filters.push((index.filter, values.collect()));
+        }
+        languages.insert(
+            code.clone(),
+            BatchLanguage {
+                version: meta.version,
+                wasm: lang.wasm.clone(),
+                meta_fields: meta.meta_fields,
+                pages,
+                words,
+                filters,
+            },
+        );
+    }
+    Ok(Batch {
+        version: entry.version,
+        include_characters: entry.include_characters,
+        languages,
+        other: files.into_iter().filter(|(n, _)| !is_indexed(n)).collect(),
+    })
+}
+
+/// The words of a word index file, their pages left encoded.
+fn read_words(raw: &[u8], words: &mut Vec<BatchWord>) -> Result<(), minicbor::decode::Error> {
+    let mut d = minicbor::Decoder::new(raw);
+    d.array()?;
+    for _ in 0..definite(d.array()?)? {
+        d.array()?;
+        let word = d.str()?.to_string();
+        let pages = read_segment(&mut d, raw)?;
+        let count = definite(d.array()?)?;
+        let mut variants = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            d.array()?;
+            let form = d.str()?.to_string();
+            variants.push((form, read_segment(&mut d, raw)?));
+        }
+        words.push((word, pages, variants));
+    }
+    Ok(())
+}
+
+/// A list of pages, from the decoder's position, as a segment of the bytes it is encoded in.
+fn read_segment(
+    d: &mut minicbor::Decoder<'_>,
+    raw: &[u8],
+) -> Result<Segment, minicbor::decode::Error> {
+    let count = definite(d.array()?)?;
+    let start = d.position();
+    let (mut first, mut last, mut size) = (0, 0, 0);
+    for i in 0..count {
+        d.array()?;
+        last += d.u32()?;
+        if i == 0 {
+            first = last;
+        }
+        for _ in 0..2 {
+            let locs = definite(d.array()?)?;
+            size += locs as usize;
+            for _ in 0..locs {
+                d.skip()?;
+            }
+        }
+        size += 1;
+    }
+    Ok(Segment {
+        bytes: raw[start..d.position()].to_vec(),
+        count,
+        first,
+        last,
+        size,
+    })
+}
+
+fn definite(len: Option<u64>) -> Result<u64, minicbor::decode::Error> {
+    len.ok_or_else(|| minicbor::decode::Error::message("lista di lunghezza indefinita"))
+}
+
 /// One language of the merged index.
 #[derive(Default)]
 struct Language {
     version: String,
     wasm: Option<String>,
-    /// Final fragment hash and the fragment file, in page order.
+    /// Final fragment hash, word count and the fragment file, in page order.
     pages: Vec<(String, u32, Vec<u8>)>,
     used_page_hashes: HashSet<String>,
     words: HashMap<String, Word>,
@@ -204,61 +390,42 @@ struct Language {
     meta_fields: Vec<String>,
 }
 
-/// Merges the batches' files, given in the order of their pages.
-pub fn merge(batches: Vec<Files>) -> Result<Files, String> {
-    let mut batches: Vec<HashMap<String, Vec<u8>>> = batches
-        .into_iter()
-        .map(|files| files.into_iter().collect())
-        .collect();
-    let entries = batches
-        .iter()
-        .map(|files| {
-            let bytes = files
-                .get("pagefind-entry.json")
-                .ok_or("un gruppo di pagine non ha pagefind-entry.json")?;
-            serde_json::from_slice::<Entry>(bytes)
-                .map_err(|e| format!("pagefind-entry.json non leggibile: {e}"))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let first = entries.first().ok_or("nessun gruppo di pagine da unire")?;
-    let (version, include_characters) = (first.version.clone(), first.include_characters.clone());
-
-    // The batches' metadata first: the metadata field names of all of them number the fields.
-    let mut metas: Vec<BTreeMap<String, MetaIndex>> = Vec::with_capacity(batches.len());
+/// Merges the batches, given in the order of their pages.
+pub fn merge(batches: Vec<Batch>) -> Result<Files, String> {
+    let first = batches.first().ok_or("nessun gruppo di pagine da unire")?;
+    let mut entry = Entry {
+        version: first.version.clone(),
+        languages: BTreeMap::new(),
+        include_characters: first.include_characters.clone(),
+    };
+    // The metadata field names of all the batches number the fields.
     let mut languages: BTreeMap<String, Language> = BTreeMap::new();
-    for (entry, files) in entries.iter().zip(&batches) {
-        let mut batch_metas = BTreeMap::new();
-        for (code, lang) in &entry.languages {
-            let meta: MetaIndex = decode(files, &format!("pagefind.{}.pf_meta", lang.hash))?;
-            if !meta.sorts.is_empty() {
-                return Err("gli ordinamenti (data-pagefind-sort) non sono gestiti".into());
-            }
-            let merged = languages.entry(code.clone()).or_default();
-            merged.version = meta.version.clone();
-            merged.wasm = merged.wasm.take().or(lang.wasm.clone());
-            merged.meta_fields.extend(meta.meta_fields.iter().cloned());
-            batch_metas.insert(code.clone(), meta);
+    for batch in &batches {
+        for (code, part) in &batch.languages {
+            let lang = languages.entry(code.clone()).or_default();
+            lang.meta_fields.extend(part.meta_fields.iter().cloned());
         }
-        metas.push(batch_metas);
     }
     for lang in languages.values_mut() {
         lang.meta_fields.sort();
         lang.meta_fields.dedup();
     }
 
-    for (files, batch_metas) in batches.iter_mut().zip(metas) {
-        for (code, meta) in batch_metas {
+    let mut out: Files = Vec::new();
+    let mut seen = HashSet::new();
+    for batch in batches {
+        for (code, part) in batch.languages {
             let lang = languages.get_mut(&code).expect("language seen above");
-            add_batch(&code, lang, files, meta)?;
+            add_batch(&code, lang, part)?;
+        }
+        // The files that do not depend on the pages (scripts, styles, WebAssembly).
+        for (name, bytes) in batch.other {
+            if seen.insert(name.clone()) {
+                out.push((name, bytes));
+            }
         }
     }
 
-    let mut out: Files = Vec::new();
-    let mut entry = Entry {
-        version,
-        languages: BTreeMap::new(),
-        include_characters,
-    };
     for (code, lang) in languages {
         let page_count = lang.pages.len();
         let (meta_hash, wasm, files) = write_language(&code, lang)?;
@@ -271,15 +438,6 @@ pub fn merge(batches: Vec<Files>) -> Result<Files, String> {
                 page_count,
             },
         );
-    }
-    // The files that do not depend on the pages (scripts, styles, WebAssembly) from the batches.
-    let mut seen = HashSet::new();
-    for files in batches {
-        for (name, bytes) in files {
-            if !is_indexed(&name) && seen.insert(name.clone()) {
-                out.push((name, bytes));
-            }
-        }
     }
     let entry_json = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
     out.push(("pagefind-entry.json".into(), entry_json.into_bytes()));
@@ -301,31 +459,25 @@ pub fn is_asset(name: &str) -> bool {
 }
 
 /// Adds one batch's pages, words and filters of a language, after those of the batches before.
-fn add_batch(
-    code: &str,
-    lang: &mut Language,
-    files: &mut HashMap<String, Vec<u8>>,
-    meta: MetaIndex,
-) -> Result<(), String> {
+fn add_batch(code: &str, lang: &mut Language, part: BatchLanguage) -> Result<(), String> {
     let offset = u32::try_from(lang.pages.len()).map_err(|_| "troppe pagine".to_string())?;
-    let field_ids: Vec<i32> = meta
-        .meta_fields
-        .iter()
-        .map(|name| {
-            lang.meta_fields
-                .binary_search(name)
-                .map(|i| i as i32)
-                .expect("fields gathered from every batch")
-        })
-        .collect();
+    let field_ids: Option<Vec<i32>> = (part.meta_fields != lang.meta_fields).then(|| {
+        part.meta_fields
+            .iter()
+            .map(|name| {
+                lang.meta_fields
+                    .binary_search(name)
+                    .map(|i| i as i32)
+                    .expect("fields gathered from every batch")
+            })
+            .collect()
+    });
+    lang.version = part.version;
+    lang.wasm = lang.wasm.take().or(part.wasm);
 
     let short_len = code.len() + 8;
-    for page in meta.pages {
-        let name = format!("fragment/{}.pf_fragment", page.hash);
-        let fragment = files
-            .remove(&name)
-            .ok_or_else(|| format!("manca {name} nell'indice di un gruppo"))?;
-        let mut hash = page.hash[..short_len.min(page.hash.len())].to_string();
+    for (batch_hash, word_count, fragment) in part.pages {
+        let mut hash = batch_hash[..short_len.min(batch_hash.len())].to_string();
         if lang.used_page_hashes.contains(&hash) {
             // Another page of another batch has the same short hash: lengthen it as Pagefind
             // does, one character at a time, from the full hash of the fragment.
@@ -337,61 +489,35 @@ fn add_batch(
             }
         }
         lang.used_page_hashes.insert(hash.clone());
-        lang.pages.push((hash, page.word_count, fragment));
+        lang.pages.push((hash, word_count, fragment));
     }
 
-    for chunk in &meta.index_chunks {
-        let index: WordIndex = decode(files, &format!("index/{}.pf_index", chunk.hash))?;
-        for packed in index.words {
-            let word = lang.words.entry(packed.word).or_default();
-            for page in renumber(packed.pages, offset, &field_ids) {
-                word.pages.push(page);
-            }
-            for variant in packed.additional_variants {
-                let at = match word.variants.iter().position(|(f, _)| *f == variant.form) {
-                    Some(at) => at,
-                    None => {
-                        word.variants.push((variant.form, Postings::default()));
-                        word.variants.len() - 1
-                    }
-                };
-                for page in renumber(variant.pages, offset, &field_ids) {
-                    word.variants[at].1.push(page);
+    let ids = field_ids.as_deref();
+    for (text, pages, variants) in part.words {
+        let word = lang.words.entry(text).or_default();
+        word.pages.append(pages, offset, ids)?;
+        for (form, pages) in variants {
+            let at = match word.variants.iter().position(|(f, _)| *f == form) {
+                Some(at) => at,
+                None => {
+                    word.variants.push((form, Postings::default()));
+                    word.variants.len() - 1
                 }
-            }
+            };
+            word.variants[at].1.append(pages, offset, ids)?;
         }
     }
 
-    for filter in &meta.filters {
-        let index: FilterIndex = decode(files, &format!("filter/{}.pf_filter", filter.hash))?;
-        let merged = lang.filters.entry(index.filter).or_default();
-        for value in index.values {
+    for (filter, values) in part.filters {
+        let merged = lang.filters.entry(filter).or_default();
+        for (value, pages) in values {
             merged
-                .entry(value.value)
+                .entry(value)
                 .or_default()
-                .extend(value.pages.into_iter().map(|p| p + offset));
+                .extend(pages.into_iter().map(|p| p + offset));
         }
     }
     Ok(())
-}
-
-/// Page numbers from the batch's delta encoding to absolute ones after `offset`; metadata field
-/// markers (negative numbers) to the merged field numbering.
-fn renumber(pages: Vec<PackedPage>, offset: u32, field_ids: &[i32]) -> Vec<PackedPage> {
-    let mut last = 0;
-    pages
-        .into_iter()
-        .map(|mut page| {
-            last += page.page_number;
-            page.page_number = last + offset;
-            for loc in &mut page.meta_locs {
-                if *loc < 0 {
-                    *loc = -(field_ids[(-*loc - 1) as usize] + 1);
-                }
-            }
-            page
-        })
-        .collect()
 }
 
 /// The files of one merged language: its meta file name's hash, its WebAssembly, its files.
@@ -623,52 +749,95 @@ mod tests {
         );
     }
 
-    #[test]
-    fn page_numbers_come_back_absolute_and_fields_renumbered() {
-        let pages = vec![
-            PackedPage {
-                page_number: 2,
-                locs: vec![1],
-                meta_locs: vec![-1, 0, -2, 3],
-            },
-            PackedPage {
-                page_number: 3,
-                locs: vec![4],
-                meta_locs: vec![],
-            },
-        ];
-        let out = renumber(pages, 10, &[1, 4]);
-        assert_eq!(out[0].page_number, 12);
-        assert_eq!(out[1].page_number, 15);
-        assert_eq!(out[0].meta_locs, vec![-2, 0, -5, 3]);
+    fn page(page_number: u32, locs: Vec<i32>, meta_locs: Vec<i32>) -> PackedPage {
+        PackedPage {
+            page_number,
+            locs,
+            meta_locs,
+        }
+    }
+
+    /// A batch's word index file (pages delta-encoded from 0), read.
+    fn batch_words(words: Vec<PackedWord>) -> Vec<BatchWord> {
+        let raw = minicbor::to_vec(&WordIndex { words }).unwrap();
+        let mut out = Vec::new();
+        read_words(&raw, &mut out).unwrap();
+        out
     }
 
     #[test]
-    fn encoded_pages_are_what_pagefind_s_word_index_encodes_to() {
-        let page = |page_number, locs: Vec<i32>| PackedPage {
-            page_number,
-            locs,
-            meta_locs: vec![],
-        };
-        let mut word = Word::default();
-        word.pages.push(page(12, vec![1, 5]));
-        word.pages.push(page(15, vec![-49, 2]));
-        let mut variant = Postings::default();
-        variant.push(page(15, vec![0]));
-        word.variants.push(("città".into(), variant));
-        let expected = WordIndex {
-            words: vec![PackedWord {
-                word: "citta".into(),
-                pages: vec![page(12, vec![1, 5]), page(3, vec![-49, 2])],
-                additional_variants: vec![PackedVariant {
-                    form: "città".into(),
-                    pages: vec![page(15, vec![0])],
-                }],
+    fn batches_appended_encode_as_pagefind_s_word_index_of_all_pages() {
+        // Batch 1 (pages 0-9): "citta" on pages 2 and 5, its form "città" on page 5.
+        // Batch 2 (pages 10-): "citta" on its pages 1 and 4 with metadata field 0, which is
+        // field 1 of the merged index; a word with its accented form only.
+        let first = batch_words(vec![PackedWord {
+            word: "citta".into(),
+            pages: vec![page(2, vec![1, 5], vec![]), page(3, vec![-49, 2], vec![])],
+            additional_variants: vec![PackedVariant {
+                form: "città".into(),
+                pages: vec![page(5, vec![0], vec![])],
             }],
+        }]);
+        let second = batch_words(vec![
+            PackedWord {
+                word: "citta".into(),
+                pages: vec![page(1, vec![3], vec![-1, 0]), page(3, vec![7], vec![])],
+                additional_variants: vec![],
+            },
+            PackedWord {
+                word: "perche".into(),
+                pages: vec![],
+                additional_variants: vec![PackedVariant {
+                    form: "perché".into(),
+                    pages: vec![page(4, vec![2], vec![])],
+                }],
+            },
+        ]);
+        let mut merged: BTreeMap<String, Word> = BTreeMap::new();
+        for (batch, offset, ids) in [(first, 0, None), (second, 10, Some(&[1][..]))] {
+            for (text, pages, variants) in batch {
+                let word = merged.entry(text).or_default();
+                word.pages.append(pages, offset, ids).unwrap();
+                for (form, pages) in variants {
+                    if !word.variants.iter().any(|(f, _)| *f == form) {
+                        word.variants.push((form.clone(), Postings::default()));
+                    }
+                    let at = word.variants.iter().position(|(f, _)| *f == form).unwrap();
+                    word.variants[at].1.append(pages, offset, ids).unwrap();
+                }
+            }
+        }
+        let chunk: Vec<(String, Word)> = merged.into_iter().collect();
+        let expected = WordIndex {
+            words: vec![
+                PackedWord {
+                    word: "citta".into(),
+                    pages: vec![
+                        page(2, vec![1, 5], vec![]),
+                        page(3, vec![-49, 2], vec![]),
+                        page(6, vec![3], vec![-2, 0]),
+                        page(3, vec![7], vec![]),
+                    ],
+                    additional_variants: vec![PackedVariant {
+                        form: "città".into(),
+                        pages: vec![page(5, vec![0], vec![])],
+                    }],
+                },
+                PackedWord {
+                    word: "perche".into(),
+                    pages: vec![],
+                    additional_variants: vec![PackedVariant {
+                        form: "perché".into(),
+                        pages: vec![page(14, vec![2], vec![])],
+                    }],
+                },
+            ],
         };
+        assert_eq!(encode_chunk(&chunk), minicbor::to_vec(&expected).unwrap());
+        // Pagefind's chunk size: locations, metadata locations, one per page and per form.
         assert_eq!(
-            encode_chunk(&[("citta".into(), word)]),
-            minicbor::to_vec(&expected).unwrap()
+            chunk[0].1.size(),
+            (2 + 1) + (2 + 1) + (3 + 1) + (1 + 1) + (1 + 1) + 1
         );
     }
 }

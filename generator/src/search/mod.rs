@@ -67,7 +67,7 @@ pub fn build_index_in_batches(
     }
     let count = queue.len().max(1);
     let queue = Mutex::new(queue);
-    let done: Mutex<Vec<Option<merge::Files>>> = Mutex::new((0..count).map(|_| None).collect());
+    let done: Mutex<Vec<Option<merge::Batch>>> = Mutex::new((0..count).map(|_| None).collect());
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let failed = AtomicBool::new(false);
 
@@ -105,7 +105,13 @@ pub fn build_index_in_batches(
                                 // WebAssembly.
                                 files.retain(|(name, _)| !merge::is_asset(name));
                             }
-                            done.lock().expect("batches")[n] = Some(files)
+                            match merge::read_batch(files) {
+                                Ok(batch) => done.lock().expect("batches")[n] = Some(batch),
+                                Err(e) => {
+                                    fail(&failure, &failed, e);
+                                    return;
+                                }
+                            }
                         }
                         Err(e) => {
                             fail(&failure, &failed, e);
@@ -119,7 +125,7 @@ pub fn build_index_in_batches(
     if let Some(e) = failure.into_inner().expect("failure") {
         return Err(e);
     }
-    let batches: Vec<merge::Files> = done
+    let batches: Vec<merge::Batch> = done
         .into_inner()
         .expect("batches")
         .into_iter()
