@@ -65,7 +65,7 @@ pub fn build_index_in_batches(
         let rest = items.split_off(per_batch.max(1).min(items.len()));
         queue.push_back((queue.len(), std::mem::replace(&mut items, rest)));
     }
-    let count = queue.len().max(1);
+    let count = queue.len();
     let queue = Mutex::new(queue);
     let done: Mutex<Vec<Option<merge::Batch>>> = Mutex::new((0..count).map(|_| None).collect());
     let failure: Mutex<Option<String>> = Mutex::new(None);
@@ -74,7 +74,7 @@ pub fn build_index_in_batches(
     // Pagefind's library is async: each thread runs a runtime of its own, which also keeps
     // it apart from the caller's (the preview server's), where blocking on one panics.
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, count) {
+        for _ in 0..threads.max(1).min(count) {
             scope.spawn(|| {
                 let runtime = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -97,22 +97,16 @@ pub fn build_index_in_batches(
                     if failed.load(Ordering::Relaxed) {
                         return;
                     }
-                    match runtime.block_on(index_batch(batch)) {
-                        Ok(mut files) => {
-                            if n > 0 {
-                                // Scripts and styles are the same in every batch: the first's
-                                // are kept. Languages may first appear later, with their
-                                // WebAssembly.
-                                files.retain(|(name, _)| !merge::is_asset(name));
-                            }
-                            match merge::read_batch(files) {
-                                Ok(batch) => done.lock().expect("batches")[n] = Some(batch),
-                                Err(e) => {
-                                    fail(&failure, &failed, e);
-                                    return;
-                                }
-                            }
+                    let read = runtime.block_on(index_batch(batch)).and_then(|mut files| {
+                        if n > 0 {
+                            // Scripts and styles are the same in every batch: the first's are
+                            // kept. Languages may first appear later, with their WebAssembly.
+                            files.retain(|(name, _)| !merge::is_asset(name));
                         }
+                        merge::read_batch(files)
+                    });
+                    match read {
+                        Ok(batch) => done.lock().expect("batches")[n] = Some(batch),
                         Err(e) => {
                             fail(&failure, &failed, e);
                             return;
@@ -248,5 +242,17 @@ mod tests {
         assert_eq!(searchable_part(unmarked), unmarked);
         let other = "<html lang=\"it\"><body><div data-pagefind-body><p>T</p></div></body></html>";
         assert_eq!(searchable_part(other), other);
+    }
+
+    #[test]
+    fn no_page_gives_pagefind_s_empty_bundle() {
+        let files = build_index_in_batches(Vec::new(), Vec::new(), 10, 2).unwrap();
+        let entry = files
+            .iter()
+            .find(|(name, _)| name == "pagefind/pagefind-entry.json")
+            .expect("entry file");
+        let entry: serde_json::Value = serde_json::from_slice(&entry.1).unwrap();
+        assert_eq!(entry["languages"], serde_json::json!({}));
+        assert!(files.iter().any(|(name, _)| name == "pagefind/pagefind.js"));
     }
 }
