@@ -249,7 +249,7 @@ pub fn build_to_dir(
             .map(|(url, path, _)| (url, PageHtml::File(staging.path().join(path))))
             .collect();
         let mut index = BTreeMap::new();
-        index_for_search(pages, input.records, &mut index, &mut diagnostics);
+        index_for_search(pages, input.records, &mut index, &mut diagnostics, None);
         if diagnostics.has_errors() {
             diagnostics.sort();
             return Err(WriteError::Build(diagnostics));
@@ -677,7 +677,12 @@ fn build_stages(
                     .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
                     .collect();
                 let mut search_diags = Diagnostics::default();
-                index_for_search(pages, records, &mut files, &mut search_diags);
+                let search_cache = cache.fingerprint_contexts.then_some(&mut cache.search);
+                index_for_search(pages, records, &mut files, &mut search_diags, search_cache);
+                #[cfg(feature = "search")]
+                {
+                    cache.stats.search_batches_indexed = cache.search.batches_indexed;
+                }
                 findings.site.extend(search_diags.0);
             }
             Indexing::Later => {
@@ -855,8 +860,9 @@ fn index_for_search(
     records: Vec<SearchRecord>,
     files: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
+    cache: Option<&mut crate::cache::SearchCache>,
 ) {
-    match crate::search::build_index(pages, records) {
+    match crate::search::build_index(pages, records, cache) {
         Ok(index) => {
             for (path, bytes) in index {
                 files.insert(path, Body::Bytes(Arc::new(bytes)));
@@ -880,6 +886,7 @@ fn index_for_search(
     _: Vec<SearchRecord>,
     _: &mut BTreeMap<String, Body>,
     diags: &mut Diagnostics,
+    _: Option<&mut crate::cache::SearchCache>,
 ) {
     diags.push(
         Diagnostic::warning(

@@ -41,7 +41,16 @@ pub struct Stats {
     pub jobs_reused: usize,
     /// The previous build was patched, not built again: only page bodies changed.
     pub patched: bool,
+    /// In a series of builds, batches of pages indexed for search (the others were taken from
+    /// the previous build).
+    pub search_batches_indexed: usize,
 }
+
+#[cfg(feature = "search")]
+pub(crate) type SearchCache = crate::search::SearchCache;
+#[cfg(not(feature = "search"))]
+#[derive(Default)]
+pub(crate) struct SearchCache;
 
 #[derive(Default)]
 pub struct BuildCache {
@@ -60,6 +69,8 @@ pub struct BuildCache {
     pub(crate) outputs: HashMap<String, CachedOutput>,
     /// output path → (the output the ids were read from, the `id` attributes in it)
     pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
+    /// The search index's batches of the last build.
+    pub(crate) search: SearchCache,
     /// The last full build, kept whole so that an edit to page bodies can patch it.
     pub(crate) last: Option<Box<crate::incremental::LastBuild>>,
     pub stats: Stats,

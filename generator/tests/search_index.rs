@@ -10,7 +10,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use respi_generator::build::PageHtml;
-use respi_generator::search::{Record, build_index_in_batches, searchable_part};
+use respi_generator::search::{Record, SearchCache, build_index_in_batches, searchable_part};
 use support::*;
 
 /// The bundled portal built without search, and its searchable pages (URL, HTML) in URL order.
@@ -122,6 +122,18 @@ fn one_index(pages: &[(String, String)], records: Vec<Record>) -> BTreeMap<Strin
     })
 }
 
+fn in_memory(pages: &[(String, String)]) -> Vec<(String, PageHtml)> {
+    pages
+        .iter()
+        .map(|(url, html)| {
+            (
+                url.clone(),
+                PageHtml::Memory(Arc::new(html.clone().into_bytes())),
+            )
+        })
+        .collect()
+}
+
 fn unpack(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
@@ -142,16 +154,8 @@ fn the_merged_index_is_the_index_of_all_pages_at_once() {
 
     // Batches of 7: dozens of merges, words and filters spread over many batches, languages
     // missing from some of them.
-    let input: Vec<(String, PageHtml)> = pages
-        .iter()
-        .map(|(url, html)| {
-            (
-                url.clone(),
-                PageHtml::Memory(Arc::new(html.clone().into_bytes())),
-            )
-        })
-        .collect();
-    let merged: BTreeMap<String, Vec<u8>> = build_index_in_batches(input, records(), 7, 2)
+    let input = in_memory(&pages);
+    let merged: BTreeMap<String, Vec<u8>> = build_index_in_batches(input, records(), 7, 2, None)
         .unwrap()
         .into_iter()
         .collect();
@@ -241,4 +245,41 @@ fn the_searchable_part_keeps_what_pagefind_reads_of_a_page() {
             .count()
     };
     assert_eq!(images(one_index(&cut, Vec::new())), 0);
+}
+
+#[test]
+fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
+    let (_dir, mut pages) = portal_pages();
+    let mut cache = SearchCache::default();
+    build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache)).unwrap();
+    assert_eq!(cache.batches_indexed, (pages.len() + 3).div_ceil(7));
+
+    let edited = pages.len() / 2;
+    pages[edited].1 = pages[edited]
+        .1
+        .replacen("</main>", "<p>Zanzariere nuove</p></main>", 1);
+    let again: BTreeMap<String, Vec<u8>> =
+        build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache))
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(cache.batches_indexed, 1);
+    let fresh: BTreeMap<String, Vec<u8>> =
+        build_index_in_batches(in_memory(&pages), records(), 7, 2, None)
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert!(
+        again == fresh,
+        "the index after the edit is not that of a fresh build"
+    );
+    let has_word = again
+        .iter()
+        .filter(|(n, _)| n.starts_with("pagefind/index/"))
+        .any(|(_, bytes)| unpack(bytes).windows(6).any(|w| w == b"zanzar"));
+    assert!(has_word, "the edited page's new word is not in the index");
+
+    // Nothing changed: nothing indexed.
+    build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache)).unwrap();
+    assert_eq!(cache.batches_indexed, 0);
 }

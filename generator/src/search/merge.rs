@@ -19,6 +19,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 use minicbor::{Decode, Encode};
 use rayon::prelude::*;
@@ -181,15 +182,19 @@ impl Postings {
     /// numbers them otherwise than the merged index.
     fn append(
         &mut self,
-        segment: Segment,
+        segment: &Segment,
         offset: u32,
         field_ids: Option<&[i32]>,
     ) -> Result<(), String> {
         if segment.count == 0 {
             return Ok(());
         }
+        let renumbered;
         let segment = match field_ids {
-            Some(ids) => renumber_fields(segment, ids)?,
+            Some(ids) => {
+                renumbered = renumber_fields(segment, ids)?;
+                &renumbered
+            }
             None => segment,
         };
         let mut d = minicbor::Decoder::new(&segment.bytes);
@@ -211,7 +216,7 @@ impl Postings {
 }
 
 /// The segment with its metadata field markers (negative numbers) renumbered.
-fn renumber_fields(segment: Segment, field_ids: &[i32]) -> Result<Segment, String> {
+fn renumber_fields(segment: &Segment, field_ids: &[i32]) -> Result<Segment, String> {
     let mut d = minicbor::Decoder::new(&segment.bytes);
     let mut bytes = Vec::with_capacity(segment.bytes.len());
     for _ in 0..segment.count {
@@ -223,7 +228,13 @@ fn renumber_fields(segment: Segment, field_ids: &[i32]) -> Result<Segment, Strin
         }
         minicbor::encode(&page, &mut bytes).expect("encoding to memory");
     }
-    Ok(Segment { bytes, ..segment })
+    Ok(Segment {
+        bytes,
+        count: segment.count,
+        first: segment.first,
+        last: segment.last,
+        size: segment.size,
+    })
 }
 
 /// A word of the merged index: its pages, and its forms with diacritics in order of appearance.
@@ -317,7 +328,10 @@ pub fn read_batch(files: Files) -> Result<Batch, String> {
         version: entry.version,
         include_characters: entry.include_characters,
         languages,
-        other: files.into_iter().filter(|(n, _)| !is_indexed(n)).collect(),
+        other: files
+            .into_iter()
+            .filter(|(n, _)| !is_indexed(n) && !is_asset(n))
+            .collect(),
     })
 }
 
@@ -390,8 +404,8 @@ struct Language {
     meta_fields: Vec<String>,
 }
 
-/// Merges the batches, given in the order of their pages.
-pub fn merge(batches: Vec<Batch>) -> Result<Files, String> {
+/// Merges the batches, given in the order of their pages, with the bundle's scripts and styles.
+pub fn merge(batches: &[Arc<Batch>], assets: &[(String, Vec<u8>)]) -> Result<Files, String> {
     let first = batches.first().ok_or("nessun gruppo di pagine da unire")?;
     let mut entry = Entry {
         version: first.version.clone(),
@@ -400,7 +414,7 @@ pub fn merge(batches: Vec<Batch>) -> Result<Files, String> {
     };
     // The metadata field names of all the batches number the fields.
     let mut languages: BTreeMap<String, Language> = BTreeMap::new();
-    for batch in &batches {
+    for batch in batches {
         for (code, part) in &batch.languages {
             let lang = languages.entry(code.clone()).or_default();
             lang.meta_fields.extend(part.meta_fields.iter().cloned());
@@ -411,17 +425,17 @@ pub fn merge(batches: Vec<Batch>) -> Result<Files, String> {
         lang.meta_fields.dedup();
     }
 
-    let mut out: Files = Vec::new();
-    let mut seen = HashSet::new();
+    let mut out: Files = assets.to_vec();
+    let mut seen: HashSet<String> = assets.iter().map(|(name, _)| name.clone()).collect();
     for batch in batches {
-        for (code, part) in batch.languages {
-            let lang = languages.get_mut(&code).expect("language seen above");
-            add_batch(&code, lang, part)?;
+        for (code, part) in &batch.languages {
+            let lang = languages.get_mut(code).expect("language seen above");
+            add_batch(code, lang, part)?;
         }
-        // The files that do not depend on the pages (scripts, styles, WebAssembly).
-        for (name, bytes) in batch.other {
+        // The WebAssembly of each language.
+        for (name, bytes) in &batch.other {
             if seen.insert(name.clone()) {
-                out.push((name, bytes));
+                out.push((name.clone(), bytes.clone()));
             }
         }
     }
@@ -453,13 +467,13 @@ fn is_indexed(name: &str) -> bool {
         || name == "pagefind-entry.json"
 }
 
-/// A script or style of the bundle: the same whatever the pages.
+/// A script or style of the bundle: the same whatever the pages (kept apart from the batches).
 pub fn is_asset(name: &str) -> bool {
     !is_indexed(name) && !name.starts_with("wasm.")
 }
 
 /// Adds one batch's pages, words and filters of a language, after those of the batches before.
-fn add_batch(code: &str, lang: &mut Language, part: BatchLanguage) -> Result<(), String> {
+fn add_batch(code: &str, lang: &mut Language, part: &BatchLanguage) -> Result<(), String> {
     let offset = u32::try_from(lang.pages.len()).map_err(|_| "troppe pagine".to_string())?;
     let field_ids: Option<Vec<i32>> = (part.meta_fields != lang.meta_fields).then(|| {
         part.meta_fields
@@ -472,16 +486,18 @@ fn add_batch(code: &str, lang: &mut Language, part: BatchLanguage) -> Result<(),
             })
             .collect()
     });
-    lang.version = part.version;
-    lang.wasm = lang.wasm.take().or(part.wasm);
+    lang.version.clone_from(&part.version);
+    if lang.wasm.is_none() {
+        lang.wasm.clone_from(&part.wasm);
+    }
 
     let short_len = code.len() + 8;
-    for (batch_hash, word_count, fragment) in part.pages {
+    for (batch_hash, word_count, fragment) in &part.pages {
         let mut hash = batch_hash[..short_len.min(batch_hash.len())].to_string();
         if lang.used_page_hashes.contains(&hash) {
             // Another page of another batch has the same short hash: lengthen it as Pagefind
             // does, one character at a time, from the full hash of the fragment.
-            let full = format!("{code}_{}", full_hash(&unpack(&fragment)?));
+            let full = format!("{code}_{}", full_hash(&unpack(fragment)?));
             let mut len = hash.len();
             while lang.used_page_hashes.contains(&hash) && len < full.len() {
                 len += 1;
@@ -489,18 +505,21 @@ fn add_batch(code: &str, lang: &mut Language, part: BatchLanguage) -> Result<(),
             }
         }
         lang.used_page_hashes.insert(hash.clone());
-        lang.pages.push((hash, word_count, fragment));
+        lang.pages.push((hash, *word_count, fragment.clone()));
     }
 
     let ids = field_ids.as_deref();
-    for (text, pages, variants) in part.words {
-        let word = lang.words.entry(text).or_default();
+    for (text, pages, variants) in &part.words {
+        if !lang.words.contains_key(text) {
+            lang.words.insert(text.clone(), Word::default());
+        }
+        let word = lang.words.get_mut(text).expect("inserted above");
         word.pages.append(pages, offset, ids)?;
         for (form, pages) in variants {
-            let at = match word.variants.iter().position(|(f, _)| *f == form) {
+            let at = match word.variants.iter().position(|(f, _)| f == form) {
                 Some(at) => at,
                 None => {
-                    word.variants.push((form, Postings::default()));
+                    word.variants.push((form.clone(), Postings::default()));
                     word.variants.len() - 1
                 }
             };
@@ -508,13 +527,13 @@ fn add_batch(code: &str, lang: &mut Language, part: BatchLanguage) -> Result<(),
         }
     }
 
-    for (filter, values) in part.filters {
-        let merged = lang.filters.entry(filter).or_default();
+    for (filter, values) in &part.filters {
+        let merged = lang.filters.entry(filter.clone()).or_default();
         for (value, pages) in values {
             merged
-                .entry(value)
+                .entry(value.clone())
                 .or_default()
-                .extend(pages.into_iter().map(|p| p + offset));
+                .extend(pages.iter().map(|p| p + offset));
         }
     }
     Ok(())
@@ -797,13 +816,13 @@ mod tests {
         for (batch, offset, ids) in [(first, 0, None), (second, 10, Some(&[1][..]))] {
             for (text, pages, variants) in batch {
                 let word = merged.entry(text).or_default();
-                word.pages.append(pages, offset, ids).unwrap();
+                word.pages.append(&pages, offset, ids).unwrap();
                 for (form, pages) in variants {
                     if !word.variants.iter().any(|(f, _)| *f == form) {
                         word.variants.push((form.clone(), Postings::default()));
                     }
                     let at = word.variants.iter().position(|(f, _)| *f == form).unwrap();
-                    word.variants[at].1.append(pages, offset, ids).unwrap();
+                    word.variants[at].1.append(&pages, offset, ids).unwrap();
                 }
             }
         }

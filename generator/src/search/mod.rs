@@ -9,9 +9,10 @@
 
 mod merge;
 
-use std::collections::{BTreeMap, VecDeque};
-use std::sync::Mutex;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::build::PageHtml;
 
@@ -34,18 +35,29 @@ enum Item {
     Record(Record),
 }
 
+/// The batches of the last index, for a series of builds (the preview server): a batch whose
+/// pages are the same is not indexed again.
+#[derive(Default)]
+pub struct SearchCache {
+    batches: HashMap<u64, Arc<merge::Batch>>,
+    assets: Vec<(String, Vec<u8>)>,
+    /// Batches indexed by the last build (the others came from the cache).
+    pub batches_indexed: usize,
+}
+
 /// Indexes `pages` (URL with the base path, HTML) and `records`; returns the index files,
 /// as paths relative to the output folder. Each page's HTML is read or copied for the indexer
 /// only while it is being indexed.
 pub fn build_index(
     pages: Vec<(String, PageHtml)>,
     records: Vec<Record>,
+    cache: Option<&mut SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_batch = (pages.len() + records.len())
         .div_ceil(threads)
         .clamp(MIN_BATCH, MAX_BATCH);
-    build_index_in_batches(pages, records, per_batch, threads)
+    build_index_in_batches(pages, records, per_batch, threads, cache)
 }
 
 /// [`build_index`] with batches of `per_batch` pages indexed by `threads` threads.
@@ -54,27 +66,46 @@ pub fn build_index_in_batches(
     records: Vec<Record>,
     per_batch: usize,
     threads: usize,
+    mut cache: Option<&mut SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut items: Vec<Item> = pages
         .into_iter()
         .map(|(url, html)| Item::Page(url, html))
         .chain(records.into_iter().map(Item::Record))
         .collect();
-    let mut queue = VecDeque::new();
+    let mut batches = Vec::new();
     while !items.is_empty() {
         let rest = items.split_off(per_batch.max(1).min(items.len()));
-        queue.push_back((queue.len(), std::mem::replace(&mut items, rest)));
+        batches.push(std::mem::replace(&mut items, rest));
     }
-    let count = queue.len();
+    let keys: Vec<u64> = match &cache {
+        Some(_) => batches.iter().map(|batch| batch_key(batch)).collect(),
+        None => Vec::new(),
+    };
+    let mut done: Vec<Option<Arc<merge::Batch>>> = vec![None; batches.len()];
+    let mut queue = VecDeque::new();
+    for (n, batch) in batches.into_iter().enumerate() {
+        match cache.as_ref().and_then(|c| c.batches.get(&keys[n])) {
+            Some(cached) => done[n] = Some(Arc::clone(cached)),
+            None => queue.push_back((n, batch)),
+        }
+    }
+    let to_index = queue.len();
+    let done = Mutex::new(done);
+    let assets: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(
+        cache
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.assets))
+            .unwrap_or_default(),
+    );
     let queue = Mutex::new(queue);
-    let done: Mutex<Vec<Option<merge::Batch>>> = Mutex::new((0..count).map(|_| None).collect());
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let failed = AtomicBool::new(false);
 
     // Pagefind's library is async: each thread runs a runtime of its own, which also keeps
     // it apart from the caller's (the preview server's), where blocking on one panics.
     std::thread::scope(|scope| {
-        for _ in 0..threads.max(1).min(count) {
+        for _ in 0..threads.max(1).min(to_index) {
             scope.spawn(|| {
                 let runtime = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -97,16 +128,20 @@ pub fn build_index_in_batches(
                     if failed.load(Ordering::Relaxed) {
                         return;
                     }
-                    let read = runtime.block_on(index_batch(batch)).and_then(|mut files| {
-                        if n > 0 {
-                            // Scripts and styles are the same in every batch: the first's are
-                            // kept. Languages may first appear later, with their WebAssembly.
-                            files.retain(|(name, _)| !merge::is_asset(name));
+                    let read = runtime.block_on(index_batch(batch)).and_then(|files| {
+                        // Scripts and styles are the same in every batch: one copy is kept.
+                        let (kept, batch): (merge::Files, merge::Files) = files
+                            .into_iter()
+                            .partition(|(name, _)| merge::is_asset(name));
+                        let mut assets = assets.lock().expect("assets");
+                        if assets.is_empty() {
+                            *assets = kept;
                         }
-                        merge::read_batch(files)
+                        drop(assets);
+                        merge::read_batch(batch)
                     });
                     match read {
-                        Ok(batch) => done.lock().expect("batches")[n] = Some(batch),
+                        Ok(batch) => done.lock().expect("batches")[n] = Some(Arc::new(batch)),
                         Err(e) => {
                             fail(&failure, &failed, e);
                             return;
@@ -119,12 +154,13 @@ pub fn build_index_in_batches(
     if let Some(e) = failure.into_inner().expect("failure") {
         return Err(e);
     }
-    let batches: Vec<merge::Batch> = done
+    let batches: Vec<Arc<merge::Batch>> = done
         .into_inner()
         .expect("batches")
         .into_iter()
-        .map(|files| files.ok_or("l'indicizzazione si è interrotta"))
+        .map(|batch| batch.ok_or("l'indicizzazione si è interrotta"))
         .collect::<Result<_, _>>()?;
+    let assets = assets.into_inner().expect("assets");
     let files = if batches.is_empty() {
         // No page at all: Pagefind's own (empty) bundle.
         tokio::runtime::Builder::new_current_thread()
@@ -132,12 +168,39 @@ pub fn build_index_in_batches(
             .map_err(|e| format!("impossibile avviare l'indicizzazione: {e}"))?
             .block_on(index_batch(Vec::new()))?
     } else {
-        merge::merge(batches)?
+        merge::merge(&batches, &assets)?
     };
+    if let Some(cache) = cache {
+        cache.batches = keys.into_iter().zip(batches).collect();
+        cache.assets = assets;
+        cache.batches_indexed = to_index;
+    }
     Ok(files
         .into_iter()
         .map(|(name, bytes)| (format!("pagefind/{name}"), bytes))
         .collect())
+}
+
+/// What a batch's index depends on: its pages and records, in order.
+fn batch_key(items: &[Item]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for item in items {
+        match item {
+            Item::Page(url, html) => {
+                0u8.hash(&mut h);
+                url.hash(&mut h);
+                match html {
+                    PageHtml::Memory(bytes) => bytes.hash(&mut h),
+                    PageHtml::File(path) => std::fs::read(path).unwrap_or_default().hash(&mut h),
+                }
+            }
+            Item::Record(r) => {
+                1u8.hash(&mut h);
+                (&r.url, &r.text, &r.lang, &r.title, &r.filters).hash(&mut h);
+            }
+        }
+    }
+    h.finish()
 }
 
 fn fail(failure: &Mutex<Option<String>>, failed: &AtomicBool, e: String) {
@@ -246,7 +309,7 @@ mod tests {
 
     #[test]
     fn no_page_gives_pagefind_s_empty_bundle() {
-        let files = build_index_in_batches(Vec::new(), Vec::new(), 10, 2).unwrap();
+        let files = build_index_in_batches(Vec::new(), Vec::new(), 10, 2, None).unwrap();
         let entry = files
             .iter()
             .find(|(name, _)| name == "pagefind/pagefind-entry.json")
