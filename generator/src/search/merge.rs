@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Write};
 use std::sync::Arc;
 
+use flate2::Compression;
 use minicbor::{Decode, Encode};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -404,8 +405,13 @@ struct Language {
     meta_fields: Vec<String>,
 }
 
-/// Merges the batches, given in the order of their pages, with the bundle's scripts and styles.
-pub fn merge(batches: &[Arc<Batch>], assets: &[(String, Vec<u8>)]) -> Result<Files, String> {
+/// Merges the batches, given in the order of their pages, with the bundle's scripts and styles;
+/// the files made here are compressed at `level` (Pagefind's is the best).
+pub fn merge(
+    batches: &[Arc<Batch>],
+    assets: &[(String, Vec<u8>)],
+    level: Compression,
+) -> Result<Files, String> {
     let first = batches.first().ok_or("nessun gruppo di pagine da unire")?;
     let mut entry = Entry {
         version: first.version.clone(),
@@ -442,7 +448,7 @@ pub fn merge(batches: &[Arc<Batch>], assets: &[(String, Vec<u8>)]) -> Result<Fil
 
     for (code, lang) in languages {
         let page_count = lang.pages.len();
-        let (meta_hash, wasm, files) = write_language(&code, lang)?;
+        let (meta_hash, wasm, files) = write_language(&code, lang, level)?;
         out.extend(files);
         entry.languages.insert(
             code,
@@ -540,7 +546,11 @@ fn add_batch(code: &str, lang: &mut Language, part: &BatchLanguage) -> Result<()
 }
 
 /// The files of one merged language: its meta file name's hash, its WebAssembly, its files.
-fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>, Files), String> {
+fn write_language(
+    code: &str,
+    lang: Language,
+    level: Compression,
+) -> Result<(String, Option<String>, Files), String> {
     let mut files: Files = Vec::new();
     let short_len = code.len() + 8;
 
@@ -573,7 +583,7 @@ fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>,
         let cbor = minicbor::to_vec(&index).map_err(|e| e.to_string())?;
         let hash = short_hash(&format!("{code}_{}", full_hash(&cbor)), short_len, &used);
         used.insert(hash.clone());
-        files.push((format!("filter/{hash}.pf_filter"), pack(&cbor)));
+        files.push((format!("filter/{hash}.pf_filter"), pack(&cbor, level)));
         meta.filters.push(MetaFilter { filter, hash });
     }
 
@@ -584,7 +594,7 @@ fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>,
         .map(|chunk| {
             let cbor = encode_chunk(&chunk);
             let hash = format!("{code}_{}", full_hash(&cbor));
-            Ok((pack(&cbor), hash))
+            Ok((pack(&cbor, level), hash))
         })
         .collect();
     let mut used = HashSet::new();
@@ -598,7 +608,7 @@ fn write_language(code: &str, lang: Language) -> Result<(String, Option<String>,
 
     let cbor = minicbor::to_vec(&meta).map_err(|e| e.to_string())?;
     let meta_hash = format!("{code}_{}", &full_hash(&cbor)[..short_len]);
-    files.push((format!("pagefind.{meta_hash}.pf_meta"), pack(&cbor)));
+    files.push((format!("pagefind.{meta_hash}.pf_meta"), pack(&cbor, level)));
     Ok((meta_hash, lang.wasm, files))
 }
 
@@ -698,9 +708,9 @@ fn full_hash(bytes: &[u8]) -> String {
     out
 }
 
-/// Gzip of the marker and `content`, at the best level as Pagefind writes its files.
-fn pack(content: &[u8]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+/// Gzip of the marker and `content`.
+fn pack(content: &[u8], level: Compression) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
     gz.write_all(MAGIC).expect("writing to memory");
     gz.write_all(content).expect("writing to memory");
     gz.finish().expect("writing to memory")

@@ -36,7 +36,8 @@ enum Item {
 }
 
 /// The batches of the last index, for a series of builds (the preview server): a batch whose
-/// pages are the same is not indexed again.
+/// pages are the same is not indexed again, and the merged files are compressed at the fastest
+/// level.
 #[derive(Default)]
 pub struct SearchCache {
     batches: HashMap<u64, Arc<merge::Batch>>,
@@ -168,7 +169,13 @@ pub fn build_index_in_batches(
             .map_err(|e| format!("impossibile avviare l'indicizzazione: {e}"))?
             .block_on(index_batch(Vec::new()))?
     } else {
-        merge::merge(&batches, &assets)?
+        // The preview's index is written again at each change: it is compressed at the fastest
+        // level. A build's is compressed at the best level, as Pagefind compresses its own.
+        let level = match cache {
+            Some(_) => flate2::Compression::fast(),
+            None => flate2::Compression::best(),
+        };
+        merge::merge(&batches, &assets, level)?
     };
     if let Some(cache) = cache {
         cache.batches = keys.into_iter().zip(batches).collect();
