@@ -2,11 +2,13 @@
 """Edit benchmark: the time from saving a page to the updated HTML being served, for
 `respi serve` and for `hugo server`, on the same corpus (bench/corpus.py), median of N edits.
 
-    python3 bench/edit.py --corpus DIR [--edits 20] [--respi target/release/respi]
+    python3 bench/edit.py --corpus DIR [--edits 20] [--respi target/release/respi] [--search]
 
 Each edit appends a unique marker to the body of a page (a different page each time, spread over
 the sections), saves the file, and polls the page's URL on loopback until the marker is in the
 HTML. Both servers are measured in the same run, alternating, because this machine is noisy.
+With --search, `respi serve --search` keeps its search index up to date as well: a page is served
+only with the index that includes it (Hugo's server has no search index to compare with).
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def main() -> int:
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--respi", type=Path, default=REPO / "target" / "release" / "respi")
     ap.add_argument("--hugo", default="hugo")
+    ap.add_argument("--search", action="store_true", help="run respi serve --search")
     args = ap.parse_args()
 
     manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
@@ -97,7 +100,8 @@ def main() -> int:
     pages = [files[i * step] for i in range(args.edits)]
 
     rp, hp = free_port(), free_port()
-    respi = Server("respi", [str(args.respi), "serve", "--port", str(rp)], args.corpus / "respi",
+    search = ["--search"] if args.search else []
+    respi = Server("respi", [str(args.respi), "serve", "--port", str(rp), *search], args.corpus / "respi",
                    f"http://127.0.0.1:{rp}/respi/", "")
     hugo = Server("hugo", [args.hugo, "server", "--port", str(hp), "--bind", "127.0.0.1",
                            "--baseURL", f"http://127.0.0.1:{hp}/respi/", "--appendPort=false",
@@ -112,7 +116,7 @@ def main() -> int:
         respi.stop()
         hugo.stop()
 
-    print(f"pages: {len(files)}, edits: {args.edits}")
+    print(f"pages: {len(files)}, edits: {args.edits}" + (", respi with --search" if args.search else ""))
     print(f"{'server':<8} {'start (s)':>10} {'median (ms)':>12} {'min':>8} {'max':>8}")
     for server in (respi, hugo):
         t = times[server.name]
