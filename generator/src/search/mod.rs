@@ -92,6 +92,10 @@ pub fn build_index_in_batches(
         }
     }
     let to_index = queue.len();
+    let progress = Progress::new(
+        cache.is_none() && to_index > 1,
+        queue.iter().map(|(_, batch)| batch.len()).sum(),
+    );
     let done = Mutex::new(done);
     let assets: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(
         cache
@@ -129,6 +133,7 @@ pub fn build_index_in_batches(
                     if failed.load(Ordering::Relaxed) {
                         return;
                     }
+                    let items = batch.len();
                     let read = runtime.block_on(index_batch(batch)).and_then(|files| {
                         // Scripts and styles are the same in every batch: one copy is kept.
                         let (kept, batch): (merge::Files, merge::Files) = files
@@ -142,7 +147,10 @@ pub fn build_index_in_batches(
                         merge::read_batch(batch)
                     });
                     match read {
-                        Ok(batch) => done.lock().expect("batches")[n] = Some(Arc::new(batch)),
+                        Ok(batch) => {
+                            done.lock().expect("batches")[n] = Some(Arc::new(batch));
+                            progress.advance(items);
+                        }
                         Err(e) => {
                             fail(&failure, &failed, e);
                             return;
@@ -152,6 +160,7 @@ pub fn build_index_in_batches(
             });
         }
     });
+    progress.finish();
     if let Some(e) = failure.into_inner().expect("failure") {
         return Err(e);
     }
@@ -208,6 +217,42 @@ fn batch_key(items: &[Item]) -> u64 {
         }
     }
     h.finish()
+}
+
+/// Pages indexed so far, shown on one line of a terminal during a build (not in the preview
+/// server's log, nor where the output is not a terminal).
+struct Progress {
+    shown: bool,
+    total: usize,
+    done: Mutex<usize>,
+}
+
+impl Progress {
+    fn new(wanted: bool, total: usize) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            shown: wanted && std::io::stderr().is_terminal(),
+            total,
+            done: Mutex::new(0),
+        }
+    }
+
+    fn advance(&self, items: usize) {
+        if self.shown {
+            let mut done = self.done.lock().expect("progress");
+            *done += items;
+            eprint!(
+                "\rIndice di ricerca: {}/{} pagine e documenti",
+                *done, self.total
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
 }
 
 fn fail(failure: &Mutex<Option<String>>, failed: &AtomicBool, e: String) {
