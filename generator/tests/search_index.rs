@@ -312,3 +312,96 @@ fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
     build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache)).unwrap();
     assert_eq!(cache.batches_indexed, 0);
 }
+
+/// A page as this theme's pages reach the indexer: language, title, the searchable element.
+fn page(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"ltr\"><head><title>{title}</title></head>\
+         <body><main id=\"main\" class=\"main\" data-pagefind-body>{body}</main></body></html>"
+    )
+}
+
+#[test]
+fn pages_are_read_as_pagefind_reads_them() {
+    let pages: Vec<(String, String)> = vec![
+        (
+            "/respi/a/",
+            page(
+                "it",
+                "Permesso – ReSPI",
+                "<div class=\"search-filters\" hidden><span data-pagefind-filter=\"tipo\">Guida</span>\
+                 <span data-pagefind-filter=\"argomento\">Casa &amp; lavoro</span></div>\
+                 <article><h1>Il <em>permesso</em> di soggiorno</h1>\
+                 <p class=\"lead\">Dell'ufficio, l&#39;e-mail e PagoPA: www.comune.cuneo.it e \
+                 sysconfig.is_python_build &amp; &lt;altro&gt; &quot;citato&quot;&nbsp;qui</p>\
+                 <img src=\"/img/foto.jpg\" alt=\"Lo sportello &amp; la fila\"><img src=\"/b.png\">\
+                 <p>Città, perché Più 2026 📄 righe<br>spezzate<br/>qui. Fine!</p>\
+                 <nav id=\"indice\" aria-label=\"Indice\"><a href=\"#x\">Vai</a></nav>\
+                 <form><label for=\"q\">Cerca</label><input id=\"q\"><button>Invia</button></form>\
+                 <h2 id=\"documenti\">Documenti <a href=\"#documenti\">#</a></h2>\
+                 <ul><li id=\"primo\">Il <strong>passaporto</strong> valido</li><li>La foto</li></ul>\
+                 <table><caption>Costi</caption><tr><th scope=\"row\">Bollo</th><td>16 €</td></tr></table>\
+                 <h3 id=\"h3\">Terzo</h3><h4>Quarto</h4><h5 id=\"c\">Quinto</h5><h6>Sesto</h6>\
+                 <p>Un <span id=\"dentro\">testo <b>con</b> ancora</span> dopo.</p>\
+                 <section aria-labelledby=\"t\"><h2 id=\"t\" class=\"small\">Argomenti</h2>\
+                 <ul class=\"tag-list\"><li><a href=\"/t/\">casa</a></li></ul></section></article>",
+            ),
+        ),
+        (
+            "/respi/en/b/",
+            page(
+                "en",
+                "Guide",
+                "<h1>Don't wait: C++ and foo_bar in the U.S.A.</h1><p>Running runners ran; \
+                 e-mail the office (9–12).</p><pre><code>let x = a.b_c;</code></pre>",
+            ),
+        ),
+        (
+            "/respi/ar/c/",
+            page(
+                "ar",
+                "دليل",
+                "<h1>تصريح الإقامة</h1><p>يمكنك تجديد تصريح الإقامة في مكتب الهجرة.</p>",
+            ),
+        ),
+        (
+            "/respi/fr/d/",
+            page(
+                "fr",
+                "Séjour",
+                "<h1>Titre de séjour</h1><p>Déjà renouvelé à la préfecture, été comme hiver; \
+                 l'État français.</p><span data-pagefind-filter=\"tipo\">Guide</span>",
+            ),
+        ),
+        ("/respi/vuota/", page("it", "Vuota", "<p> </p>")),
+        (
+            "/respi/senza-titolo/",
+            page("it", "Solo il titolo della pagina", "<p>Testo senza intestazione.</p>"),
+        ),
+        (
+            "/respi/a-bis/",
+            page("it", "Copia", "<h1>Il permesso</h1><p>Città e perché, di nuovo.</p>"),
+        ),
+    ]
+    .into_iter()
+    .map(|(url, html)| (url.to_string(), html))
+    .collect();
+    let expected = one_index(&pages, Vec::new());
+    let read: BTreeMap<String, Vec<u8>> =
+        build_index_in_batches(in_memory(&pages), Vec::new(), 2, 2, None)
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert_eq!(
+        read.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &expected {
+        assert!(
+            read[name] == *bytes,
+            "{name}:\n{}\n{}",
+            String::from_utf8_lossy(&unpack(&read[name])),
+            String::from_utf8_lossy(&unpack(bytes))
+        );
+    }
+}

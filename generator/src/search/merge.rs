@@ -252,17 +252,19 @@ impl Word {
 }
 
 /// One batch's index, read (on the thread that made it): per language its pages, words and
-/// filters in the batch's own page numbering; and its other files.
+/// filters in the batch's own page numbering.
 pub struct Batch {
-    version: String,
-    include_characters: Vec<char>,
     languages: BTreeMap<String, BatchLanguage>,
-    other: Files,
+}
+
+impl Batch {
+    /// The languages of the batch's pages.
+    pub fn languages(&self) -> impl Iterator<Item = &String> {
+        self.languages.keys()
+    }
 }
 
 struct BatchLanguage {
-    version: String,
-    wasm: Option<String>,
     meta_fields: Vec<String>,
     /// The fragment's hash as the batch named it, the page's word count, the fragment file.
     pages: Vec<(String, u32, Vec<u8>)>,
@@ -316,8 +318,6 @@ pub fn read_batch(files: Files) -> Result<Batch, String> {
         languages.insert(
             code.clone(),
             BatchLanguage {
-                version: meta.version,
-                wasm: lang.wasm.clone(),
                 meta_fields: meta.meta_fields,
                 pages,
                 words,
@@ -325,15 +325,213 @@ pub fn read_batch(files: Files) -> Result<Batch, String> {
             },
         );
     }
-    Ok(Batch {
-        version: entry.version,
-        include_characters: entry.include_characters,
-        languages,
-        other: files
+    Ok(Batch { languages })
+}
+
+/// A batch made of pages read here (`reader`), as Pagefind's index of them would be read.
+pub fn own_batch(pages: Vec<super::reader::PageRead>) -> Batch {
+    let mut by_language: BTreeMap<String, Vec<super::reader::PageRead>> = BTreeMap::new();
+    for page in pages {
+        by_language
+            .entry(page.language.clone())
+            .or_default()
+            .push(page);
+    }
+    let languages = by_language
+        .into_iter()
+        .map(|(code, pages)| {
+            let part = own_language(&code, pages);
+            (code, part)
+        })
+        .collect();
+    Batch { languages }
+}
+
+/// A word's pages in a batch, and its forms with diacritics with theirs.
+type OwnWord = (Vec<PackedPage>, Vec<(String, Vec<PackedPage>)>);
+
+fn own_language(code: &str, pages: Vec<super::reader::PageRead>) -> BatchLanguage {
+    let mut meta_fields: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.fragment.meta.keys().cloned())
+        .collect();
+    meta_fields.sort();
+    meta_fields.dedup();
+    let mut words: HashMap<String, OwnWord> = HashMap::new();
+    let mut filters: BTreeMap<String, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+    let mut fragments = Vec::with_capacity(pages.len());
+    for (number, page) in pages.into_iter().enumerate() {
+        let number = number as u32;
+        let field_ids: Vec<u16> = page
+            .fragment
+            .meta
+            .keys()
+            .map(|name| meta_fields.binary_search(name).expect("field gathered") as u16)
+            .collect();
+        for (text, occurrences) in page.words {
+            let mut plain = Vec::new();
+            let mut forms: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+            for o in occurrences {
+                match o.original {
+                    None => plain.push((o.position, o.weight)),
+                    Some(form) => forms.entry(form).or_default().push((o.position, o.weight)),
+                }
+            }
+            let word = words.entry(text).or_default();
+            if !plain.is_empty() {
+                word.0.push(located(plain, number));
+            }
+            for (form, at) in forms {
+                let page = located(at, number);
+                match word.1.iter_mut().find(|(f, _)| *f == form) {
+                    Some((_, pages)) => pages.push(page),
+                    None => word.1.push((form, vec![page])),
+                }
+            }
+        }
+        for (text, occurrences) in page.meta_words {
+            let mut plain = Vec::new();
+            let mut forms: BTreeMap<String, Vec<(u16, u32)>> = BTreeMap::new();
+            for (field, position, original) in occurrences {
+                let field = field_ids[field as usize];
+                match original {
+                    None => plain.push((field, position)),
+                    Some(form) => forms.entry(form).or_default().push((field, position)),
+                }
+            }
+            let word = words.entry(text).or_default();
+            if !plain.is_empty() {
+                set_meta_locs(&mut word.0, number, meta_located(plain));
+            }
+            for (form, at) in forms {
+                let locs = meta_located(at);
+                match word.1.iter_mut().find(|(f, _)| *f == form) {
+                    Some((_, pages)) => set_meta_locs(pages, number, locs),
+                    None => word.1.push((
+                        form,
+                        vec![PackedPage {
+                            page_number: number,
+                            locs: vec![],
+                            meta_locs: locs,
+                        }],
+                    )),
+                }
+            }
+        }
+        for (name, values) in &page.fragment.filters {
+            let filter = filters.entry(name.clone()).or_default();
+            for value in values {
+                filter.entry(value.clone()).or_default().push(number);
+            }
+        }
+        let json = serde_json::to_string(&page.fragment).expect("a fragment serialises");
+        let hash = format!("{code}_{}", full_hash(json.as_bytes()));
+        fragments.push((
+            hash,
+            page.fragment.word_count as u32,
+            pack(json.as_bytes(), Compression::best()),
+        ));
+    }
+    BatchLanguage {
+        meta_fields,
+        pages: fragments,
+        words: words
             .into_iter()
-            .filter(|(n, _)| !is_indexed(n) && !is_asset(n))
+            .map(|(text, (pages, forms))| {
+                let forms = forms
+                    .into_iter()
+                    .map(|(form, pages)| (form, Segment::from_pages(&pages)))
+                    .collect();
+                (text, Segment::from_pages(&pages), forms)
+            })
             .collect(),
-    })
+        filters: filters
+            .into_iter()
+            .map(|(name, values)| (name, values.into_iter().collect()))
+            .collect(),
+    }
+}
+
+/// The metadata locations of page `number`, on its entry if the body gave it one.
+fn set_meta_locs(pages: &mut Vec<PackedPage>, number: u32, meta_locs: Vec<i32>) {
+    match pages.iter_mut().find(|p| p.page_number == number) {
+        Some(page) => page.meta_locs = meta_locs,
+        None => pages.push(PackedPage {
+            page_number: number,
+            locs: vec![],
+            meta_locs,
+        }),
+    }
+}
+
+/// A word's positions on a page, as Pagefind packs them: sorted by weight then position,
+/// positions as differences, a change of weight as its negative (minus one) and an absolute
+/// position. The common weight (25) would come first; no word has it (the default is 24).
+fn located(mut at: Vec<(u32, u8)>, page_number: u32) -> PackedPage {
+    at.sort_by_key(|&(position, weight)| (if weight == 25 { 0 } else { weight }, position));
+    let mut current = 25;
+    let mut last = 0;
+    let mut locs = Vec::with_capacity(at.len() + 2);
+    for (position, weight) in at {
+        if weight != current {
+            locs.push(-(weight as i32) - 1);
+            locs.push(position as i32);
+            current = weight;
+        } else {
+            locs.push((position - last) as i32);
+        }
+        last = position;
+    }
+    PackedPage {
+        page_number,
+        locs,
+        meta_locs: vec![],
+    }
+}
+
+/// Metadata positions: each field as its negative number (minus one), then its positions as
+/// differences.
+fn meta_located(mut at: Vec<(u16, u32)>) -> Vec<i32> {
+    at.sort();
+    let mut current = None;
+    let mut last = 0;
+    let mut out = Vec::with_capacity(at.len() + 2);
+    for (field, position) in at {
+        if current != Some(field) {
+            out.push(-(field as i32 + 1));
+            current = Some(field);
+            last = 0;
+        }
+        out.push((position - last) as i32);
+        last = position;
+    }
+    out
+}
+
+impl Segment {
+    /// Pages in order (numbers of the batch), encoded as a batch's word index encodes them.
+    fn from_pages(pages: &[PackedPage]) -> Segment {
+        let mut bytes = Vec::new();
+        let mut last = 0;
+        let mut size = 0;
+        for page in pages {
+            let delta = PackedPage {
+                page_number: page.page_number - last,
+                locs: page.locs.clone(),
+                meta_locs: page.meta_locs.clone(),
+            };
+            last = page.page_number;
+            size += page.locs.len() + page.meta_locs.len() + 1;
+            minicbor::encode(&delta, &mut bytes).expect("encoding to memory");
+        }
+        Segment {
+            bytes,
+            count: pages.len() as u64,
+            first: pages.first().map_or(0, |p| p.page_number),
+            last,
+            size,
+        }
+    }
 }
 
 /// The words of a word index file, their pages left encoded.
@@ -405,18 +603,45 @@ struct Language {
     meta_fields: Vec<String>,
 }
 
-/// Merges the batches, given in the order of their pages, with the bundle's scripts and styles;
-/// the files made here are compressed at `level` (Pagefind's is the best).
-pub fn merge(
-    batches: &[Arc<Batch>],
-    assets: &[(String, Vec<u8>)],
-    level: Compression,
-) -> Result<Files, String> {
-    let first = batches.first().ok_or("nessun gruppo di pagine da unire")?;
+/// What Pagefind writes whatever the pages: scripts, styles, WebAssembly (per language), its
+/// version and the characters it keeps in words.
+pub struct Bundle {
+    pub assets: Files,
+    pub version: String,
+    pub include_characters: Vec<char>,
+    /// Each language's WebAssembly (`wasm.LANG.pagefind`), when Pagefind has one for it.
+    pub wasm: BTreeMap<String, Option<String>>,
+}
+
+impl Bundle {
+    /// The bundle of Pagefind's files for the languages indexed by `files` (an index's output).
+    pub fn from_files(files: Files) -> Result<Bundle, String> {
+        let entry = files
+            .iter()
+            .find(|(name, _)| name == "pagefind-entry.json")
+            .ok_or("manca pagefind-entry.json")?;
+        let entry: Entry = serde_json::from_slice(&entry.1)
+            .map_err(|e| format!("pagefind-entry.json non leggibile: {e}"))?;
+        Ok(Bundle {
+            assets: files.into_iter().filter(|(n, _)| !is_indexed(n)).collect(),
+            version: entry.version,
+            include_characters: entry.include_characters,
+            wasm: entry
+                .languages
+                .into_iter()
+                .map(|(code, lang)| (code, lang.wasm))
+                .collect(),
+        })
+    }
+}
+
+/// Merges the batches, given in the order of their pages, into a bundle with Pagefind's other
+/// files; the files made here are compressed at `level` (Pagefind's is the best).
+pub fn merge(batches: &[Arc<Batch>], bundle: &Bundle, level: Compression) -> Result<Files, String> {
     let mut entry = Entry {
-        version: first.version.clone(),
+        version: bundle.version.clone(),
         languages: BTreeMap::new(),
-        include_characters: first.include_characters.clone(),
+        include_characters: bundle.include_characters.clone(),
     };
     // The metadata field names of all the batches number the fields.
     let mut languages: BTreeMap<String, Language> = BTreeMap::new();
@@ -426,23 +651,18 @@ pub fn merge(
             lang.meta_fields.extend(part.meta_fields.iter().cloned());
         }
     }
-    for lang in languages.values_mut() {
+    for (code, lang) in languages.iter_mut() {
         lang.meta_fields.sort();
         lang.meta_fields.dedup();
+        lang.version.clone_from(&bundle.version);
+        lang.wasm = bundle.wasm.get(code).cloned().flatten();
     }
 
-    let mut out: Files = assets.to_vec();
-    let mut seen: HashSet<String> = assets.iter().map(|(name, _)| name.clone()).collect();
+    let mut out: Files = bundle.assets.clone();
     for batch in batches {
         for (code, part) in &batch.languages {
             let lang = languages.get_mut(code).expect("language seen above");
             add_batch(code, lang, part)?;
-        }
-        // The WebAssembly of each language.
-        for (name, bytes) in &batch.other {
-            if seen.insert(name.clone()) {
-                out.push((name.clone(), bytes.clone()));
-            }
         }
     }
 
@@ -473,11 +693,6 @@ fn is_indexed(name: &str) -> bool {
         || name == "pagefind-entry.json"
 }
 
-/// A script or style of the bundle: the same whatever the pages (kept apart from the batches).
-pub fn is_asset(name: &str) -> bool {
-    !is_indexed(name) && !name.starts_with("wasm.")
-}
-
 /// Adds one batch's pages, words and filters of a language, after those of the batches before.
 fn add_batch(code: &str, lang: &mut Language, part: &BatchLanguage) -> Result<(), String> {
     let offset = u32::try_from(lang.pages.len()).map_err(|_| "troppe pagine".to_string())?;
@@ -492,10 +707,6 @@ fn add_batch(code: &str, lang: &mut Language, part: &BatchLanguage) -> Result<()
             })
             .collect()
     });
-    lang.version.clone_from(&part.version);
-    if lang.wasm.is_none() {
-        lang.wasm.clone_from(&part.wasm);
-    }
 
     let short_len = code.len() + 8;
     for (batch_hash, word_count, fragment) in &part.pages {

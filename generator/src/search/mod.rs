@@ -1,13 +1,15 @@
 //! Browser search: a Pagefind index per language, built from the rendered pages (and from the
 //! text of documents), written under the site's `pagefind/` folder.
 //!
-//! Pagefind's library indexes the pages given to one index one at a time, and holds all of them
-//! in memory until it writes the index. Here the pages are split into batches, indexed by one
-//! Pagefind index each on every processor, and the batches' files are merged (`merge`) into the
-//! files one index of all the pages would have written: the browser side is Pagefind's own.
-//! Each page is handed over cut down to what Pagefind reads of it (`searchable_part`).
+//! The pages are cut down to what Pagefind reads of them (`searchable_part`) and split into
+//! batches, indexed on every processor. A batch of pages of this theme is read here (`reader`)
+//! as Pagefind's indexer reads them; any other batch (documents, pages with other Pagefind
+//! attributes) is indexed by Pagefind's library. The batches are merged (`merge`) into the files
+//! one Pagefind index of all the pages would have written, byte for byte: the browser side is
+//! Pagefind's own, and `tests/search_index.rs` compares the two on the bundled portal.
 
 mod merge;
+mod reader;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -41,7 +43,7 @@ enum Item {
 #[derive(Default)]
 pub struct SearchCache {
     batches: HashMap<u64, Arc<merge::Batch>>,
-    assets: Vec<(String, Vec<u8>)>,
+    bundle: Option<(Vec<String>, merge::Bundle)>,
     /// Batches indexed by the last build (the others came from the cache).
     pub batches_indexed: usize,
 }
@@ -97,12 +99,6 @@ pub fn build_index_in_batches(
         queue.iter().map(|(_, batch)| batch.len()).sum(),
     );
     let done = Mutex::new(done);
-    let assets: Mutex<Vec<(String, Vec<u8>)>> = Mutex::new(
-        cache
-            .as_mut()
-            .map(|c| std::mem::take(&mut c.assets))
-            .unwrap_or_default(),
-    );
     let queue = Mutex::new(queue);
     let failure: Mutex<Option<String>> = Mutex::new(None);
     let failed = AtomicBool::new(false);
@@ -112,6 +108,7 @@ pub fn build_index_in_batches(
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1).min(to_index) {
             scope.spawn(|| {
+                let mut stems = reader::StemCache::default();
                 let runtime = match tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -134,18 +131,7 @@ pub fn build_index_in_batches(
                         return;
                     }
                     let items = batch.len();
-                    let read = runtime.block_on(index_batch(batch)).and_then(|files| {
-                        // Scripts and styles are the same in every batch: one copy is kept.
-                        let (kept, batch): (merge::Files, merge::Files) = files
-                            .into_iter()
-                            .partition(|(name, _)| merge::is_asset(name));
-                        let mut assets = assets.lock().expect("assets");
-                        if assets.is_empty() {
-                            *assets = kept;
-                        }
-                        drop(assets);
-                        merge::read_batch(batch)
-                    });
+                    let read = runtime.block_on(index_batch(batch, &mut stems));
                     match read {
                         Ok(batch) => {
                             done.lock().expect("batches")[n] = Some(Arc::new(batch));
@@ -170,25 +156,31 @@ pub fn build_index_in_batches(
         .into_iter()
         .map(|batch| batch.ok_or("l'indicizzazione si è interrotta"))
         .collect::<Result<_, _>>()?;
-    let assets = assets.into_inner().expect("assets");
-    let files = if batches.is_empty() {
-        // No page at all: Pagefind's own (empty) bundle.
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .map_err(|e| format!("impossibile avviare l'indicizzazione: {e}"))?
-            .block_on(index_batch(Vec::new()))?
-    } else {
-        // The preview's index is written again at each change: it is compressed at the fastest
-        // level. A build's is compressed at the best level, as Pagefind compresses its own.
-        let level = match cache {
-            Some(_) => flate2::Compression::fast(),
-            None => flate2::Compression::best(),
-        };
-        merge::merge(&batches, &assets, level)?
+    // Pagefind's scripts, styles and WebAssembly for the languages of the pages.
+    let mut languages: Vec<String> = batches
+        .iter()
+        .flat_map(|b| b.languages().cloned())
+        .collect();
+    languages.sort();
+    languages.dedup();
+    let kept = cache
+        .as_mut()
+        .and_then(|c| c.bundle.take())
+        .filter(|(langs, _)| *langs == languages);
+    let bundle = match kept {
+        Some((_, bundle)) => bundle,
+        None => probe(&languages)?,
     };
+    // The preview's index is written again at each change: it is compressed at the fastest
+    // level. A build's is compressed at the best level, as Pagefind compresses its own.
+    let level = match cache {
+        Some(_) => flate2::Compression::fast(),
+        None => flate2::Compression::best(),
+    };
+    let files = merge::merge(&batches, &bundle, level)?;
     if let Some(cache) = cache {
         cache.batches = keys.into_iter().zip(batches).collect();
-        cache.assets = assets;
+        cache.bundle = Some((languages, bundle));
         cache.batches_indexed = to_index;
     }
     Ok(files
@@ -260,13 +252,15 @@ fn fail(failure: &Mutex<Option<String>>, failed: &AtomicBool, e: String) {
     failure.lock().expect("failure").get_or_insert(e);
 }
 
-/// One Pagefind index of a batch; its files as paths relative to the bundle folder.
-async fn index_batch(items: Vec<Item>) -> Result<merge::Files, String> {
-    let options = pagefind::options::PagefindServiceConfig::builder().build();
-    let mut index = pagefind::api::PagefindIndex::new(Some(options))
-        .map_err(|e| format!("configurazione della ricerca: {e}"))?;
+/// A batch indexed: read here when every page is one `reader` reads as Pagefind would (see
+/// [`reader::supported`]), by a Pagefind index of its own otherwise.
+async fn index_batch(
+    items: Vec<Item>,
+    stems: &mut reader::StemCache,
+) -> Result<merge::Batch, String> {
+    let mut prepared = Vec::with_capacity(items.len());
     for item in items {
-        match item {
+        prepared.push(match item {
             Item::Page(url, html) => {
                 let html = match html {
                     PageHtml::Memory(bytes) => searchable_part(&String::from_utf8_lossy(&bytes)),
@@ -275,12 +269,46 @@ async fn index_batch(items: Vec<Item>) -> Result<merge::Files, String> {
                             .map_err(|e| format!("lettura di {}: {e}", path.display()))?,
                     ),
                 };
+                Prepared::Page(url, html)
+            }
+            Item::Record(r) => Prepared::Record(r),
+        });
+    }
+    let readable = prepared
+        .iter()
+        .all(|p| matches!(p, Prepared::Page(_, html) if reader::supported(html)));
+    if readable {
+        let pages = prepared
+            .iter()
+            .filter_map(|p| match p {
+                Prepared::Page(url, html) => reader::read(url, html, stems),
+                Prepared::Record(_) => None,
+            })
+            .collect();
+        return Ok(merge::own_batch(pages));
+    }
+    merge::read_batch(pagefind_files(prepared).await?)
+}
+
+enum Prepared {
+    Page(String, String),
+    Record(Record),
+}
+
+/// One Pagefind index of `items`; its files as paths relative to the bundle folder.
+async fn pagefind_files(items: Vec<Prepared>) -> Result<merge::Files, String> {
+    let options = pagefind::options::PagefindServiceConfig::builder().build();
+    let mut index = pagefind::api::PagefindIndex::new(Some(options))
+        .map_err(|e| format!("configurazione della ricerca: {e}"))?;
+    for item in items {
+        match item {
+            Prepared::Page(url, html) => {
                 index
                     .add_html_file(None, Some(url.clone()), html)
                     .await
                     .map_err(|e| format!("indicizzazione di {url}: {e}"))?;
             }
-            Item::Record(r) => {
+            Prepared::Record(r) => {
                 let meta = BTreeMap::from([("title".to_string(), r.title)]);
                 index
                     .add_custom_record(
@@ -304,6 +332,37 @@ async fn index_batch(items: Vec<Item>) -> Result<merge::Files, String> {
         .into_iter()
         .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
         .collect())
+}
+
+/// Pagefind's files that do not depend on the pages (scripts, styles, the WebAssembly of each
+/// of `languages`), from an index of one short record per language.
+fn probe(languages: &[String]) -> Result<merge::Bundle, String> {
+    let records = languages
+        .iter()
+        .map(|lang| {
+            Prepared::Record(Record {
+                url: format!("/{lang}/"),
+                text: "respi".into(),
+                lang: lang.clone(),
+                title: String::new(),
+                filters: BTreeMap::new(),
+            })
+        })
+        .collect();
+    // On a thread of its own, apart from the caller's runtime (the preview server's).
+    let files = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| format!("impossibile avviare l'indicizzazione: {e}"))?
+                    .block_on(pagefind_files(records))
+            })
+            .join()
+            .unwrap_or_else(|_| Err("l'indicizzazione si è interrotta".into()))
+    })?;
+    merge::Bundle::from_files(files)
 }
 
 /// What Pagefind reads of a page of this theme: the `html` start tag (the language), the
