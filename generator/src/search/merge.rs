@@ -1,7 +1,7 @@
-//! Merging the index files of several Pagefind indexes, each made from a batch of the pages, into
-//! the files one index of all the pages would have: the same page numbers, words, locations,
-//! filters, chunks and file names (content hashes), so that Pagefind's browser side reads them
-//! as its own.
+//! Merging batches of pages into the files one Pagefind index of all the pages would have: the
+//! same page numbers, words, locations, filters, chunks and file names (content hashes), so that
+//! Pagefind's browser side reads them as its own. A batch is either read from the files of a
+//! Pagefind index of its pages (`read_batch`) or made from pages read here (`own_batch`).
 //!
 //! Pagefind 1.x bundle layout, per language `xx`:
 //! - `pagefind.xx_HASH.pf_meta`: the pages (fragment hash, word count), the word index chunks
