@@ -548,8 +548,57 @@ fn build_stages(
             .map(|p| (&p.rel, &p.source[..p.body_offset], &p.path))
             .collect::<Vec<_>>(),
     ));
+    // A page that is not a section reads, besides itself, only the sections above it (the
+    // breadcrumbs, its section's title, the kind filter), its translations (the language
+    // switcher), its document file and the site-wide values: its key is made of those, so that
+    // a change to another page's front matter leaves it alone. Listings keep the key of the
+    // whole site.
+    let base_key = fingerprint(&(
+        cache.config_key,
+        theme.fingerprint,
+        assets_key,
+        renderer.shared_key(),
+    ));
+    let front = |id: crate::library::PageId| {
+        let p = &library.pages[id];
+        (&p.rel, &p.source[..p.body_offset], &p.path, &p.lang)
+    };
+    let page_key = |id: crate::library::PageId, path: String| -> u64 {
+        let p = &library.pages[id];
+        let ancestors = library.ancestors(id);
+        let sections: Vec<(&String, Vec<_>)> = ancestors
+            .iter()
+            .map(|dir| {
+                let ids = [
+                    library.section(dir, &p.lang),
+                    library.section(dir, &library.default_lang),
+                ];
+                (dir, ids.into_iter().flatten().map(front).collect())
+            })
+            .collect();
+        let translations: Vec<_> = library
+            .translations
+            .get(&p.key)
+            .map(|ids| ids.iter().map(|&t| front(t)).collect())
+            .unwrap_or_default();
+        let document = document_files
+            .get(&id)
+            .map(|f| (&f.rel, &f.format, f.size, &f.size_label));
+        fingerprint(&(
+            base_key,
+            path,
+            &*p.source,
+            front(id),
+            sections,
+            translations,
+            document,
+        ))
+    };
     let job_key = |job: &Job| -> u64 {
         match job {
+            Job::Page(id) if !library.pages[*id].is_section => {
+                page_key(*id, renderer.output_path(job))
+            }
             Job::Page(id) | Job::Section { id, .. } => fingerprint(&(
                 site_key,
                 renderer.output_path(job),

@@ -245,6 +245,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// The values converted for every page, to render again with [`Renderer::with_shared`].
+    /// A fingerprint of the site-wide values every page gets (the `site` object, UI strings,
+    /// which languages have a news feed).
+    pub(crate) fn shared_key(&self) -> u64 {
+        let mut feeds: Vec<&String> = self.shared.feed_langs.iter().collect();
+        feeds.sort();
+        crate::cache::fingerprint(&(self.shared.print, feeds))
+    }
+
     pub fn into_shared(self) -> Shared {
         self.shared
     }

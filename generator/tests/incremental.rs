@@ -135,6 +135,20 @@ fn incremental_builds_equal_clean_builds_after_every_edit() {
             }),
         ),
         (
+            "retitle the section above a page (its breadcrumbs and filters)",
+            Box::new(|r| {
+                edit(r, "content/faq/lavoro/_index.md", |t| {
+                    t.replace("title: \"Lavoro\"", "title: \"Lavoro e impiego\"")
+                })
+            }),
+        ),
+        (
+            "delete a page's only translation (its language switcher)",
+            Box::new(|r| {
+                std::fs::remove_file(r.join("content/faq/lavoro/conversione.en.md")).unwrap()
+            }),
+        ),
+        (
             "change a template",
             Box::new(|r| {
                 edit(r, "themes/respi/templates/page.html", |t| {
