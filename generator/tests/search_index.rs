@@ -122,6 +122,19 @@ fn one_index(pages: &[(String, String)], records: Vec<Record>) -> BTreeMap<Strin
     })
 }
 
+/// The index of `pages` (held in memory) and `records`, in batches of `per_batch`, by file.
+fn indexed(
+    pages: &[(String, String)],
+    records: Vec<Record>,
+    per_batch: usize,
+    cache: Option<&mut SearchCache>,
+) -> BTreeMap<String, Vec<u8>> {
+    build_index_in_batches(in_memory(pages), records, per_batch, 2, cache)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
 fn in_memory(pages: &[(String, String)]) -> Vec<(String, PageHtml)> {
     pages
         .iter()
@@ -154,11 +167,7 @@ fn the_merged_index_is_the_index_of_all_pages_at_once() {
 
     // Batches of 7: dozens of merges, words and filters spread over many batches, languages
     // missing from some of them.
-    let input = in_memory(&pages);
-    let merged: BTreeMap<String, Vec<u8>> = build_index_in_batches(input, records(), 7, 2, None)
-        .unwrap()
-        .into_iter()
-        .collect();
+    let merged = indexed(&pages, records(), 7, None);
 
     let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&merged), names(&expected), "different files");
@@ -251,30 +260,17 @@ fn the_searchable_part_keeps_what_pagefind_reads_of_a_page() {
 fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
     let (_dir, mut pages) = portal_pages();
     let mut cache = SearchCache::default();
-    build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache)).unwrap();
+    indexed(&pages, records(), 7, Some(&mut cache));
     assert_eq!(cache.batches_indexed, (pages.len() + 3).div_ceil(7));
 
     let edited = pages.len() / 2;
     pages[edited].1 = pages[edited]
         .1
         .replacen("</main>", "<p>Zanzariere nuove</p></main>", 1);
-    let again: BTreeMap<String, Vec<u8>> =
-        build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache))
-            .unwrap()
-            .into_iter()
-            .collect();
+    let again = indexed(&pages, records(), 7, Some(&mut cache));
     assert_eq!(cache.batches_indexed, 1);
     // The index of a fresh series of builds: the same bytes.
-    let fresh: BTreeMap<String, Vec<u8>> = build_index_in_batches(
-        in_memory(&pages),
-        records(),
-        7,
-        2,
-        Some(&mut SearchCache::default()),
-    )
-    .unwrap()
-    .into_iter()
-    .collect();
+    let fresh = indexed(&pages, records(), 7, Some(&mut SearchCache::default()));
     let differing: Vec<&String> = fresh
         .iter()
         .filter(|(name, bytes)| again.get(*name) != Some(*bytes))
@@ -285,11 +281,7 @@ fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
         "the index after the edit is not that of a fresh build: {differing:?}"
     );
     // A build's index: the same files, but for the compression of those the merge writes.
-    let built: BTreeMap<String, Vec<u8>> =
-        build_index_in_batches(in_memory(&pages), records(), 7, 2, None)
-            .unwrap()
-            .into_iter()
-            .collect();
+    let built = indexed(&pages, records(), 7, None);
     assert_eq!(
         again.keys().collect::<Vec<_>>(),
         built.keys().collect::<Vec<_>>()
@@ -309,7 +301,7 @@ fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
     assert!(has_word, "the edited page's new word is not in the index");
 
     // Nothing changed: nothing indexed.
-    build_index_in_batches(in_memory(&pages), records(), 7, 2, Some(&mut cache)).unwrap();
+    indexed(&pages, records(), 7, Some(&mut cache));
     assert_eq!(cache.batches_indexed, 0);
 }
 
@@ -387,11 +379,7 @@ fn pages_are_read_as_pagefind_reads_them() {
     .map(|(url, html)| (url.to_string(), html))
     .collect();
     let expected = one_index(&pages, Vec::new());
-    let read: BTreeMap<String, Vec<u8>> =
-        build_index_in_batches(in_memory(&pages), Vec::new(), 2, 2, None)
-            .unwrap()
-            .into_iter()
-            .collect();
+    let read = indexed(&pages, Vec::new(), 2, None);
     assert_eq!(
         read.keys().collect::<Vec<_>>(),
         expected.keys().collect::<Vec<_>>()
