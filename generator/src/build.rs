@@ -303,9 +303,9 @@ enum Indexing {
 }
 
 #[cfg(feature = "search")]
-type SearchRecord = crate::search::Record;
+pub(crate) type SearchRecord = crate::search::Record;
 #[cfg(not(feature = "search"))]
-type SearchRecord = ();
+pub(crate) type SearchRecord = ();
 
 /// What the search index is made from: the searchable pages (URL, output path, HTML) and the
 /// documents' text.
@@ -717,22 +717,33 @@ fn build_stages(
         links: Vec::new(),
     };
     let mut search_input = None;
+    let mut search_kept = None;
     if options.search && !findings.has_errors() {
         let records = document_records(&renderer, &document_files);
         match indexing {
             Indexing::Now => {
+                let searchable: Vec<(String, String)> = search_pages
+                    .iter()
+                    .map(|(url, path, _)| (url.clone(), path.clone()))
+                    .collect();
                 let pages = search_pages
                     .into_iter()
                     .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
                     .collect();
                 let mut search_diags = Diagnostics::default();
                 let search_cache = cache.fingerprint_contexts.then_some(&mut cache.search);
-                index_for_search(pages, records, &mut files, &mut search_diags, search_cache);
+                let mut index = BTreeMap::new();
+                index_for_search(pages, records, &mut index, &mut search_diags, search_cache);
                 #[cfg(feature = "search")]
                 {
                     cache.stats.search_batches_indexed = cache.search.batches_indexed;
                 }
                 findings.site.extend(search_diags.0);
+                search_kept = Some(crate::incremental::SearchKept {
+                    index: index.keys().cloned().collect(),
+                    searchable,
+                });
+                files.extend(index);
             }
             Indexing::Later => {
                 search_input = Some(SearchInput {
@@ -832,9 +843,8 @@ fn build_stages(
         stats: cache.stats,
         elapsed: started.elapsed(),
     };
-    // Kept for a series of builds (the preview). A preview with search rebuilds the index from
-    // every page: it is not patched.
-    if cache.fingerprint_contexts && !options.search {
+    // Kept for a series of builds (the preview).
+    if cache.fingerprint_contexts {
         let files = Arc::new(site.files.clone());
         cache.last = Some(Box::new(crate::incremental::LastBuild {
             options_key: options_key(options),
@@ -856,6 +866,7 @@ fn build_stages(
             targets,
             findings,
             shared,
+            search: search_kept,
         }));
     }
     Ok((site, search_input))
@@ -863,7 +874,7 @@ fn build_stages(
 
 /// The text of the archive's PDFs, indexed as search records pointing at the files.
 #[cfg(feature = "search")]
-fn document_records(
+pub(crate) fn document_records(
     renderer: &Renderer<'_>,
     document_files: &HashMap<usize, documents::DocumentFile>,
 ) -> Vec<crate::search::Record> {
@@ -896,7 +907,7 @@ fn document_records(
 }
 
 #[cfg(not(feature = "search"))]
-fn document_records(
+pub(crate) fn document_records(
     _: &Renderer<'_>,
     _: &HashMap<usize, documents::DocumentFile>,
 ) -> Vec<SearchRecord> {
@@ -904,7 +915,7 @@ fn document_records(
 }
 
 #[cfg(feature = "search")]
-fn index_for_search(
+pub(crate) fn index_for_search(
     pages: Vec<(String, PageHtml)>,
     records: Vec<SearchRecord>,
     files: &mut BTreeMap<String, Body>,
@@ -930,7 +941,7 @@ fn index_for_search(
 }
 
 #[cfg(not(feature = "search"))]
-fn index_for_search(
+pub(crate) fn index_for_search(
     _: Vec<(String, PageHtml)>,
     _: Vec<SearchRecord>,
     _: &mut BTreeMap<String, Body>,

@@ -6,7 +6,8 @@
 //! a build makes (listings, tags, menus, site map, aliases) reads front matter only. So when
 //! every changed file is a published page whose front matter is byte for byte the same, the
 //! patch converts those bodies, checks them, renders their outputs and the feeds, checks the
-//! links of the pages concerned, and keeps every other output. The result is the one a full
+//! links of the pages concerned, makes the search index again when the build makes one (only
+//! the batches of the edited pages are read again), and keeps every other output. The result is the one a full
 //! build gives; any other change, or a template that fails on the new body, is a full build.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use crate::build::{
-    Body, BuildOptions, Findings, Site, Timings, check_page_links, link_output, options_key,
+    Body, BuildOptions, Findings, PageHtml, Site, Timings, check_page_links, document_records,
+    index_for_search, link_output, options_key,
 };
 use crate::cache::{BuildCache, CachedOutput, SourceEntry, Stats, fingerprint};
 use crate::config::Config;
@@ -57,6 +59,17 @@ pub(crate) struct LastBuild {
     pub targets: LinkTargets,
     pub findings: Findings,
     pub shared: Shared,
+    /// When the build made the search index.
+    pub search: Option<SearchKept>,
+}
+
+/// What a patch needs to make the search index again: only the batches of the edited pages are
+/// indexed again (their cache is the build cache's), then all of them are merged.
+pub(crate) struct SearchKept {
+    /// The searchable pages in the order the full build indexed them: URL, output path.
+    pub searchable: Vec<(String, String)>,
+    /// The index's files among the outputs.
+    pub index: BTreeSet<String>,
 }
 
 /// Output path → content.
@@ -247,6 +260,7 @@ pub(crate) fn patch(
         targets,
         findings,
         shared,
+        search,
         ..
     } = &mut *last;
     let files = Arc::make_mut(files);
@@ -341,10 +355,60 @@ pub(crate) fn patch(
             replace_output(files, path, Arc::new(xml.into_bytes()), &mut changed);
         }
     }
+    timings.lap("render");
+
+    let mut removed = Vec::new();
+    if let Some(search) = search
+        && !jobs.is_empty()
+    {
+        let pages = search
+            .searchable
+            .iter()
+            .map(|(url, path)| match files.get(path) {
+                Some(Body::Bytes(bytes)) => Some((url.clone(), PageHtml::Memory(bytes.clone()))),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let records = document_records(&renderer, document_files);
+        let mut index = BTreeMap::new();
+        let mut diags = Diagnostics::default();
+        index_for_search(
+            pages,
+            records,
+            &mut index,
+            &mut diags,
+            Some(&mut cache.search),
+        );
+        // The full build reports an index that fails.
+        if diags.has_errors() {
+            return None;
+        }
+        #[cfg(feature = "search")]
+        {
+            cache.stats.search_batches_indexed = cache.search.batches_indexed;
+        }
+        for path in std::mem::take(&mut search.index) {
+            if !index.contains_key(&path) {
+                files.remove(&path);
+                removed.push(path);
+            }
+        }
+        for (path, body) in index {
+            search.index.insert(path.clone());
+            let same = match (files.get(&path), &body) {
+                (Some(Body::Bytes(old)), Body::Bytes(new)) => old == new,
+                _ => false,
+            };
+            if !same {
+                files.insert(path.clone(), body);
+                changed.push(path);
+            }
+        }
+        timings.lap("search");
+    }
     *shared = renderer.into_shared();
     cache.stats.jobs_rendered = jobs.len();
     cache.stats.jobs_reused = *job_count - jobs.len();
-    timings.lap("render");
 
     for e in &edits {
         for path in anchor_targets(&rendered[e.id], files) {
@@ -365,6 +429,9 @@ pub(crate) fn patch(
     let mut copy = copy.map(|mut copy| {
         for path in &changed {
             copy.insert(path.clone(), files[path].clone());
+        }
+        for path in &removed {
+            copy.remove(path);
         }
         copy
     });

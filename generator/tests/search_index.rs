@@ -6,7 +6,6 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::sync::Arc;
 
 use respi_generator::build::PageHtml;
@@ -147,14 +146,6 @@ fn in_memory(pages: &[(String, String)]) -> Vec<(String, PageHtml)> {
         .collect()
 }
 
-fn unpack(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .unwrap();
-    out
-}
-
 #[test]
 fn the_merged_index_is_the_index_of_all_pages_at_once() {
     let (_dir, pages) = portal_pages();
@@ -197,7 +188,7 @@ fn the_merged_index_is_the_index_of_all_pages_at_once() {
         .iter()
         .filter(|(n, _)| n.starts_with("pagefind/index/it_"))
         .any(|(_, bytes)| {
-            let text = unpack(bytes);
+            let text = support::unpack(bytes);
             text.windows("città".len()).any(|w| w == "città".as_bytes())
         });
     assert!(has_variant, "no form with diacritics in the Italian index");
@@ -211,7 +202,7 @@ fn fragments_without_image(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String
         .iter()
         .filter(|(name, _)| name.starts_with("pagefind/fragment/"))
         .map(|(_, bytes)| {
-            let json = unpack(bytes);
+            let json = support::unpack(bytes);
             let mut value: serde_json::Value =
                 serde_json::from_slice(&json["pagefind_dcd".len()..]).unwrap();
             let meta = value["meta"].as_object_mut().unwrap();
@@ -248,7 +239,7 @@ fn the_searchable_part_keeps_what_pagefind_reads_of_a_page() {
             .iter()
             .filter(|(name, _)| name.starts_with("pagefind/fragment/"))
             .filter(|(_, bytes)| {
-                let json = unpack(bytes);
+                let json = support::unpack(bytes);
                 String::from_utf8_lossy(&json).contains("logo.svg")
             })
             .count()
@@ -289,7 +280,11 @@ fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
     for (name, bytes) in &built {
         let merged = [".pf_index", ".pf_meta", ".pf_filter"];
         if merged.iter().any(|ext| name.ends_with(ext)) {
-            assert_eq!(unpack(&again[name]), unpack(bytes), "{name}");
+            assert_eq!(
+                support::unpack(&again[name]),
+                support::unpack(bytes),
+                "{name}"
+            );
         } else {
             assert!(again[name] == *bytes, "{name}");
         }
@@ -297,7 +292,7 @@ fn an_edit_indexes_again_only_the_batch_of_the_edited_page() {
     let has_word = again
         .iter()
         .filter(|(n, _)| n.starts_with("pagefind/index/"))
-        .any(|(_, bytes)| unpack(bytes).windows(6).any(|w| w == b"zanzar"));
+        .any(|(_, bytes)| support::unpack(bytes).windows(6).any(|w| w == b"zanzar"));
     assert!(has_word, "the edited page's new word is not in the index");
 
     // Nothing changed: nothing indexed.
@@ -388,8 +383,8 @@ fn pages_are_read_as_pagefind_reads_them() {
         assert!(
             read[name] == *bytes,
             "{name}:\n{}\n{}",
-            String::from_utf8_lossy(&unpack(&read[name])),
-            String::from_utf8_lossy(&unpack(bytes))
+            String::from_utf8_lossy(&support::unpack(&read[name])),
+            String::from_utf8_lossy(&support::unpack(bytes))
         );
     }
 }

@@ -637,7 +637,18 @@ impl Bundle {
 
 /// Merges the batches, given in the order of their pages, into a bundle with Pagefind's other
 /// files; the files made here are compressed at `level` (Pagefind's is the best).
-pub fn merge(batches: &[Arc<Batch>], bundle: &Bundle, level: Compression) -> Result<Files, String> {
+/// Word files packed by an earlier merge, by the full hash of their content, for a series of
+/// merges at one compression level (the preview's): a chunk whose words did not change is not
+/// compressed again.
+#[derive(Default)]
+pub struct Packed(HashMap<String, Vec<u8>>);
+
+pub fn merge(
+    batches: &[Arc<Batch>],
+    bundle: &Bundle,
+    level: Compression,
+    mut packed: Option<&mut Packed>,
+) -> Result<Files, String> {
     let mut entry = Entry {
         version: bundle.version.clone(),
         languages: BTreeMap::new(),
@@ -666,9 +677,11 @@ pub fn merge(batches: &[Arc<Batch>], bundle: &Bundle, level: Compression) -> Res
         }
     }
 
+    let mut chunks = Packed::default();
     for (code, lang) in languages {
         let page_count = lang.pages.len();
-        let (meta_hash, wasm, files) = write_language(&code, lang, level)?;
+        let earlier = packed.as_deref();
+        let (meta_hash, wasm, files) = write_language(&code, lang, level, earlier, &mut chunks)?;
         out.extend(files);
         entry.languages.insert(
             code,
@@ -678,6 +691,9 @@ pub fn merge(batches: &[Arc<Batch>], bundle: &Bundle, level: Compression) -> Res
                 page_count,
             },
         );
+    }
+    if let Some(packed) = packed.as_mut() {
+        **packed = chunks;
     }
     let entry_json = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
     out.push(("pagefind-entry.json".into(), entry_json.into_bytes()));
@@ -757,10 +773,13 @@ fn add_batch(code: &str, lang: &mut Language, part: &BatchLanguage) -> Result<()
 }
 
 /// The files of one merged language: its meta file name's hash, its WebAssembly, its files.
+/// Word files already in `earlier` are taken from there; every word file is added to `packed`.
 fn write_language(
     code: &str,
     lang: Language,
     level: Compression,
+    earlier: Option<&Packed>,
+    packed: &mut Packed,
 ) -> Result<(String, Option<String>, Files), String> {
     let mut files: Files = Vec::new();
     let short_len = code.len() + 8;
@@ -805,15 +824,20 @@ fn write_language(
         .map(|chunk| {
             let cbor = encode_chunk(&chunk);
             let hash = format!("{code}_{}", full_hash(&cbor));
-            Ok((pack(&cbor, level), hash))
+            let bytes = match earlier.and_then(|e| e.0.get(&hash)) {
+                Some(bytes) => bytes.clone(),
+                None => pack(&cbor, level),
+            };
+            Ok((bytes, hash))
         })
         .collect();
     let mut used = HashSet::new();
     for (bounds, chunk) in meta.index_chunks.iter_mut().zip(encoded) {
-        let (packed, full) = chunk?;
+        let (bytes, full) = chunk?;
         let hash = short_hash(&full, short_len, &used);
         used.insert(hash.clone());
-        files.push((format!("index/{hash}.pf_index"), packed));
+        packed.0.insert(full, bytes.clone());
+        files.push((format!("index/{hash}.pf_index"), bytes));
         bounds.hash = hash;
     }
 

@@ -44,6 +44,10 @@ enum Item {
 pub struct SearchCache {
     batches: HashMap<u64, Arc<merge::Batch>>,
     bundle: Option<(Vec<String>, merge::Bundle)>,
+    /// The hash of each page's HTML, by the address of the HTML it was given with, which it
+    /// holds: a page that has not changed comes again as the same shared HTML.
+    page_hashes: PageHashes,
+    packed: merge::Packed,
     /// Batches indexed by the last build (the others came from the cache).
     pub batches_indexed: usize,
 }
@@ -81,8 +85,16 @@ pub fn build_index_in_batches(
         let rest = items.split_off(per_batch.max(1).min(items.len()));
         batches.push(std::mem::replace(&mut items, rest));
     }
-    let keys: Vec<u64> = match &cache {
-        Some(_) => batches.iter().map(|batch| batch_key(batch)).collect(),
+    let keys: Vec<u64> = match cache.as_mut() {
+        Some(cache) => {
+            let mut hashes = HashMap::new();
+            let keys = batches
+                .iter()
+                .map(|batch| batch_key(batch, &cache.page_hashes, &mut hashes))
+                .collect();
+            cache.page_hashes = hashes;
+            keys
+        }
         None => Vec::new(),
     };
     let mut done: Vec<Option<Arc<merge::Batch>>> = vec![None; batches.len()];
@@ -177,7 +189,12 @@ pub fn build_index_in_batches(
         Some(_) => flate2::Compression::fast(),
         None => flate2::Compression::best(),
     };
-    let files = merge::merge(&batches, &bundle, level)?;
+    let files = merge::merge(
+        &batches,
+        &bundle,
+        level,
+        cache.as_mut().map(|c| &mut c.packed),
+    )?;
     if let Some(cache) = cache {
         cache.batches = keys.into_iter().zip(batches).collect();
         cache.bundle = Some((languages, bundle));
@@ -189,8 +206,11 @@ pub fn build_index_in_batches(
         .collect())
 }
 
-/// What a batch's index depends on: its pages and records, in order.
-fn batch_key(items: &[Item]) -> u64 {
+/// What a batch's index depends on: its pages and records, in order. The hashes of pages' HTML
+/// are taken from `known` when the same HTML was hashed last time, and kept in `hashes`.
+type PageHashes = HashMap<usize, (Arc<Vec<u8>>, u64)>;
+
+fn batch_key(items: &[Item], known: &PageHashes, hashes: &mut PageHashes) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for item in items {
         match item {
@@ -198,7 +218,19 @@ fn batch_key(items: &[Item]) -> u64 {
                 0u8.hash(&mut h);
                 url.hash(&mut h);
                 match html {
-                    PageHtml::Memory(bytes) => bytes.hash(&mut h),
+                    PageHtml::Memory(bytes) => {
+                        let at = Arc::as_ptr(bytes) as usize;
+                        let hash = match known.get(&at) {
+                            Some((_, hash)) => *hash,
+                            None => {
+                                let mut page = std::hash::DefaultHasher::new();
+                                bytes.hash(&mut page);
+                                page.finish()
+                            }
+                        };
+                        hashes.insert(at, (Arc::clone(bytes), hash));
+                        hash.hash(&mut h);
+                    }
                     PageHtml::File(path) => std::fs::read(path).unwrap_or_default().hash(&mut h),
                 }
             }

@@ -62,6 +62,15 @@ pub fn build_ok(root: &Path, extra: &[&str]) -> PathBuf {
     root.join("public")
 }
 
+/// A gzip file's content (the search index's files are compressed).
+pub fn unpack(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
 pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
