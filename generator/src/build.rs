@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::{BuildCache, CachedOutput, Stats, fingerprint};
+use crate::cache::{BuildCache, CachedOutput, MarkdownEntry, Stats, fingerprint};
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -392,11 +392,7 @@ fn build_stages(
         .par_iter()
         .map(|p| {
             let key = fingerprint(&(&*p.source, targets_key));
-            if cache
-                .markdown
-                .get(&p.rel)
-                .is_some_and(|(k, _, _)| *k == key)
-            {
+            if cache.markdown.get(&p.rel).is_some_and(|m| m.key == key) {
                 return (key, None);
             }
             let page = PageRef {
@@ -412,15 +408,19 @@ fn build_stages(
         })
         .collect();
     let mut rendered = Vec::with_capacity(results.len());
+    let mut rendered_prints = Vec::with_capacity(results.len());
     let mut markdown_diags = Vec::with_capacity(results.len());
     for (p, (key, fresh)) in library.pages.iter().zip(results) {
         if let Some((r, d)) = fresh {
             cache.stats.markdown_rendered += 1;
-            cache.markdown.insert(p.rel.clone(), (key, r, d));
+            cache
+                .markdown
+                .insert(p.rel.clone(), MarkdownEntry::new(key, r, d));
         }
-        let (_, r, d) = &cache.markdown[&p.rel];
-        rendered.push(r.clone());
-        markdown_diags.push(d.clone());
+        let m = &cache.markdown[&p.rel];
+        rendered.push(m.rendered.clone());
+        rendered_prints.push(m.print);
+        markdown_diags.push(m.diagnostics.clone());
     }
     cache
         .markdown
@@ -548,7 +548,8 @@ fn build_stages(
             .map(|p| (&p.rel, &p.source[..p.body_offset], &p.path))
             .collect::<Vec<_>>(),
     ));
-    // A page that is not a section reads, besides itself, only the sections above it (the
+    // A page that is not a section reads, besides itself (its source and its converted body,
+    // which links to other pages change), only the sections above it (the
     // breadcrumbs, its section's title, the kind filter), its translations (the language
     // switcher), its document file and the site-wide values: its key is made of those, so that
     // a change to another page's front matter leaves it alone. Listings keep the key of the
@@ -588,6 +589,7 @@ fn build_stages(
             base_key,
             path,
             &*p.source,
+            rendered_prints[id],
             front(id),
             sections,
             translations,

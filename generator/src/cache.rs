@@ -52,6 +52,28 @@ pub(crate) type SearchCache = crate::search::SearchCache;
 #[derive(Default)]
 pub(crate) struct SearchCache;
 
+/// A page's Markdown converted, with the key of its inputs (its source, the link targets).
+pub(crate) struct MarkdownEntry {
+    pub key: u64,
+    pub rendered: Rendered,
+    pub diagnostics: Vec<Diagnostic>,
+    /// A fingerprint of what the page's outputs show of it (HTML and text): links to other
+    /// pages change it when those pages move or gain a translation, the source staying the same.
+    pub print: u64,
+}
+
+impl MarkdownEntry {
+    pub fn new(key: u64, rendered: Rendered, diagnostics: Vec<Diagnostic>) -> Self {
+        let print = fingerprint(&(&rendered.html, &rendered.text));
+        MarkdownEntry {
+            key,
+            rendered,
+            diagnostics,
+            print,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct BuildCache {
     /// Whether rendered outputs keep the fingerprint of their context, so that a later build
@@ -61,8 +83,8 @@ pub struct BuildCache {
     /// Key of everything that invalidates the whole cache (site.toml, options).
     pub(crate) config_key: u64,
     pub(crate) sources: HashMap<PathBuf, SourceEntry>,
-    /// rel → (key, result)
-    pub(crate) markdown: HashMap<String, (u64, Rendered, Vec<Diagnostic>)>,
+    /// rel → a page's Markdown converted
+    pub(crate) markdown: HashMap<String, MarkdownEntry>,
     pub(crate) lint: HashMap<String, (u64, Vec<Diagnostic>)>,
     pub(crate) documents: HashMap<String, (u64, DocumentRead)>,
     /// output path → the output rendered last

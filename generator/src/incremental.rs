@@ -19,7 +19,7 @@ use crate::build::{
     Body, BuildOptions, Findings, PageHtml, Site, Timings, check_page_links, document_records,
     index_for_search, link_output, options_key,
 };
-use crate::cache::{BuildCache, CachedOutput, SourceEntry, Stats, fingerprint};
+use crate::cache::{BuildCache, CachedOutput, MarkdownEntry, SourceEntry, Stats, fingerprint};
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR, Page};
 use crate::diagnostics::Diagnostics;
@@ -281,14 +281,9 @@ pub(crate) fn patch(
             source: &p.source,
         };
         let (r, d) = markdown::render(&page, targets);
-        cache.markdown.insert(
-            p.rel.clone(),
-            (
-                fingerprint(&(&*p.source, keys.targets)),
-                r.clone(),
-                d.clone(),
-            ),
-        );
+        let key = fingerprint(&(&*p.source, keys.targets));
+        let entry = MarkdownEntry::new(key, r.clone(), d.clone());
+        cache.markdown.insert(p.rel.clone(), entry);
         findings.markdown[e.id] = d;
         rendered[e.id] = r;
         library.pages[e.id] = e.page.clone();

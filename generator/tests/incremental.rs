@@ -136,12 +136,30 @@ fn incremental_builds_equal_clean_builds_after_every_edit() {
             }),
         ),
         (
+            "link an English page to a page that has no English version yet",
+            Box::new(|r| {
+                edit(r, "content/faq/lavoro/conversione.en.md", |t| {
+                    format!("{t}\nSee [the guide](../../guide/manuale/index.md).\n")
+                })
+            }),
+        ),
+        (
             "add a translation",
             Box::new(|r| {
                 write(
                     r,
                     "content/notizie/notizia-3.en.md",
                     "---\ntitle: \"News number 3\"\ndescription: \"The third news\"\ndate: 2026-03-15\nupdated: 2026-03-16\n---\n\nThird news item.\n",
+                )
+            }),
+        ),
+        (
+            "translate the page the English link leads to (the link now leads to the translation)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/guide/manuale/index.en.md",
+                    "---\ntitle: \"The handbook\"\ndescription: \"The operators' handbook\"\nupdated: 2026-03-16\n---\n\nThe handbook in English.\n",
                 )
             }),
         ),
