@@ -552,22 +552,25 @@ fn build_stages(
     // which links to other pages change), only the sections above it (the
     // breadcrumbs, its section's title, the kind filter), its translations (the language
     // switcher), its document file and the site-wide values: its key is made of those, so that
-    // a change to another page's front matter leaves it alone. Listings keep the key of the
-    // whole site.
+    // a change to another page's front matter leaves it alone. Listings of sections and tags
+    // have keys of what they list; the other generated pages keep the key of the whole site.
     let base_key = fingerprint(&(
         cache.config_key,
         theme.fingerprint,
         assets_key,
         renderer.shared_key(),
     ));
-    let front = |id: crate::library::PageId| {
-        let p = &library.pages[id];
-        (&p.rel, &p.source[..p.body_offset], &p.path, &p.lang)
-    };
+    // Each page's front matter and address, hashed once for the keys below.
+    let fronts: Vec<u64> = library
+        .pages
+        .par_iter()
+        .map(|p| fingerprint(&(&p.rel, &p.source[..p.body_offset], &p.path, &p.lang)))
+        .collect();
+    let front = |id: crate::library::PageId| fronts[id];
     let page_key = |id: crate::library::PageId, path: String| -> u64 {
         let p = &library.pages[id];
         let ancestors = library.ancestors(id);
-        let sections: Vec<(&String, Vec<_>)> = ancestors
+        let sections: Vec<(&String, Vec<u64>)> = ancestors
             .iter()
             .map(|dir| {
                 let ids = [
@@ -577,7 +580,7 @@ fn build_stages(
                 (dir, ids.into_iter().flatten().map(front).collect())
             })
             .collect();
-        let translations: Vec<_> = library
+        let translations: Vec<u64> = library
             .translations
             .get(&p.key)
             .map(|ids| ids.iter().map(|&t| front(t)).collect())
@@ -596,21 +599,84 @@ fn build_stages(
             document,
         ))
     };
-    let job_key = |job: &Job| -> u64 {
-        match job {
-            Job::Page(id) if !library.pages[*id].is_section => {
-                page_key(*id, renderer.output_path(job))
+    // A section reads, besides what a page reads, the front matter of the pages it lists and of
+    // its subsections, with the number of pages under each; the archive's section also lists
+    // the archive's facets, made from every document, so it keeps the key of the whole site.
+    // What a section lists is hashed once for all its pages.
+    let archive_dir = renderer.archive_dir();
+    let listings: HashMap<crate::library::PageId, Option<u64>> = library
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_section)
+        .map(|(id, p)| {
+            if archive_dir.as_deref() == Some(p.dir.as_str()) {
+                return (id, None);
             }
-            Job::Page(id) | Job::Section { id, .. } => fingerprint(&(
-                site_key,
-                renderer.output_path(job),
-                &*library.pages[*id].source,
-            )),
-            _ => fingerprint(&(site_key, renderer.output_path(job))),
+            let listed: Vec<u64> = library
+                .pages_in(&p.dir, &p.lang)
+                .into_iter()
+                .map(front)
+                .collect();
+            let subsections: Vec<(Option<u64>, usize)> = library
+                .subsections
+                .get(&p.dir)
+                .into_iter()
+                .flatten()
+                .map(|dir| {
+                    let count = library.pages_under(dir, &p.lang).len();
+                    (library.section(dir, &p.lang).map(front), count)
+                })
+                .collect();
+            (id, Some(fingerprint(&(listed, subsections))))
+        })
+        .collect();
+    let section_key = |id: crate::library::PageId, path: String| -> u64 {
+        match listings.get(&id).copied().flatten() {
+            Some(listed) => fingerprint(&(page_key(id, path), listed)),
+            None => {
+                let p = &library.pages[id];
+                fingerprint(&(site_key, path, &*p.source, rendered_prints[id]))
+            }
+        }
+    };
+    // Tag pages read the front matter of the pages with the tag, the tag index every tag's name
+    // and count; both have the home page in their breadcrumbs.
+    let tag_lists: HashMap<(&str, &str), u64> = library
+        .tags
+        .iter()
+        .flat_map(|(lang, tags)| {
+            tags.iter().map(move |(slug, (name, ids))| {
+                let listed: Vec<u64> = ids.iter().map(|&id| front(id)).collect();
+                ((lang.as_str(), slug.as_str()), fingerprint(&(name, listed)))
+            })
+        })
+        .collect();
+    let home = |lang: &str| library.section("", lang).map(front);
+    let job_key = |job: &Job| -> u64 {
+        let path = renderer.output_path(job);
+        match job {
+            Job::Page(id) if !library.pages[*id].is_section => page_key(*id, path),
+            Job::Page(id) | Job::Section { id, .. } => section_key(*id, path),
+            Job::Tag { lang, slug, .. } => {
+                let tag = tag_lists.get(&(lang.as_str(), slug.as_str()));
+                fingerprint(&(base_key, path, home(lang), tag))
+            }
+            Job::TagIndex { lang } => {
+                let all: Vec<_> = library
+                    .tags
+                    .get(lang)
+                    .into_iter()
+                    .flatten()
+                    .map(|(slug, (name, ids))| (slug, name, ids.len()))
+                    .collect();
+                fingerprint(&(base_key, path, home(lang), all))
+            }
+            _ => fingerprint(&(site_key, path)),
         }
     };
     let keys: Vec<(String, u64)> = jobs
-        .iter()
+        .par_iter()
         .map(|j| (renderer.output_path(j), job_key(j)))
         .collect();
     // A job whose key changed may still render the same bytes: a title shown only in its own

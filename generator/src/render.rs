@@ -1093,7 +1093,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The section that holds the archive's documents (the parent of the first document page).
-    fn archive_dir(&self) -> Option<String> {
+    pub(crate) fn archive_dir(&self) -> Option<String> {
         let lib = self.library;
         self.documents
             .keys()

@@ -136,6 +136,24 @@ fn incremental_builds_equal_clean_builds_after_every_edit() {
             }),
         ),
         (
+            "add a page to a subsection (the section above counts it)",
+            Box::new(|r| {
+                write(
+                    r,
+                    "content/faq/lavoro/rinnovo.md",
+                    "---\ntitle: \"Come si rinnova il permesso per lavoro?\"\ndescription: \"Il rinnovo\"\nupdated: 2026-10-02\ntags: [lavoro]\n---\n\nCon la domanda.\n",
+                )
+            }),
+        ),
+        (
+            "date a page later (its place in the paginated listings)",
+            Box::new(|r| {
+                edit(r, "content/notizie/notizia-1.md", |t| {
+                    t.replace("date: 2026-01-15", "date: 2026-06-15")
+                })
+            }),
+        ),
+        (
             "link an English page to a page that has no English version yet",
             Box::new(|r| {
                 edit(r, "content/faq/lavoro/conversione.en.md", |t| {
