@@ -17,7 +17,7 @@ use crate::frontmatter;
 use crate::library::Library;
 use crate::markdown::{self, LinkRef, LinkTargets, PageRef, Rendered};
 use crate::network;
-use crate::render::{Job, Renderer};
+use crate::render::{Job, Renderer, page_slice};
 use crate::seo;
 use crate::theme::Theme;
 
@@ -291,6 +291,13 @@ enum Outcome {
     /// Rendered, with the fingerprint of its context.
     Rendered(String, Option<u64>),
     Failed(Box<Diagnostic>),
+}
+
+/// What a section lists, for the keys of its pages: the front matter of each page it lists,
+/// and a hash of what else it shows of others (its subsections, the directory of offices).
+struct Listing {
+    listed: Vec<u64>,
+    around: u64,
 }
 
 /// When a build that asks for the search index makes it.
@@ -599,25 +606,21 @@ fn build_stages(
             document,
         ))
     };
-    // A section reads, besides what a page reads, the front matter of the pages it lists and of
-    // its subsections, with the number of pages under each; the archive's section also lists
-    // the archive's facets, made from every document, so it keeps the key of the whole site.
-    // What a section lists is hashed once for all its pages.
+    // A section reads, besides what a page reads, the front matter of the pages it shows (and
+    // their number, for the pagination) and of its subsections, with the number of pages under
+    // each; the directory of offices, shown when one of its pages is an office, reads them
+    // all. The archive's section also lists the archive's facets, made from every document, so
+    // it keeps the key of the whole site.
     let archive_dir = renderer.archive_dir();
-    let listings: HashMap<crate::library::PageId, Option<u64>> = library
+    let listings: HashMap<crate::library::PageId, Listing> = library
         .pages
         .par_iter()
         .enumerate()
-        .filter(|(_, p)| p.is_section)
+        .filter(|(_, p)| p.is_section && archive_dir.as_deref() != Some(p.dir.as_str()))
         .map(|(id, p)| {
-            if archive_dir.as_deref() == Some(p.dir.as_str()) {
-                return (id, None);
-            }
-            let listed: Vec<u64> = library
-                .pages_in(&p.dir, &p.lang)
-                .into_iter()
-                .map(front)
-                .collect();
+            let listed = library.pages_in(&p.dir, &p.lang);
+            let offices = listed.iter().any(|&c| library.pages[c].fm.office.is_some());
+            let listed: Vec<u64> = listed.into_iter().map(front).collect();
             let subsections: Vec<(Option<u64>, usize)> = library
                 .subsections
                 .get(&p.dir)
@@ -628,38 +631,52 @@ fn build_stages(
                     (library.section(dir, &p.lang).map(front), count)
                 })
                 .collect();
-            (id, Some(fingerprint(&(listed, subsections))))
+            let all = offices.then(|| fingerprint(&listed));
+            let around = fingerprint(&(subsections, all));
+            (id, Listing { listed, around })
         })
         .collect();
-    let section_key = |id: crate::library::PageId, path: String| -> u64 {
-        match listings.get(&id).copied().flatten() {
-            Some(listed) => fingerprint(&(page_key(id, path), listed)),
-            None => {
-                let p = &library.pages[id];
-                fingerprint(&(site_key, path, &*p.source, rendered_prints[id]))
+    let section_key = |id: crate::library::PageId, page_no: usize, path: String| -> u64 {
+        let p = &library.pages[id];
+        match listings.get(&id) {
+            Some(Listing { listed, around }) => {
+                let (shown, total) = page_slice(listed.len(), p.fm.paginate_by, page_no);
+                fingerprint(&(page_key(id, path), &listed[shown], total, around))
             }
+            None => fingerprint(&(site_key, path, &*p.source, rendered_prints[id])),
         }
     };
-    // Tag pages read the front matter of the pages with the tag, the tag index every tag's name
-    // and count; both have the home page in their breadcrumbs.
-    let tag_lists: HashMap<(&str, &str), u64> = library
+    // A tag page reads the front matter of the pages it shows and their number; the tag index
+    // every tag's name and count; both have the home page in their breadcrumbs.
+    let tag_lists: HashMap<(&str, &str), (&String, Vec<u64>)> = library
         .tags
         .iter()
         .flat_map(|(lang, tags)| {
             tags.iter().map(move |(slug, (name, ids))| {
                 let listed: Vec<u64> = ids.iter().map(|&id| front(id)).collect();
-                ((lang.as_str(), slug.as_str()), fingerprint(&(name, listed)))
+                ((lang.as_str(), slug.as_str()), (name, listed))
             })
         })
         .collect();
+    let per_tag_page = Some(config.taxonomies.paginate_by.max(1));
     let home = |lang: &str| library.section("", lang).map(front);
     let job_key = |job: &Job| -> u64 {
         let path = renderer.output_path(job);
         match job {
             Job::Page(id) if !library.pages[*id].is_section => page_key(*id, path),
-            Job::Page(id) | Job::Section { id, .. } => section_key(*id, path),
-            Job::Tag { lang, slug, .. } => {
-                let tag = tag_lists.get(&(lang.as_str(), slug.as_str()));
+            Job::Page(id) => section_key(*id, 1, path),
+            Job::Section { id, page_no } => section_key(*id, *page_no, path),
+            Job::Tag {
+                lang,
+                slug,
+                page_no,
+            } => {
+                let tag = tag_lists
+                    .get(&(lang.as_str(), slug.as_str()))
+                    .map(|(name, listed)| {
+                        let (shown, total) = page_slice(listed.len(), per_tag_page, *page_no);
+                        (name, &listed[shown], total)
+                    });
                 fingerprint(&(base_key, path, home(lang), tag))
             }
             Job::TagIndex { lang } => {

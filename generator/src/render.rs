@@ -109,6 +109,22 @@ pub enum Job {
     },
 }
 
+/// The items of a list shown on page `page_no` (from 1) of a listing with `per` items a page
+/// (`None` or 0: all on one page), and the number of pages.
+pub(crate) fn page_slice(
+    len: usize,
+    per: Option<usize>,
+    page_no: usize,
+) -> (std::ops::Range<usize>, usize) {
+    match per {
+        Some(n) if n > 0 => {
+            let start = ((page_no - 1) * n).min(len);
+            (start..(start + n).min(len), len.div_ceil(n).max(1))
+        }
+        _ => (0..len, 1),
+    }
+}
+
 pub struct Renderer<'a> {
     pub config: &'a Config,
     pub library: &'a Library,
@@ -779,16 +795,8 @@ impl<'a> Renderer<'a> {
                 }
                 let template = if p.is_section {
                     let all = lib.pages_in(&p.dir, &lang);
-                    let (slice, total) = match p.fm.paginate_by {
-                        Some(n) if n > 0 => {
-                            let start = (page_no - 1) * n;
-                            (
-                                all.iter().skip(start).take(n).copied().collect::<Vec<_>>(),
-                                all.len().div_ceil(n).max(1),
-                            )
-                        }
-                        _ => (all.clone(), 1),
-                    };
+                    let (shown, total) = page_slice(all.len(), p.fm.paginate_by, page_no);
+                    let slice = &all[shown];
                     let subsections: Vec<Value> = lib
                         .subsections
                         .get(&p.dir)
@@ -863,14 +871,13 @@ impl<'a> Renderer<'a> {
                 let (title, path, template) = if let Job::Tag { slug, page_no, .. } = job {
                     let (name, pages) = &all[slug];
                     let base = format!("{tags_path}{slug}/");
-                    let per = self.config.taxonomies.paginate_by.max(1);
-                    let total = pages.len().div_ceil(per).max(1);
-                    let slice: Vec<Value> = pages
-                        .iter()
-                        .skip((page_no - 1) * per)
-                        .take(per)
-                        .map(|&id| self.summary(id))
-                        .collect();
+                    let (shown, total) = page_slice(
+                        pages.len(),
+                        Some(self.config.taxonomies.paginate_by.max(1)),
+                        *page_no,
+                    );
+                    let slice: Vec<Value> =
+                        pages[shown].iter().map(|&id| self.summary(id)).collect();
                     ctx.insert(
                         "tag",
                         &json!({ "name": name, "url": self.url(&base), "pages": slice }),

@@ -69,6 +69,10 @@ fn edit(root: &Path, rel: &str, f: impl FnOnce(String) -> String) {
 fn incremental_builds_equal_clean_builds_after_every_edit() {
     let site = support::fixture_site("basic");
     let root = site.path();
+    // Tag pages of two pages each, as the news section has, so that edits move pages across them.
+    edit(root, "site.toml", |t| {
+        format!("{t}\n[taxonomies]\npaginate_by = 2\n")
+    });
     let mut cache = BuildCache::new();
     let first = build_with_cache(root, &options(), &mut cache).unwrap();
     assert_eq!(first.stats.jobs_reused, 0);
@@ -151,6 +155,20 @@ fn incremental_builds_equal_clean_builds_after_every_edit() {
                 edit(r, "content/notizie/notizia-1.md", |t| {
                     t.replace("date: 2026-01-15", "date: 2026-06-15")
                 })
+            }),
+        ),
+        (
+            "add two pages older than the others (the listings before them gain a page)",
+            Box::new(|r| {
+                for (n, day) in [(6, "10"), (7, "11")] {
+                    write(
+                        r,
+                        &format!("content/notizie/notizia-{n}.md"),
+                        &format!(
+                            "---\ntitle: \"Notizia numero {n}\"\ndescription: \"Una notizia vecchia\"\ndate: 2025-01-{day}\nupdated: 2025-01-{day}\ntags: [lavoro]\n---\n\nNotizia {n}.\n"
+                        ),
+                    );
+                }
             }),
         ),
         (
