@@ -3,12 +3,16 @@
 `respi serve` and for `hugo server`, on the same corpus (bench/corpus.py), median of N edits.
 
     python3 bench/edit.py --corpus DIR [--edits 20] [--respi target/release/respi] [--search]
+                          [--title]
 
 Each edit appends a unique marker to the body of a page (a different page each time, spread over
 the sections), saves the file, and polls the page's URL on loopback until the marker is in the
 HTML. Both servers are measured in the same run, alternating, because this machine is noisy.
 With --search, `respi serve --search` keeps its search index up to date as well: a page is served
 only with the index that includes it (Hugo's server has no search index to compare with).
+With --title, each edit puts the marker in the page's title instead (front matter: the listings
+and tag pages that show the title change too), and the page is polled until its new title is
+served.
 """
 
 from __future__ import annotations
@@ -41,14 +45,16 @@ def get(url: str) -> str:
         return ""
 
 
-def wait_until(url: str, marker: str, timeout: float = 120.0) -> float:
-    """Polls `url` until `marker` appears; returns the time it appeared."""
+def wait_until(url: str, marker: str, timeout: float = 120.0, present: bool = True) -> float:
+    """Polls `url` until `marker` appears (or, with present=False, is gone from a served page);
+    returns the time it did."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if marker in get(url):
+        html = get(url)
+        if (marker in html) if present else (html and marker not in html):
             return time.monotonic()
         time.sleep(0.002)
-    raise TimeoutError(f"{marker} never appeared at {url}")
+    raise TimeoutError(f"{marker} never {'appeared at' if present else 'left'} {url}")
 
 
 class Server:
@@ -72,15 +78,27 @@ class Server:
             self.proc.kill()
 
 
-def edit_once(server: Server, site: Path, page: dict, n: int) -> float:
+def edit_once(server: Server, site: Path, page: dict, n: int, title: bool) -> float:
     marker = f"modifica-{server.name}-{n}-{time.time_ns()}"
     path = site / "content" / page["file"]
     text = path.read_text(encoding="utf-8")
+    if title:
+        # A whole new title: respi's content rules refuse titles over 70 characters.
+        old = f'title: "{page["title"]}"'
+        if old not in text:
+            raise RuntimeError(f"{path}: no line {old}")
+        edited = text.replace(old, f'title: "Titolo {marker}"', 1)
+    else:
+        edited = text + f"\n{marker}\n"
     t0 = time.monotonic()
-    path.write_text(text + f"\n{marker}\n", encoding="utf-8")
-    t1 = wait_until(server.base + page["url"].removeprefix("/respi/"), marker)
-    path.write_text(text, encoding="utf-8")
-    # Let the restoring save be picked up before the next edit is timed.
+    path.write_text(edited, encoding="utf-8")
+    url = server.base + page["url"].removeprefix("/respi/")
+    try:
+        t1 = wait_until(url, marker)
+    finally:
+        path.write_text(text, encoding="utf-8")
+    # The restoring save is served, and the server's rebuild over, before the next edit is timed.
+    wait_until(url, marker, present=False)
     time.sleep(0.5)
     return (t1 - t0) * 1000.0
 
@@ -92,6 +110,7 @@ def main() -> int:
     ap.add_argument("--respi", type=Path, default=REPO / "target" / "release" / "respi")
     ap.add_argument("--hugo", default="hugo")
     ap.add_argument("--search", action="store_true", help="run respi serve --search")
+    ap.add_argument("--title", action="store_true", help="edit the title instead of the body")
     args = ap.parse_args()
 
     manifest = json.loads((args.corpus / "manifest.json").read_text(encoding="utf-8"))
@@ -111,12 +130,13 @@ def main() -> int:
     try:
         for n, page in enumerate(pages):
             for server, site in ((respi, "respi"), (hugo, "hugo")):
-                times[server.name].append(edit_once(server, args.corpus / site, page, n))
+                times[server.name].append(edit_once(server, args.corpus / site, page, n, args.title))
     finally:
         respi.stop()
         hugo.stop()
 
-    print(f"pages: {len(files)}, edits: {args.edits}" + (", respi with --search" if args.search else ""))
+    kind = "title" if args.title else "body"
+    print(f"pages: {len(files)}, {kind} edits: {args.edits}" + (", respi with --search" if args.search else ""))
     print(f"{'server':<8} {'start (s)':>10} {'median (ms)':>12} {'min':>8} {'max':>8}")
     for server in (respi, hugo):
         t = times[server.name]
