@@ -394,11 +394,27 @@ fn build_stages(
             .map(|p| (&p.rel, &p.key, &p.lang, &p.path))
             .collect::<Vec<_>>(),
     ));
+    // Each page's source hashed once, for the keys of the stages below.
+    let source_hashes: Vec<u64> = library
+        .pages
+        .par_iter()
+        .map(|p| match cache.source_hashes.get(&p.rel) {
+            Some((source, hash)) if Arc::ptr_eq(source, &p.source) => *hash,
+            _ => fingerprint(&*p.source),
+        })
+        .collect();
+    cache.source_hashes = library
+        .pages
+        .iter()
+        .zip(&source_hashes)
+        .map(|(p, &hash)| (p.rel.clone(), (p.source.clone(), hash)))
+        .collect();
     let results: Vec<(u64, Option<MarkdownOutput>)> = library
         .pages
         .par_iter()
-        .map(|p| {
-            let key = fingerprint(&(&*p.source, targets_key));
+        .zip(&source_hashes)
+        .map(|(p, &source)| {
+            let key = fingerprint(&(source, targets_key));
             if cache.markdown.get(&p.rel).is_some_and(|m| m.key == key) {
                 return (key, None);
             }
@@ -439,8 +455,9 @@ fn build_stages(
     let lint: Vec<(u64, Option<Vec<Diagnostic>>)> = library
         .pages
         .par_iter()
-        .map(|p| {
-            let key = fingerprint(&(&*p.source, assets_key));
+        .zip(&source_hashes)
+        .map(|(p, &source)| {
+            let key = fingerprint(&(source, assets_key));
             match cache.lint.get(&p.rel) {
                 Some((k, _)) if *k == key => (key, None),
                 _ => (key, Some(linter.check(p))),
@@ -460,8 +477,9 @@ fn build_stages(
     let document_results: Vec<(u64, Option<documents::DocumentRead>)> = library
         .pages
         .par_iter()
-        .map(|p| {
-            let key = fingerprint(&(&*p.source, assets_key));
+        .zip(&source_hashes)
+        .map(|(p, &source)| {
+            let key = fingerprint(&(source, assets_key));
             match cache.documents.get(&p.rel) {
                 Some((k, _)) if *k == key => (key, None),
                 _ => (key, Some(documents::read(root, p))),
@@ -598,7 +616,7 @@ fn build_stages(
         fingerprint(&(
             base_key,
             path,
-            &*p.source,
+            source_hashes[id],
             rendered_prints[id],
             front(id),
             sections,
@@ -643,7 +661,7 @@ fn build_stages(
                 let (shown, total) = page_slice(listed.len(), p.fm.paginate_by, page_no);
                 fingerprint(&(page_key(id, path), &listed[shown], total, around))
             }
-            None => fingerprint(&(site_key, path, &*p.source, rendered_prints[id])),
+            None => fingerprint(&(site_key, path, source_hashes[id], rendered_prints[id])),
         }
     };
     // A tag page reads the front matter of the pages it shows and their number; the tag index

@@ -55,7 +55,7 @@ pub(crate) struct SearchCache;
 /// A page's Markdown converted, with the key of its inputs (its source, the link targets).
 pub(crate) struct MarkdownEntry {
     pub key: u64,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     pub diagnostics: Vec<Diagnostic>,
     /// A fingerprint of what the page's outputs show of it (HTML and text): links to other
     /// pages change it when those pages move or gain a translation, the source staying the same.
@@ -67,7 +67,7 @@ impl MarkdownEntry {
         let print = fingerprint(&(&rendered.html, &rendered.text));
         MarkdownEntry {
             key,
-            rendered,
+            rendered: Arc::new(rendered),
             diagnostics,
             print,
         }
@@ -91,6 +91,9 @@ pub struct BuildCache {
     pub(crate) outputs: HashMap<String, CachedOutput>,
     /// output path → (the output the ids were read from, the `id` attributes in it)
     pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
+    /// rel → a page's source and its hash: a file that was not read again keeps its shared
+    /// source, whose hash is then not computed again.
+    pub(crate) source_hashes: HashMap<String, (Arc<str>, u64)>,
     /// The search index's batches of the last build.
     pub(crate) search: SearchCache,
     /// The last full build, kept whole so that an edit to page bodies can patch it.

@@ -53,7 +53,7 @@ pub(crate) struct LastBuild {
     pub config: Config,
     pub theme: Theme,
     pub library: Library,
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<Arc<Rendered>>,
     pub document_files: HashMap<PageId, DocumentFile>,
     pub network: Option<Network>,
     pub targets: LinkTargets,
@@ -113,7 +113,7 @@ fn anchor_targets(rendered: &Rendered, files: &Files) -> Vec<String> {
 
 /// For every output, the pages that link to an anchor in it.
 pub(crate) fn anchor_links(
-    rendered: &[Rendered],
+    rendered: &[Arc<Rendered>],
     files: &Files,
 ) -> HashMap<String, BTreeSet<PageId>> {
     let mut index: HashMap<String, BTreeSet<PageId>> = HashMap::new();
@@ -281,11 +281,15 @@ pub(crate) fn patch(
             source: &p.source,
         };
         let (r, d) = markdown::render(&page, targets);
-        let key = fingerprint(&(&*p.source, keys.targets));
-        let entry = MarkdownEntry::new(key, r.clone(), d.clone());
+        let source = fingerprint(&*p.source);
+        cache
+            .source_hashes
+            .insert(p.rel.clone(), (p.source.clone(), source));
+        let key = fingerprint(&(source, keys.targets));
+        let entry = MarkdownEntry::new(key, r, d.clone());
+        rendered[e.id] = entry.rendered.clone();
         cache.markdown.insert(p.rel.clone(), entry);
         findings.markdown[e.id] = d;
-        rendered[e.id] = r;
         library.pages[e.id] = e.page.clone();
     }
     cache.stats.markdown_rendered = edits.len();
@@ -294,7 +298,7 @@ pub(crate) fn patch(
     let linter = crate::lint::Linter::new(root);
     for e in &edits {
         let p = &library.pages[e.id];
-        let key = fingerprint(&(&*p.source, keys.assets));
+        let key = fingerprint(&(cache.source_hashes[&p.rel].1, keys.assets));
         let d = linter.check(p);
         cache.lint.insert(p.rel.clone(), (key, d.clone()));
         findings.lint[e.id] = d;

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::dates;
 use crate::diagnostics::Diagnostic;
@@ -128,7 +129,7 @@ pub(crate) fn page_slice(
 pub struct Renderer<'a> {
     pub config: &'a Config,
     pub library: &'a Library,
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     pub theme: &'a Theme,
     pub documents: &'a HashMap<PageId, DocumentFile>,
     pub network: Option<&'a Network>,
@@ -160,7 +161,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         config: &'a Config,
         library: &'a Library,
-        rendered: &'a [Rendered],
+        rendered: &'a [Arc<Rendered>],
         theme: &'a Theme,
         documents: &'a HashMap<PageId, DocumentFile>,
         network: Option<&'a Network>,
@@ -236,7 +237,7 @@ impl<'a> Renderer<'a> {
     pub fn with_shared(
         config: &'a Config,
         library: &'a Library,
-        rendered: &'a [Rendered],
+        rendered: &'a [Arc<Rendered>],
         theme: &'a Theme,
         documents: &'a HashMap<PageId, DocumentFile>,
         network: Option<&'a Network>,
