@@ -574,11 +574,11 @@ fn build_stages(
             .collect::<Vec<_>>(),
     ));
     // A page that is not a section reads, besides itself (its source and its converted body,
-    // which links to other pages change), only the sections above it (the
-    // breadcrumbs, its section's title, the kind filter), its translations (the language
-    // switcher), its document file and the site-wide values: its key is made of those, so that
-    // a change to another page's front matter leaves it alone. Listings of sections and tags
-    // have keys of what they list; the other generated pages keep the key of the whole site.
+    // which links to other pages change), only the sections above it (the breadcrumbs, its
+    // section's title, the kind filter), its translations (the language switcher), its document
+    // file and the site-wide values: its key is made of those, so that a change to another
+    // page's front matter leaves it alone. Listings of sections and tags have keys of what they
+    // list; the other generated pages keep the key of the whole site.
     let base_key = fingerprint(&(
         cache.config_key,
         theme.fingerprint,

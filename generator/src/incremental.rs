@@ -7,8 +7,9 @@
 //! every changed file is a published page whose front matter is byte for byte the same, the
 //! patch converts those bodies, checks them, renders their outputs and the feeds, checks the
 //! links of the pages concerned, makes the search index again when the build makes one (only
-//! the batches of the edited pages are read again), and keeps every other output. The result is the one a full
-//! build gives; any other change, or a template that fails on the new body, is a full build.
+//! the batches of the edited pages are read again), and keeps every other output. The result is
+//! the one a full build gives; any other change, or a template that fails on the new body, is a
+//! full build.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

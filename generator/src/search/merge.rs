@@ -635,14 +635,15 @@ impl Bundle {
     }
 }
 
-/// Merges the batches, given in the order of their pages, into a bundle with Pagefind's other
-/// files; the files made here are compressed at `level` (Pagefind's is the best).
 /// Word files packed by an earlier merge, by the full hash of their content, for a series of
 /// merges at one compression level (the preview's): a chunk whose words did not change is not
 /// compressed again.
 #[derive(Default)]
 pub struct Packed(HashMap<String, Vec<u8>>);
 
+/// Merges the batches, given in the order of their pages, into a bundle with Pagefind's other
+/// files; the files made here are compressed at `level` (Pagefind's is the best). With
+/// `packed`, word files packed by the last merge are reused, and this merge's are kept there.
 pub fn merge(
     batches: &[Arc<Batch>],
     bundle: &Bundle,

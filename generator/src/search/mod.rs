@@ -206,10 +206,12 @@ pub fn build_index_in_batches(
         .collect())
 }
 
-/// What a batch's index depends on: its pages and records, in order. The hashes of pages' HTML
-/// are taken from `known` when the same HTML was hashed last time, and kept in `hashes`.
+/// Address of a page's shared HTML → that HTML (held, so that the address is not reused) and
+/// its hash.
 type PageHashes = HashMap<usize, (Arc<Vec<u8>>, u64)>;
 
+/// What a batch's index depends on: its pages and records, in order. The hashes of pages' HTML
+/// are taken from `known` when the same HTML was hashed last time, and kept in `hashes`.
 fn batch_key(items: &[Item], known: &PageHashes, hashes: &mut PageHashes) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     for item in items {
