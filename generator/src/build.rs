@@ -825,10 +825,14 @@ fn build_stages(
         let records = document_records(&renderer, &document_files);
         match indexing {
             Indexing::Now => {
-                let searchable: Vec<(String, String)> = search_pages
-                    .iter()
-                    .map(|(url, path, _)| (url.clone(), path.clone()))
-                    .collect();
+                // Kept for patching only when the build is followed by others (the preview).
+                let searchable: Option<Vec<(String, String)>> =
+                    cache.fingerprint_contexts.then(|| {
+                        search_pages
+                            .iter()
+                            .map(|(url, path, _)| (url.clone(), path.clone()))
+                            .collect()
+                    });
                 let pages = search_pages
                     .into_iter()
                     .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
@@ -842,7 +846,7 @@ fn build_stages(
                     cache.stats.search_batches_indexed = cache.search.batches_indexed;
                 }
                 findings.site.extend(search_diags.0);
-                search_kept = Some(crate::incremental::SearchKept {
+                search_kept = searchable.map(|searchable| crate::incremental::SearchKept {
                     index: index.keys().cloned().collect(),
                     searchable,
                 });
