@@ -1,144 +1,35 @@
 //! The build pipeline: config → content → library → Markdown → templates → extra files → link check.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::{BuildCache, CachedOutput, MarkdownEntry, Stats, fingerprint};
+use crate::cache::{BuildCache, CachedOutput, MarkdownEntry};
 use crate::config::Config;
 use crate::content::{self, CONTENT_DIR};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::documents;
+use crate::findings::Findings;
+use crate::fingerprint::fingerprint;
 use crate::frontmatter;
+use crate::indexing::{Pages, SearchRecord, document_records, index_for_search};
+use crate::last_build::{Keys, LastBuild, SearchKept, Spare, anchor_links};
 use crate::library::Library;
-use crate::markdown::{self, LinkRef, LinkTargets, PageRef, Rendered};
+use crate::links::check_page_links;
+use crate::markdown::{self, LinkTargets, PageRef, Rendered};
 use crate::network;
 use crate::render::{Job, Renderer, page_slice};
 use crate::seo;
+use crate::site::{Body, BuildOptions, Site, options_key};
 use crate::theme::Theme;
-
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    pub drafts: bool,
-    /// Replaces `base_url` of site.toml.
-    pub base_url: Option<String>,
-    /// Adds the live-reload script (preview server only).
-    pub live_reload: bool,
-    /// Builds the browser search index (needs the `search` feature).
-    pub search: bool,
-}
-
-/// Time spent in each stage, printed when `RESPI_TIMINGS` is set: where a slow build spends it.
-pub(crate) struct Timings {
-    enabled: bool,
-    last: Instant,
-}
-
-impl Timings {
-    pub(crate) fn new() -> Self {
-        Timings {
-            enabled: std::env::var_os("RESPI_TIMINGS").is_some(),
-            last: Instant::now(),
-        }
-    }
-
-    pub(crate) fn lap(&mut self, stage: &str) {
-        if self.enabled {
-            eprintln!(
-                "  {stage:<12} {:>6} ms  {:>6} MB peak",
-                self.last.elapsed().as_millis(),
-                peak_memory_mb()
-            );
-        }
-        self.last = Instant::now();
-    }
-}
-
-/// The process's peak resident set so far, in MB (0 where /proc is not available).
-fn peak_memory_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
-}
+use crate::timings::Timings;
 
 /// A page body in HTML with the problems found converting it.
 type MarkdownOutput = (Rendered, Vec<Diagnostic>);
-
-/// The diagnostics of a build, kept by stage and by page (indexed like `Library::pages`), so
-/// that a later build can replace those of one page. [`Findings::collect`] puts them in the
-/// order a full build reports them.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Findings {
-    /// Loading, the site graph, the references of site.toml.
-    pub before: Vec<Diagnostic>,
-    pub markdown: Vec<Vec<Diagnostic>>,
-    pub lint: Vec<Vec<Diagnostic>>,
-    pub documents: Vec<Vec<Diagnostic>>,
-    /// The network's CSV, colliding aliases, templates that failed, the search index.
-    pub site: Vec<Diagnostic>,
-    pub links: Vec<Vec<Diagnostic>>,
-}
-
-impl Findings {
-    fn all(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.before
-            .iter()
-            .chain(self.markdown.iter().flatten())
-            .chain(self.lint.iter().flatten())
-            .chain(self.documents.iter().flatten())
-            .chain(&self.site)
-            .chain(self.links.iter().flatten())
-    }
-
-    pub(crate) fn has_errors(&self) -> bool {
-        self.all().any(Diagnostic::is_error)
-    }
-
-    /// Every diagnostic, sorted by file and position.
-    pub(crate) fn collect(&self) -> Diagnostics {
-        let mut diags = Diagnostics(self.all().cloned().collect());
-        diags.sort();
-        diags
-    }
-}
-
-/// The content of one output file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    /// Shared, so that a rebuild can hand over unchanged outputs without copying them.
-    Bytes(Arc<Vec<u8>>),
-    /// A file copied as is (theme assets, documents).
-    File(PathBuf),
-}
-
-impl Body {
-    pub fn read(&self) -> std::io::Result<Vec<u8>> {
-        match self {
-            Body::Bytes(b) => Ok(b.to_vec()),
-            Body::File(p) => std::fs::read(p),
-        }
-    }
-}
-
-/// A finished build, held in memory: output path → content.
-pub struct Site {
-    pub config: Config,
-    pub files: BTreeMap<String, Body>,
-    pub diagnostics: Diagnostics,
-    pub page_count: usize,
-    pub elapsed: Duration,
-    /// How much work this build did and how much it reused.
-    pub stats: Stats,
-}
 
 pub const LIVE_RELOAD_PATH: &str = "__respi/livereload.js";
 
@@ -155,41 +46,6 @@ pub fn build_with_cache(
     cache: &mut BuildCache,
 ) -> Result<Site, Diagnostics> {
     build_stages(root, options, cache, Indexing::Now).map(|(site, _)| site)
-}
-
-/// What changed on disk since the build that filled a cache, as a file watcher saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Changes {
-    /// Not known (the first build, a watcher that lost events): every file is looked at.
-    Unknown,
-    /// Only these files (or folders) were written, created, removed or renamed.
-    Paths(BTreeSet<PathBuf>),
-}
-
-/// Builds like [`build_with_cache`], told what changed. When only page bodies changed, the
-/// previous build is patched (module `incremental`); anything else is a full build.
-pub fn rebuild(
-    root: &Path,
-    options: &BuildOptions,
-    cache: &mut BuildCache,
-    changes: &Changes,
-) -> Result<Site, Diagnostics> {
-    if let Changes::Paths(paths) = changes
-        && let Some(result) = crate::incremental::patch(root, options, cache, paths)
-    {
-        return result;
-    }
-    build_with_cache(root, options, cache)
-}
-
-/// The key of the options a build depends on besides site.toml.
-pub(crate) fn options_key(options: &BuildOptions) -> u64 {
-    fingerprint(&(
-        options.drafts,
-        &options.base_url,
-        options.live_reload,
-        options.search,
-    ))
 }
 
 /// Why writing a build to disk failed.
@@ -246,10 +102,16 @@ pub fn build_to_dir(
         let pages = input
             .pages
             .into_iter()
-            .map(|(url, path, _)| (url, PageHtml::File(staging.path().join(path))))
+            .map(|(url, path, _)| (url, staging.path().join(path)))
             .collect();
         let mut index = BTreeMap::new();
-        index_for_search(pages, input.records, &mut index, &mut diagnostics, None);
+        index_for_search(
+            Pages::Written(pages),
+            input.records,
+            &mut index,
+            &mut diagnostics,
+            None,
+        );
         if diagnostics.has_errors() {
             diagnostics.sort();
             return Err(WriteError::Build(diagnostics));
@@ -309,24 +171,11 @@ enum Indexing {
     Later,
 }
 
-#[cfg(feature = "search")]
-pub(crate) type SearchRecord = crate::search::Record;
-#[cfg(not(feature = "search"))]
-pub(crate) type SearchRecord = ();
-
 /// What the search index is made from: the searchable pages (URL, output path, HTML) and the
 /// documents' text.
 struct SearchInput {
     pages: Vec<(String, String, Arc<Vec<u8>>)>,
     records: Vec<SearchRecord>,
-}
-
-/// Where the indexer finds a page's HTML.
-pub enum PageHtml {
-    Memory(Arc<Vec<u8>>),
-    /// Written already: read back one page at a time, so that the pages are not held in memory
-    /// while the indexer holds its index.
-    File(PathBuf),
 }
 
 fn build_stages(
@@ -835,18 +684,24 @@ fn build_stages(
                     });
                 let pages = search_pages
                     .into_iter()
-                    .map(|(url, _, bytes)| (url, PageHtml::Memory(bytes)))
+                    .map(|(url, _, bytes)| (url, bytes))
                     .collect();
                 let mut search_diags = Diagnostics::default();
                 let search_cache = cache.fingerprint_contexts.then_some(&mut cache.search);
                 let mut index = BTreeMap::new();
-                index_for_search(pages, records, &mut index, &mut search_diags, search_cache);
+                index_for_search(
+                    Pages::Memory(pages),
+                    records,
+                    &mut index,
+                    &mut search_diags,
+                    search_cache,
+                );
                 #[cfg(feature = "search")]
                 {
                     cache.stats.search_batches_indexed = cache.search.batches_indexed;
                 }
                 findings.site.extend(search_diags.0);
-                search_kept = searchable.map(|searchable| crate::incremental::SearchKept {
+                search_kept = searchable.map(|searchable| SearchKept {
                     index: index.keys().cloned().collect(),
                     searchable,
                 });
@@ -953,16 +808,16 @@ fn build_stages(
     // Kept for a series of builds (the preview).
     if cache.fingerprint_contexts {
         let files = Arc::new(site.files.clone());
-        cache.last = Some(Box::new(crate::incremental::LastBuild {
+        cache.last = Some(Box::new(LastBuild {
             options_key: options_key(options),
-            keys: crate::incremental::Keys {
+            keys: Keys {
                 targets: targets_key,
                 assets: assets_key,
                 site: site_key,
             },
             job_count: jobs.len(),
-            anchor_links: crate::incremental::anchor_links(&rendered, &site.files),
-            spare: crate::incremental::Spare::copy(&files),
+            anchor_links: anchor_links(&rendered, &site.files),
+            spare: Spare::copy(&files),
             files,
             config,
             theme,
@@ -977,93 +832,6 @@ fn build_stages(
         }));
     }
     Ok((site, search_input))
-}
-
-/// The text of the archive's PDFs, indexed as search records pointing at the files.
-#[cfg(feature = "search")]
-pub(crate) fn document_records(
-    renderer: &Renderer<'_>,
-    document_files: &HashMap<usize, documents::DocumentFile>,
-) -> Vec<crate::search::Record> {
-    let mut records: Vec<crate::search::Record> = document_files
-        .iter()
-        .filter_map(|(&id, f)| {
-            let page = &renderer.library.pages[id];
-            let text = f.text.clone()?;
-            let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for (name, value) in renderer.search_filters(id) {
-                filters.entry(name.to_string()).or_default().push(value);
-            }
-            let lang = page
-                .fm
-                .document
-                .as_ref()
-                .and_then(|d| d.lang.clone())
-                .unwrap_or_else(|| page.lang.clone());
-            Some(crate::search::Record {
-                url: renderer.url(&f.rel),
-                text,
-                lang,
-                title: format!("{} ({})", page.title, f.format),
-                filters,
-            })
-        })
-        .collect();
-    records.sort_by(|a, b| a.url.cmp(&b.url));
-    records
-}
-
-#[cfg(not(feature = "search"))]
-pub(crate) fn document_records(
-    _: &Renderer<'_>,
-    _: &HashMap<usize, documents::DocumentFile>,
-) -> Vec<SearchRecord> {
-    Vec::new()
-}
-
-#[cfg(feature = "search")]
-pub(crate) fn index_for_search(
-    pages: Vec<(String, PageHtml)>,
-    records: Vec<SearchRecord>,
-    files: &mut BTreeMap<String, Body>,
-    diags: &mut Diagnostics,
-    cache: Option<&mut crate::cache::SearchCache>,
-) {
-    match crate::search::build_index(pages, records, cache) {
-        Ok(index) => {
-            for (path, bytes) in index {
-                files.insert(path, Body::Bytes(Arc::new(bytes)));
-            }
-        }
-        Err(e) => diags.push(
-            Diagnostic::error(
-                CONTENT_DIR,
-                0,
-                0,
-                format!("indice di ricerca non creato: {e}"),
-            )
-            .with_help("controllare il messaggio; la ricerca si può escludere con --no-search"),
-        ),
-    }
-}
-
-#[cfg(not(feature = "search"))]
-pub(crate) fn index_for_search(
-    _: Vec<(String, PageHtml)>,
-    _: Vec<SearchRecord>,
-    _: &mut BTreeMap<String, Body>,
-    diags: &mut Diagnostics,
-    _: Option<&mut crate::cache::SearchCache>,
-) {
-    diags.push(
-        Diagnostic::warning(
-            CONTENT_DIR,
-            0,
-            0,
-            "questo `respi` è compilato senza la ricerca: indice non creato",
-        )
-        .with_help("compilare con la funzionalità `search` o usare --no-search"),
-    );
 }
 
 fn link_targets(
@@ -1159,90 +927,6 @@ fn check_config_references(
         }
     }
     without_template
-}
-
-/// The output a link leads to, if there is one.
-pub(crate) fn link_output<'f>(
-    link: &LinkRef,
-    files: &'f BTreeMap<String, Body>,
-) -> Option<(&'f String, &'f Body)> {
-    if link.path.is_empty() || link.path.ends_with('/') {
-        files.get_key_value(format!("{}index.html", link.path).as_str())
-    } else {
-        files
-            .get_key_value(link.path.as_str())
-            .or_else(|| files.get_key_value(format!("{}/index.html", link.path).as_str()))
-    }
-}
-
-/// Every internal link and anchor written in a page's Markdown must lead to an output and an id
-/// in it.
-pub(crate) fn check_page_links(
-    page: &content::Page,
-    rendered: &Rendered,
-    files: &BTreeMap<String, Body>,
-    ids_cache: &mut HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
-) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for link in &rendered.links {
-        let Some((key, body)) = link_output(link, files) else {
-            diags.push(
-                Diagnostic::error(&page.file, link.line, link.column, format!("il collegamento a `/{}` non porta a nessuna pagina del sito", link.path))
-                    .with_help("correggere l'indirizzo; per le pagine conviene scrivere il percorso del file .md")
-                    .with_source(&page.source),
-            );
-            continue;
-        };
-        let Some(fragment) = &link.fragment else {
-            continue;
-        };
-        let Body::Bytes(bytes) = body else { continue };
-        // The ids of an output are read again only when the output itself changed.
-        let stale = ids_cache
-            .get(key.as_str())
-            .is_none_or(|(b, _)| !Arc::ptr_eq(b, bytes));
-        if stale {
-            let ids = html_ids(&String::from_utf8_lossy(bytes));
-            ids_cache.insert(key.clone(), (bytes.clone(), ids));
-        }
-        let ids = &ids_cache[key.as_str()].1;
-        if !ids.contains(fragment.as_str()) {
-            let mut near: Vec<&String> = ids
-                .iter()
-                .filter(|i| strsim::jaro_winkler(i, fragment) > 0.85)
-                .collect();
-            near.sort();
-            let help = match near.first() {
-                Some(s) => format!("forse intendevi `#{s}`?"),
-                None => "le ancore sono gli id dei titoli: il testo del titolo in minuscolo, con i trattini al posto degli spazi".into(),
-            };
-            diags.push(
-                Diagnostic::error(
-                    &page.file,
-                    link.line,
-                    link.column,
-                    format!("l'ancora `#{fragment}` non esiste in /{}", link.path),
-                )
-                .with_help(help)
-                .with_source(&page.source),
-            );
-        }
-    }
-    diags
-}
-
-/// The values of every `id="…"` attribute in an HTML document.
-pub fn html_ids(html: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            ids.insert(rest[..end].to_string());
-            rest = &rest[end..];
-        }
-    }
-    ids
 }
 
 const LIVE_RELOAD_JS: &str = r#"// Reloads the page when the preview server reports a new build.

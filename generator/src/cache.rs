@@ -4,47 +4,16 @@
 //! the same bytes; it just skips work.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use crate::content::PageParse;
+use crate::content::SourceEntry;
 use crate::diagnostics::Diagnostic;
 use crate::documents::DocumentRead;
+use crate::fingerprint::fingerprint;
+use crate::last_build::LastBuild;
 use crate::markdown::Rendered;
-
-/// A fingerprint of anything hashable.
-pub fn fingerprint<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
-/// A Markdown file as read last time: reused while its size and modification time are the same.
-#[derive(Clone)]
-pub struct SourceEntry {
-    pub stamp: (SystemTime, u64),
-    pub result: PageParse,
-}
-
-/// Counters of one build, to show (and test) how much work a change caused.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Stats {
-    /// Markdown files read and parsed from disk.
-    pub files_parsed: usize,
-    /// Page bodies converted from Markdown.
-    pub markdown_rendered: usize,
-    /// Output files rendered with templates.
-    pub jobs_rendered: usize,
-    /// Output files taken from the previous build.
-    pub jobs_reused: usize,
-    /// The previous build was patched, not built again: only page bodies changed.
-    pub patched: bool,
-    /// In a series of builds, batches of pages indexed for search (the others were taken from
-    /// the previous build).
-    pub search_batches_indexed: usize,
-}
+use crate::site::Stats;
 
 #[cfg(feature = "search")]
 pub(crate) type SearchCache = crate::search::SearchCache;
@@ -97,7 +66,7 @@ pub struct BuildCache {
     /// The search index's batches of the last build.
     pub(crate) search: SearchCache,
     /// The last full build, kept whole so that an edit to page bodies can patch it.
-    pub(crate) last: Option<Box<crate::incremental::LastBuild>>,
+    pub(crate) last: Option<Box<LastBuild>>,
     pub stats: Stats,
 }
 

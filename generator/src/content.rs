@@ -3,11 +3,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::cache::SourceEntry;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, FrontMatter};
@@ -47,6 +47,13 @@ impl Page {
 
 /// What reading one Markdown file gives: a page, nothing (a draft left out), or its problems.
 pub type PageParse = Result<Option<Page>, Vec<Diagnostic>>;
+
+/// A Markdown file as read last time: reused while its size and modification time are the same.
+#[derive(Clone)]
+pub struct SourceEntry {
+    pub stamp: (SystemTime, u64),
+    pub result: PageParse,
+}
 
 /// A non-Markdown file under `content/`, copied to the same relative path.
 #[derive(Debug, Clone)]

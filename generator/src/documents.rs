@@ -5,7 +5,6 @@ use std::path::Path;
 use crate::content::{CONTENT_DIR, Page};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::frontmatter;
-use crate::lint::documents::format_size;
 
 /// The kinds of document the archive knows (DESIGN.md, content contract).
 pub const KINDS: &[&str] = &[
@@ -111,4 +110,37 @@ pub fn pdf_text(path: &Path) -> Option<String> {
     let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let text: String = text.chars().take(MAX_TEXT_CHARS).collect();
     (!text.is_empty()).then_some(text)
+}
+
+/// Sizes as Italian readers write them: "240 kB", "1,2 MB", "15 MB" (decimal units).
+pub fn format_size(bytes: u64) -> String {
+    const KB: u64 = 1000;
+    const MB: u64 = 1000 * KB;
+    if bytes < MB {
+        // Rounded up, so that a small file is never "0 kB".
+        return format!("{} kB", bytes.div_ceil(KB).max(1));
+    }
+    let tenths = (bytes * 10 + MB / 2) / MB;
+    if tenths >= 100 {
+        format!("{} MB", (tenths + 5) / 10)
+    } else if tenths % 10 == 0 {
+        format!("{} MB", tenths / 10)
+    } else {
+        format!("{},{} MB", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_in_italian_format() {
+        assert_eq!(format_size(19), "1 kB");
+        assert_eq!(format_size(240_000), "240 kB");
+        assert_eq!(format_size(239_100), "240 kB");
+        assert_eq!(format_size(1_240_000), "1,2 MB");
+        assert_eq!(format_size(2_000_000), "2 MB");
+        assert_eq!(format_size(15_400_000), "15 MB");
+    }
 }

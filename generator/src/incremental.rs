@@ -11,120 +11,26 @@
 //! the one a full build gives; any other change, or a template that fails on the new body, is a
 //! full build.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use crate::build::{
-    Body, BuildOptions, Findings, PageHtml, Site, Timings, check_page_links, document_records,
-    index_for_search, link_output, options_key,
-};
-use crate::cache::{BuildCache, CachedOutput, MarkdownEntry, SourceEntry, Stats, fingerprint};
-use crate::config::Config;
-use crate::content::{self, CONTENT_DIR, Page};
+use crate::build::build_with_cache;
+use crate::cache::{BuildCache, CachedOutput, MarkdownEntry};
+use crate::content::{self, CONTENT_DIR, Page, SourceEntry};
 use crate::diagnostics::Diagnostics;
-use crate::documents::{self, DocumentFile};
-use crate::library::{Library, PageId};
-use crate::markdown::{self, LinkTargets, PageRef, Rendered};
-use crate::network::Network;
-use crate::render::{Job, Renderer, Shared};
+use crate::documents;
+use crate::fingerprint::fingerprint;
+use crate::indexing::{Pages, document_records, index_for_search};
+use crate::last_build::{Files, LastBuild, Spare, anchor_targets};
+use crate::library::PageId;
+use crate::links::check_page_links;
+use crate::markdown::{self, PageRef};
+use crate::render::{Job, Renderer};
 use crate::seo;
-use crate::theme::Theme;
-
-/// Fingerprints a full build computed, under which the caches of a patched page are stored.
-pub(crate) struct Keys {
-    pub targets: u64,
-    pub assets: u64,
-    pub site: u64,
-}
-
-/// What a successful full build leaves for patching: its inputs, results and outputs.
-pub(crate) struct LastBuild {
-    pub options_key: u64,
-    pub keys: Keys,
-    pub job_count: usize,
-    /// output path → the pages with a link to an anchor in it
-    pub anchor_links: HashMap<String, BTreeSet<PageId>>,
-    /// The outputs of the last build, and a copy of them made in the background, which the
-    /// next patch updates and hands over: on a large site, copying every path is most of a
-    /// patch's work.
-    pub files: Arc<Files>,
-    pub spare: Option<Spare>,
-    pub config: Config,
-    pub theme: Theme,
-    pub library: Library,
-    pub rendered: Vec<Arc<Rendered>>,
-    pub document_files: HashMap<PageId, DocumentFile>,
-    pub network: Option<Network>,
-    pub targets: LinkTargets,
-    pub findings: Findings,
-    pub shared: Shared,
-    /// When the build made the search index.
-    pub search: Option<SearchKept>,
-}
-
-/// What a patch needs to make the search index again: only the batches of the edited pages are
-/// indexed again (their cache is the build cache's), then all of them are merged.
-pub(crate) struct SearchKept {
-    /// The searchable pages in the order the full build indexed them: URL, output path.
-    pub searchable: Vec<(String, String)>,
-    /// The index's files among the outputs.
-    pub index: BTreeSet<String>,
-}
-
-/// Output path → content.
-pub(crate) type Files = BTreeMap<String, Body>;
-
-/// A copy of the outputs for the next patch.
-pub(crate) enum Spare {
-    Ready(Files),
-    /// Being made on another thread.
-    Copying(std::thread::JoinHandle<Files>),
-}
-
-impl Spare {
-    /// Starts copying `files`.
-    pub(crate) fn copy(files: &Arc<Files>) -> Option<Spare> {
-        let files = files.clone();
-        std::thread::Builder::new()
-            .name("respi-spare".into())
-            .spawn(move || (*files).clone())
-            .ok()
-            .map(Spare::Copying)
-    }
-
-    fn take(self) -> Option<Files> {
-        match self {
-            Spare::Ready(files) => Some(files),
-            Spare::Copying(handle) => handle.join().ok(),
-        }
-    }
-}
-
-/// The outputs a page's anchor links lead to.
-fn anchor_targets(rendered: &Rendered, files: &Files) -> Vec<String> {
-    rendered
-        .links
-        .iter()
-        .filter(|l| l.fragment.is_some())
-        .filter_map(|l| link_output(l, files).map(|(path, _)| path.clone()))
-        .collect()
-}
-
-/// For every output, the pages that link to an anchor in it.
-pub(crate) fn anchor_links(
-    rendered: &[Arc<Rendered>],
-    files: &Files,
-) -> HashMap<String, BTreeSet<PageId>> {
-    let mut index: HashMap<String, BTreeSet<PageId>> = HashMap::new();
-    for (id, r) in rendered.iter().enumerate() {
-        for path in anchor_targets(r, files) {
-            index.entry(path).or_default().insert(id);
-        }
-    }
-    index
-}
+use crate::site::{Body, BuildOptions, Changes, Site, Stats, options_key};
+use crate::timings::Timings;
 
 /// A page file read again, with its body changed or not.
 struct Edit {
@@ -365,7 +271,7 @@ pub(crate) fn patch(
             .searchable
             .iter()
             .map(|(url, path)| match files.get(path) {
-                Some(Body::Bytes(bytes)) => Some((url.clone(), PageHtml::Memory(bytes.clone()))),
+                Some(Body::Bytes(bytes)) => Some((url.clone(), bytes.clone())),
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
@@ -373,7 +279,7 @@ pub(crate) fn patch(
         let mut index = BTreeMap::new();
         let mut diags = Diagnostics::default();
         index_for_search(
-            pages,
+            Pages::Memory(pages),
             records,
             &mut index,
             &mut diags,
@@ -465,4 +371,20 @@ fn replace_output(files: &mut Files, path: String, bytes: Arc<Vec<u8>>, changed:
     }
     files.insert(path.clone(), Body::Bytes(bytes));
     changed.push(path);
+}
+
+/// Builds like [`build_with_cache`], told what changed. When only page bodies changed, the
+/// previous build is patched (see the module's documentation); anything else is a full build.
+pub fn rebuild(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut BuildCache,
+    changes: &Changes,
+) -> Result<Site, Diagnostics> {
+    if let Changes::Paths(paths) = changes
+        && let Some(result) = patch(root, options, cache, paths)
+    {
+        return result;
+    }
+    build_with_cache(root, options, cache)
 }

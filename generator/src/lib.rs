@@ -11,9 +11,14 @@ pub mod dates;
 pub mod diagnostics;
 pub mod directory;
 pub mod documents;
+mod findings;
+pub mod fingerprint;
 pub mod frontmatter;
 mod incremental;
+mod indexing;
+mod last_build;
 pub mod library;
+mod links;
 pub mod lint;
 pub mod markdown;
 pub mod network;
@@ -25,7 +30,12 @@ pub mod search;
 pub mod seo;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod site;
 pub mod theme;
+mod timings;
 
-pub use build::{BuildOptions, Site, build};
+pub use build::{WriteError, Written, build, build_to_dir, build_with_cache};
+pub use cache::BuildCache;
 pub use diagnostics::{Diagnostic, Diagnostics};
+pub use incremental::rebuild;
+pub use site::{Body, BuildOptions, Changes, Site, Stats};

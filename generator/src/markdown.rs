@@ -1,6 +1,7 @@
 //! Markdown to HTML: heading ids, table captions and headers, internal links resolved to URLs.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -52,6 +53,11 @@ pub struct PageRef<'a> {
     pub body_line: usize,
     pub source: &'a str,
 }
+
+/// The alternative text that marks an image as decorative: the renderer writes `alt=""`.
+/// CommonMark has no attribute syntax for images, so the mark lives where editors already
+/// look, in the brackets: `![decorativa](fregio.png)`.
+pub const DECORATIVE_ALT: &str = "decorativa";
 
 /// Written at the end of a `Table:` caption line: the first column holds row headers.
 pub const ROW_HEADERS_MARK: &str = "{righe}";
@@ -216,7 +222,7 @@ pub fn render(page: &PageRef<'_>, targets: &LinkTargets) -> (Rendered, Vec<Diagn
                     title: title.clone(),
                     id: id.clone(),
                 }));
-                document_label = crate::lint::link_label(&targets.content_dir, page.rel, dest_url);
+                document_label = link_label(&targets.content_dir, page.rel, dest_url);
             }
             Event::End(TagEnd::Link) => {
                 // C6: "(PDF, 240 kB)" goes inside the link, so it is part of the link's name.
@@ -277,7 +283,7 @@ fn decorative_image_end(
 ) -> Option<usize> {
     match (events.get(start + 1), events.get(start + 2)) {
         (Some((Event::Text(alt), _)), Some((Event::End(TagEnd::Image), _)))
-            if alt.as_ref() == crate::lint::DECORATIVE_ALT =>
+            if alt.as_ref() == DECORATIVE_ALT =>
         {
             Some(start + 2)
         }
@@ -307,6 +313,36 @@ fn table_caption(
         Some((Event::Start(Tag::Table(_)), _)) if !caption.is_empty() => Some((caption, next)),
         _ => None,
     }
+}
+
+/// Extensions of the files readers download rather than read in the browser.
+const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "zip", "rtf",
+];
+
+/// The lower-case extension of a link to a document, if it is one.
+pub fn document_extension(dest: &str) -> Option<String> {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    DOCUMENT_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
+}
+
+/// " (PDF, 240 kB)" for a link from the page `from_rel` to a document under `content_dir`;
+/// `None` for other links and for files that do not exist (reported elsewhere).
+pub fn link_label(content_dir: &Path, from_rel: &str, dest: &str) -> Option<String> {
+    let ext = document_extension(dest)?;
+    if is_external(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let rel = join_content_path(from_rel, &percent_decode(path))?;
+    let size = std::fs::metadata(content_dir.join(rel)).ok()?.len();
+    Some(format!(
+        " ({}, {})",
+        ext.to_ascii_uppercase(),
+        crate::documents::format_size(size)
+    ))
 }
 
 pub(crate) fn is_external(url: &str) -> bool {
@@ -634,5 +670,24 @@ mod tests {
         assert!(r.html.contains("href=\"/respi/faq/doc.pdf\""));
         let (_, d) = render_body("[y](assente.pdf)", "faq/x.md", "it");
         assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn label_reads_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("guide")).unwrap();
+        std::fs::write(dir.path().join("guide/modulo.pdf"), vec![0u8; 240_000]).unwrap();
+        let label = link_label(dir.path(), "guide/pagina.md", "modulo.pdf");
+        assert_eq!(label.as_deref(), Some(" (PDF, 240 kB)"));
+        assert_eq!(
+            link_label(dir.path(), "altro/p.md", "/guide/modulo.pdf#page=2").as_deref(),
+            Some(" (PDF, 240 kB)")
+        );
+        assert_eq!(link_label(dir.path(), "guide/p.md", "assente.pdf"), None);
+        assert_eq!(
+            link_label(dir.path(), "guide/p.md", "https://x.it/a.pdf"),
+            None
+        );
+        assert_eq!(link_label(dir.path(), "guide/p.md", "pagina.md"), None);
     }
 }

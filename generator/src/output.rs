@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::Body;
+use crate::site::Body;
 
 /// Writes `files` into `out_dir`, replacing it only once everything is written.
 pub fn write_atomically(files: &BTreeMap<String, Body>, out_dir: &Path) -> io::Result<()> {

@@ -227,7 +227,7 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         shared.sort();
-        r.shared.print = crate::cache::fingerprint(&shared);
+        r.shared.print = crate::fingerprint::fingerprint(&shared);
         r
     }
 
@@ -267,7 +267,7 @@ impl<'a> Renderer<'a> {
     pub(crate) fn shared_key(&self) -> u64 {
         let mut feeds: Vec<&String> = self.shared.feed_langs.iter().collect();
         feeds.sort();
-        crate::cache::fingerprint(&(self.shared.print, feeds))
+        crate::fingerprint::fingerprint(&(self.shared.print, feeds))
     }
 
     pub fn into_shared(self) -> Shared {

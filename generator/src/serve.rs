@@ -15,10 +15,12 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 
-use crate::build::{self, Body, BuildOptions, Changes};
+use crate::build::LIVE_RELOAD_PATH;
 use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
+use crate::incremental;
 use crate::markdown::{escape_html, percent_decode};
+use crate::site::{Body, BuildOptions, Changes};
 
 /// What the server shows: the last good build, or the errors of the last attempt.
 struct Snapshot {
@@ -61,7 +63,7 @@ fn rebuild(
     changes: &Changes,
     snapshot: &RwLock<Snapshot>,
 ) {
-    match build::rebuild(root, options, cache, changes) {
+    match incremental::rebuild(root, options, cache, changes) {
         Ok(site) => {
             if site.diagnostics.warning_count() > 0 {
                 eprintln!("{}", site.diagnostics);
@@ -354,7 +356,7 @@ fn error_page(errors: &Diagnostics, base_path: &str) -> Response {
         .collect();
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Errore: la costruzione del sito non è riuscita</title><link rel=\"stylesheet\" href=\"{base_path}static/css/respi.css\"><script src=\"{base_path}{}\" defer></script></head><body><main id=\"main\" class=\"container\"><h1>La costruzione del sito non è riuscita</h1><div role=\"alert\"><p>{} errori. Correggere i file indicati: la pagina si aggiorna da sola.</p></div><ol class=\"build-errors\">{items}</ol></main></body></html>",
-        build::LIVE_RELOAD_PATH,
+        LIVE_RELOAD_PATH,
         errors.error_count()
     );
     let mut resp = Response::new(HttpBody::from(html));

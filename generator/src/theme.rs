@@ -89,7 +89,7 @@ impl Theme {
                 ));
             }
         }
-        let fingerprint = crate::cache::fingerprint(&sources);
+        let fingerprint = crate::fingerprint::fingerprint(&sources);
         let mut tera = tera::Tera::new();
         if let Err(e) = tera.add_template_files(files) {
             diags.push(

@@ -6,9 +6,9 @@ mod support;
 
 use std::path::Path;
 
-use respi_generator::build::{Body, Changes, build, build_with_cache, rebuild};
-use respi_generator::cache::BuildCache;
-use respi_generator::{BuildOptions, Diagnostics, Site};
+use respi_generator::{
+    Body, BuildCache, BuildOptions, Changes, Diagnostics, Site, build, build_with_cache, rebuild,
+};
 
 fn options() -> BuildOptions {
     BuildOptions {

@@ -8,8 +8,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use respi_generator::build::PageHtml;
-use respi_generator::search::{Record, SearchCache, build_index_in_batches, searchable_part};
+use respi_generator::search::{
+    PageHtml, Record, SearchCache, build_index_in_batches, searchable_part,
+};
 use support::*;
 
 /// The bundled portal built without search, and its searchable pages (URL, HTML) in URL order.

@@ -1,62 +1,14 @@
 //! C6: links to documents say format, size and, when it is not the page's, language.
 //!
 //! For files under `content/` the renderer appends "(PDF, 240 kB)" to the link itself, from the
-//! file on disk ([`link_label`]), so the label is never stale; editors write it only for
+//! file on disk (`markdown::link_label`), so the label is never stale; editors write it only for
 //! documents on other sites, which the generator cannot measure.
 
 use std::path::Path;
 
-use super::{Link, PageContext, normalize};
+use super::context::{Link, PageContext, normalize};
 use crate::diagnostics::Diagnostic;
-use crate::markdown;
-
-/// Extensions of the files readers download rather than read in the browser.
-const DOCUMENT_EXTENSIONS: &[&str] = &[
-    "pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "zip", "rtf",
-];
-
-/// The lower-case extension of a link to a document, if it is one.
-pub(crate) fn document_extension(dest: &str) -> Option<String> {
-    let path = dest.split(['#', '?']).next().unwrap_or("");
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-    DOCUMENT_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
-}
-
-/// " (PDF, 240 kB)" for a link from the page `from_rel` to a document under `content_dir`;
-/// `None` for other links and for files that do not exist (reported elsewhere).
-pub fn link_label(content_dir: &Path, from_rel: &str, dest: &str) -> Option<String> {
-    let ext = document_extension(dest)?;
-    if markdown::is_external(dest) {
-        return None;
-    }
-    let path = dest.split(['#', '?']).next().unwrap_or("");
-    let rel = markdown::join_content_path(from_rel, &markdown::percent_decode(path))?;
-    let size = std::fs::metadata(content_dir.join(rel)).ok()?.len();
-    Some(format!(
-        " ({}, {})",
-        ext.to_ascii_uppercase(),
-        format_size(size)
-    ))
-}
-
-/// Sizes as Italian readers write them: "240 kB", "1,2 MB", "15 MB" (decimal units).
-pub(crate) fn format_size(bytes: u64) -> String {
-    const KB: u64 = 1000;
-    const MB: u64 = 1000 * KB;
-    if bytes < MB {
-        // Rounded up, so that a small file is never "0 kB".
-        return format!("{} kB", bytes.div_ceil(KB).max(1));
-    }
-    let tenths = (bytes * 10 + MB / 2) / MB;
-    if tenths >= 100 {
-        format!("{} MB", (tenths + 5) / 10)
-    } else if tenths % 10 == 0 {
-        format!("{} MB", tenths / 10)
-    } else {
-        format!("{},{} MB", tenths / 10, tenths % 10)
-    }
-}
+use crate::markdown::document_extension;
 
 pub fn check(ctx: &PageContext<'_>, out: &mut Vec<Diagnostic>) {
     for link in &ctx.links {
@@ -100,7 +52,7 @@ fn check_language(
     stated: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let info = ctx.linter.pdf(file);
+    let info = ctx.pdfs.get(file);
     let Ok(info) = info.as_ref() else { return };
     let Some(doc_lang) = info.lang.as_deref() else {
         return;
@@ -112,7 +64,7 @@ fn check_language(
     let words = normalize(stated);
     let named = language_names(&doc_primary)
         .iter()
-        .any(|n| super::find_phrase(&words, n).is_some());
+        .any(|n| super::context::find_phrase(&words, n).is_some());
     if !named {
         let example = language_names(&doc_primary)
             .first()
@@ -196,36 +148,6 @@ fn language_names(primary: &str) -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{FRONT, lint_body, lint_source};
-    use super::*;
-
-    #[test]
-    fn sizes_in_italian_format() {
-        assert_eq!(format_size(19), "1 kB");
-        assert_eq!(format_size(240_000), "240 kB");
-        assert_eq!(format_size(239_100), "240 kB");
-        assert_eq!(format_size(1_240_000), "1,2 MB");
-        assert_eq!(format_size(2_000_000), "2 MB");
-        assert_eq!(format_size(15_400_000), "15 MB");
-    }
-
-    #[test]
-    fn label_reads_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("guide")).unwrap();
-        std::fs::write(dir.path().join("guide/modulo.pdf"), vec![0u8; 240_000]).unwrap();
-        let label = link_label(dir.path(), "guide/pagina.md", "modulo.pdf");
-        assert_eq!(label.as_deref(), Some(" (PDF, 240 kB)"));
-        assert_eq!(
-            link_label(dir.path(), "altro/p.md", "/guide/modulo.pdf#page=2").as_deref(),
-            Some(" (PDF, 240 kB)")
-        );
-        assert_eq!(link_label(dir.path(), "guide/p.md", "assente.pdf"), None);
-        assert_eq!(
-            link_label(dir.path(), "guide/p.md", "https://x.it/a.pdf"),
-            None
-        );
-        assert_eq!(link_label(dir.path(), "guide/p.md", "pagina.md"), None);
-    }
 
     #[test]
     fn external_documents_must_state_format_and_size() {

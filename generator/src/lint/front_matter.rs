@@ -4,7 +4,7 @@
 //! browser tabs cut it. Its presence and uniqueness are checked when pages are loaded; the
 //! language comes from the file name, so `lang:` is never required.
 
-use super::PageContext;
+use super::context::PageContext;
 use crate::diagnostics::Diagnostic;
 
 const MAX_TITLE_CHARS: usize = 70;

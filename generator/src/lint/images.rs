@@ -2,13 +2,9 @@
 
 use pulldown_cmark::{Event, Tag};
 
-use super::{PageContext, normalize, text_until_end};
+use super::context::{PageContext, normalize, text_until_end};
 use crate::diagnostics::Diagnostic;
-
-/// The alternative text that marks an image as decorative: the renderer writes `alt=""`.
-/// CommonMark has no attribute syntax for images, so the mark lives where editors already
-/// look, in the brackets: `![decorativa](fregio.png)`.
-pub const DECORATIVE_ALT: &str = "decorativa";
+use crate::markdown::DECORATIVE_ALT;
 
 /// Beyond this the description belongs in the text or in a caption, not in `alt`.
 const MAX_ALT_CHARS: usize = 150;

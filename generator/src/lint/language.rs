@@ -8,7 +8,7 @@
 use pulldown_cmark::{Event, Tag, TagEnd};
 use unicode_script::{Script, UnicodeScript};
 
-use super::PageContext;
+use super::context::PageContext;
 use super::html::{LangStack, Token, tokens};
 use crate::diagnostics::Diagnostic;
 

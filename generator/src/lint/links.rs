@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{Link, PageContext, normalize};
+use super::context::{Link, PageContext, normalize};
 use crate::diagnostics::Diagnostic;
 
 /// Link texts that make sense only with their surroundings (compared after [`normalize`]).

@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::PageContext;
+use super::context::PageContext;
 use crate::diagnostics::Diagnostic;
 
 const BULLETS: &[char] = &['•', '·', '▪', '◦', '●', '■', '‣', '○', '□', '➢', '►'];

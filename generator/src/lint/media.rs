@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{Event, Tag};
 
-use super::PageContext;
+use super::context::PageContext;
 use super::html::{Token, tokens};
 use crate::diagnostics::Diagnostic;
 

@@ -6,109 +6,14 @@
 //! usually comes from another office, and the page can still go out with an HTML alternative.
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use lopdf::{Dictionary, Document, Object};
-
-use super::PageContext;
+use super::context::PageContext;
 use crate::diagnostics::Diagnostic;
-
-/// What a PDF declares about its own accessibility.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PdfInfo {
-    pub tagged: bool,
-    pub has_title: bool,
-    pub lang: Option<String>,
-}
-
-impl PdfInfo {
-    pub fn read(path: &Path) -> Result<PdfInfo, String> {
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-        let doc = Document::load_mem(&bytes).map_err(|e| e.to_string())?;
-        let catalog = doc.catalog().map_err(|e| e.to_string())?;
-        let marked = dict(&doc, catalog, b"MarkInfo")
-            .and_then(|m| m.get(b"Marked").ok())
-            .and_then(|o| o.as_bool().ok())
-            .unwrap_or(false);
-        let lang = catalog
-            .get(b"Lang")
-            .ok()
-            .and_then(|o| text(&doc, o))
-            .filter(|l| !l.is_empty());
-        let info_title = dict(&doc, &doc.trailer, b"Info")
-            .and_then(|i| i.get(b"Title").ok())
-            .and_then(|o| text(&doc, o))
-            .is_some_and(|t| !t.is_empty());
-        Ok(PdfInfo {
-            tagged: marked || catalog.has(b"StructTreeRoot"),
-            has_title: info_title || xmp_has_title(&doc, catalog),
-            lang,
-        })
-    }
-
-    /// The missing pieces, in Italian, or an empty list.
-    fn missing(&self) -> Vec<&'static str> {
-        let mut missing = Vec::new();
-        if !self.tagged {
-            missing.push("i tag (struttura per i lettori di schermo)");
-        }
-        if !self.has_title {
-            missing.push("il titolo");
-        }
-        if self.lang.is_none() {
-            missing.push("la lingua del documento");
-        }
-        missing
-    }
-}
-
-fn dict<'a>(doc: &'a Document, parent: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
-    let (_, obj) = doc.dereference(parent.get(key).ok()?).ok()?;
-    obj.as_dict().ok()
-}
-
-fn text(doc: &Document, obj: &Object) -> Option<String> {
-    let (_, obj) = doc.dereference(obj).ok()?;
-    lopdf::decode_text_string(obj)
-        .ok()
-        .map(|s| s.trim().to_string())
-}
-
-/// Whether the XMP metadata stream has a non-empty `dc:title`.
-fn xmp_has_title(doc: &Document, catalog: &Dictionary) -> bool {
-    let Some(stream) = catalog
-        .get(b"Metadata")
-        .ok()
-        .and_then(|o| doc.dereference(o).ok())
-        .and_then(|(_, o)| o.as_stream().ok())
-    else {
-        return false;
-    };
-    let content = stream
-        .decompressed_content()
-        .unwrap_or_else(|_| stream.content.clone());
-    let xml = String::from_utf8_lossy(&content);
-    let Some(start) = xml.find("<dc:title") else {
-        return false;
-    };
-    let inner = &xml[start..];
-    let inner = &inner[..inner.find("</dc:title>").unwrap_or(inner.len())];
-    // Text between tags, once the tags themselves are dropped.
-    let mut depth = 0i32;
-    inner.chars().any(|c| {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            _ => return depth == 0 && !c.is_whitespace(),
-        }
-        false
-    })
-}
 
 pub fn check(ctx: &PageContext<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen = HashSet::new();
     for link in &ctx.links {
-        if super::documents::document_extension(&link.dest).as_deref() != Some("pdf") {
+        if crate::markdown::document_extension(&link.dest).as_deref() != Some("pdf") {
             continue;
         }
         let Some(rel) = ctx.content_path(&link.dest) else {
@@ -140,7 +45,7 @@ fn pdf_problem(ctx: &PageContext<'_>, rel: &str, offset: usize) -> Option<Diagno
         return None;
     }
     let shown = format!("content/{rel}");
-    let (message, help) = match ctx.linter.pdf(&file).as_ref() {
+    let (message, help) = match ctx.pdfs.get(&file).as_ref() {
         Err(e) => (
             format!("impossibile leggere il PDF {shown}: {e}"),
             "controllare che il file sia un PDF valido e non protetto da password, esportandolo di nuovo dal programma di origine".to_string(),
@@ -169,9 +74,9 @@ fn pdf_problem(ctx: &PageContext<'_>, rel: &str, offset: usize) -> Option<Diagno
 
 #[cfg(test)]
 mod tests {
+    use super::super::pdf_info::PdfInfo;
     use super::super::testing::{FRONT, lint_source};
-    use super::*;
-    use lopdf::{Stream, dictionary};
+    use lopdf::{Document, Object, Stream, dictionary};
 
     /// A one-page PDF; `tagged`, `title` and `lang` decide what its catalog and Info declare.
     fn sample_pdf(tagged: bool, title: Option<&str>, lang: Option<&str>) -> Vec<u8> {

@@ -7,7 +7,7 @@
 
 use pulldown_cmark::Event;
 
-use super::PageContext;
+use super::context::PageContext;
 use super::html::{StartTag, Token, tokens};
 use crate::diagnostics::Diagnostic;
 

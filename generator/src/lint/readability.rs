@@ -9,7 +9,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::PageContext;
+use super::context::PageContext;
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Audience;
 

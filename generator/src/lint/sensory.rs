@@ -6,7 +6,7 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{PageContext, find_phrase};
+use super::context::{PageContext, find_phrase};
 use crate::diagnostics::Diagnostic;
 
 const COLOURS: &[&str] = &[

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::{PageContext, text_until_end};
+use super::context::{PageContext, text_until_end};
 use crate::diagnostics::Diagnostic;
 
 pub fn check(ctx: &PageContext<'_>, out: &mut Vec<Diagnostic>) {

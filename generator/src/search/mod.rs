@@ -13,10 +13,17 @@ mod reader;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::build::PageHtml;
+/// Where the indexer finds a page's HTML.
+pub enum PageHtml {
+    Memory(Arc<Vec<u8>>),
+    /// Written already: read back one page at a time, so that the pages are not held in memory
+    /// while the indexer holds its index.
+    File(PathBuf),
+}
 
 /// A document that is not an HTML page (a PDF of the archive), indexed by its text.
 pub struct Record {
