@@ -1,41 +1,20 @@
 //! The ReSPI portal generator: Markdown and YAML front matter in, an accessible static portal out.
 //!
-//! The pipeline runs forward only: [`config`] → [`content`] → [`library`] → [`markdown`] →
-//! [`render`] → [`seo`] → [`output`], orchestrated by [`build`].
+//! This crate is the `respi` program and a facade over the generator's crates, which run one
+//! way, each using only those before it:
+//! [`sources`](respi_sources) → [`markdown`] → [`lint`] → [`render`] → [`search`] →
+//! [`site`](respi_site), which names the stages of a build and runs them.
 
-pub mod build;
-pub mod cache;
-pub mod config;
-pub mod content;
-pub mod dates;
-pub mod diagnostics;
-pub mod directory;
-pub mod documents;
-mod findings;
-pub mod fingerprint;
-pub mod frontmatter;
-mod incremental;
-mod indexing;
-mod last_build;
-pub mod library;
-mod links;
-pub mod lint;
-pub mod markdown;
-pub mod network;
-pub mod new_page;
-pub mod output;
-pub mod render;
+pub use respi_lint as lint;
+pub use respi_markdown as markdown;
+pub use respi_render as render;
 #[cfg(feature = "search")]
-pub mod search;
-pub mod seo;
-#[cfg(feature = "serve")]
-pub mod serve;
-pub mod site;
-pub mod theme;
-mod timings;
-
-pub use build::{WriteError, Written, build, build_to_dir, build_with_cache};
-pub use cache::BuildCache;
-pub use diagnostics::{Diagnostic, Diagnostics};
-pub use incremental::rebuild;
-pub use site::{Body, BuildOptions, Changes, Site, Stats};
+pub use respi_search as search;
+pub use respi_site::{
+    Body, BuildCache, BuildOptions, Changes, Site, Stats, WriteError, Written, build, build_to_dir,
+    build_with_cache, output, rebuild,
+};
+pub use respi_sources::diagnostics::{Diagnostic, Diagnostics};
+pub use respi_sources::{
+    archive, config, content, diagnostics, frontmatter, library, network, theme,
+};

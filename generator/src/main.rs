@@ -4,7 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use respi_generator::{BuildOptions, build};
+use respi_site::{BuildOptions, WriteError, build, build_to_dir};
+
+mod new_page;
+#[cfg(feature = "serve")]
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -87,7 +91,7 @@ fn main() -> ExitCode {
             } else {
                 root.join(out)
             };
-            match build::build_to_dir(&root, &options, &out_dir) {
+            match build_to_dir(&root, &options, &out_dir) {
                 Ok(written) => {
                     if !written.diagnostics.0.is_empty() {
                         eprintln!("{}", written.diagnostics);
@@ -101,12 +105,12 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(build::WriteError::Io(e)) => {
+                Err(WriteError::Io(e)) => {
                     eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
                     eprintln!("L'uscita precedente non è stata toccata.");
                     ExitCode::FAILURE
                 }
-                Err(build::WriteError::Build(diags)) => {
+                Err(WriteError::Build(diags)) => {
                     eprintln!("{diags}");
                     eprintln!(
                         "La costruzione non è riuscita: l'uscita precedente non è stata toccata."
@@ -145,14 +149,14 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let opts = respi_generator::serve::ServeOptions {
+            let opts = serve::ServeOptions {
                 root,
                 bind,
                 port,
                 drafts,
                 search,
             };
-            match runtime.block_on(respi_generator::serve::run(opts)) {
+            match runtime.block_on(serve::run(opts)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("errore: {e}");
@@ -162,7 +166,7 @@ fn main() -> ExitCode {
         }
         Command::New { section, title } => {
             let today = jiff::Zoned::now().date();
-            match respi_generator::new_page::create(&root, &section, &title, today) {
+            match new_page::create(&root, &section, &title, today) {
                 Ok(path) => {
                     println!("{}", path.display());
                     ExitCode::SUCCESS

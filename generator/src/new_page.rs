@@ -16,7 +16,7 @@ pub fn create(root: &Path, section: &str, title: &str, today: Date) -> Result<Pa
             title.chars().count()
         ));
     }
-    let dir = root.join(crate::content::CONTENT_DIR).join(section);
+    let dir = root.join(respi_sources::content::CONTENT_DIR).join(section);
     if !dir.join("_index.md").is_file() {
         return Err(format!(
             "la sezione `{section}` non esiste: creare prima content/{section}/_index.md o scegliere una sezione esistente"

@@ -15,12 +15,9 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 
-use crate::build::LIVE_RELOAD_PATH;
-use crate::cache::BuildCache;
-use crate::diagnostics::Diagnostics;
-use crate::incremental;
-use crate::markdown::{escape_html, percent_decode};
-use crate::site::{Body, BuildOptions, Changes};
+use respi_markdown::{escape_html, percent_decode};
+use respi_site::{Body, BuildCache, BuildOptions, Changes, LIVE_RELOAD_PATH};
+use respi_sources::diagnostics::Diagnostics;
 
 /// What the server shows: the last good build, or the errors of the last attempt.
 struct Snapshot {
@@ -45,7 +42,7 @@ pub struct ServeOptions {
 }
 
 fn preview_options(root: &Path, addr: SocketAddr, drafts: bool, search: bool) -> BuildOptions {
-    let base_path = crate::config::Config::load(root)
+    let base_path = respi_sources::config::Config::load(root)
         .map(|c| c.base_path())
         .unwrap_or_else(|_| "/".into());
     BuildOptions {
@@ -63,7 +60,7 @@ fn rebuild(
     changes: &Changes,
     snapshot: &RwLock<Snapshot>,
 ) {
-    match incremental::rebuild(root, options, cache, changes) {
+    match respi_site::rebuild(root, options, cache, changes) {
         Ok(site) => {
             if site.diagnostics.warning_count() > 0 {
                 eprintln!("{}", site.diagnostics);

@@ -235,7 +235,7 @@ fn a_build_written_to_disk_equals_the_in_memory_build_search_index_included() {
     let in_memory = respi_generator::build(site.path(), &options).expect("build");
     let out_parent = tempfile::tempdir().unwrap();
     let out = out_parent.path().join("public");
-    let written = respi_generator::build::build_to_dir(site.path(), &options, &out)
+    let written = respi_generator::build_to_dir(site.path(), &options, &out)
         .unwrap_or_else(|_| panic!("build_to_dir failed"));
     let on_disk: Vec<String> = walkdir::WalkDir::new(&out)
         .into_iter()

@@ -1,0 +1,128 @@
+//! The search stage: the searchable pages and the text of the archive's documents, handed to
+//! the index writer (module `search`, feature `search`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::site::Body;
+use respi_render::Renderer;
+use respi_sources::archive::DocumentFile;
+use respi_sources::content::CONTENT_DIR;
+use respi_sources::diagnostics::{Diagnostic, Diagnostics};
+
+#[cfg(feature = "search")]
+pub(crate) type SearchRecord = respi_search::Record;
+#[cfg(not(feature = "search"))]
+pub(crate) type SearchRecord = ();
+
+/// The searchable pages (URL and HTML) handed to the indexer.
+// Without the `search` feature they are handed to nothing.
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
+pub(crate) enum Pages {
+    /// The pages' HTML in memory.
+    Memory(Vec<(String, Arc<Vec<u8>>)>),
+    /// Written already: read back one page at a time, so that the pages are not held in memory
+    /// while the indexer holds its index.
+    Written(Vec<(String, PathBuf)>),
+}
+
+/// The text of the archive's PDFs, indexed as search records pointing at the files.
+#[cfg(feature = "search")]
+pub(crate) fn document_records(
+    renderer: &Renderer<'_>,
+    document_files: &HashMap<usize, DocumentFile>,
+) -> Vec<respi_search::Record> {
+    let mut records: Vec<respi_search::Record> = document_files
+        .iter()
+        .filter_map(|(&id, f)| {
+            let page = &renderer.library.pages[id];
+            let text = f.text.clone()?;
+            let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (name, value) in renderer.search_filters(id) {
+                filters.entry(name.to_string()).or_default().push(value);
+            }
+            let lang = page
+                .fm
+                .document
+                .as_ref()
+                .and_then(|d| d.lang.clone())
+                .unwrap_or_else(|| page.lang.clone());
+            Some(respi_search::Record {
+                url: renderer.url(&f.rel),
+                text,
+                lang,
+                title: format!("{} ({})", page.title, f.format),
+                filters,
+            })
+        })
+        .collect();
+    records.sort_by(|a, b| a.url.cmp(&b.url));
+    records
+}
+
+#[cfg(not(feature = "search"))]
+pub(crate) fn document_records(
+    _: &Renderer<'_>,
+    _: &HashMap<usize, DocumentFile>,
+) -> Vec<SearchRecord> {
+    Vec::new()
+}
+
+/// Makes the search index of `pages` and `records` into `files`; a failure is reported in
+/// `diags`.
+#[cfg(feature = "search")]
+pub(crate) fn index_for_search(
+    pages: Pages,
+    records: Vec<SearchRecord>,
+    files: &mut BTreeMap<String, Body>,
+    diags: &mut Diagnostics,
+    cache: Option<&mut crate::cache::SearchCache>,
+) {
+    use respi_search::PageHtml;
+    let pages = match pages {
+        Pages::Memory(pages) => pages
+            .into_iter()
+            .map(|(url, bytes)| (url, PageHtml::Memory(bytes)))
+            .collect(),
+        Pages::Written(pages) => pages
+            .into_iter()
+            .map(|(url, path)| (url, PageHtml::File(path)))
+            .collect(),
+    };
+    match respi_search::build_index(pages, records, cache) {
+        Ok(index) => {
+            for (path, bytes) in index {
+                files.insert(path, Body::Bytes(Arc::new(bytes)));
+            }
+        }
+        Err(e) => diags.push(
+            Diagnostic::error(
+                CONTENT_DIR,
+                0,
+                0,
+                format!("indice di ricerca non creato: {e}"),
+            )
+            .with_help("controllare il messaggio; la ricerca si può escludere con --no-search"),
+        ),
+    }
+}
+
+#[cfg(not(feature = "search"))]
+pub(crate) fn index_for_search(
+    _: Pages,
+    _: Vec<SearchRecord>,
+    _: &mut BTreeMap<String, Body>,
+    diags: &mut Diagnostics,
+    _: Option<&mut crate::cache::SearchCache>,
+) {
+    diags.push(
+        Diagnostic::warning(
+            CONTENT_DIR,
+            0,
+            0,
+            "questo `respi` è compilato senza la ricerca: indice non creato",
+        )
+        .with_help("compilare con la funzionalità `search` o usare --no-search"),
+    );
+}
