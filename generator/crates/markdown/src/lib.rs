@@ -5,7 +5,10 @@ use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use respi_sources::config::Config;
+use respi_sources::content::{Asset, CONTENT_DIR, Page};
 use respi_sources::diagnostics::{Diagnostic, line_col};
+use respi_sources::library::Library;
 
 /// Where internal links can point: pages by their content path, and copied files.
 pub struct LinkTargets {
@@ -21,6 +24,35 @@ pub struct LinkTargets {
     pub default_lang: String,
     /// `content/` on disk: the renderer measures linked documents to label them (C6).
     pub content_dir: std::path::PathBuf,
+}
+
+impl LinkTargets {
+    /// The targets of a site: its pages (`library`), the files copied from `content/`
+    /// (`assets`) and the Markdown files that could not be read (`unavailable`, whose problem
+    /// is reported already).
+    pub fn new(
+        root: &Path,
+        config: &Config,
+        library: &Library,
+        assets: &[Asset],
+        unavailable: &HashSet<String>,
+    ) -> LinkTargets {
+        let mut by_rel = HashMap::new();
+        let mut paths = HashMap::new();
+        for p in &library.pages {
+            by_rel.insert(p.rel.clone(), (p.key.clone(), p.lang.clone()));
+            paths.insert((p.key.clone(), p.lang.clone()), p.path.clone());
+        }
+        LinkTargets {
+            by_rel,
+            paths,
+            assets: assets.iter().map(|a| a.rel.clone()).collect(),
+            unavailable: unavailable.clone(),
+            base_path: config.base_path(),
+            default_lang: config.default_language.clone(),
+            content_dir: root.join(CONTENT_DIR),
+        }
+    }
 }
 
 /// A link found in a page body, to be checked against the finished output.
@@ -58,6 +90,20 @@ pub struct PageRef<'a> {
 /// CommonMark has no attribute syntax for images, so the mark lives where editors already
 /// look, in the brackets: `![decorativa](fregio.png)`.
 pub const DECORATIVE_ALT: &str = "decorativa";
+
+impl<'a> From<&'a Page> for PageRef<'a> {
+    fn from(p: &'a Page) -> Self {
+        PageRef {
+            file: &p.file,
+            rel: &p.rel,
+            lang: &p.lang,
+            path: &p.path,
+            body: p.body(),
+            body_line: p.body_line,
+            source: &p.source,
+        }
+    }
+}
 
 /// Written at the end of a `Table:` caption line: the first column holds row headers.
 pub const ROW_HEADERS_MARK: &str = "{righe}";

@@ -4,15 +4,14 @@
 //! the same bytes; it just skips work.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::last_build::LastBuild;
-use crate::site::Stats;
-use respi_markdown::Rendered;
-use respi_sources::archive::DocumentRead;
+use crate::page_stages::PageCaches;
+use crate::site::{BuildOptions, Stats, options_key};
+use respi_sources::config::CONFIG_FILE;
 use respi_sources::content::SourceEntry;
-use respi_sources::diagnostics::Diagnostic;
 use respi_sources::fingerprint;
 
 #[cfg(feature = "search")]
@@ -21,28 +20,7 @@ pub(crate) type SearchCache = respi_search::SearchCache;
 #[derive(Default)]
 pub(crate) struct SearchCache;
 
-/// A page's Markdown converted, with the key of its inputs (its source, the link targets).
-pub(crate) struct MarkdownEntry {
-    pub key: u64,
-    pub rendered: Arc<Rendered>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// A fingerprint of what the page's outputs show of it (HTML and text): links to other
-    /// pages change it when those pages move or gain a translation, the source staying the same.
-    pub print: u64,
-}
-
-impl MarkdownEntry {
-    pub fn new(key: u64, rendered: Rendered, diagnostics: Vec<Diagnostic>) -> Self {
-        let print = fingerprint(&(&rendered.html, &rendered.text));
-        MarkdownEntry {
-            key,
-            rendered: Arc::new(rendered),
-            diagnostics,
-            print,
-        }
-    }
-}
-
+/// The results of the builds of one site, for the next build to reuse.
 #[derive(Default)]
 pub struct BuildCache {
     /// Whether rendered outputs keep the fingerprint of their context, so that a later build
@@ -51,18 +29,14 @@ pub struct BuildCache {
     pub(crate) fingerprint_contexts: bool,
     /// Key of everything that invalidates the whole cache (site.toml, options).
     pub(crate) config_key: u64,
+    /// Each Markdown file as read last time.
     pub(crate) sources: HashMap<PathBuf, SourceEntry>,
-    /// rel → a page's Markdown converted
-    pub(crate) markdown: HashMap<String, MarkdownEntry>,
-    pub(crate) lint: HashMap<String, (u64, Vec<Diagnostic>)>,
-    pub(crate) documents: HashMap<String, (u64, DocumentRead)>,
+    /// The results of the stages that run on each page.
+    pub(crate) pages: PageCaches,
     /// output path → the output rendered last
     pub(crate) outputs: HashMap<String, CachedOutput>,
     /// output path → (the output the ids were read from, the `id` attributes in it)
     pub(crate) ids: HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
-    /// rel → a page's source and its hash: a file that was not read again keeps its shared
-    /// source, whose hash is then not computed again.
-    pub(crate) source_hashes: HashMap<String, (Arc<str>, u64)>,
     /// The search index's batches of the last build.
     pub(crate) search: SearchCache,
     /// The last full build, kept whole so that an edit to page bodies can patch it.
@@ -84,8 +58,12 @@ impl BuildCache {
         Self::default()
     }
 
-    /// Drops everything when `key` (configuration and options) differs from the last build's.
-    pub(crate) fn begin(&mut self, key: u64) {
+    /// Starts a full build of the site under `root`: drops every result when site.toml or the
+    /// options differ from the last build's. The last build is dropped too; this one takes its
+    /// place when it succeeds.
+    pub(crate) fn begin(&mut self, root: &Path, options: &BuildOptions) {
+        let config = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default();
+        let key = fingerprint(&(&config, options_key(options)));
         if key != self.config_key {
             *self = BuildCache {
                 config_key: key,
@@ -94,6 +72,7 @@ impl BuildCache {
             };
         }
         self.stats = Stats::default();
+        self.last = None;
     }
 }
 

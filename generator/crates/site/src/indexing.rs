@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::cache::BuildCache;
+use crate::last_build::SearchKept;
 use crate::site::Body;
 use respi_render::Renderer;
 use respi_sources::archive::DocumentFile;
@@ -15,6 +17,67 @@ use respi_sources::diagnostics::{Diagnostic, Diagnostics};
 pub(crate) type SearchRecord = respi_search::Record;
 #[cfg(not(feature = "search"))]
 pub(crate) type SearchRecord = ();
+
+/// What the search index is made from: the searchable pages (URL, output path, HTML) and the
+/// documents' text.
+pub(crate) struct SearchInput {
+    pub pages: Vec<(String, String, Arc<Vec<u8>>)>,
+    pub records: Vec<SearchRecord>,
+}
+
+impl SearchInput {
+    pub fn new(
+        renderer: &Renderer<'_>,
+        documents: &HashMap<usize, DocumentFile>,
+        pages: Vec<(String, String, Arc<Vec<u8>>)>,
+    ) -> SearchInput {
+        SearchInput {
+            pages,
+            records: document_records(renderer, documents),
+        }
+    }
+
+    /// Makes the index into `files`, its problem into `diags`. In a series of builds (the
+    /// preview) the batches are kept for the next build, and so is what a patch needs to make
+    /// the index again, which is returned.
+    pub fn index_now(
+        self,
+        cache: &mut BuildCache,
+        files: &mut BTreeMap<String, Body>,
+        diags: &mut Diagnostics,
+    ) -> Option<SearchKept> {
+        let searchable: Option<Vec<(String, String)>> = cache.fingerprint_contexts.then(|| {
+            self.pages
+                .iter()
+                .map(|(url, path, _)| (url.clone(), path.clone()))
+                .collect()
+        });
+        let pages = self
+            .pages
+            .into_iter()
+            .map(|(url, _, bytes)| (url, bytes))
+            .collect();
+        let search_cache = cache.fingerprint_contexts.then_some(&mut cache.search);
+        let mut index = BTreeMap::new();
+        index_for_search(
+            Pages::Memory(pages),
+            self.records,
+            &mut index,
+            diags,
+            search_cache,
+        );
+        #[cfg(feature = "search")]
+        {
+            cache.stats.search_batches_indexed = cache.search.batches_indexed;
+        }
+        let kept = searchable.map(|searchable| SearchKept {
+            index: index.keys().cloned().collect(),
+            searchable,
+        });
+        files.extend(index);
+        kept
+    }
+}
 
 /// The searchable pages (URL and HTML) handed to the indexer.
 // Without the `search` feature they are handed to nothing.

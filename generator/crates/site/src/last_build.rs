@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::findings::Findings;
 use crate::links::link_output;
+use crate::page_stages::InputKeys;
 use crate::site::Body;
 use respi_markdown::{LinkTargets, Rendered};
 use respi_render::Shared;
@@ -15,25 +16,14 @@ use respi_sources::library::{Library, PageId};
 use respi_sources::network::Network;
 use respi_sources::theme::Theme;
 
-/// Fingerprints a full build computed, under which the caches of a patched page are stored.
-pub(crate) struct Keys {
-    pub targets: u64,
-    pub assets: u64,
-    pub site: u64,
-}
-
-/// What a successful full build leaves for patching: its inputs, results and outputs.
-pub(crate) struct LastBuild {
+/// What a full build read and made, kept whole for a patch.
+pub(crate) struct Kept {
     pub options_key: u64,
-    pub keys: Keys,
+    /// The keys the per-page stages ran with, under which a patched page's results are kept.
+    pub keys: InputKeys,
+    /// The key of the site's front matter, under which a patched page's outputs are kept.
+    pub site_key: u64,
     pub job_count: usize,
-    /// output path → the pages with a link to an anchor in it
-    pub anchor_links: HashMap<String, BTreeSet<PageId>>,
-    /// The outputs of the last build, and a copy of them made in the background, which the
-    /// next patch updates and hands over: on a large site, copying every path is most of a
-    /// patch's work.
-    pub files: Arc<Files>,
-    pub spare: Option<Spare>,
     pub config: Config,
     pub theme: Theme,
     pub library: Library,
@@ -45,6 +35,30 @@ pub(crate) struct LastBuild {
     pub shared: Shared,
     /// When the build made the search index.
     pub search: Option<SearchKept>,
+}
+
+/// What a successful full build leaves for patching: what it read and made, and its outputs.
+pub(crate) struct LastBuild {
+    pub kept: Kept,
+    /// output path → the pages with a link to an anchor in it
+    pub anchor_links: HashMap<String, BTreeSet<PageId>>,
+    /// The outputs of the last build, and a copy of them made in the background, which the
+    /// next patch updates and hands over: on a large site, copying every path is most of a
+    /// patch's work.
+    pub files: Arc<Files>,
+    pub spare: Option<Spare>,
+}
+
+impl LastBuild {
+    pub fn new(kept: Kept, files: &Files) -> LastBuild {
+        let shared = Arc::new(files.clone());
+        LastBuild {
+            anchor_links: anchor_links(&kept.rendered, files),
+            spare: Spare::copy(&shared),
+            files: shared,
+            kept,
+        }
+    }
 }
 
 /// What a patch needs to make the search index again: only the batches of the edited pages are

@@ -4,16 +4,25 @@
 
 mod build;
 mod cache;
+mod extras;
 mod findings;
 mod incremental;
 mod indexing;
+mod job_keys;
+mod jobs;
 mod last_build;
 mod links;
+mod load;
 pub mod output;
+mod page_stages;
+mod render;
 mod site;
+mod stage_cache;
 mod timings;
 
-pub use build::{LIVE_RELOAD_PATH, WriteError, Written, build, build_to_dir, build_with_cache};
+pub use build::{build, build_with_cache};
 pub use cache::BuildCache;
+pub use extras::LIVE_RELOAD_PATH;
 pub use incremental::rebuild;
+pub use output::{WriteError, Written, build_to_dir};
 pub use site::{Body, BuildOptions, Changes, Site, Stats};

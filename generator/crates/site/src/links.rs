@@ -8,6 +8,23 @@ use crate::site::Body;
 use respi_markdown::{LinkRef, Rendered};
 use respi_sources::content::Page;
 use respi_sources::diagnostics::Diagnostic;
+use respi_sources::library::Library;
+
+/// The links of every page (`rendered` indexed like `library.pages`), checked against `files`;
+/// `ids` keeps the ids read from each output, for the next build.
+pub(crate) fn check_all(
+    library: &Library,
+    rendered: &[Arc<Rendered>],
+    files: &BTreeMap<String, Body>,
+    ids: &mut HashMap<String, (Arc<Vec<u8>>, HashSet<String>)>,
+) -> Vec<Vec<Diagnostic>> {
+    library
+        .pages
+        .iter()
+        .zip(rendered)
+        .map(|(page, r)| check_page_links(page, r, files, ids))
+        .collect()
+}
 
 /// The output a link leads to, if there is one.
 pub(crate) fn link_output<'f>(

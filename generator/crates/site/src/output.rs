@@ -3,10 +3,116 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::site::Body;
+use crate::build::{Indexing, run};
+use crate::cache::BuildCache;
+use crate::indexing::{Pages, index_for_search};
+use crate::site::{Body, BuildOptions, Site};
+use crate::timings::Timings;
+use respi_sources::config::CONFIG_FILE;
+use respi_sources::content::CONTENT_DIR;
+use respi_sources::diagnostics::Diagnostics;
+
+/// Why writing a build to disk failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The content, the theme or the search index has errors: nothing was written.
+    Build(Diagnostics),
+    /// The output folder could not be written: the previous output is untouched.
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+/// What [`build_to_dir`] wrote.
+pub struct Written {
+    pub page_count: usize,
+    pub file_count: usize,
+    pub diagnostics: Diagnostics,
+    pub elapsed: Duration,
+}
+
+/// Builds the site and writes it to `out_dir` through a staging folder that replaces the old
+/// output only when everything, search index included, is written. The search index is made
+/// after the pages are on disk and the rest of the build is freed, so the indexer's memory does
+/// not add up with the build's.
+pub fn build_to_dir(
+    root: &Path,
+    options: &BuildOptions,
+    out_dir: &Path,
+) -> Result<Written, WriteError> {
+    let started = Instant::now();
+    let (site, search) = {
+        let mut cache = BuildCache::one_shot();
+        run(root, options, &mut cache, Indexing::Later).map_err(WriteError::Build)?
+    };
+    let mut timings = Timings::new();
+    let staging = Staging::create(out_dir)?;
+    staging.write(&site.files)?;
+    let Site {
+        files,
+        mut diagnostics,
+        page_count,
+        ..
+    } = site;
+    let mut file_count = files.len();
+    drop(files);
+    timings.lap("write");
+    if let Some(input) = search {
+        return_freed_memory();
+        let pages = input
+            .pages
+            .into_iter()
+            .map(|(url, path, _)| (url, staging.path().join(path)))
+            .collect();
+        let mut index = BTreeMap::new();
+        index_for_search(
+            Pages::Written(pages),
+            input.records,
+            &mut index,
+            &mut diagnostics,
+            None,
+        );
+        if diagnostics.has_errors() {
+            diagnostics.sort();
+            return Err(WriteError::Build(diagnostics));
+        }
+        file_count += index.len();
+        staging.write(&index)?;
+        timings.lap("search");
+    }
+    staging.publish()?;
+    Ok(Written {
+        page_count,
+        file_count,
+        diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Hands the memory the build has freed back to the system before the search index is made.
+/// glibc's allocator keeps freed memory in the arena of the thread that used it, where the
+/// indexer's threads would not find it: they would take new memory beside it.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the system;
+        // it takes no pointer and leaves every allocation in place.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
 
 /// Writes `files` into `out_dir`, replacing it only once everything is written.
 pub fn write_atomically(files: &BTreeMap<String, Body>, out_dir: &Path) -> io::Result<()> {
@@ -28,9 +134,7 @@ pub struct Staging {
 impl Staging {
     /// Creates an empty staging folder for `out_dir`; refuses a folder holding the site's sources.
     pub fn create(out_dir: &Path) -> io::Result<Staging> {
-        if out_dir.join(respi_sources::config::CONFIG_FILE).exists()
-            || out_dir.join(respi_sources::content::CONTENT_DIR).is_dir()
-        {
+        if out_dir.join(CONFIG_FILE).exists() || out_dir.join(CONTENT_DIR).is_dir() {
             return Err(io::Error::other(format!(
                 "{} contiene i sorgenti del sito: scegliere un'altra cartella di destinazione",
                 out_dir.display()
