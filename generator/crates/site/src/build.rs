@@ -206,7 +206,7 @@ impl Rendering<'_, '_> {
                 Indexing::Later => search_input = Some(input),
             }
         }
-        extras::add_generated(&renderer, &jobs, renderer.network, &mut files);
+        extras::add_generated(&renderer, &jobs, renderer.inputs.network, &mut files);
         Rendered {
             files,
             shared: renderer.into_shared(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 use crate::site::Body;
-use respi_render::{Job, Renderer, seo};
+use respi_render::{Job, Renderer, feed, sitemap};
 use respi_sources::content::Asset;
 use respi_sources::network::Network;
 use respi_sources::theme::Theme;
@@ -38,8 +38,8 @@ pub(crate) fn add_generated(
     files: &mut BTreeMap<String, Body>,
 ) {
     let bytes = |text: String| Body::Bytes(Arc::new(text.into_bytes()));
-    for lang in renderer.config.languages() {
-        if let Some((path, xml)) = seo::atom_feed(renderer, &lang.code) {
+    for lang in renderer.inputs.config.languages() {
+        if let Some((path, xml)) = feed::atom_feed(&renderer.inputs, &lang.code) {
             files.insert(path, bytes(xml));
         }
     }
@@ -49,9 +49,12 @@ pub(crate) fn add_generated(
             Body::Bytes(Arc::new(n.json())),
         );
     }
-    let sitemap = seo::sitemap_xml(renderer, &sitemap_listings(renderer, jobs));
+    let sitemap = sitemap::sitemap_xml(&renderer.inputs, &sitemap_listings(renderer, jobs));
     files.insert("sitemap.xml".into(), bytes(sitemap));
-    files.insert("robots.txt".into(), bytes(seo::robots_txt(renderer)));
+    files.insert(
+        "robots.txt".into(),
+        bytes(sitemap::robots_txt(&renderer.inputs)),
+    );
 }
 
 /// The generated listings (tags, archive, network, search, site map) that join the pages in

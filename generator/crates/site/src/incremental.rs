@@ -24,7 +24,7 @@ use crate::links::check_page_links;
 use crate::page_stages::PageInputs;
 use crate::site::{Body, BuildOptions, Changes, Site, Stats, options_key};
 use crate::timings::Timings;
-use respi_render::{Job, Renderer, seo};
+use respi_render::{Job, Renderer, feed};
 use respi_sources::content::{self, CONTENT_DIR, Page, SourceEntry};
 use respi_sources::diagnostics::Diagnostics;
 use respi_sources::fingerprint;
@@ -332,7 +332,7 @@ fn render_edits(
         replace_output(files, path, bytes, patched);
     }
     for lang in config.languages() {
-        if let Some((path, xml)) = seo::atom_feed(&renderer, &lang.code) {
+        if let Some((path, xml)) = feed::atom_feed(&renderer.inputs, &lang.code) {
             replace_output(files, path, Arc::new(xml.into_bytes()), patched);
         }
     }
@@ -365,7 +365,7 @@ fn reindex(
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
-    let records = document_records(renderer, renderer.documents);
+    let records = document_records(renderer, renderer.inputs.documents);
     let mut index = BTreeMap::new();
     let mut diags = Diagnostics::default();
     let search_cache = Some(&mut cache.search);

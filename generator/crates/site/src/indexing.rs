@@ -99,10 +99,10 @@ pub(crate) fn document_records(
     let mut records: Vec<respi_search::Record> = document_files
         .iter()
         .filter_map(|(&id, f)| {
-            let page = &renderer.library.pages[id];
+            let page = &renderer.inputs.library.pages[id];
             let text = f.text.clone()?;
             let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for (name, value) in renderer.search_filters(id) {
+            for (name, value) in renderer.inputs.search_filters(id) {
                 filters.entry(name.to_string()).or_default().push(value);
             }
             let lang = page
@@ -112,7 +112,7 @@ pub(crate) fn document_records(
                 .and_then(|d| d.lang.clone())
                 .unwrap_or_else(|| page.lang.clone());
             Some(respi_search::Record {
-                url: renderer.url(&f.rel),
+                url: renderer.inputs.url(&f.rel),
                 text,
                 lang,
                 title: format!("{} ({})", page.title, f.format),

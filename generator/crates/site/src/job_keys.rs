@@ -47,8 +47,8 @@ impl<'k, 'r> JobKeys<'k, 'r> {
         sources: &'k [u64],
         prints: &'k [u64],
     ) -> Self {
-        let library = renderer.library;
-        let theme = renderer.theme.fingerprint;
+        let library = renderer.inputs.library;
+        let theme = renderer.inputs.theme.fingerprint;
         let site = fingerprint(&(
             config_key,
             theme,
@@ -65,7 +65,7 @@ impl<'k, 'r> JobKeys<'k, 'r> {
             .par_iter()
             .map(|p| fingerprint(&(&p.rel, &p.source[..p.body_offset], &p.path, &p.lang)))
             .collect();
-        let listings = listings(library, &fronts, renderer.archive_dir().as_deref());
+        let listings = listings(library, &fronts, renderer.inputs.archive_dir());
         let tags = library
             .tags
             .iter()
@@ -112,7 +112,7 @@ impl<'k, 'r> JobKeys<'k, 'r> {
                 slug,
                 page_no,
             } => {
-                let per_page = Some(self.renderer.config.taxonomies.paginate_by.max(1));
+                let per_page = Some(self.renderer.inputs.config.taxonomies.paginate_by.max(1));
                 let tag = self
                     .tags
                     .get(&(lang.as_str(), slug.as_str()))
@@ -164,6 +164,7 @@ impl<'k, 'r> JobKeys<'k, 'r> {
             .unwrap_or_default();
         let document = self
             .renderer
+            .inputs
             .documents
             .get(&id)
             .map(|f| (&f.rel, &f.format, f.size, &f.size_label));

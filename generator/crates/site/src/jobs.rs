@@ -24,7 +24,7 @@ pub(crate) fn plan(
 }
 
 fn report_colliding_aliases(renderer: &Renderer<'_>, jobs: &[Job], diags: &mut Diagnostics) {
-    let library = renderer.library;
+    let library = renderer.inputs.library;
     let mut owners: HashMap<String, String> = HashMap::new();
     for job in jobs {
         let out = renderer.output_path(job);

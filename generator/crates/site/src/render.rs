@@ -125,7 +125,9 @@ fn gather(
         .filter_map(|job| match job {
             Job::Page(id) | Job::Section { id, page_no: 1 } if search => Some((
                 renderer.output_path(job),
-                renderer.url(&renderer.library.pages[*id].path),
+                renderer
+                    .inputs
+                    .url(&renderer.inputs.library.pages[*id].path),
             )),
             _ => None,
         })

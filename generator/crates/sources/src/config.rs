@@ -52,7 +52,7 @@ pub struct NetworkConfig {
     pub file: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contacts {
     #[serde(default)]

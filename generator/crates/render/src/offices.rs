@@ -2,11 +2,13 @@
 //! foreign residents. Hours per 1,000 foreign residents is the figure the network uses to
 //! decide where to extend opening hours.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use crate::inputs::Inputs;
 use respi_markdown::escape_html;
 use respi_sources::config::Config;
 use respi_sources::frontmatter::Office;
+use respi_sources::library::PageId;
 
 /// Weekly opening hours of an office, in minutes.
 pub fn weekly_minutes(office: &Office) -> u32 {
@@ -133,14 +135,86 @@ pub fn chart_svg(figures: &[AreaFigures], title: &str, id: &str) -> String {
     svg
 }
 
-/// The `directory` object of the template context.
+/// The `directory` of a section whose pages include offices: the table of areas, the chart.
+#[derive(Serialize)]
+pub struct Directory {
+    pub areas: Vec<AreaRow>,
+    pub total: Totals,
+    pub chart_svg: String,
+}
+
+/// One area in the directory, with its offices.
+#[derive(Serialize)]
+pub struct AreaRow {
+    pub id: String,
+    pub name: String,
+    pub foreign_residents: String,
+    pub offices_count: usize,
+    pub weekly_hours: String,
+    pub hours_per_thousand: Option<String>,
+    pub offices: Vec<OfficeEntry>,
+}
+
+/// The figures of every area together.
+#[derive(Serialize)]
+pub struct Totals {
+    pub foreign_residents: String,
+    pub offices_count: usize,
+    pub weekly_hours: String,
+    pub hours_per_thousand: Option<String>,
+}
+
+/// An office in its area's list.
+#[derive(Serialize, Clone)]
+pub struct OfficeEntry {
+    pub title: String,
+    pub url: String,
+    pub owner: String,
+    pub address: String,
+    pub weekly_hours: String,
+}
+
+/// The directory of the offices among `pages`, grouped by area, with the per-area figures.
+pub fn directory(inputs: &Inputs<'_>, pages: &[PageId], lang: &str) -> Directory {
+    let lib = inputs.library;
+    let offices: Vec<(PageId, &Office)> = pages
+        .iter()
+        .filter_map(|&id| lib.pages[id].fm.office.as_ref().map(|o| (id, o)))
+        .collect();
+    let figures = area_figures(inputs.config, offices.iter().map(|(_, o)| *o));
+    let by_area: Vec<(String, Vec<OfficeEntry>)> = figures
+        .iter()
+        .map(|f| {
+            let list = offices
+                .iter()
+                .filter(|(_, o)| o.area == f.id)
+                .map(|(id, o)| OfficeEntry {
+                    title: lib.pages[*id].title.clone(),
+                    url: inputs.url(&lib.pages[*id].path),
+                    owner: o.owner.clone(),
+                    address: o.address.clone(),
+                    weekly_hours: italian_number(f64::from(weekly_minutes(o)) / 60.0, 1),
+                })
+                .collect();
+            (f.id.clone(), list)
+        })
+        .collect();
+    context(
+        inputs.config,
+        &figures,
+        &by_area,
+        &inputs.t(lang, "directory_caption"),
+    )
+}
+
+/// The directory of `figures`, with the offices of each area.
 pub fn context(
     config: &Config,
     figures: &[AreaFigures],
-    offices_by_area: &[(String, Vec<Value>)],
+    offices_by_area: &[(String, Vec<OfficeEntry>)],
     chart_title: &str,
-) -> Value {
-    let areas: Vec<Value> = figures
+) -> Directory {
+    let areas = figures
         .iter()
         .map(|f| {
             let offices = offices_by_area
@@ -148,15 +222,15 @@ pub fn context(
                 .find(|(id, _)| *id == f.id)
                 .map(|(_, o)| o.clone())
                 .unwrap_or_default();
-            json!({
-                "id": f.id,
-                "name": f.name,
-                "foreign_residents": italian_number(f.foreign_residents as f64, 0),
-                "offices_count": f.offices,
-                "weekly_hours": italian_number(f.weekly_hours(), 1),
-                "hours_per_thousand": f.hours_per_thousand().map(|v| italian_number(v, 2)),
-                "offices": offices,
-            })
+            AreaRow {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                foreign_residents: italian_number(f.foreign_residents as f64, 0),
+                offices_count: f.offices,
+                weekly_hours: italian_number(f.weekly_hours(), 1),
+                hours_per_thousand: f.hours_per_thousand().map(|v| italian_number(v, 2)),
+                offices,
+            }
         })
         .collect();
     let total_minutes: u32 = figures.iter().map(|f| f.weekly_minutes).sum();
@@ -168,16 +242,16 @@ pub fn context(
         offices: figures.iter().map(|f| f.offices).sum(),
         weekly_minutes: total_minutes,
     };
-    json!({
-        "areas": areas,
-        "total": {
-            "foreign_residents": italian_number(total_residents as f64, 0),
-            "offices_count": total.offices,
-            "weekly_hours": italian_number(total.weekly_hours(), 1),
-            "hours_per_thousand": total.hours_per_thousand().map(|v| italian_number(v, 2)),
+    Directory {
+        areas,
+        total: Totals {
+            foreign_residents: italian_number(total_residents as f64, 0),
+            offices_count: total.offices,
+            weekly_hours: italian_number(total.weekly_hours(), 1),
+            hours_per_thousand: total.hours_per_thousand().map(|v| italian_number(v, 2)),
         },
-        "chart_svg": chart_svg(figures, chart_title, "grafico-bacini"),
-    })
+        chart_svg: chart_svg(figures, chart_title, "grafico-bacini"),
+    }
 }
 
 #[cfg(test)]
