@@ -1,6 +1,6 @@
 //! `respi`: build, check, preview the portal, and create pages.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -76,106 +76,118 @@ fn main() -> ExitCode {
         Command::Build {
             drafts,
             base_url,
-            output: out,
+            output,
             no_search,
         } => {
-            eprintln!("Costruzione del sito…");
             let options = BuildOptions {
                 drafts,
                 base_url,
                 live_reload: false,
                 search: !no_search,
             };
-            let out_dir = if out.is_absolute() {
-                out
-            } else {
-                root.join(out)
-            };
-            match build_to_dir(&root, &options, &out_dir) {
-                Ok(written) => {
-                    if !written.diagnostics.0.is_empty() {
-                        eprintln!("{}", written.diagnostics);
-                    }
-                    eprintln!(
-                        "Fatto: {} pagine, {} file in {} ({} ms)",
-                        written.page_count,
-                        written.file_count,
-                        out_dir.display(),
-                        written.elapsed.as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(WriteError::Io(e)) => {
-                    eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
-                    eprintln!("L'uscita precedente non è stata toccata.");
-                    ExitCode::FAILURE
-                }
-                Err(WriteError::Build(diags)) => {
-                    eprintln!("{diags}");
-                    eprintln!(
-                        "La costruzione non è riuscita: l'uscita precedente non è stata toccata."
-                    );
-                    ExitCode::FAILURE
-                }
-            }
+            build_command(&root, &options, output)
         }
-        Command::Check { drafts } => match build(
-            &root,
-            &BuildOptions {
-                drafts,
-                ..Default::default()
-            },
-        ) {
-            Ok(site) => {
-                eprintln!("{}", site.diagnostics);
-                ExitCode::SUCCESS
-            }
-            Err(diags) => {
-                eprintln!("{diags}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Check { drafts } => check_command(&root, drafts),
         #[cfg(feature = "serve")]
         Command::Serve {
             port,
             bind,
             drafts,
             search,
-        } => {
-            let runtime = match tokio::runtime::Runtime::new() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("errore: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let opts = serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-                search,
-            };
-            match runtime.block_on(serve::run(opts)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("errore: {e}");
-                    ExitCode::FAILURE
-                }
+        } => serve_command(serve::ServeOptions {
+            root,
+            bind,
+            port,
+            drafts,
+            search,
+        }),
+        Command::New { section, title } => new_command(&root, &section, &title),
+    }
+}
+
+/// `respi build`: the site written to `out` (under `root` when relative).
+fn build_command(root: &Path, options: &BuildOptions, out: PathBuf) -> ExitCode {
+    eprintln!("Costruzione del sito…");
+    let out_dir = if out.is_absolute() {
+        out
+    } else {
+        root.join(out)
+    };
+    match build_to_dir(root, options, &out_dir) {
+        Ok(written) => {
+            if !written.diagnostics.0.is_empty() {
+                eprintln!("{}", written.diagnostics);
             }
+            eprintln!(
+                "Fatto: {} pagine, {} file in {} ({} ms)",
+                written.page_count,
+                written.file_count,
+                out_dir.display(),
+                written.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
         }
-        Command::New { section, title } => {
-            let today = jiff::Zoned::now().date();
-            match new_page::create(&root, &section, &title, today) {
-                Ok(path) => {
-                    println!("{}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("errore: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+        Err(WriteError::Io(e)) => {
+            eprintln!("errore: impossibile scrivere {}: {e}", out_dir.display());
+            eprintln!("L'uscita precedente non è stata toccata.");
+            ExitCode::FAILURE
+        }
+        Err(WriteError::Build(diags)) => {
+            eprintln!("{diags}");
+            eprintln!("La costruzione non è riuscita: l'uscita precedente non è stata toccata.");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `respi check`: every check of a build, nothing written.
+fn check_command(root: &Path, drafts: bool) -> ExitCode {
+    let options = BuildOptions {
+        drafts,
+        ..Default::default()
+    };
+    match build(root, &options) {
+        Ok(site) => {
+            eprintln!("{}", site.diagnostics);
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            eprintln!("{diags}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `respi serve`: the preview, until Ctrl-C.
+#[cfg(feature = "serve")]
+fn serve_command(options: serve::ServeOptions) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve::run(options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `respi new`: a draft page in a section.
+fn new_command(root: &Path, section: &str, title: &str) -> ExitCode {
+    let today = jiff::Zoned::now().date();
+    match new_page::create(root, section, title, today) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("errore: {e}");
+            ExitCode::FAILURE
         }
     }
 }

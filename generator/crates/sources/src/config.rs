@@ -150,6 +150,11 @@ fn default_dir() -> String {
     "ltr".into()
 }
 
+/// Line and column of the first occurrence of `key` in the file, (0, 0) when it is absent.
+fn position_of(text: &str, key: &str) -> (usize, usize) {
+    text.find(key).map(|i| line_col(text, i)).unwrap_or((0, 0))
+}
+
 const CONFIG_KEYS: &[&str] = &[
     "title",
     "short_title",
@@ -226,11 +231,15 @@ impl Config {
     }
 
     fn check(&self, text: &str, diags: &mut Diagnostics) {
-        let at = |key: &str| -> (usize, usize) {
-            text.find(key).map(|i| line_col(text, i)).unwrap_or((0, 0))
-        };
+        self.check_urls(text, diags);
+        self.check_languages(text, diags);
+        self.check_areas(text, diags);
+    }
+
+    /// `base_url` is absolute; the accessibility statement is AgID's.
+    fn check_urls(&self, text: &str, diags: &mut Diagnostics) {
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
-            let (l, c) = at("base_url");
+            let (l, c) = position_of(text, "base_url");
             diags.push(
                 Diagnostic::error(CONFIG_FILE, l, c, format!("`base_url` non è un URL assoluto: `{}`", self.base_url))
                     .with_help("scrivere l'indirizzo completo, per esempio `https://www.provincia.cuneo.it/respi/`")
@@ -243,7 +252,7 @@ impl Config {
                     .with_help("aggiungere `accessibility_statement_url = \"https://form.agid.gov.it/view/…\"` con l'indirizzo pubblicato da AgID"),
             ),
             Some(url) if !url.starts_with("https://form.agid.gov.it/view/") => {
-                let (l, c) = at("accessibility_statement_url");
+                let (l, c) = position_of(text, "accessibility_statement_url");
                 diags.push(
                     Diagnostic::error(CONFIG_FILE, l, c, format!("`accessibility_statement_url` deve puntare a form.agid.gov.it: `{url}`"))
                         .with_help("la dichiarazione si compila su https://form.agid.gov.it e AgID ne comunica l'indirizzo `https://form.agid.gov.it/view/<id>`")
@@ -252,10 +261,14 @@ impl Config {
             }
             Some(_) => {}
         }
+    }
+
+    /// Each language declared once, with a direction; the default language among them.
+    fn check_languages(&self, text: &str, diags: &mut Diagnostics) {
         let mut codes = HashSet::new();
         for lang in &self.languages {
             if !codes.insert(lang.code.as_str()) {
-                let (l, c) = at(&format!("\"{}\"", lang.code));
+                let (l, c) = position_of(text, &format!("\"{}\"", lang.code));
                 diags.push(
                     Diagnostic::error(
                         CONFIG_FILE,
@@ -267,7 +280,7 @@ impl Config {
                 );
             }
             if lang.dir != "ltr" && lang.dir != "rtl" {
-                let (l, c) = at(&format!("dir = \"{}\"", lang.dir));
+                let (l, c) = position_of(text, &format!("dir = \"{}\"", lang.dir));
                 diags.push(
                     Diagnostic::error(
                         CONFIG_FILE,
@@ -297,10 +310,14 @@ impl Config {
                 .with_help("aggiungere un blocco [[languages]] con quel codice"),
             );
         }
+    }
+
+    /// Each territorial area declared once.
+    fn check_areas(&self, text: &str, diags: &mut Diagnostics) {
         let mut ids = HashSet::new();
         for area in &self.areas {
             if !ids.insert(area.id.as_str()) {
-                let (l, c) = at(&format!("\"{}\"", area.id));
+                let (l, c) = position_of(text, &format!("\"{}\"", area.id));
                 diags.push(
                     Diagnostic::error(
                         CONFIG_FILE,

@@ -8,9 +8,9 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::frontmatter::{self, FrontMatter};
+use crate::frontmatter::{self, FrontMatter, Split};
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -115,91 +115,8 @@ pub fn load(
         );
         return Err(diags);
     }
-    let mut md_files = Vec::new();
-    let mut assets = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| p.to_path_buf())
-                    .unwrap_or_else(|| content.clone());
-                diags.push(Diagnostic::error(
-                    rel_to(root, &p),
-                    0,
-                    0,
-                    format!("impossibile leggere: {e}"),
-                ));
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') && entry.depth() > 0 {
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(&content)
-            .expect("walked under content")
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        if name.ends_with(".md") {
-            md_files.push((rel, entry.path().to_path_buf()));
-        } else {
-            let meta = entry.metadata().ok();
-            assets.push(Asset {
-                rel,
-                path: entry.path().to_path_buf(),
-                len: meta.as_ref().map(|m| m.len()).unwrap_or(0),
-                modified: meta.and_then(|m| m.modified().ok()),
-            });
-        }
-    }
-
-    let default_lang = config.default_language.as_str();
-    let languages = config.languages();
-    // Files whose size and modification time are unchanged are not read again.
-    let results: Vec<(PageParse, Option<SourceEntry>)> = md_files
-        .par_iter()
-        .map(|(rel, path)| {
-            let stamp = std::fs::metadata(path)
-                .ok()
-                .and_then(|m| Some((m.modified().ok()?, m.len())));
-            if let Some(stamp) = stamp
-                && let Some(entry) = cache.get(path)
-                && entry.stamp == stamp
-            {
-                return (entry.result.clone(), None);
-            }
-            let result = read_page(root, rel, path, default_lang, &languages, drafts);
-            let entry = stamp.map(|stamp| SourceEntry {
-                stamp,
-                result: result.clone(),
-            });
-            (result, entry)
-        })
-        .collect();
-    let mut fresh = HashMap::new();
-    let results: Vec<PageParse> = results
-        .into_iter()
-        .zip(&md_files)
-        .map(|((result, entry), (_, path))| {
-            if let Some(entry) = entry {
-                fresh.insert(path.clone(), entry);
-            }
-            result
-        })
-        .collect();
-    *parsed += fresh.len();
-    let present: HashSet<&PathBuf> = md_files.iter().map(|(_, p)| p).collect();
-    cache.retain(|path, _| present.contains(path));
-    cache.extend(fresh);
+    let (md_files, assets) = walk(root, &content, &mut diags);
+    let results = read_pages(root, config, drafts, &md_files, cache, parsed);
     let mut pages = Vec::new();
     let mut failed = HashSet::new();
     for (r, (rel, _)) in results.into_iter().zip(&md_files) {
@@ -226,6 +143,113 @@ pub fn load(
     })
 }
 
+/// The Markdown files (path under `content/`, path on disk) and the other files under
+/// `content`, in name order; hidden files are left out.
+fn walk(
+    root: &Path,
+    content: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<(String, PathBuf)>, Vec<Asset>) {
+    let mut md_files = Vec::new();
+    let mut assets = Vec::new();
+    for entry in WalkDir::new(content).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_else(|| content.to_path_buf());
+                diags.push(Diagnostic::error(
+                    rel_to(root, &p),
+                    0,
+                    0,
+                    format!("impossibile leggere: {e}"),
+                ));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') && entry.depth() > 0 {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(content)
+            .expect("walked under content")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.ends_with(".md") {
+            md_files.push((rel, entry.path().to_path_buf()));
+        } else {
+            let meta = entry.metadata().ok();
+            assets.push(Asset {
+                rel,
+                path: entry.path().to_path_buf(),
+                len: meta.as_ref().map(|m| m.len()).unwrap_or(0),
+                modified: meta.and_then(|m| m.modified().ok()),
+            });
+        }
+    }
+    (md_files, assets)
+}
+
+/// Reads the Markdown files in parallel; files whose size and modification time are those of
+/// their entry in `cache` are not read again. The cache keeps the files read, of the present
+/// files only.
+fn read_pages(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    md_files: &[(String, PathBuf)],
+    cache: &mut HashMap<PathBuf, SourceEntry>,
+    parsed: &mut usize,
+) -> Vec<PageParse> {
+    let default_lang = config.default_language.as_str();
+    let languages = config.languages();
+    let results: Vec<(PageParse, Option<SourceEntry>)> = md_files
+        .par_iter()
+        .map(|(rel, path)| {
+            let stamp = std::fs::metadata(path)
+                .ok()
+                .and_then(|m| Some((m.modified().ok()?, m.len())));
+            if let Some(stamp) = stamp
+                && let Some(entry) = cache.get(path)
+                && entry.stamp == stamp
+            {
+                return (entry.result.clone(), None);
+            }
+            let result = read_page(root, rel, path, default_lang, &languages, drafts);
+            let entry = stamp.map(|stamp| SourceEntry {
+                stamp,
+                result: result.clone(),
+            });
+            (result, entry)
+        })
+        .collect();
+    let mut fresh = HashMap::new();
+    let results: Vec<PageParse> = results
+        .into_iter()
+        .zip(md_files)
+        .map(|((result, entry), (_, path))| {
+            if let Some(entry) = entry {
+                fresh.insert(path.clone(), entry);
+            }
+            result
+        })
+        .collect();
+    *parsed += fresh.len();
+    let present: HashSet<&PathBuf> = md_files.iter().map(|(_, p)| p).collect();
+    cache.retain(|path, _| present.contains(path));
+    cache.extend(fresh);
+    results
+}
+
 fn rel_to(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
@@ -237,7 +261,7 @@ pub fn read_page(
     rel: &str,
     path: &Path,
     default_lang: &str,
-    languages: &[crate::config::Language],
+    languages: &[Language],
     drafts: bool,
 ) -> Result<Option<Page>, Vec<Diagnostic>> {
     let file = rel_to(root, path);
@@ -251,23 +275,11 @@ pub fn read_page(
         }
     };
     let (folder, name) = match rel.rsplit_once('/') {
-        Some((f, n)) => (f.to_string(), n),
-        None => (String::new(), rel),
+        Some((f, n)) => (f, n),
+        None => ("", rel),
     };
     let parsed = parse_file_name(name).expect("ends with .md");
-    let lang = parsed.lang.unwrap_or(default_lang).to_string();
-    if let Some(l) = parsed.lang
-        && !languages.iter().any(|x| x.code == l)
-    {
-        let declared: Vec<_> = languages.iter().map(|l| l.code.as_str()).collect();
-        return Err(vec![
-            Diagnostic::error(&file, 0, 0, format!("lingua sconosciuta `{l}` nel nome del file"))
-                .with_help(format!(
-                    "le lingue dichiarate in site.toml sono {}: rinominare il file o aggiungere la lingua `{l}` in [[languages]]",
-                    declared.join(", ")
-                )),
-        ]);
-    }
+    let lang = file_language(&file, &parsed, default_lang, languages)?;
     let split = frontmatter::split(&source).map_err(|(line, msg, help)| {
         vec![
             Diagnostic::error(&file, line, 1, msg)
@@ -276,93 +288,143 @@ pub fn read_page(
         ]
     })?;
     let fm = frontmatter::parse(&file, &source, &split)?;
-    let mut diags = Vec::new();
-    if let Some(fm_lang) = &fm.lang
-        && *fm_lang != lang
-    {
-        let (l, c) = frontmatter::key_position(split.yaml, "lang").unwrap_or((1, 1));
-        diags.push(
-            Diagnostic::error(&file, split.yaml_line + l - 1, c, format!("`lang: {fm_lang}` non corrisponde alla lingua del file (`{lang}`)"))
-                .with_help("la lingua si ricava dal nome del file (`pagina.en.md`): togliere `lang:` o correggerlo")
-                .with_source(&source),
-        );
-    }
-    let title = match fm.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            diags.push(
-                Diagnostic::error(&file, split.yaml_line.saturating_sub(1).max(1), 1, "manca il titolo (`title:`)")
-                    .with_help("aggiungere `title: \"…\"` nel front matter: è il titolo h1 della pagina e deve essere unico")
-                    .with_source(&source),
-            );
-            String::new()
-        }
-    };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    let title = checked_title(&file, &source, &split, &fm, &lang)?;
     if fm.draft && !drafts {
         return Ok(None);
     }
-
-    let is_section = parsed.stem == "_index";
-    let is_bundle = parsed.stem == "index";
-    let (parent, dir, url_dir) = if is_section {
-        let parent = folder
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        let parent = if folder.is_empty() {
-            String::new()
-        } else {
-            parent
-        };
-        (parent, folder.clone(), folder.clone())
-    } else if is_bundle {
-        let parent = folder
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        (parent, folder.clone(), folder.clone())
-    } else {
-        let url = if folder.is_empty() {
-            parsed.stem.to_string()
-        } else {
-            format!("{folder}/{}", parsed.stem)
-        };
-        (folder.clone(), url.clone(), url)
-    };
-    let key_stem = if folder.is_empty() {
-        parsed.stem.to_string()
-    } else {
-        format!("{folder}/{}", parsed.stem)
-    };
-    let lang_prefix = if lang == default_lang {
-        String::new()
-    } else {
-        format!("{lang}/")
-    };
-    let path = if url_dir.is_empty() {
-        lang_prefix
-    } else {
-        format!("{lang_prefix}{url_dir}/")
-    };
+    let place = Place::of(folder, parsed.stem, &lang, default_lang);
     let body_offset = source.len() - split.body.len();
     Ok(Some(Page {
         file,
         rel: rel.to_string(),
-        key: key_stem,
+        key: place.key,
         lang,
-        is_section,
-        parent,
-        dir,
-        path,
+        is_section: place.is_section,
+        parent: place.parent,
+        dir: place.dir,
+        path: place.path,
         title,
         body_line: split.body_line,
         body_offset,
         fm,
         source,
     }))
+}
+
+/// The language of a file: the one its name gives (`pagina.en.md`), which must be declared in
+/// site.toml, or the default language.
+fn file_language(
+    file: &Path,
+    parsed: &FileName<'_>,
+    default_lang: &str,
+    languages: &[Language],
+) -> Result<String, Vec<Diagnostic>> {
+    if let Some(l) = parsed.lang
+        && !languages.iter().any(|x| x.code == l)
+    {
+        let declared: Vec<_> = languages.iter().map(|l| l.code.as_str()).collect();
+        return Err(vec![
+            Diagnostic::error(file, 0, 0, format!("lingua sconosciuta `{l}` nel nome del file"))
+                .with_help(format!(
+                    "le lingue dichiarate in site.toml sono {}: rinominare il file o aggiungere la lingua `{l}` in [[languages]]",
+                    declared.join(", ")
+                )),
+        ]);
+    }
+    Ok(parsed.lang.unwrap_or(default_lang).to_string())
+}
+
+/// The page's title, which it must have, when its front matter agrees with its file's
+/// language.
+fn checked_title(
+    file: &Path,
+    source: &str,
+    split: &Split<'_>,
+    fm: &FrontMatter,
+    lang: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    if let Some(fm_lang) = &fm.lang
+        && *fm_lang != lang
+    {
+        let (l, c) = frontmatter::key_position(split.yaml, "lang").unwrap_or((1, 1));
+        diags.push(
+            Diagnostic::error(file, split.yaml_line + l - 1, c, format!("`lang: {fm_lang}` non corrisponde alla lingua del file (`{lang}`)"))
+                .with_help("la lingua si ricava dal nome del file (`pagina.en.md`): togliere `lang:` o correggerlo")
+                .with_source(source),
+        );
+    }
+    let title = match fm.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            diags.push(
+                Diagnostic::error(file, split.yaml_line.saturating_sub(1).max(1), 1, "manca il titolo (`title:`)")
+                    .with_help("aggiungere `title: \"…\"` nel front matter: è il titolo h1 della pagina e deve essere unico")
+                    .with_source(source),
+            );
+            String::new()
+        }
+    };
+    if diags.is_empty() {
+        Ok(title)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Where a page stands in the site, from its file's folder and name.
+struct Place {
+    is_section: bool,
+    /// The translation key: the Italian file's path without `.md`.
+    key: String,
+    parent: String,
+    dir: String,
+    /// The output path, under the language's folder.
+    path: String,
+}
+
+impl Place {
+    fn of(folder: &str, stem: &str, lang: &str, default_lang: &str) -> Place {
+        let is_section = stem == "_index";
+        // A section (`_index.md`) and a bundle (`index.md`) are their folder; another page is
+        // the folder of its URL, in its section's folder.
+        let (parent, dir, url_dir) = if is_section || stem == "index" {
+            let parent = folder
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+            (parent, folder.to_string(), folder.to_string())
+        } else {
+            let url = if folder.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{folder}/{stem}")
+            };
+            (folder.to_string(), url.clone(), url)
+        };
+        let key = if folder.is_empty() {
+            stem.to_string()
+        } else {
+            format!("{folder}/{stem}")
+        };
+        let lang_prefix = if lang == default_lang {
+            String::new()
+        } else {
+            format!("{lang}/")
+        };
+        let path = if url_dir.is_empty() {
+            lang_prefix
+        } else {
+            format!("{lang_prefix}{url_dir}/")
+        };
+        Place {
+            is_section,
+            key,
+            parent,
+            dir,
+            path,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -26,116 +26,21 @@ pub struct Library {
 }
 
 impl Library {
+    /// The library of `pages`, with the problems of the site graph: two pages with one
+    /// address or one title, offices in an unknown area.
     pub fn new(pages: Vec<Page>, config: &Config) -> (Library, Diagnostics) {
-        let mut diags = Diagnostics::default();
         let default_lang = config.default_language.clone();
-        let lang_order: Vec<String> = config.languages().into_iter().map(|l| l.code).collect();
         let mut pages = pages;
         pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-
+        let diags = check_pages(&pages, config);
         let mut sections = HashMap::new();
-        let mut by_path: HashMap<&str, PageId> = HashMap::new();
-        let mut titles: HashMap<(&str, String), PageId> = HashMap::new();
         for (id, p) in pages.iter().enumerate() {
             if p.is_section {
                 sections.insert((p.dir.clone(), p.lang.clone()), id);
             }
-            if let Some(&other) = by_path.get(p.path.as_str()) {
-                diags.push(
-                    Diagnostic::error(
-                        &p.file,
-                        1,
-                        1,
-                        format!(
-                            "l'indirizzo /{} è già usato da {}",
-                            p.path,
-                            pages[other].file.display()
-                        ),
-                    )
-                    .with_help(
-                        "rinominare uno dei due file: ogni pagina deve avere un indirizzo suo",
-                    ),
-                );
-            } else {
-                by_path.insert(&p.path, id);
-            }
-            let title_key = (p.lang.as_str(), p.title.to_lowercase());
-            if let Some(&other) = titles.get(&title_key) {
-                let line = title_line(p);
-                diags.push(
-                    Diagnostic::error(
-                        &p.file,
-                        line,
-                        1,
-                        format!(
-                            "il titolo «{}» è già usato da {}",
-                            p.title,
-                            pages[other].file.display()
-                        ),
-                    )
-                    .with_help(
-                        "ogni pagina deve avere un titolo unico: rendere il titolo più specifico",
-                    )
-                    .with_source(&p.source),
-                );
-            } else {
-                titles.insert(title_key, id);
-            }
-            if let Some(office) = &p.fm.office
-                && config.area(&office.area).is_none()
-            {
-                let line = p
-                    .source
-                    .lines()
-                    .position(|l| l.trim_start().starts_with("area:"))
-                    .map(|i| i + 1)
-                    .unwrap_or(1);
-                let known: Vec<&str> = config.areas.iter().map(|a| a.id.as_str()).collect();
-                diags.push(
-                    Diagnostic::error(
-                        &p.file,
-                        line,
-                        1,
-                        format!("bacino territoriale `{}` sconosciuto", office.area),
-                    )
-                    .with_help(format!(
-                        "usare uno dei bacini di site.toml: {}",
-                        known.join(", ")
-                    ))
-                    .with_source(&p.source),
-                );
-            }
         }
-
-        let mut children: HashMap<String, Vec<PageId>> = HashMap::new();
-        let mut subsections: HashMap<String, Vec<String>> = HashMap::new();
-        for (id, p) in pages.iter().enumerate() {
-            if p.is_section {
-                if !p.dir.is_empty() && p.lang == default_lang {
-                    let parent = nearest_section(&sections, &p.parent, &default_lang);
-                    subsections.entry(parent).or_default().push(p.dir.clone());
-                }
-            } else {
-                let parent = nearest_section(&sections, &p.parent, &default_lang);
-                children.entry(parent).or_default().push(id);
-            }
-        }
-        for (dir, list) in children.iter_mut() {
-            let sort_by = sections
-                .get(&(dir.clone(), default_lang.clone()))
-                .and_then(|&s| pages[s].fm.sort_by)
-                .unwrap_or_default();
-            sort_pages(&pages, list, sort_by);
-        }
-        for list in subsections.values_mut() {
-            list.sort_by(|a, b| {
-                let pa = &pages[sections[&(a.clone(), default_lang.clone())]];
-                let pb = &pages[sections[&(b.clone(), default_lang.clone())]];
-                (pa.fm.weight, pa.title.to_lowercase())
-                    .cmp(&(pb.fm.weight, pb.title.to_lowercase()))
-            });
-        }
-
+        let (children, subsections) = listings(&pages, &sections, &default_lang);
+        let lang_order: Vec<String> = config.languages().into_iter().map(|l| l.code).collect();
         let mut translations: HashMap<String, Vec<PageId>> = HashMap::new();
         for (id, p) in pages.iter().enumerate() {
             translations.entry(p.key.clone()).or_default().push(id);
@@ -143,28 +48,7 @@ impl Library {
         for list in translations.values_mut() {
             list.sort_by_key(|&id| lang_order.iter().position(|l| *l == pages[id].lang));
         }
-
-        let mut tags: HashMap<String, BTreeMap<String, (String, Vec<PageId>)>> = HashMap::new();
-        for (id, p) in pages.iter().enumerate() {
-            for tag in &p.fm.tags {
-                let slug = slug::slugify(tag);
-                if slug.is_empty() {
-                    continue;
-                }
-                tags.entry(p.lang.clone())
-                    .or_default()
-                    .entry(slug)
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
-                    .1
-                    .push(id);
-            }
-        }
-        for per_lang in tags.values_mut() {
-            for (_, list) in per_lang.values_mut() {
-                sort_pages(&pages, list, SortBy::Date);
-            }
-        }
-
+        let tags = tags(&pages);
         let library = Library {
             pages,
             sections,
@@ -244,6 +128,143 @@ impl Library {
         }
         out
     }
+}
+
+/// Every page with an address and a title of its own, and offices in a declared area.
+fn check_pages(pages: &[Page], config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut by_path: HashMap<&str, PageId> = HashMap::new();
+    let mut titles: HashMap<(&str, String), PageId> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        if let Some(&other) = by_path.get(p.path.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    1,
+                    1,
+                    format!(
+                        "l'indirizzo /{} è già usato da {}",
+                        p.path,
+                        pages[other].file.display()
+                    ),
+                )
+                .with_help("rinominare uno dei due file: ogni pagina deve avere un indirizzo suo"),
+            );
+        } else {
+            by_path.insert(&p.path, id);
+        }
+        let title_key = (p.lang.as_str(), p.title.to_lowercase());
+        if let Some(&other) = titles.get(&title_key) {
+            let line = title_line(p);
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    line,
+                    1,
+                    format!(
+                        "il titolo «{}» è già usato da {}",
+                        p.title,
+                        pages[other].file.display()
+                    ),
+                )
+                .with_help(
+                    "ogni pagina deve avere un titolo unico: rendere il titolo più specifico",
+                )
+                .with_source(&p.source),
+            );
+        } else {
+            titles.insert(title_key, id);
+        }
+        if let Some(office) = &p.fm.office
+            && config.area(&office.area).is_none()
+        {
+            diags.push(unknown_area(p, &office.area, config));
+        }
+    }
+    diags
+}
+
+fn unknown_area(p: &Page, area: &str, config: &Config) -> Diagnostic {
+    let line = p
+        .source
+        .lines()
+        .position(|l| l.trim_start().starts_with("area:"))
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    let known: Vec<&str> = config.areas.iter().map(|a| a.id.as_str()).collect();
+    Diagnostic::error(
+        &p.file,
+        line,
+        1,
+        format!("bacino territoriale `{area}` sconosciuto"),
+    )
+    .with_help(format!(
+        "usare uno dei bacini di site.toml: {}",
+        known.join(", ")
+    ))
+    .with_source(&p.source)
+}
+
+/// Each section's pages, sorted as the section asks, and its subsections, sorted by weight and
+/// title.
+fn listings(
+    pages: &[Page],
+    sections: &HashMap<(String, String), PageId>,
+    default_lang: &str,
+) -> (HashMap<String, Vec<PageId>>, HashMap<String, Vec<String>>) {
+    let mut children: HashMap<String, Vec<PageId>> = HashMap::new();
+    let mut subsections: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        if p.is_section {
+            if !p.dir.is_empty() && p.lang == default_lang {
+                let parent = nearest_section(sections, &p.parent, default_lang);
+                subsections.entry(parent).or_default().push(p.dir.clone());
+            }
+        } else {
+            let parent = nearest_section(sections, &p.parent, default_lang);
+            children.entry(parent).or_default().push(id);
+        }
+    }
+    for (dir, list) in children.iter_mut() {
+        let sort_by = sections
+            .get(&(dir.clone(), default_lang.to_string()))
+            .and_then(|&s| pages[s].fm.sort_by)
+            .unwrap_or_default();
+        sort_pages(pages, list, sort_by);
+    }
+    for list in subsections.values_mut() {
+        list.sort_by(|a, b| {
+            let pa = &pages[sections[&(a.clone(), default_lang.to_string())]];
+            let pb = &pages[sections[&(b.clone(), default_lang.to_string())]];
+            (pa.fm.weight, pa.title.to_lowercase()).cmp(&(pb.fm.weight, pb.title.to_lowercase()))
+        });
+    }
+    (children, subsections)
+}
+
+/// language → tag slug → (tag name, pages sorted by date then title)
+fn tags(pages: &[Page]) -> HashMap<String, BTreeMap<String, (String, Vec<PageId>)>> {
+    let mut tags: HashMap<String, BTreeMap<String, (String, Vec<PageId>)>> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        for tag in &p.fm.tags {
+            let slug = slug::slugify(tag);
+            if slug.is_empty() {
+                continue;
+            }
+            tags.entry(p.lang.clone())
+                .or_default()
+                .entry(slug)
+                .or_insert_with(|| (tag.clone(), Vec::new()))
+                .1
+                .push(id);
+        }
+    }
+    for per_lang in tags.values_mut() {
+        for (_, list) in per_lang.values_mut() {
+            sort_pages(pages, list, SortBy::Date);
+        }
+    }
+    tags
 }
 
 fn title_line(p: &Page) -> usize {

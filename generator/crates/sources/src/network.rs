@@ -105,6 +105,44 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv_reader(text);
+    check_headers(&mut reader, &file, text)?;
+    let mut services = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                diags.push(
+                    Diagnostic::error(&file, line, 1, format!("riga non leggibile: {e}"))
+                        .with_source(text),
+                );
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let row = Row {
+            file: &file,
+            text,
+            line: record.position().map(|p| p.line() as usize).unwrap_or(0),
+        };
+        if let Some(service) = row.service(&record, config, &mut diags) {
+            services.push(service);
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    services
+        .sort_by(|a, b| (slug::slugify(&a.name), &a.kind).cmp(&(slug::slugify(&b.name), &b.kind)));
+    Ok(Some(Network { rel, services }))
+}
+
+/// A reader of the file, whose separator is the comma or, when the first line has more of
+/// them, the semicolon (as spreadsheets write it in Italian).
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     let delimiter = if text
         .lines()
         .next()
@@ -114,15 +152,24 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(text.as_bytes())
+}
+
+/// The first line names the columns, in order.
+fn check_headers(
+    reader: &mut csv::Reader<&[u8]>,
+    file: &Path,
+    text: &str,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::default();
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
         Err(e) => {
             diags.push(Diagnostic::error(
-                &file,
+                file,
                 1,
                 1,
                 format!("intestazione non leggibile: {e}"),
@@ -140,49 +187,58 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
             None => "le colonne non sono quelle attese o non sono nell'ordine atteso".into(),
         };
         diags.push(
-            Diagnostic::error(&file, 1, 1, message)
+            Diagnostic::error(file, 1, 1, message)
                 .with_help(help)
                 .with_source(text),
         );
         return Err(diags);
     }
-    let mut services = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                diags.push(
-                    Diagnostic::error(&file, line, 1, format!("riga non leggibile: {e}"))
-                        .with_source(text),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let at = |column: &str, message: String, help: String| {
-            Diagnostic::error(&file, line, 1, format!("colonna `{column}`: {message}"))
-                .with_help(help)
-                .with_source(text)
-        };
+    Ok(())
+}
+
+/// One row of the file, where its problems are reported.
+struct Row<'a> {
+    file: &'a Path,
+    text: &'a str,
+    line: usize,
+}
+
+impl Row<'_> {
+    fn problem(&self, column: &str, message: String, help: String) -> Diagnostic {
+        Diagnostic::error(
+            self.file,
+            self.line,
+            1,
+            format!("colonna `{column}`: {message}"),
+        )
+        .with_help(help)
+        .with_source(self.text)
+    }
+
+    /// The service of a row with every column; its problems go to `diags`.
+    fn service(
+        &self,
+        record: &csv::StringRecord,
+        config: &Config,
+        diags: &mut Diagnostics,
+    ) -> Option<Service> {
         if record.len() != COLUMNS.len() {
-            diags.push(at(
-                COLUMNS
-                    .get(record.len().min(COLUMNS.len() - 1))
-                    .copied()
-                    .unwrap_or("name"),
-                format!(
-                    "la riga ha {} campi invece di {}",
-                    record.len(),
-                    COLUMNS.len()
+            diags.push(
+                self.problem(
+                    COLUMNS
+                        .get(record.len().min(COLUMNS.len() - 1))
+                        .copied()
+                        .unwrap_or("name"),
+                    format!(
+                        "la riga ha {} campi invece di {}",
+                        record.len(),
+                        COLUMNS.len()
+                    ),
+                    "controllare i separatori: un campo che contiene una virgola va tra virgolette"
+                        .into(),
                 ),
-                "controllare i separatori: un campo che contiene una virgola va tra virgolette"
-                    .into(),
-            ));
-            continue;
+            );
+            return None;
         }
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         let service = Service {
@@ -195,8 +251,14 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
             email: field(6),
             website: field(7),
         };
+        self.check(&service, config, diags);
+        Some(service)
+    }
+
+    /// A name, a known kind and area, an e-mail address and a website as they are written.
+    fn check(&self, service: &Service, config: &Config, diags: &mut Diagnostics) {
         if service.name.is_empty() {
-            diags.push(at(
+            diags.push(self.problem(
                 "name",
                 "il nome è vuoto".into(),
                 "scrivere il nome del servizio".into(),
@@ -208,22 +270,19 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
                 Some(s) => format!("forse `{s}`? I tipi ammessi sono: {}", kinds.join(", ")),
                 None => format!("i tipi ammessi sono: {}", kinds.join(", ")),
             };
-            diags.push(at(
-                "kind",
-                format!("tipo sconosciuto `{}`", service.kind),
-                help,
-            ));
+            let message = format!("tipo sconosciuto `{}`", service.kind);
+            diags.push(self.problem("kind", message, help));
         }
         if config.area(&service.area).is_none() {
             let ids: Vec<&str> = config.areas.iter().map(|a| a.id.as_str()).collect();
-            diags.push(at(
+            diags.push(self.problem(
                 "area",
                 format!("bacino sconosciuto `{}`", service.area),
                 format!("usare uno dei bacini di site.toml: {}", ids.join(", ")),
             ));
         }
         if !service.email.is_empty() && !service.email.contains('@') {
-            diags.push(at(
+            diags.push(self.problem(
                 "email",
                 format!("indirizzo e-mail non valido `{}`", service.email),
                 "scrivere un indirizzo come nome@ente.it".into(),
@@ -233,18 +292,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
             && !service.website.starts_with("https://")
             && !service.website.starts_with("http://")
         {
-            diags.push(at(
+            diags.push(self.problem(
                 "website",
                 format!("sito non valido `{}`", service.website),
                 "scrivere l'indirizzo completo, con https://".into(),
             ));
         }
-        services.push(service);
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    services
-        .sort_by(|a, b| (slug::slugify(&a.name), &a.kind).cmp(&(slug::slugify(&b.name), &b.kind)));
-    Ok(Some(Network { rel, services }))
 }

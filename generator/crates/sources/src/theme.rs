@@ -51,44 +51,8 @@ impl Theme {
             );
             return Err(diags);
         }
-        let mut files = Vec::new();
-        for entry in WalkDir::new(&templates_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                let name = entry
-                    .path()
-                    .strip_prefix(&templates_dir)
-                    .expect("walked under templates")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push((entry.path().to_path_buf(), Some(name)));
-            }
-        }
-        let mut sources: Vec<(String, String)> = files
-            .iter()
-            .map(|(path, name)| {
-                (
-                    name.clone().unwrap_or_default(),
-                    std::fs::read_to_string(path).unwrap_or_default(),
-                )
-            })
-            .collect();
-        for entry in WalkDir::new(dir.join("i18n"))
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if entry.file_type().is_file() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                sources.push((
-                    name,
-                    std::fs::read_to_string(entry.path()).unwrap_or_default(),
-                ));
-            }
-        }
+        let files = template_files(&templates_dir);
+        let sources = sources(&dir, &files);
         let fingerprint = crate::fingerprint(&sources);
         let mut tera = tera::Tera::new();
         if let Err(e) = tera.add_template_files(files) {
@@ -117,17 +81,7 @@ impl Theme {
             }
         }
 
-        let mut strings = HashMap::new();
-        let default = read_strings(&dir, &config.default_language, &mut diags).unwrap_or_default();
-        for lang in config.languages() {
-            let mut merged = default.clone();
-            if lang.code != config.default_language
-                && let Some(own) = read_strings(&dir, &lang.code, &mut diags)
-            {
-                merged.extend(own);
-            }
-            strings.insert(lang.code, merged);
-        }
+        let strings = all_strings(&dir, config, &mut diags);
         if diags.has_errors() {
             return Err(diags);
         }
@@ -142,6 +96,74 @@ impl Theme {
     pub fn static_dir(&self) -> PathBuf {
         self.dir.join("static")
     }
+}
+
+/// The templates of the folder, each with its name (its path in the folder).
+fn template_files(templates_dir: &Path) -> Vec<(PathBuf, Option<String>)> {
+    let mut files = Vec::new();
+    for entry in WalkDir::new(templates_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            let name = entry
+                .path()
+                .strip_prefix(templates_dir)
+                .expect("walked under templates")
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.push((entry.path().to_path_buf(), Some(name)));
+        }
+    }
+    files
+}
+
+/// The text of every template and UI strings file of the theme, for its fingerprint.
+fn sources(dir: &Path, files: &[(PathBuf, Option<String>)]) -> Vec<(String, String)> {
+    let mut sources: Vec<(String, String)> = files
+        .iter()
+        .map(|(path, name)| {
+            (
+                name.clone().unwrap_or_default(),
+                std::fs::read_to_string(path).unwrap_or_default(),
+            )
+        })
+        .collect();
+    for entry in WalkDir::new(dir.join("i18n"))
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            sources.push((
+                name,
+                std::fs::read_to_string(entry.path()).unwrap_or_default(),
+            ));
+        }
+    }
+    sources
+}
+
+/// The UI strings of every language, each merged over the default language's.
+fn all_strings(
+    dir: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> HashMap<String, serde_json::Map<String, serde_json::Value>> {
+    let mut strings = HashMap::new();
+    let default = read_strings(dir, &config.default_language, diags).unwrap_or_default();
+    for lang in config.languages() {
+        let mut merged = default.clone();
+        if lang.code != config.default_language
+            && let Some(own) = read_strings(dir, &lang.code, diags)
+        {
+            merged.extend(own);
+        }
+        strings.insert(lang.code, merged);
+    }
+    strings
 }
 
 fn read_strings(
