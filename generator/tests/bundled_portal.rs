@@ -29,16 +29,9 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
     );
     let server = StaticServer::start(listener, out.clone(), "/respi/");
 
+    let origin = format!("http://{addr}");
     let sitemap = String::from_utf8(http_get(server.addr, "/respi/sitemap.xml").1).unwrap();
-    let mut queue: VecDeque<String> = VecDeque::from(vec!["/respi/".to_string()]);
-    for loc in sitemap.split("<loc>").skip(1) {
-        let url = loc.split("</loc>").next().unwrap();
-        queue.push_back(
-            url.strip_prefix(&format!("http://{addr}"))
-                .expect("sitemap URL on the base URL")
-                .to_string(),
-        );
-    }
+    let mut queue = start_paths(&sitemap, &origin);
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
     let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut anchors: Vec<(String, String, String)> = Vec::new();
@@ -58,13 +51,7 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
             .into_iter()
             .chain(attr_values(&html, "src"))
         {
-            let local = if let Some(rest) = url.strip_prefix(&format!("http://{addr}")) {
-                rest.to_string()
-            } else if url.starts_with('/') && !url.starts_with("//") {
-                url.clone()
-            } else if url.starts_with('#') {
-                format!("{path}{url}")
-            } else {
+            let Some(local) = local_path(&url, &path, &origin) else {
                 continue;
             };
             assert!(
@@ -96,4 +83,32 @@ fn bundled_portal_has_no_broken_link_under_a_sub_path() {
         "only {} URLs reached: the crawl did not follow the site",
         seen.len()
     );
+}
+
+/// The home page, then the path of every URL of the site map.
+fn start_paths(sitemap: &str, origin: &str) -> VecDeque<String> {
+    let mut queue: VecDeque<String> = VecDeque::from(vec!["/respi/".to_string()]);
+    for loc in sitemap.split("<loc>").skip(1) {
+        let url = loc.split("</loc>").next().unwrap();
+        queue.push_back(
+            url.strip_prefix(origin)
+                .expect("sitemap URL on the base URL")
+                .to_string(),
+        );
+    }
+    queue
+}
+
+/// A link of the page at `page` as a path on the server (`origin`); `None` for a link to
+/// another site.
+fn local_path(url: &str, page: &str, origin: &str) -> Option<String> {
+    if let Some(rest) = url.strip_prefix(origin) {
+        Some(rest.to_string())
+    } else if url.starts_with('/') && !url.starts_with("//") {
+        Some(url.to_string())
+    } else if url.starts_with('#') {
+        Some(format!("{page}{url}"))
+    } else {
+        None
+    }
 }
