@@ -1,5 +1,5 @@
 //! The search stage: the searchable pages and the text of the archive's documents, handed to
-//! the index writer (module `search`, feature `search`).
+//! the index writer (crate respi-search, feature `search`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

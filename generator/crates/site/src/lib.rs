@@ -1,6 +1,11 @@
 //! The build of a ReSPI portal: the stages in order, the cache that lets a later build reuse
 //! what did not change, the patch of the last build after an edit to page bodies, and the
 //! staging folder that replaces the output only when everything is written.
+//!
+//! The stages, in the order `build` runs them: `load`, `page_stages` (each page on its own,
+//! through `stage_cache`), `jobs` and `job_keys`, `render`, `indexing` (the search index),
+//! `extras`, `links`. `incremental` patches the build that `last_build` keeps; `output` writes
+//! a build to disk; `cache` holds what one build leaves for the next.
 
 mod build;
 mod cache;
