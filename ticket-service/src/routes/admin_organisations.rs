@@ -6,7 +6,7 @@
 //! add organisations by hand (source `manual`, slug `manuale/…`), edit and disable them; the
 //! imports never touch those.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,7 @@ use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
+use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -172,7 +173,7 @@ pub async fn new_form(
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal
         .require(&state, Action::ManageOrganisations)
@@ -335,7 +336,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
     principal

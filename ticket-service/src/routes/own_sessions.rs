@@ -1,7 +1,7 @@
 //! `/profilo/sessioni`: the user's own open sessions (opened when, last used when, from which
 //! address and browser), and ending one of them or all the others (ASVS 3.3.4).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
@@ -15,6 +15,7 @@ use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::routes::OutcomeQuery;
 use crate::routes::login::EmptyForm;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::local_time;
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -78,7 +79,7 @@ pub async fn end_one(
     State(state): State<AppState>,
     principal: Principal,
     client: ClientIp,
-    Path(number): Path<i64>,
+    PathId(number): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;

@@ -1,7 +1,7 @@
 //! `/argomenti`: the topics the coordination assigns to reports (the future FAQ categories)
 //! and their standard answers: list, create, rename, rewrite the answer, disable.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -16,6 +16,7 @@ use crate::domain::topic::{self, NAME_MAX_CHARS};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
+use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -93,7 +94,7 @@ pub async fn new_form(
 pub async fn edit_form(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let row = state
@@ -170,7 +171,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<TopicForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;

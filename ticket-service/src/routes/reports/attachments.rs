@@ -2,7 +2,7 @@
 //! the configured folder, outside anything the service serves, with random names; their type
 //! is checked by content, and they are served only as downloads to those who can see the report.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +15,7 @@ use crate::domain::attachment::{ascii_name, clean_name, sniff};
 use crate::domain::permissions::Action;
 use crate::error::{AppError, form_urlencoded_component};
 use crate::forms::FormErrors;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::detail::{self, ActionTyped, Shown};
 use crate::routes::reports::{load, scope_of};
 use crate::startup::AppState;
@@ -83,7 +84,7 @@ async fn with_error(
 pub async fn upload(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -159,7 +160,7 @@ pub async fn upload(
 pub async fn download(
     State(state): State<AppState>,
     principal: Principal,
-    Path((id, attachment_id)): Path<(i64, i64)>,
+    PathId((id, attachment_id)): PathId<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let scope = scope_of(&state, &principal).await?;
     load(&state, scope, id).await?;

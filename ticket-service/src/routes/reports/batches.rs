@@ -3,7 +3,7 @@
 //! over; the liaison sees the open batches and records the answers from each report's page.
 //! Internal notes are never loaded here, so no print can carry them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,6 +20,7 @@ use crate::domain::report::{self as workflow, ReportAction, ReportScope, ReportS
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::forms::FormErrors;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::actions::{ALREADY_CHANGED, effects_of};
 use crate::routes::reports::{ReportView, audit, local_time, today};
 use crate::startup::AppState;
@@ -192,7 +193,7 @@ pub struct BatchQuery {
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     axum::extract::Query(query): axum::extract::Query<BatchQuery>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
@@ -303,7 +304,7 @@ fn pdf_blocks(batch: &BatchView, reports: &[ReportView]) -> Vec<Block> {
 pub async fn pdf(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
     let (batch, rows) = load_batch(&state, id).await?;
@@ -340,7 +341,7 @@ pub async fn pdf(
 pub async fn mark_forwarded(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
