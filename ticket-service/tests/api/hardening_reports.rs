@@ -3,9 +3,90 @@
 //! ids that are not numbers, disabled organisations, settings that would switch a protection
 //! off, lists a page at a time, and changes written together with their audit line.
 
-use crate::helpers::spawn_app;
+use std::path::PathBuf;
+
+use respi_tickets::config::Settings;
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+
+/// The service with its database file at hand, so a test can change what an operator with
+/// the file could.
+struct Service {
+    app: TestApp,
+    database: PathBuf,
+}
+
+async fn spawn(configure: impl FnOnce(&mut Settings)) -> Service {
+    let mut database = None;
+    let app = spawn_app_with(|settings, _| {
+        configure(settings);
+        database = Some(settings.demo_database_path());
+    })
+    .await;
+    Service {
+        app,
+        database: database.unwrap(),
+    }
+}
+
+impl Service {
+    /// Runs SQL on the service's database, as an operator with the file would.
+    fn sql(&self, statements: &str) {
+        let conn = rusqlite::Connection::open(&self.database).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .unwrap();
+        conn.execute_batch(statements).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. The batch print page
+
+#[tokio::test]
+async fn the_batch_print_page_asks_for_the_password_again_like_the_pdf() {
+    let service = spawn(|_| {}).await;
+    let mut coordination = service.app.logged_in("demo.coordinamento").await;
+    assert_eq!(
+        coordination.get("/lotti/1").await.status,
+        200,
+        "right after login the password counts as typed"
+    );
+
+    // The password was typed long ago in this session.
+    service.sql(
+        "UPDATE sessions SET authenticated_at = authenticated_at - 86400
+         WHERE user_id = (SELECT id FROM users WHERE username = 'demo.coordinamento')",
+    );
+    let page = coordination.get("/lotti/1").await;
+    assert_eq!(page.status, 303);
+    assert_eq!(
+        page.location(),
+        Some("/conferma-identita?next=%2Flotti%2F1")
+    );
+    assert!(!page.body.contains("Risposta dell"));
+
+    let form = coordination
+        .get("/conferma-identita?next=%2Flotti%2F1")
+        .await;
+    assert!(form.body.contains("name=\"next\" value=\"/lotti/1\""));
+    let password = service.app.password("demo.coordinamento");
+    let confirmed = coordination
+        .post(
+            "/conferma-identita",
+            &[
+                ("csrf", &form.csrf()),
+                ("password", &password),
+                ("next", "/lotti/1"),
+            ],
+        )
+        .await;
+    assert_eq!(confirmed.location(), Some("/lotti/1"));
+    let print = coordination.get("/lotti/1").await;
+    assert_eq!(print.status, 200);
+    assert!(print.body.contains("Lotto n. 1"));
+}
 
 // ---------------------------------------------------------------------------------------
 // 3. Ids, organisations, settings

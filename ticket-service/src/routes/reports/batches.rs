@@ -189,7 +189,7 @@ pub struct BatchQuery {
     esito: Option<String>,
 }
 
-/// `GET /lotti/{id}`: the batch as a print-ready page.
+/// `GET /lotti/{id}`: the batch as a print-ready page, after the password is confirmed.
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
@@ -198,6 +198,9 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
     let (batch, rows) = load_batch(&state, id).await?;
+    // The print page shows what the PDF holds, citizen data included: it asks for the
+    // password again in the same way (ASVS 3.7.1).
+    principal.require_recent_authentication(&state)?;
     audit(
         &state,
         &principal,
