@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db;
-use crate::db::audit::AuditEntry;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::organisations::{self, OrganisationRow};
+use crate::db::sessions;
 use crate::domain::audit::AuditEvent;
 use crate::domain::organisation::{
     MANUAL_KINDS, OrganisationFields, OrganisationKind, OrganisationSource, edited_in,
@@ -289,12 +290,11 @@ async fn check(
     Ok(Ok(fields))
 }
 
-async fn record(state: &AppState, principal: &Principal, detail: String) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditEvent::OrganisationSaved)
-        .actor(principal.user_id)
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
+/// The audit line of a change, written in the change's transaction.
+fn saved(actor: i64, detail: String) -> AuditEntry {
+    AuditEntry::new(AuditEvent::OrganisationSaved)
+        .actor(actor)
+        .detail(detail)
 }
 
 pub async fn create(
@@ -310,26 +310,25 @@ pub async fn create(
         Err(errors) => return render_form(&state, &principal, None, &form, &errors),
     };
     let base = format!("manuale/{}", slugify(&fields.name));
-    let name = fields.name.clone();
-    let inserted = state
+    let actor = principal.user_id;
+    state
         .db
         .call(move |conn| {
+            let tx = conn.transaction()?;
             // Names are unique, but two names can give one slug ("Bra" and "BRA!").
             let mut slug = base.clone();
             let mut n = 2;
-            while organisations::find_by_slug(conn, &slug)?.is_some() {
+            while organisations::find_by_slug(&tx, &slug)?.is_some() {
                 slug = format!("{base}-{n}");
                 n += 1;
             }
-            organisations::insert_manual(conn, &slug, &fields, db::now())
+            let now = db::now();
+            let id = organisations::insert_manual(&tx, &slug, &fields, now)?;
+            let detail = format!("organizzazione {id} aggiunta: {}", fields.name);
+            audit::append(&tx, &saved(actor, detail), now)?;
+            tx.commit()
         })
         .await?;
-    record(
-        &state,
-        &principal,
-        format!("organizzazione {inserted} aggiunta: {name}"),
-    )
-    .await?;
     Ok(Redirect::to("/admin/organizzazioni?esito=creata").into_response())
 }
 
@@ -357,12 +356,7 @@ pub async fn update(
         Err(errors) => return render_form(&state, &principal, Some(id), &form, &errors),
     };
     let active = form.active.is_some();
-    let name = fields.name.clone();
-    state
-        .db
-        .call(move |conn| organisations::update_manual(conn, id, &fields, active, db::now()))
-        .await?;
-    let mut detail = format!("organizzazione {id} modificata: {name}");
+    let mut detail = format!("organizzazione {id} modificata: {}", fields.name);
     if before.active != active {
         detail.push_str(if active {
             ", riattivata"
@@ -370,6 +364,22 @@ pub async fn update(
             ", disattivata"
         });
     }
-    record(&state, &principal, detail).await?;
+    let actor = principal.user_id;
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let now = db::now();
+            organisations::update_manual(&tx, id, &fields, active, now)?;
+            // Its users may no longer work in the reserved area: their sessions end now, and
+            // no new one starts while the organisation stays disabled.
+            if !active {
+                let ended = sessions::delete_for_organisation(&tx, id)?;
+                detail.push_str(&format!(", sessioni chiuse: {ended}"));
+            }
+            audit::append(&tx, &saved(actor, detail), now)?;
+            tx.commit()
+        })
+        .await?;
     Ok(Redirect::to("/admin/organizzazioni?esito=salvata").into_response())
 }

@@ -210,6 +210,12 @@ pub async fn submit(
                 .subject(user.id)
                 .detail("utenza disattivata"),
         ),
+        Some(user) if !user.organisation_active => (
+            Outcome::Failed,
+            AuditEntry::new(AuditEvent::LoginFailed)
+                .subject(user.id)
+                .detail("organizzazione disattivata"),
+        ),
         Some(user) if LockoutPolicy::is_locked(user.locked_until, now) => (
             Outcome::Failed,
             AuditEntry::new(AuditEvent::LoginLocked).subject(user.id),

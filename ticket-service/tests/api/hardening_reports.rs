@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use respi_tickets::config::Settings;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Client, TestApp, spawn_app, spawn_app_with};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
@@ -38,6 +38,11 @@ impl Service {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .unwrap();
         conn.execute_batch(statements).unwrap();
+    }
+
+    fn number(&self, query: &str) -> i64 {
+        let conn = rusqlite::Connection::open(&self.database).unwrap();
+        conn.query_row(query, [], |row| row.get(0)).unwrap()
     }
 }
 
@@ -152,4 +157,109 @@ async fn ids_that_are_not_numbers_are_not_found_like_missing_ones() {
             .await;
         assert_eq!(upload.status, 404, "POST {path}");
     }
+}
+
+/// The id in the "Modifica"/"Dettagli" link of the row of `name` in the organisations list.
+fn organisation_id(list: &str, name: &str) -> String {
+    let row = list
+        .split("<tr>")
+        .find(|row| row.contains(&format!("<th scope=\"row\">{name}</th>")))
+        .unwrap_or_else(|| panic!("{name} is listed"));
+    let start = row.find("/admin/organizzazioni/").unwrap() + "/admin/organizzazioni/".len();
+    row[start..].split('"').next().unwrap().to_owned()
+}
+
+/// An organisation added by hand, through its form; returns its id.
+async fn add_organisation(admin: &mut Client, name: &str) -> String {
+    let form = admin.get("/admin/organizzazioni/nuova").await;
+    let created = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[("csrf", &form.csrf()), ("name", name), ("kind", "office")],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let list = admin.get("/admin/organizzazioni").await;
+    organisation_id(&list.body, name)
+}
+
+#[tokio::test]
+async fn disabling_an_organisation_logs_its_users_out() {
+    let service = spawn(|_| {}).await;
+    let app = &service.app;
+    let mut admin = app.logged_in("demo.admin").await;
+    let organisation = add_organisation(&mut admin, "Sportello di Cherasco").await;
+
+    let form = admin.get("/admin/utenti/nuovo").await;
+    let created = admin
+        .post(
+            "/admin/utenti/nuovo",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", "operatore.cherasco"),
+                ("display_name", "Operatore Cherasco"),
+                ("email", "operatore@cherasco.example.it"),
+                ("role", "sportello"),
+                ("organisation", &organisation),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    let marker = "<code class=\"secret\">";
+    let start = created.body.find(marker).unwrap() + marker.len();
+    let temporary = created.body[start..start + 23].to_owned();
+    let mut operator = app.client();
+    assert_eq!(
+        operator
+            .login("operatore.cherasco", &temporary)
+            .await
+            .status,
+        303
+    );
+    let form = operator.get("/profilo/password").await;
+    let new_password = "castagne di cuneo e marroni";
+    let changed = operator
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", &temporary),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
+    assert_eq!(operator.get("/").await.status, 200);
+
+    let edit = admin
+        .get(&format!("/admin/organizzazioni/{organisation}"))
+        .await;
+    let saved = admin
+        .post(
+            &format!("/admin/organizzazioni/{organisation}"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("name", "Sportello di Cherasco"),
+                ("kind", "office"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    let next = operator.get("/segnalazioni").await;
+    assert_eq!(next.status, 303, "the session has ended");
+    assert!(next.location().unwrap().starts_with("/login"));
+    let again = operator.login("operatore.cherasco", new_password).await;
+    assert_ne!(
+        again.status, 303,
+        "no new login for a disabled organisation"
+    );
+    assert_eq!(
+        service.number(
+            "SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE u.username = 'operatore.cherasco'"
+        ),
+        0
+    );
 }
