@@ -9,6 +9,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::attachment::Quota;
 use crate::domain::lockout::LockoutPolicy;
 use crate::domain::rate_limit::BucketPolicy;
 use crate::domain::role::Role;
@@ -58,6 +59,16 @@ pub struct ReportSettings {
     pub attachment_dir: PathBuf,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: usize,
+    /// Most attachments one report may have, counting the files of its form.
+    pub attachments_per_report: usize,
+    /// Most bytes the attachments of one report may take together.
+    pub attachment_bytes_per_report: usize,
+    /// Most attachments one user may upload in 24 hours, on forms and on reports.
+    pub attachments_per_user_per_day: usize,
+    /// Most bytes one user may upload in 24 hours.
+    pub attachment_bytes_per_user_per_day: usize,
+    /// Most report forms with attachments, not yet sent, that one session may hold.
+    pub drafts_per_session: usize,
     /// Hour of the day (Italian time) when the daily digests are mailed.
     pub digest_hour: i8,
 }
@@ -69,12 +80,29 @@ impl Default for ReportSettings {
             local_holidays: Vec::new(),
             attachment_dir: PathBuf::from("data/attachments"),
             attachment_max_bytes: 5 * 1024 * 1024,
+            attachments_per_report: 20,
+            attachment_bytes_per_report: 50 * 1024 * 1024,
+            attachments_per_user_per_day: 100,
+            attachment_bytes_per_user_per_day: 250 * 1024 * 1024,
+            drafts_per_session: 3,
             digest_hour: 7,
         }
     }
 }
 
 impl ReportSettings {
+    /// The attachment quotas, as the rules of `domain::attachment` take them.
+    pub fn attachment_quota(&self) -> Quota {
+        let count = |value: usize| u64::try_from(value).unwrap_or(u64::MAX);
+        Quota {
+            report_files: count(self.attachments_per_report),
+            report_bytes: count(self.attachment_bytes_per_report),
+            user_files: count(self.attachments_per_user_per_day),
+            user_bytes: count(self.attachment_bytes_per_user_per_day),
+            session_drafts: count(self.drafts_per_session),
+        }
+    }
+
     pub fn calendar(&self) -> BusinessCalendar {
         // `Settings::check` has parsed the holidays already.
         BusinessCalendar::new(&self.local_holidays).unwrap_or_default()

@@ -187,7 +187,7 @@ async fn purge_sessions_periodically(state: AppState) {
         match purged {
             Ok(files) => {
                 let folder = state.settings.reports.attachment_dir.clone();
-                routes::reports::filing::delete_stored(&folder, files).await;
+                crate::attachment_store::delete(&folder, files).await;
             }
             Err(error) => tracing::error!(%error, "session purge failed"),
         }

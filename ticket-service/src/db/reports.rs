@@ -2,7 +2,7 @@
 //! attachments and notifications. Every read of a report takes a [`ReportScope`], so a query
 //! can only return what the signed-in principal may see.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
 use crate::domain::organisation::OrganisationKind;
@@ -508,9 +508,10 @@ fn attachment_from_row(row: &Row<'_>) -> rusqlite::Result<AttachmentRow> {
     })
 }
 
+/// Records an attachment of a report and its timeline entry, in the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn add_attachment(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     report_id: i64,
     stored_name: &str,
     original_name: &str,

@@ -313,7 +313,7 @@ pub async fn submit(
                 })
                 .await?;
             let folder = &state.settings.reports.attachment_dir;
-            crate::routes::reports::filing::delete_stored(folder, abandoned).await;
+            crate::attachment_store::delete(folder, abandoned).await;
             let next = safe_next(&form.next).unwrap_or("/");
             Ok(redirect_with_cookie(
                 next,

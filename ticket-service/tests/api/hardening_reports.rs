@@ -7,27 +7,33 @@ use std::path::PathBuf;
 
 use respi_tickets::config::Settings;
 
-use crate::helpers::{Client, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Client, Page, TestApp, spawn_app, spawn_app_with};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
-/// The service with its database file at hand, so a test can change what an operator with
-/// the file could.
+/// The service with its database file and attachment folder at hand, so a test can add a
+/// trigger that makes a write fail, or look at what is stored.
 struct Service {
     app: TestApp,
     database: PathBuf,
+    attachments: PathBuf,
 }
 
 async fn spawn(configure: impl FnOnce(&mut Settings)) -> Service {
-    let mut database = None;
+    let mut paths = None;
     let app = spawn_app_with(|settings, _| {
         configure(settings);
-        database = Some(settings.demo_database_path());
+        paths = Some((
+            settings.demo_database_path(),
+            settings.reports.attachment_dir.clone(),
+        ));
     })
     .await;
+    let (database, attachments) = paths.unwrap();
     Service {
         app,
-        database: database.unwrap(),
+        database,
+        attachments,
     }
 }
 
@@ -44,6 +50,305 @@ impl Service {
         let conn = rusqlite::Connection::open(&self.database).unwrap();
         conn.query_row(query, [], |row| row.get(0)).unwrap()
     }
+
+    /// A trigger that makes every insert into `table` matching `when` fail.
+    fn refuse_inserts(&self, table: &str, when: &str) {
+        self.sql(&format!(
+            "CREATE TRIGGER test_refuse_{table} BEFORE INSERT ON {table} WHEN {when}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+        ));
+    }
+
+    fn allow_inserts(&self, table: &str) {
+        self.sql(&format!("DROP TRIGGER test_refuse_{table};"));
+    }
+
+    fn stored_files(&self) -> usize {
+        std::fs::read_dir(&self.attachments).map_or(0, |entries| entries.count())
+    }
+}
+
+/// The filled-in report form, as the operator types it.
+fn report_fields(urgency: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "stato_pratica".to_owned()),
+        ("addressed_office", "questura_immigrazione".to_owned()),
+        ("file_kind", "permesso_soggiorno".to_owned()),
+        ("file_reference", "PS-2026-4411".to_owned()),
+        ("citizen_family_name", "Okafor".to_owned()),
+        ("citizen_given_name", "Grace".to_owned()),
+        ("citizen_birth_date", "1990-05-31".to_owned()),
+        ("citizen_tax_code", "".to_owned()),
+        (
+            "description",
+            "Rinnovo chiesto a giugno, nessuna convocazione.".to_owned(),
+        ),
+        ("urgency", urgency.to_owned()),
+        (
+            "urgency_reason",
+            "Contratto di lavoro in scadenza a fine mese.".to_owned(),
+        ),
+    ]
+}
+
+fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Files a report through the form, its review page and the confirmation; returns its id.
+async fn file_report(client: &mut Client, urgency: &str) -> String {
+    let form = client.get("/segnalazioni/nuova").await;
+    let csrf = form.csrf();
+    let fields = report_fields(urgency);
+    let mut sent = vec![("csrf", csrf.as_str())];
+    sent.extend(pairs(&fields));
+    let review = client.post("/segnalazioni/nuova", &sent).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    let key = review.hidden("submission_key");
+    sent.push(("submission_key", &key));
+    sent.push(("choice", "invia"));
+    let filed = client.post("/segnalazioni/conferma", &sent).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    filed
+        .location()
+        .unwrap()
+        .trim_start_matches("/segnalazioni/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Sends the report form with `files` and a mistake (no description), so the files go to
+/// the draft and the form comes back; `key` continues an earlier draft.
+async fn send_form_with_files(client: &mut Client, key: Option<&str>, files: &[&str]) -> Page {
+    let form = client.get("/segnalazioni/nuova").await;
+    let csrf = form.csrf();
+    let fields = report_fields("U3");
+    let mut sent = vec![("csrf", csrf.as_str())];
+    sent.extend(pairs(&fields));
+    sent.retain(|(name, _)| *name != "description");
+    if let Some(key) = key {
+        sent.push(("submission_key", key));
+    }
+    let uploads: Vec<(&str, &str, &[u8])> = files
+        .iter()
+        .map(|name| ("attachments", *name, PDF))
+        .collect();
+    client
+        .post_multipart("/segnalazioni/nuova", &sent, &uploads)
+        .await
+}
+
+/// Attaches `name` from the report's page.
+async fn attach(client: &mut Client, id: &str, name: &str) -> Page {
+    let page = client.get(&format!("/segnalazioni/{id}")).await;
+    assert_eq!(page.status, 200);
+    client
+        .post_file(
+            &format!("/segnalazioni/{id}/allegati"),
+            &[("csrf", &page.csrf())],
+            name,
+            PDF,
+        )
+        .await
+}
+
+/// The text of the error summary's link to `field`.
+fn summary_message(page: &Page, field: &str) -> String {
+    let marker = format!("<a href=\"#{field}\">");
+    let start = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("the error summary links to #{field}: {}", page.body))
+        + marker.len();
+    let end = page.body[start..].find("</a>").unwrap() + start;
+    page.body[start..end].to_owned()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Attachments
+
+#[tokio::test]
+async fn a_report_takes_attachments_up_to_its_quota_and_the_form_says_why_not() {
+    let service = spawn(|settings| settings.reports.attachments_per_report = 2).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let id = file_report(&mut office, "U3").await;
+    assert_eq!(attach(&mut office, &id, "uno.pdf").await.status, 303);
+    assert_eq!(attach(&mut office, &id, "due.pdf").await.status, 303);
+    let third = attach(&mut office, &id, "tre.pdf").await;
+    assert_eq!(third.status, 422, "{}", third.body);
+    assert!(third.body.contains("<title>Errore: "));
+    let message = summary_message(&third, "file");
+    assert!(message.contains("al massimo 2 allegati"), "{message}");
+    assert!(third.body.contains("aria-invalid=\"true\""));
+    assert_eq!(service.stored_files(), 2, "the refused file is not kept");
+
+    // The report form counts its files against the same quota.
+    let form = send_form_with_files(&mut office, None, &["a.pdf", "b.pdf", "c.pdf"]).await;
+    assert_eq!(form.status, 422);
+    let message = summary_message(&form, "attachments");
+    assert!(message.contains("«c.pdf»"), "{message}");
+    assert!(message.contains("al massimo 2 allegati"), "{message}");
+    assert!(form.body.contains("Togli b.pdf"));
+    assert!(!form.body.contains("Togli c.pdf"));
+    assert_eq!(service.stored_files(), 4);
+}
+
+#[tokio::test]
+async fn a_report_takes_no_more_attachment_bytes_than_its_quota() {
+    let limit = PDF.len() * 2 - 1;
+    let service = spawn(move |settings| settings.reports.attachment_bytes_per_report = limit).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let id = file_report(&mut office, "U3").await;
+    assert_eq!(attach(&mut office, &id, "uno.pdf").await.status, 303);
+    let second = attach(&mut office, &id, "due.pdf").await;
+    assert_eq!(second.status, 422, "{}", second.body);
+    let message = summary_message(&second, "file");
+    assert!(message.contains("in tutto"), "{message}");
+    assert_eq!(service.stored_files(), 1);
+}
+
+#[tokio::test]
+async fn a_user_uploads_no_more_attachments_a_day_than_the_quota() {
+    let service = spawn(|settings| {
+        settings.reports.attachments_per_user_per_day = 3;
+        settings.reports.attachment_bytes_per_user_per_day = PDF.len() * 10;
+    })
+    .await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let first = file_report(&mut office, "U3").await;
+    let second = file_report(&mut office, "U3").await;
+    assert_eq!(attach(&mut office, &first, "uno.pdf").await.status, 303);
+    assert_eq!(attach(&mut office, &first, "due.pdf").await.status, 303);
+    // Files on the report form count too.
+    let form = send_form_with_files(&mut office, None, &["tre.pdf", "quattro.pdf"]).await;
+    let message = summary_message(&form, "attachments");
+    assert!(message.contains("«quattro.pdf»"), "{message}");
+    assert!(message.contains("ultime 24 ore"), "{message}");
+    assert!(form.body.contains("Togli tre.pdf"));
+    let refused = attach(&mut office, &second, "cinque.pdf").await;
+    assert_eq!(refused.status, 422);
+    assert!(summary_message(&refused, "file").contains("ultime 24 ore"));
+    assert_eq!(service.stored_files(), 3);
+
+    // The quota is each user's own.
+    let mut service_desk = service.app.logged_in("demo.servizio").await;
+    let theirs = file_report(&mut service_desk, "U3").await;
+    assert_eq!(
+        attach(&mut service_desk, &theirs, "altro.pdf").await.status,
+        303
+    );
+}
+
+#[tokio::test]
+async fn a_user_uploads_no_more_attachment_bytes_a_day_than_the_quota() {
+    let limit = PDF.len() * 2;
+    let service =
+        spawn(move |settings| settings.reports.attachment_bytes_per_user_per_day = limit).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let id = file_report(&mut office, "U3").await;
+    assert_eq!(attach(&mut office, &id, "uno.pdf").await.status, 303);
+    assert_eq!(attach(&mut office, &id, "due.pdf").await.status, 303);
+    let third = attach(&mut office, &id, "tre.pdf").await;
+    assert_eq!(third.status, 422);
+    assert!(summary_message(&third, "file").contains("ultime 24 ore"));
+    assert_eq!(service.stored_files(), 2);
+}
+
+#[tokio::test]
+async fn a_session_keeps_attachments_for_a_limited_number_of_unsent_reports() {
+    let service = spawn(|settings| settings.reports.drafts_per_session = 1).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let first = send_form_with_files(&mut office, None, &["primo.pdf"]).await;
+    assert_eq!(first.status, 422);
+    assert!(first.body.contains("Togli primo.pdf"));
+    let key = first.hidden("submission_key");
+    assert_eq!(service.stored_files(), 1);
+
+    // A second form of the same session: its files are refused, and the form says why.
+    let second = send_form_with_files(&mut office, None, &["secondo.pdf"]).await;
+    assert_eq!(second.status, 422);
+    let message = summary_message(&second, "attachments");
+    assert!(message.contains("non ancora inviate"), "{message}");
+    assert!(!second.body.contains("Togli secondo.pdf"));
+    assert_eq!(service.stored_files(), 1);
+
+    // The first form still takes files.
+    let again = send_form_with_files(&mut office, Some(&key), &["terzo.pdf"]).await;
+    assert!(again.body.contains("Togli terzo.pdf"));
+    assert_eq!(service.stored_files(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_database_write_leaves_no_attachment_file_behind() {
+    let service = spawn(|_| {}).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let id = file_report(&mut office, "U3").await;
+
+    service.refuse_inserts("attachments", "1");
+    let upload = attach(&mut office, &id, "documento.pdf").await;
+    assert_eq!(upload.status, 500);
+    assert_eq!(service.stored_files(), 0, "no orphan file of an upload");
+    service.allow_inserts("attachments");
+
+    service.refuse_inserts("draft_attachments", "1");
+    let form = send_form_with_files(&mut office, None, &["bozza.pdf"]).await;
+    assert_eq!(form.status, 500);
+    assert_eq!(service.stored_files(), 0, "no orphan file of a draft");
+    service.allow_inserts("draft_attachments");
+
+    assert_eq!(attach(&mut office, &id, "documento.pdf").await.status, 303);
+    assert_eq!(service.stored_files(), 1);
+}
+
+#[tokio::test]
+async fn every_attachment_download_is_in_the_audit_log_without_citizen_data() {
+    let service = spawn(|_| {}).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let id = file_report(&mut office, "U3").await;
+    assert_eq!(
+        attach(&mut office, &id, "passaporto-Okafor.pdf")
+            .await
+            .status,
+        303
+    );
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    let start = page.body.find("RESPI-").unwrap();
+    let protocol = page.body[start..start + 17].to_owned();
+    let marker = format!("/segnalazioni/{id}/allegati/");
+    let link_start = page.body.find(&marker).unwrap();
+    let link_end = page.body[link_start..].find('"').unwrap() + link_start;
+    let link = page.body[link_start..link_end].to_owned();
+    let attachment_id = link.trim_start_matches(&marker).to_owned();
+
+    let mut coordination = service.app.logged_in("demo.coordinamento").await;
+    assert_eq!(office.download(&link).await.0, 200);
+    assert_eq!(coordination.download(&link).await.0, 200);
+
+    let downloads =
+        service.number("SELECT COUNT(*) FROM audit_log WHERE event = 'attachment_downloaded'");
+    assert_eq!(downloads, 2, "each download is one line");
+    let mut admin = service.app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Allegato scaricato"), "{}", audit.body);
+    assert!(
+        audit
+            .body
+            .contains(&format!("{protocol}, allegato {attachment_id}"))
+    );
+    let rows: Vec<&str> = audit
+        .body
+        .split("<tr>")
+        .filter(|row| row.contains(&format!("{protocol}, allegato {attachment_id}")))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().any(|row| row.contains("demo.coordinamento")));
+    assert!(rows.iter().any(|row| row.contains("demo.sportello")));
+    assert!(
+        !audit.body.contains("Okafor"),
+        "no citizen data, not even in file names"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

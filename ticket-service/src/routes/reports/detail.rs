@@ -11,6 +11,7 @@ use crate::auth::principal::Principal;
 use crate::db;
 use crate::db::reports::{self, AnswerStages, AttachmentRow, TextRow};
 use crate::db::topics;
+use crate::domain::attachment::readable_size;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction};
@@ -270,8 +271,8 @@ pub async fn render(
         .with("attachments", &attachments)
         .with("can_attach", &can_attach)
         .with(
-            "max_attachment_mb",
-            &(state.settings.reports.attachment_max_bytes / (1024 * 1024)),
+            "max_attachment",
+            &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
         )
         .with("actions", &actions)
         .with("current_state", &state_now.as_str())
