@@ -133,15 +133,15 @@ pub struct NewReport {
     pub submission_key: String,
 }
 
-/// Files a report with the next protocol number of `year`, and its first timeline entry.
-/// Returns the id and the protocol number.
+/// Files a report with the next protocol number of `year`, and its first timeline entry, in
+/// the caller's transaction (the attachments of its form go in the same one). Returns the id
+/// and the protocol number.
 pub fn insert(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     report: &NewReport,
     year: i16,
     now: i64,
 ) -> rusqlite::Result<(i64, String)> {
-    let tx = conn.transaction()?;
     let sequence: i64 = tx.query_row(
         "SELECT COALESCE(MAX(sequence), 0) + 1 FROM reports WHERE year = ?1",
         [year],
@@ -181,7 +181,7 @@ pub fn insert(
     )?;
     let id = tx.last_insert_rowid();
     append_event(
-        &tx,
+        tx,
         id,
         report.filed_by,
         "inviata",
@@ -190,7 +190,6 @@ pub fn insert(
         "",
         now,
     )?;
-    tx.commit()?;
     Ok((id, protocol))
 }
 
@@ -242,12 +241,12 @@ pub struct TransitionEffects {
     pub reopened: bool,
 }
 
-/// Moves report `id` from `from` to `to` and appends the timeline entry, only when the report
-/// is still in `from`: a form sent twice, or two people acting at once, change it once.
-/// Returns whether the change was made.
+/// Moves report `id` from `from` to `to` and appends the timeline entry, in the caller's
+/// transaction, only when the report is still in `from`: a form sent twice, or two people
+/// acting at once, change it once. Returns whether the change was made.
 #[allow(clippy::too_many_arguments)]
 pub fn apply_transition(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     id: i64,
     user_id: i64,
     action: ReportAction,
@@ -455,9 +454,10 @@ pub fn latest_answer(
     .optional()
 }
 
-/// Sets the topic; returns false when it was already that topic, so a repeated form says so.
+/// Sets the topic and appends the timeline entry, in the caller's transaction; returns false
+/// when it was already that topic, so a repeated form says so.
 pub fn set_topic(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     report_id: i64,
     topic: &super::topics::TopicRow,
     user_id: i64,
@@ -776,6 +776,13 @@ mod tests {
         (dir, db)
     }
 
+    fn file(c: &mut Connection, key: &str, year: i16) -> rusqlite::Result<(i64, String)> {
+        let tx = c.transaction()?;
+        let filed = insert(&tx, &report(key), year, 0)?;
+        tx.commit()?;
+        Ok(filed)
+    }
+
     fn report(key: &str) -> NewReport {
         NewReport {
             organisation_id: 1,
@@ -800,21 +807,14 @@ mod tests {
     #[test]
     fn protocol_numbers_count_per_year_and_scopes_hide_other_offices() {
         let (_dir, db) = seeded();
-        let first = db
-            .call_blocking(|c| insert(c, &report("k1"), 2026, 0))
-            .unwrap();
-        let second = db
-            .call_blocking(|c| insert(c, &report("k2"), 2026, 0))
-            .unwrap();
-        let next_year = db
-            .call_blocking(|c| insert(c, &report("k3"), 2027, 0))
-            .unwrap();
+        let first = db.call_blocking(|c| file(c, "k1", 2026)).unwrap();
+        let second = db.call_blocking(|c| file(c, "k2", 2026)).unwrap();
+        let next_year = db.call_blocking(|c| file(c, "k3", 2027)).unwrap();
         assert_eq!(first.1, "RESPI-2026-000001");
         assert_eq!(second.1, "RESPI-2026-000002");
         assert_eq!(next_year.1, "RESPI-2027-000001");
         assert!(
-            db.call_blocking(|c| insert(c, &report("k1"), 2026, 0))
-                .is_err(),
+            db.call_blocking(|c| file(c, "k1", 2026)).is_err(),
             "a submission key files once"
         );
         let own = db
@@ -840,12 +840,11 @@ mod tests {
     #[test]
     fn a_transition_applies_once_and_the_timeline_is_append_only() {
         let (_dir, db) = seeded();
-        let (id, _) = db
-            .call_blocking(|c| insert(c, &report("k"), 2026, 0))
-            .unwrap();
+        let (id, _) = db.call_blocking(|c| file(c, "k", 2026)).unwrap();
         let apply = |c: &mut Connection| {
-            apply_transition(
-                c,
+            let tx = c.transaction()?;
+            let applied = apply_transition(
+                &tx,
                 id,
                 1,
                 ReportAction::TakeInCharge,
@@ -854,7 +853,9 @@ mod tests {
                 "",
                 &TransitionEffects::default(),
                 1,
-            )
+            )?;
+            tx.commit()?;
+            Ok(applied)
         };
         assert!(db.call_blocking(apply).unwrap());
         assert!(!db.call_blocking(apply).unwrap());

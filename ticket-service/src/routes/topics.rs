@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::AuditEntry;
-use crate::db::topics;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{self, topics};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::topic::{self, NAME_MAX_CHARS};
@@ -141,12 +141,11 @@ async fn check(
     })
 }
 
-async fn record(state: &AppState, principal: &Principal, detail: String) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditEvent::TopicSaved)
-        .actor(principal.user_id)
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
+/// The audit line of a change, written in the change's transaction.
+fn saved(actor: i64, detail: String) -> AuditEntry {
+    AuditEntry::new(AuditEvent::TopicSaved)
+        .actor(actor)
+        .detail(detail)
 }
 
 pub async fn create(
@@ -159,12 +158,17 @@ pub async fn create(
         Ok(checked) => checked,
         Err(errors) => return render_form(&state, &principal, None, &form, &errors),
     };
-    let stored = name.clone();
-    let id = state
+    let actor = principal.user_id;
+    state
         .db
-        .call(move |conn| topics::insert(conn, &stored, &answer))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let id = topics::insert(&tx, &name, &answer)?;
+            let detail = format!("argomento {id} creato: {name}");
+            audit::append(&tx, &saved(actor, detail), db::now())?;
+            tx.commit()
+        })
         .await?;
-    record(&state, &principal, format!("argomento {id} creato: {name}")).await?;
     Ok(Redirect::to("/argomenti?esito=creato").into_response())
 }
 
@@ -184,11 +188,6 @@ pub async fn update(
         Err(errors) => return render_form(&state, &principal, Some(id), &form, &errors),
     };
     let active = form.active.is_some();
-    let stored = name.clone();
-    state
-        .db
-        .call(move |conn| topics::update(conn, id, &stored, &answer, active))
-        .await?;
     let mut changes = Vec::new();
     if before.name != name {
         changes.push(format!("rinominato da «{}» a «{name}»", before.name));
@@ -199,11 +198,16 @@ pub async fn update(
     if changes.is_empty() {
         changes.push("risposta standard modificata o nessun cambiamento".to_owned());
     }
-    record(
-        &state,
-        &principal,
-        format!("argomento {id}: {}", changes.join(", ")),
-    )
-    .await?;
+    let detail = format!("argomento {id}: {}", changes.join(", "));
+    let actor = principal.user_id;
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            topics::update(&tx, id, &name, &answer, active)?;
+            audit::append(&tx, &saved(actor, detail), db::now())?;
+            tx.commit()
+        })
+        .await?;
     Ok(Redirect::to("/argomenti?esito=salvato").into_response())
 }

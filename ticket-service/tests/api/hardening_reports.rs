@@ -568,3 +568,164 @@ async fn disabling_an_organisation_logs_its_users_out() {
         0
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// 5. A change and its audit line or timeline entry, together or not at all
+
+#[tokio::test]
+async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
+    let service = spawn(|_| {}).await;
+    let app = &service.app;
+    let mut admin = app.logged_in("demo.admin").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let mut office = app.logged_in("demo.sportello").await;
+
+    // An organisation edited by hand.
+    let id = add_organisation(&mut admin, "Sportello di Cherasco").await;
+    service.refuse_inserts("audit_log", "NEW.event = 'organisation_saved'");
+    let edit = admin.get(&format!("/admin/organizzazioni/{id}")).await;
+    let renamed = admin
+        .post(
+            &format!("/admin/organizzazioni/{id}"),
+            &[
+                ("csrf", &edit.csrf()),
+                ("name", "Sportello di Bra"),
+                ("kind", "office"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 500);
+    let created = admin
+        .post(
+            "/admin/organizzazioni/nuova",
+            &[
+                ("csrf", &edit.csrf()),
+                ("name", "Sportello di Alba"),
+                ("kind", "office"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 500);
+    service.allow_inserts("audit_log");
+    let list = admin.get("/admin/organizzazioni").await;
+    assert!(list.body.contains("Sportello di Cherasco"));
+    assert!(
+        !list.body.contains("Sportello di Bra"),
+        "the rename is undone"
+    );
+    assert!(
+        !list.body.contains("Sportello di Alba"),
+        "the new one is undone"
+    );
+
+    // A topic.
+    service.refuse_inserts("audit_log", "NEW.event = 'topic_saved'");
+    let form = coordination.get("/argomenti/nuovo").await;
+    let topic = coordination
+        .post(
+            "/argomenti/nuovo",
+            &[
+                ("csrf", &form.csrf()),
+                ("name", "Argomento di prova 7Q3"),
+                ("standard_answer", "Serve il nulla osta."),
+            ],
+        )
+        .await;
+    assert_eq!(topic.status, 500);
+    service.allow_inserts("audit_log");
+    assert!(
+        !coordination
+            .get("/argomenti")
+            .await
+            .body
+            .contains("Argomento di prova 7Q3")
+    );
+
+    // Ending one's other sessions.
+    let other = app.logged_in("demo.sportello").await;
+    service.refuse_inserts("audit_log", "NEW.event = 'sessions_ended'");
+    let sessions = office.get("/profilo/sessioni").await;
+    let ended = office
+        .post(
+            "/profilo/sessioni/termina-altre",
+            &[("csrf", &sessions.csrf())],
+        )
+        .await;
+    assert_eq!(ended.status, 500);
+    service.allow_inserts("audit_log");
+    let mut other = other;
+    assert_eq!(
+        other.get("/").await.status,
+        200,
+        "the other session lives on"
+    );
+
+    // A failed login's counter.
+    service.refuse_inserts("audit_log", "NEW.event = 'login_failed'");
+    let mut stranger = app.client();
+    let failed = stranger
+        .login("demo.servizio", "non è la password giusta")
+        .await;
+    assert_eq!(failed.status, 500);
+    service.allow_inserts("audit_log");
+    assert_eq!(
+        service.number("SELECT failed_logins FROM users WHERE username = 'demo.servizio'"),
+        0
+    );
+
+    // The timeline: a topic assigned and a file attached.
+    let report = file_report(&mut office, "U3").await;
+    service.refuse_inserts("report_events", "NEW.action IN ('argomento', 'allegato')");
+    let page = coordination.get(&format!("/segnalazioni/{report}")).await;
+    let assigned = coordination
+        .post(
+            &format!("/segnalazioni/{report}/argomento"),
+            &[("csrf", &page.csrf()), ("topic", "1")],
+        )
+        .await;
+    assert_eq!(assigned.status, 500);
+    assert_eq!(
+        service.number(&format!(
+            "SELECT COUNT(*) FROM reports WHERE id = {report} AND topic_id IS NOT NULL"
+        )),
+        0
+    );
+    let upload = attach(&mut office, &report, "documento.pdf").await;
+    assert_eq!(upload.status, 500);
+    assert_eq!(service.number("SELECT COUNT(*) FROM attachments"), 0);
+    assert_eq!(service.stored_files(), 0);
+    service.allow_inserts("report_events");
+}
+
+#[tokio::test]
+async fn a_report_is_filed_with_the_attachments_of_its_form_or_not_at_all() {
+    let service = spawn(|_| {}).await;
+    let mut office = service.app.logged_in("demo.sportello").await;
+    let before = service.number("SELECT COUNT(*) FROM reports");
+    let draft = send_form_with_files(&mut office, None, &["ricevuta.pdf"]).await;
+    let key = draft.hidden("submission_key");
+    let form = office.get("/segnalazioni/nuova").await;
+    let fields = report_fields("U3");
+    let mut sent = vec![("csrf", form.csrf())];
+    sent.extend(fields.iter().map(|(k, v)| (*k, v.clone())));
+    sent.push(("submission_key", key.clone()));
+    sent.push(("choice", "invia".to_owned()));
+    let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    service.refuse_inserts("attachments", "1");
+    let refused = office.post("/segnalazioni/conferma", &sent).await;
+    assert_eq!(refused.status, 500);
+    assert_eq!(
+        service.number("SELECT COUNT(*) FROM reports"),
+        before,
+        "no report without its attachments"
+    );
+    service.allow_inserts("attachments");
+
+    let filed = office.post("/segnalazioni/conferma", &sent).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let page = office.get(filed.location().unwrap()).await;
+    assert!(page.body.contains("ricevuta.pdf"));
+    assert_eq!(service.stored_files(), 1);
+}

@@ -280,8 +280,10 @@ pub async fn set_topic(
             if !topic.active {
                 return Ok(Some(None));
             }
-            reports::set_topic(conn, id, &topic, user_id, db::now())
-                .map(|changed| Some(Some(changed)))
+            let tx = conn.transaction()?;
+            let changed = reports::set_topic(&tx, id, &topic, user_id, db::now())?;
+            tx.commit()?;
+            Ok(Some(Some(changed)))
         })
         .await?
         .ok_or(AppError::BadForm)?

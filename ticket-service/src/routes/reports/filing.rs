@@ -689,31 +689,37 @@ pub async fn confirm(
         submission_key: form.submission_key.clone(),
     };
     let year = today.year();
+    let owner = owner_of(&principal, &form.submission_key);
+    // The report and the files of its form are filed together, or not at all.
     let inserted = state
         .db
-        .call(move |conn| reports::insert(conn, &new, year, db::now()))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let (id, _) = reports::insert(&tx, &new, year, db::now())?;
+            drafts::attach_to_report(&tx, &owner, id)?;
+            tx.commit()?;
+            Ok(id)
+        })
         .await;
     let id = match inserted {
-        Ok((id, _)) => id,
-        // Two confirmations racing: the UNIQUE key lets one through; the other finds it.
-        Err(db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            let key = form.submission_key.clone();
-            let existing = state
-                .db
-                .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return already_filed(&state, &principal, existing);
+        Ok(id) => id,
+        Err(error) => {
+            // Two confirmations racing: the UNIQUE key lets one through; the other finds it.
+            if let db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)) = &error {
+                if failure.code == rusqlite::ErrorCode::ConstraintViolation {
+                    let key = form.submission_key.clone();
+                    let existing = state
+                        .db
+                        .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
+                        .await?;
+                    if let Some(existing) = existing {
+                        return already_filed(&state, &principal, existing);
+                    }
+                }
+            }
+            return Err(error.into());
         }
-        Err(error) => return Err(error.into()),
     };
-    let owner = owner_of(&principal, &form.submission_key);
-    state
-        .db
-        .call(move |conn| drafts::attach_to_report(conn, &owner, id))
-        .await?;
     let report = super::load(&state, scope, id).await?;
     if state
         .settings
