@@ -40,6 +40,9 @@ pub struct Settings {
     /// one of them has its client address read from `X-Forwarded-For`; empty (the default)
     /// means the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Rows on each page of a list (reports, batches, notifications, users, organisations,
+    /// the audit log).
+    pub page_size: usize,
     pub session: SessionSettings,
     pub login: LoginSettings,
     pub network: NetworkSettings,
@@ -216,6 +219,7 @@ impl Default for Settings {
             behind_tls: false,
             max_body_bytes: 64 * 1024,
             trusted_proxies: Vec::new(),
+            page_size: 50,
             session: SessionSettings {
                 idle_secs: session.idle_secs,
                 absolute_secs: session.absolute_secs,

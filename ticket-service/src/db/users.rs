@@ -121,9 +121,17 @@ pub fn find_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow
         .optional()
 }
 
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<UserRow>> {
-    let mut stmt = conn.prepare(select_users!("ORDER BY u.active DESC, u.username"))?;
-    stmt.query_map([], UserRow::from_row)?.collect()
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+}
+
+/// `limit` users from `offset`: active ones first, by user name.
+pub fn page(conn: &Connection, limit: i64, offset: i64) -> rusqlite::Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare(select_users!(
+        "ORDER BY u.active DESC, u.username LIMIT ?1 OFFSET ?2"
+    ))?;
+    stmt.query_map(params![limit, offset], UserRow::from_row)?
+        .collect()
 }
 
 /// Stores a new password hash and clears the failure counter.

@@ -28,6 +28,7 @@ use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
+use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -56,10 +57,16 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<OutcomeQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ViewOrganisations).await?;
-    let rows = state.db.call(|conn| organisations::list(conn)).await?;
-    let views: Vec<OrganisationView> = rows.into_iter().map(OrganisationView::from).collect();
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
+        .db
+        .call(move |conn| request.load(conn, organisations::count, organisations::page))
+        .await?;
+    let pages = paged.links("/admin/organizzazioni", &[]);
+    let views: Vec<OrganisationView> = paged.rows.into_iter().map(OrganisationView::from).collect();
     let page = Page::for_user(
         &state,
         &principal,
@@ -67,6 +74,7 @@ pub async fn list(
         "/admin/organizzazioni",
     )
     .with("organisations", &views)
+    .with("pages", &pages)
     .with("can_manage", &principal.can(Action::ManageOrganisations));
     page.outcome(query.message(&[
         ("creata", "Organizzazione aggiunta."),

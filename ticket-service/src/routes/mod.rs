@@ -13,6 +13,7 @@ mod forgotten_password;
 mod health;
 pub(crate) mod login;
 mod own_sessions;
+mod pagination;
 mod path_id;
 mod profile;
 mod reauthentication;
