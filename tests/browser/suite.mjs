@@ -54,7 +54,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
-  f4Problems, FORM_ERRORS, logIn, readDemoAccounts, sendInvalid, ticketRoutes, WRONG_CODE, WRONG_PASSWORD,
+  f4Problems, FORM_ERRORS, logIn, openSignedIn, readDemoAccounts, sendInvalid, ticketRoutes, WRONG_CODE,
+  WRONG_PASSWORD,
 } from './tickets.mjs';
 
 const require = createRequire(import.meta.url);
@@ -760,7 +761,9 @@ async function checkLogin(browser, opts, group, report) {
       report(null, left); // the rest cannot be checked: counted as done, failed by the login
       return;
     }
-    for (const target of group.pages) await check(signedIn(target));
+    for (const target of group.pages) {
+      await check(signedIn({ ...target, open: (page) => openSignedIn(page, base, target.url, account) }));
+    }
     for (const scenario of group.forms) await check(invalid(scenario));
   } finally {
     await worker.close();

@@ -137,6 +137,30 @@ export async function logIn(page, base, account, beforeCode = null) {
   }
 }
 
+// Opens a page of the reserved area as a signed-in person does. A page that shows what an
+// export holds (the batch print page) asks for the password again when it was typed more than
+// `session.reauth_secs` ago: the service sends the browser to /conferma-identita, where the
+// password (and code) is typed as a person would, and back to the page; the response is the
+// page's.
+export async function openSignedIn(page, base, url, account) {
+  let response = await page.goto(url, { waitUntil: 'load' });
+  const reauthentication = `${base}/conferma-identita`;
+  if (!page.url().startsWith(`${reauthentication}?`) || url.startsWith(reauthentication)) return response;
+  const confirm = () => {
+    const values = { password: account.password };
+    if (account.totpSecret) values.code = totpCode(account.totpSecret);
+    return submitForm(page, '/conferma-identita', values);
+  };
+  response = await confirm();
+  // A TOTP code is accepted once: when the login's is still the current one, the next one is
+  // typed once it comes.
+  if (account.totpSecret && new URL(page.url()).pathname === '/conferma-identita') {
+    await new Promise((resolve) => setTimeout(resolve, (30 - ((Date.now() / 1000) % 30)) * 1000 + 500));
+    response = await confirm();
+  }
+  return response;
+}
+
 // Invalid submissions, each checked like a page plus F4. `path` is both the page of the form
 // and its action; `values(account)` what is typed (the rest stays empty); `flagged` the fields
 // that must be reported at least; `kept` what must still be in the form afterwards (nothing

@@ -9,6 +9,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::attachment::Quota;
 use crate::domain::lockout::LockoutPolicy;
 use crate::domain::rate_limit::BucketPolicy;
 use crate::domain::role::Role;
@@ -39,6 +40,9 @@ pub struct Settings {
     /// one of them has its client address read from `X-Forwarded-For`; empty (the default)
     /// means the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Rows on each page of a list (reports, batches, notifications, users, organisations,
+    /// the audit log).
+    pub page_size: usize,
     pub session: SessionSettings,
     pub login: LoginSettings,
     pub network: NetworkSettings,
@@ -58,6 +62,16 @@ pub struct ReportSettings {
     pub attachment_dir: PathBuf,
     /// Largest attachment accepted, in bytes.
     pub attachment_max_bytes: usize,
+    /// Most attachments one report may have, counting the files of its form.
+    pub attachments_per_report: usize,
+    /// Most bytes the attachments of one report may take together.
+    pub attachment_bytes_per_report: usize,
+    /// Most attachments one user may upload in 24 hours, on forms and on reports.
+    pub attachments_per_user_per_day: usize,
+    /// Most bytes one user may upload in 24 hours.
+    pub attachment_bytes_per_user_per_day: usize,
+    /// Most report forms with attachments, not yet sent, that one session may hold.
+    pub drafts_per_session: usize,
     /// Hour of the day (Italian time) when the daily digests are mailed.
     pub digest_hour: i8,
 }
@@ -69,12 +83,120 @@ impl Default for ReportSettings {
             local_holidays: Vec::new(),
             attachment_dir: PathBuf::from("data/attachments"),
             attachment_max_bytes: 5 * 1024 * 1024,
+            attachments_per_report: 20,
+            attachment_bytes_per_report: 50 * 1024 * 1024,
+            attachments_per_user_per_day: 100,
+            attachment_bytes_per_user_per_day: 250 * 1024 * 1024,
+            drafts_per_session: 3,
             digest_hour: 7,
         }
     }
 }
 
 impl ReportSettings {
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.urgency.is_empty() {
+            return Err(rule(
+                "reports.urgency",
+                "elenca almeno un codice di urgenza",
+            ));
+        }
+        let codes: std::collections::BTreeSet<&str> = self
+            .urgency
+            .iter()
+            .map(|urgency| urgency.code.as_str())
+            .collect();
+        if codes.len() != self.urgency.len() {
+            return Err(rule(
+                "reports.urgency",
+                "contiene due volte lo stesso codice",
+            ));
+        }
+        // Lists sort by the codes' order, passed to the query as one comma-separated
+        // parameter, so a code is a short word.
+        let well_formed = |code: &str| {
+            (1..=10).contains(&code.len())
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if let Some(code) = codes.iter().find(|code| !well_formed(code)) {
+            return Err(rule(
+                "reports.urgency",
+                format!(
+                    "il codice «{code}» non è ammesso: usa da 1 a 10 lettere, cifre, trattini o trattini bassi"
+                ),
+            ));
+        }
+        within(
+            "reports.digest_hour",
+            self.digest_hour,
+            0,
+            23,
+            "le ore dell'e-mail di riepilogo",
+        )?;
+        if BusinessCalendar::new(&self.local_holidays).is_err() {
+            return Err(rule(
+                "reports.local_holidays",
+                "scrivi ogni festività locale come MM-GG, per esempio \"09-29\"",
+            ));
+        }
+        within(
+            "reports.attachment_max_bytes",
+            bytes(self.attachment_max_bytes),
+            1024,
+            100 * MIB,
+            "i byte di un allegato",
+        )?;
+        within(
+            "reports.attachments_per_report",
+            self.attachments_per_report,
+            1,
+            1000,
+            "gli allegati di una segnalazione",
+        )?;
+        within(
+            "reports.attachment_bytes_per_report",
+            bytes(self.attachment_bytes_per_report),
+            1,
+            10 * 1024 * MIB,
+            "i byte degli allegati di una segnalazione",
+        )?;
+        within(
+            "reports.attachments_per_user_per_day",
+            self.attachments_per_user_per_day,
+            1,
+            10_000,
+            "gli allegati che un utente carica in 24 ore",
+        )?;
+        within(
+            "reports.attachment_bytes_per_user_per_day",
+            bytes(self.attachment_bytes_per_user_per_day),
+            1,
+            100 * 1024 * MIB,
+            "i byte che un utente carica in 24 ore",
+        )?;
+        within(
+            "reports.drafts_per_session",
+            self.drafts_per_session,
+            1,
+            50,
+            "le segnalazioni con allegati non ancora inviate in una sessione",
+        )
+    }
+
+    /// The attachment quotas, as the rules of `domain::attachment` take them.
+    pub fn attachment_quota(&self) -> Quota {
+        let count = |value: usize| u64::try_from(value).unwrap_or(u64::MAX);
+        Quota {
+            report_files: count(self.attachments_per_report),
+            report_bytes: count(self.attachment_bytes_per_report),
+            user_files: count(self.attachments_per_user_per_day),
+            user_bytes: count(self.attachment_bytes_per_user_per_day),
+            session_drafts: count(self.drafts_per_session),
+        }
+    }
+
     pub fn calendar(&self) -> BusinessCalendar {
         // `Settings::check` has parsed the holidays already.
         BusinessCalendar::new(&self.local_holidays).unwrap_or_default()
@@ -188,6 +310,7 @@ impl Default for Settings {
             behind_tls: false,
             max_body_bytes: 64 * 1024,
             trusted_proxies: Vec::new(),
+            page_size: 50,
             session: SessionSettings {
                 idle_secs: session.idle_secs,
                 absolute_secs: session.absolute_secs,
@@ -218,9 +341,42 @@ pub enum ConfigError {
     Missing(PathBuf),
     #[error("configurazione non valida: {0}")]
     Invalid(#[from] Box<figment::Error>),
-    #[error("configurazione non valida: {0}")]
-    Rule(&'static str),
+    /// A value that reads well but would switch a protection off or makes no sense.
+    #[error("configurazione non valida: {key}: {message}")]
+    Rule { key: &'static str, message: String },
 }
+
+fn rule(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Rule {
+        key,
+        message: message.into(),
+    }
+}
+
+/// Refuses `value` of `key` outside `min..=max`, saying what the key holds. A value that does
+/// not compare (NaN) is outside every range.
+fn within<T: PartialOrd + std::fmt::Display>(
+    key: &'static str,
+    value: T,
+    min: T,
+    max: T,
+    what: &str,
+) -> Result<(), ConfigError> {
+    if min <= value && value <= max {
+        return Ok(());
+    }
+    Err(rule(
+        key,
+        format!("il valore {value} non è ammesso: {what} vanno da {min} a {max}"),
+    ))
+}
+
+/// Sizes in bytes are compared as `u64`, whatever the width of `usize`.
+fn bytes(value: usize) -> u64 {
+    u64::try_from(value).unwrap_or(u64::MAX)
+}
+
+const MIB: u64 = 1024 * 1024;
 
 impl Settings {
     /// Reads the layers; `file`, when given, must exist.
@@ -240,50 +396,83 @@ impl Settings {
         Ok(settings)
     }
 
-    fn check(&self) -> Result<(), ConfigError> {
-        if self.session.idle_secs <= 0
-            || self.session.absolute_secs <= 0
-            || self.session.reauth_secs <= 0
-        {
-            return Err(ConfigError::Rule(
-                "session.idle_secs, session.absolute_secs e session.reauth_secs devono essere positivi",
-            ));
-        }
-        if self.login.ip_burst == 0 || self.login.ip_refill_secs <= 0.0 {
-            return Err(ConfigError::Rule(
-                "login.ip_burst e login.ip_refill_secs devono essere positivi",
-            ));
-        }
-        if self.reports.urgency.is_empty() {
-            return Err(ConfigError::Rule(
-                "reports.urgency deve elencare almeno un codice di urgenza",
-            ));
-        }
-        let codes: std::collections::BTreeSet<&str> = self
-            .reports
-            .urgency
-            .iter()
-            .map(|urgency| urgency.code.as_str())
-            .collect();
-        if codes.len() != self.reports.urgency.len() {
-            return Err(ConfigError::Rule(
-                "reports.urgency contiene due volte lo stesso codice",
-            ));
-        }
-        if !(0..24).contains(&self.reports.digest_hour) {
-            return Err(ConfigError::Rule(
-                "reports.digest_hour deve essere un'ora tra 0 e 23",
-            ));
-        }
-        if BusinessCalendar::new(&self.reports.local_holidays).is_err() {
-            return Err(ConfigError::Rule(
-                "reports.local_holidays: scrivi ogni festività locale come MM-GG, per esempio \"09-29\"",
-            ));
-        }
-        if self.max_body_bytes < 1024 {
-            return Err(ConfigError::Rule("max_body_bytes deve essere almeno 1024"));
-        }
-        Ok(())
+    /// Refuses values that would switch a protection off (a zero limit, a session that never
+    /// ends) or that make no sense, naming the key. The service checks again at start,
+    /// whatever built the settings.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let session = &self.session;
+        within(
+            "session.idle_secs",
+            session.idle_secs,
+            1,
+            12 * 3600,
+            "i secondi senza richieste dopo cui la sessione termina (consigliati 1800, cioè 30 minuti)",
+        )?;
+        within(
+            "session.absolute_secs",
+            session.absolute_secs,
+            1,
+            24 * 3600,
+            "i secondi dall'accesso dopo cui la sessione termina comunque (consigliati 43200, cioè 12 ore)",
+        )?;
+        within(
+            "session.reauth_secs",
+            session.reauth_secs,
+            1,
+            3600,
+            "i secondi in cui la password digitata vale per un'esportazione (consigliati 300, cioè 5 minuti)",
+        )?;
+        let login = &self.login;
+        within(
+            "login.free_attempts",
+            login.free_attempts,
+            1,
+            100,
+            "i tentativi sbagliati prima della sospensione dell'utenza",
+        )?;
+        within(
+            "login.lock_base_secs",
+            login.lock_base_secs,
+            1,
+            24 * 3600,
+            "i secondi della prima sospensione",
+        )?;
+        within(
+            "login.lock_max_secs",
+            login.lock_max_secs,
+            login.lock_base_secs,
+            7 * 24 * 3600,
+            "i secondi della sospensione più lunga (non meno di login.lock_base_secs)",
+        )?;
+        within(
+            "login.ip_burst",
+            login.ip_burst,
+            1,
+            1000,
+            "i tentativi di accesso consecutivi da un indirizzo",
+        )?;
+        within(
+            "login.ip_refill_secs",
+            login.ip_refill_secs,
+            0.01,
+            3600.0,
+            "i secondi per recuperare un tentativo di accesso",
+        )?;
+        within(
+            "max_body_bytes",
+            bytes(self.max_body_bytes),
+            1024,
+            16 * MIB,
+            "i byte di una richiesta",
+        )?;
+        within(
+            "page_size",
+            self.page_size,
+            1,
+            500,
+            "le righe di ogni pagina degli elenchi",
+        )?;
+        self.reports.check()
     }
 
     /// The database `serve --demo` uses: `demo_database`, or `database` with `-demo` before
@@ -470,8 +659,69 @@ mod tests {
         std::fs::write(&file, "[reports]\nlocal_holidays = [\"4 dicembre\"]\n").unwrap();
         assert!(matches!(
             Settings::load(Some(&file)),
-            Err(ConfigError::Rule(_))
+            Err(ConfigError::Rule {
+                key: "reports.local_holidays",
+                ..
+            })
         ));
+    }
+
+    #[test]
+    fn values_that_switch_a_protection_off_are_refused_naming_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tickets.toml");
+        for (toml, key) in [
+            ("[session]\nidle_secs = 0\n", "session.idle_secs"),
+            (
+                "[session]\nabsolute_secs = 999999999\n",
+                "session.absolute_secs",
+            ),
+            ("[session]\nreauth_secs = 0\n", "session.reauth_secs"),
+            ("[login]\nfree_attempts = 0\n", "login.free_attempts"),
+            ("[login]\nfree_attempts = 100000\n", "login.free_attempts"),
+            ("[login]\nlock_base_secs = 0\n", "login.lock_base_secs"),
+            ("[login]\nlock_max_secs = 10\n", "login.lock_max_secs"),
+            ("[login]\nip_burst = 0\n", "login.ip_burst"),
+            ("[login]\nip_refill_secs = nan\n", "login.ip_refill_secs"),
+            ("max_body_bytes = 0\n", "max_body_bytes"),
+            ("page_size = 0\n", "page_size"),
+            (
+                "[reports]\nattachment_max_bytes = 0\n",
+                "reports.attachment_max_bytes",
+            ),
+            (
+                "[reports]\ndrafts_per_session = 0\n",
+                "reports.drafts_per_session",
+            ),
+        ] {
+            std::fs::write(&file, toml).unwrap();
+            let error = Settings::load(Some(&file)).unwrap_err();
+            assert!(
+                matches!(&error, ConfigError::Rule { key: found, .. } if *found == key),
+                "{toml}: {error}"
+            );
+            let message = error.to_string();
+            assert!(message.contains(key), "{message}");
+            assert!(message.contains("non è ammesso"), "{message}");
+        }
+        std::fs::write(
+            &file,
+            "[[reports.urgency]]\ncode = \"U,1\"\nlabel = \"x\"\nbusiness_days = 1\nurgent = false\n",
+        )
+        .unwrap();
+        assert!(Settings::load(Some(&file)).is_err());
+    }
+
+    #[test]
+    fn the_example_file_holds_every_key_and_loads() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("respi-tickets.example.toml");
+        let settings = Settings::load(Some(&example)).unwrap();
+        let defaults = Settings::default();
+        assert_eq!(settings.page_size, defaults.page_size);
+        assert_eq!(
+            settings.reports.attachment_quota(),
+            defaults.reports.attachment_quota()
+        );
     }
 
     #[test]

@@ -139,20 +139,26 @@ pub fn disable(db: &Db) -> Result<usize, DbError> {
 /// notifications) and the batches left empty, for a start without `--demo` on a database
 /// that once ran the demo. Returns how many reports went.
 pub fn purge(db: &Db, attachment_dir: &std::path::Path) -> Result<usize, DbError> {
-    let purged = db.call_blocking(demo_rows::purge)?;
+    let purged = db.call_blocking(|conn| {
+        let tx = conn.transaction()?;
+        let purged = demo_rows::purge(&tx)?;
+        if purged.reports > 0 {
+            let entry = AuditEntry::new(AuditEvent::DemoDataRemoved).detail(format!(
+                "{} segnalazioni e {} lotti della modalità dimostrativa",
+                purged.reports, purged.batches
+            ));
+            audit::append(&tx, &entry, db::now())?;
+        }
+        tx.commit()?;
+        Ok(purged)
+    })?;
+    // The rows are gone: their files go after them, never before.
     for name in &purged.stored_files {
         if let Err(error) = std::fs::remove_file(attachment_dir.join(name)) {
             if error.kind() != std::io::ErrorKind::NotFound {
                 tracing::warn!(%error, "demo attachment not removed");
             }
         }
-    }
-    if purged.reports > 0 {
-        let entry = AuditEntry::new(AuditEvent::DemoDataRemoved).detail(format!(
-            "{} segnalazioni e {} lotti della modalità dimostrativa",
-            purged.reports, purged.batches
-        ));
-        db.call_blocking(|conn| audit::append(conn, &entry, db::now()))?;
     }
     Ok(purged.reports)
 }
@@ -212,7 +218,9 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
                 due_date: due.to_string(),
                 submission_key: key.to_owned(),
             };
-            let (id, _) = reports::insert(conn, &report, today.year(), db::now())?;
+            let tx = conn.transaction()?;
+            let (id, _) = reports::insert(&tx, &report, today.year(), db::now())?;
+            tx.commit()?;
             ids.push(id);
         }
         let [report_id, batched_id] = ids[..] else {

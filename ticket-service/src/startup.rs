@@ -10,7 +10,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::auth::login_limiter::LoginLimiter;
-use crate::config::{Settings, SiteInfo, SiteInfoError};
+use crate::config::{ConfigError, Settings, SiteInfo, SiteInfoError};
 use crate::db::{self, Db, DbError, drafts, sessions};
 use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
 use crate::import;
@@ -47,6 +47,8 @@ impl AppState {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -88,6 +90,8 @@ pub struct Application {
 impl Application {
     /// Prepares everything and binds `settings.bind` (port 0 picks a free port).
     pub async fn build(settings: Settings, demo_mode: bool) -> Result<Self, StartupError> {
+        // However the settings were built, none that switches a protection off gets further.
+        settings.check()?;
         // The demo runs on a database of its own, so its accounts and reports never reach
         // the real one; a real database that ran the demo before loses its demo reports here.
         let db = if demo_mode {
@@ -187,7 +191,7 @@ async fn purge_sessions_periodically(state: AppState) {
         match purged {
             Ok(files) => {
                 let folder = state.settings.reports.attachment_dir.clone();
-                routes::reports::filing::delete_stored(&folder, files).await;
+                crate::attachment_store::delete(&folder, files).await;
             }
             Err(error) => tracing::error!(%error, "session purge failed"),
         }

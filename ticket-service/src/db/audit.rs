@@ -77,16 +77,20 @@ pub struct AuditRow {
     pub detail: String,
 }
 
-/// The newest `limit` lines, newest first.
-pub fn latest(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<AuditRow>> {
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM audit_log", [], |row| row.get(0))
+}
+
+/// `limit` lines from `offset`, newest first; a negative `limit` reads to the end.
+pub fn page(conn: &Connection, limit: i64, offset: i64) -> rusqlite::Result<Vec<AuditRow>> {
     let mut stmt = conn.prepare(
         "SELECT a.id, a.at, a.event, actor.username, subject.username, a.ip, a.detail
          FROM audit_log a
          LEFT JOIN users actor ON actor.id = a.actor_user_id
          LEFT JOIN users subject ON subject.id = a.subject_user_id
-         ORDER BY a.id DESC LIMIT ?1",
+         ORDER BY a.id DESC LIMIT ?1 OFFSET ?2",
     )?;
-    stmt.query_map([limit], |row| {
+    stmt.query_map(params![limit, offset], |row| {
         Ok(AuditRow {
             id: row.get(0)?,
             at: row.get(1)?,

@@ -55,9 +55,16 @@ pub fn add_report(conn: &Connection, batch_id: i64, report_id: i64) -> rusqlite:
     Ok(())
 }
 
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<BatchRow>> {
-    let mut statement = conn.prepare(select_batches!("ORDER BY b.id DESC"))?;
-    statement.query_map([], from_row)?.collect()
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM batches", [], |row| row.get(0))
+}
+
+/// `limit` batches from `offset`, newest first.
+pub fn page(conn: &Connection, limit: i64, offset: i64) -> rusqlite::Result<Vec<BatchRow>> {
+    let mut statement = conn.prepare(select_batches!("ORDER BY b.id DESC LIMIT ?1 OFFSET ?2"))?;
+    statement
+        .query_map(params![limit, offset], from_row)?
+        .collect()
 }
 
 pub fn find(conn: &Connection, id: i64) -> rusqlite::Result<Option<BatchRow>> {

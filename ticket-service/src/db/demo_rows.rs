@@ -1,7 +1,7 @@
 //! Removing what `serve --demo` left behind: the reports filed by the demo accounts, with
 //! everything that hangs on them, and the batches that held only such reports.
 
-use rusqlite::Connection;
+use rusqlite::Transaction;
 
 /// What a purge removed; the files of the attachments are for the caller to delete.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -13,10 +13,10 @@ pub struct PurgedDemo {
 }
 
 /// Deletes the demo reports and their timeline, notes, answers, attachments, notifications
-/// and batch places, then the batches left empty, in one transaction. The statements name
-/// the demo reports through the same sub-query, so each one is plain, fixed SQL.
-pub fn purge(conn: &mut Connection) -> rusqlite::Result<PurgedDemo> {
-    let tx = conn.transaction()?;
+/// and batch places, then the batches left empty, in the caller's transaction (which writes
+/// the audit line too). The statements name the demo reports through the same sub-query, so
+/// each one is plain, fixed SQL.
+pub fn purge(tx: &Transaction<'_>) -> rusqlite::Result<PurgedDemo> {
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS purge_reports (id INTEGER PRIMARY KEY);
          CREATE TEMP TABLE IF NOT EXISTS purge_batches (id INTEGER PRIMARY KEY);
@@ -53,7 +53,6 @@ pub fn purge(conn: &mut Connection) -> rusqlite::Result<PurgedDemo> {
         [],
     )?;
     tx.execute_batch("DELETE FROM purge_reports; DELETE FROM purge_batches;")?;
-    tx.commit()?;
     Ok(PurgedDemo {
         reports,
         batches,

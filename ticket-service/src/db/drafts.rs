@@ -2,7 +2,7 @@
 //! is sent. Every query names the draft, the user and the session, so a draft key copied into
 //! another session finds nothing.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 
 /// Who a draft belongs to: its key, the user and the session it was started in.
@@ -83,13 +83,13 @@ pub fn remove(conn: &Connection, owner: &DraftOwner, id: i64) -> rusqlite::Resul
     rows.next()?.map(|row| row.get(0)).transpose()
 }
 
-/// Makes the draft's files attachments of the filed report; the files stay where they are.
+/// Makes the draft's files attachments of the report being filed, in the transaction that
+/// files it; the files stay where they are.
 pub fn attach_to_report(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     owner: &DraftOwner,
     report_id: i64,
 ) -> rusqlite::Result<usize> {
-    let tx = conn.transaction()?;
     let moved = tx.execute(
         "INSERT INTO attachments
              (report_id, stored_name, original_name, content_type, size, uploaded_by, uploaded_at)
@@ -103,7 +103,6 @@ pub fn attach_to_report(
          WHERE draft_key = ?1 AND user_id = ?2 AND session_hash = ?3",
         params![owner.key, owner.user_id, owner.session_hash],
     )?;
-    tx.commit()?;
     Ok(moved)
 }
 

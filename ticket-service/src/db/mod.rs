@@ -1,6 +1,7 @@
 //! The SQLite database: opening it safely, migrations, and the queries of each table.
 
 pub mod account_links;
+pub mod attachment_usage;
 pub mod audit;
 pub mod batches;
 pub mod demo_rows;
@@ -64,6 +65,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0007_topic_state.sql")),
         M::up(include_str!("migrations/0008_draft_attachments.sql")),
         M::up(include_str!("migrations/0009_manual_organisations.sql")).foreign_key_check(),
+        M::up(include_str!("migrations/0010_attachment_quotas.sql")),
     ])
 }
 

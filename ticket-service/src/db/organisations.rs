@@ -157,13 +157,25 @@ pub fn sync_source(
 
 /// Every organisation, active first, grouped by kind, by name.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<OrganisationRow>> {
+    // SQLite reads a negative LIMIT as no limit.
+    page(conn, -1, 0)
+}
+
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM organisations", [], |row| row.get(0))
+}
+
+/// `limit` organisations from `offset`, in the order of [`list`].
+pub fn page(conn: &Connection, limit: i64, offset: i64) -> rusqlite::Result<Vec<OrganisationRow>> {
     let mut stmt = conn.prepare(select_organisations!(
         "ORDER BY active DESC,
                   CASE kind WHEN 'coordination' THEN 0 WHEN 'questura' THEN 1 WHEN 'prefettura' THEN 2
                             WHEN 'office' THEN 3 ELSE 4 END,
-                  name COLLATE NOCASE"
+                  name COLLATE NOCASE, id
+         LIMIT ?1 OFFSET ?2"
     ))?;
-    stmt.query_map([], OrganisationRow::from_row)?.collect()
+    stmt.query_map(params![limit, offset], OrganisationRow::from_row)?
+        .collect()
 }
 
 pub fn find_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<OrganisationRow>> {

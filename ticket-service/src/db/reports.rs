@@ -2,7 +2,7 @@
 //! attachments and notifications. Every read of a report takes a [`ReportScope`], so a query
 //! can only return what the signed-in principal may see.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
 use crate::domain::organisation::OrganisationKind;
@@ -133,15 +133,15 @@ pub struct NewReport {
     pub submission_key: String,
 }
 
-/// Files a report with the next protocol number of `year`, and its first timeline entry.
-/// Returns the id and the protocol number.
+/// Files a report with the next protocol number of `year`, and its first timeline entry, in
+/// the caller's transaction (the attachments of its form go in the same one). Returns the id
+/// and the protocol number.
 pub fn insert(
-    conn: &mut Connection,
+    tx: &Transaction<'_>,
     report: &NewReport,
     year: i16,
     now: i64,
 ) -> rusqlite::Result<(i64, String)> {
-    let tx = conn.transaction()?;
     let sequence: i64 = tx.query_row(
         "SELECT COALESCE(MAX(sequence), 0) + 1 FROM reports WHERE year = ?1",
         [year],
@@ -181,7 +181,7 @@ pub fn insert(
     )?;
     let id = tx.last_insert_rowid();
     append_event(
-        &tx,
+        tx,
         id,
         report.filed_by,
         "inviata",
@@ -190,7 +190,6 @@ pub fn insert(
         "",
         now,
     )?;
-    tx.commit()?;
     Ok((id, protocol))
 }
 
@@ -221,12 +220,90 @@ pub fn find(conn: &Connection, scope: ReportScope, id: i64) -> rusqlite::Result<
     .optional()
 }
 
-/// Every report of the scope, newest first; the caller sorts for display.
-pub fn list(conn: &Connection, scope: ReportScope) -> rusqlite::Result<Vec<ReportRow>> {
-    let (kind, org, inst) = scope_params(scope);
-    let mut statement = conn.prepare(select_reports!("ORDER BY r.id DESC"))?;
+/// A list of reports: whose (the scope), which (all, or those in one state), and in which
+/// order. Reports still to be answered come before answered ones, overdue ones first; then
+/// by urgency (in the configured order) and due date, or by due date and urgency.
+#[derive(Debug, Clone)]
+pub struct ReportList {
+    pub scope: ReportScope,
+    pub state: Option<ReportState>,
+    pub by_due_date: bool,
+    /// Today in Italy: a report whose clock runs is overdue when due before it.
+    pub today: String,
+    /// The urgency codes, most urgent first.
+    pub urgency_codes: Vec<String>,
+}
+
+/// States as one parameter, `,a,b,`, for `instr(?, ',' || state || ',')`: the rule of which
+/// states count stays in the domain's one place.
+fn states_where(rule: impl Fn(ReportState) -> bool) -> String {
+    let mut list = String::from(",");
+    for state in ReportState::ALL.into_iter().filter(|state| rule(*state)) {
+        list.push_str(state.as_str());
+        list.push(',');
+    }
+    list
+}
+
+impl ReportList {
+    fn state_param(&self) -> &'static str {
+        self.state.map_or("", ReportState::as_str)
+    }
+
+    fn codes_param(&self) -> String {
+        format!(",{},", self.urgency_codes.join(","))
+    }
+}
+
+/// How many reports the list holds.
+pub fn count(conn: &Connection, list: &ReportList) -> rusqlite::Result<i64> {
+    let (kind, org, inst) = scope_params(list.scope);
+    conn.query_row(
+        "SELECT COUNT(*) FROM reports r
+         WHERE (?1 = 0 OR (?1 = 1 AND r.organisation_id = ?2) OR (?1 = 2 AND r.institution = ?3))
+           AND (?4 = '' OR r.state = ?4)",
+        params![kind, org, inst, list.state_param()],
+        |row| row.get(0),
+    )
+}
+
+/// `limit` reports of the list from `offset`, in its order. An urgency code no longer
+/// configured sorts after the known ones.
+pub fn page(
+    conn: &Connection,
+    list: &ReportList,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<ReportRow>> {
+    let (kind, org, inst) = scope_params(list.scope);
+    let mut statement = conn.prepare(select_reports!(
+        "AND (?4 = '' OR r.state = ?4)
+         ORDER BY instr(?5, ',' || r.state || ',') > 0,
+                  NOT (instr(?6, ',' || r.state || ',') > 0 AND r.due_date < ?7),
+                  CASE WHEN ?8 THEN r.due_date
+                       ELSE COALESCE(NULLIF(instr(?9, ',' || r.urgency || ','), 0), 1000000000) END,
+                  CASE WHEN ?8 THEN COALESCE(NULLIF(instr(?9, ',' || r.urgency || ','), 0), 1000000000)
+                       ELSE r.due_date END,
+                  r.id DESC
+         LIMIT ?10 OFFSET ?11"
+    ))?;
     statement
-        .query_map(params![kind, org, inst], ReportRow::from_row)?
+        .query_map(
+            params![
+                kind,
+                org,
+                inst,
+                list.state_param(),
+                states_where(ReportState::is_answered),
+                states_where(ReportState::clock_runs),
+                list.today,
+                list.by_due_date,
+                list.codes_param(),
+                limit,
+                offset,
+            ],
+            ReportRow::from_row,
+        )?
         .collect()
 }
 
@@ -242,12 +319,12 @@ pub struct TransitionEffects {
     pub reopened: bool,
 }
 
-/// Moves report `id` from `from` to `to` and appends the timeline entry, only when the report
-/// is still in `from`: a form sent twice, or two people acting at once, change it once.
-/// Returns whether the change was made.
+/// Moves report `id` from `from` to `to` and appends the timeline entry, in the caller's
+/// transaction, only when the report is still in `from`: a form sent twice, or two people
+/// acting at once, change it once. Returns whether the change was made.
 #[allow(clippy::too_many_arguments)]
 pub fn apply_transition(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     id: i64,
     user_id: i64,
     action: ReportAction,
@@ -455,9 +532,10 @@ pub fn latest_answer(
     .optional()
 }
 
-/// Sets the topic; returns false when it was already that topic, so a repeated form says so.
+/// Sets the topic and appends the timeline entry, in the caller's transaction; returns false
+/// when it was already that topic, so a repeated form says so.
 pub fn set_topic(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     report_id: i64,
     topic: &super::topics::TopicRow,
     user_id: i64,
@@ -508,9 +586,10 @@ fn attachment_from_row(row: &Row<'_>) -> rusqlite::Result<AttachmentRow> {
     })
 }
 
+/// Records an attachment of a report and its timeline entry, in the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn add_attachment(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     report_id: i64,
     stored_name: &str,
     original_name: &str,
@@ -707,16 +786,29 @@ pub struct NotificationRow {
     pub unread: bool,
 }
 
-/// The user's latest notifications. Only the user's own rows are read, and each names a
-/// report the user was told about by the workflow itself.
-pub fn notifications(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<NotificationRow>> {
+pub fn notification_count(conn: &Connection, user_id: i64) -> rusqlite::Result<i64> {
+    conn.query_row(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = ?1",
+        [user_id],
+        |row| row.get(0),
+    )
+}
+
+/// `limit` of the user's notifications from `offset`, newest first. Only the user's own rows
+/// are read, and each names a report the user was told about by the workflow itself.
+pub fn notifications(
+    conn: &Connection,
+    user_id: i64,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<NotificationRow>> {
     let mut statement = conn.prepare(
         "SELECT n.id, n.report_id, r.protocol, n.message, n.created_at, n.read_at IS NULL
          FROM notifications n JOIN reports r ON r.id = n.report_id
-         WHERE n.user_id = ?1 ORDER BY n.id DESC LIMIT 100",
+         WHERE n.user_id = ?1 ORDER BY n.id DESC LIMIT ?2 OFFSET ?3",
     )?;
     statement
-        .query_map([user_id], |row| {
+        .query_map(params![user_id, limit, offset], |row| {
             Ok(NotificationRow {
                 id: row.get(0)?,
                 report_id: row.get(1)?,
@@ -775,6 +867,13 @@ mod tests {
         (dir, db)
     }
 
+    fn file(c: &mut Connection, key: &str, year: i16) -> rusqlite::Result<(i64, String)> {
+        let tx = c.transaction()?;
+        let filed = insert(&tx, &report(key), year, 0)?;
+        tx.commit()?;
+        Ok(filed)
+    }
+
     fn report(key: &str) -> NewReport {
         NewReport {
             organisation_id: 1,
@@ -799,21 +898,14 @@ mod tests {
     #[test]
     fn protocol_numbers_count_per_year_and_scopes_hide_other_offices() {
         let (_dir, db) = seeded();
-        let first = db
-            .call_blocking(|c| insert(c, &report("k1"), 2026, 0))
-            .unwrap();
-        let second = db
-            .call_blocking(|c| insert(c, &report("k2"), 2026, 0))
-            .unwrap();
-        let next_year = db
-            .call_blocking(|c| insert(c, &report("k3"), 2027, 0))
-            .unwrap();
+        let first = db.call_blocking(|c| file(c, "k1", 2026)).unwrap();
+        let second = db.call_blocking(|c| file(c, "k2", 2026)).unwrap();
+        let next_year = db.call_blocking(|c| file(c, "k3", 2027)).unwrap();
         assert_eq!(first.1, "RESPI-2026-000001");
         assert_eq!(second.1, "RESPI-2026-000002");
         assert_eq!(next_year.1, "RESPI-2027-000001");
         assert!(
-            db.call_blocking(|c| insert(c, &report("k1"), 2026, 0))
-                .is_err(),
+            db.call_blocking(|c| file(c, "k1", 2026)).is_err(),
             "a submission key files once"
         );
         let own = db
@@ -824,27 +916,96 @@ mod tests {
             .call_blocking(|c| find(c, ReportScope::Organisation(2), first.0))
             .unwrap();
         assert!(other.is_none());
-        let prefettura = db
-            .call_blocking(|c| list(c, ReportScope::Institution(OrganisationKind::Prefettura)))
-            .unwrap();
-        assert!(prefettura.is_empty());
-        assert_eq!(
-            db.call_blocking(|c| list(c, ReportScope::All))
+        let prefettura = all_of(ReportScope::Institution(OrganisationKind::Prefettura));
+        assert_eq!(db.call_blocking(|c| count(c, &prefettura)).unwrap(), 0);
+        assert!(
+            db.call_blocking(|c| page(c, &prefettura, 10, 0))
                 .unwrap()
-                .len(),
-            3
+                .is_empty()
+        );
+        let all = all_of(ReportScope::All);
+        assert_eq!(db.call_blocking(|c| count(c, &all)).unwrap(), 3);
+        assert_eq!(db.call_blocking(|c| page(c, &all, 10, 0)).unwrap().len(), 3);
+    }
+
+    fn all_of(scope: ReportScope) -> ReportList {
+        ReportList {
+            scope,
+            state: None,
+            by_due_date: false,
+            today: "2026-11-20".to_owned(),
+            urgency_codes: vec!["U1".to_owned(), "U2".to_owned(), "U3".to_owned()],
+        }
+    }
+
+    /// Files a report of `urgency`, due on `due`, and moves it to `state` by hand.
+    fn filed(db: &Db, key: &str, urgency: &str, due: &str, state: &str) -> i64 {
+        let (id, _) = db
+            .call_blocking(|c| {
+                let mut new = report(key);
+                new.urgency = urgency.to_owned();
+                new.due_date = due.to_owned();
+                let tx = c.transaction()?;
+                let filed = insert(&tx, &new, 2026, 0)?;
+                tx.execute(
+                    "UPDATE reports SET state = ?2 WHERE id = ?1",
+                    params![filed.0, state],
+                )?;
+                tx.commit()?;
+                Ok(filed)
+            })
+            .unwrap();
+        id
+    }
+
+    #[test]
+    fn lists_sort_in_the_query_answered_last_overdue_first_then_by_urgency_or_due_date() {
+        let (_dir, db) = seeded();
+        let answered = filed(&db, "a", "U1", "2026-11-01", "chiusa");
+        let late = filed(&db, "b", "U3", "2026-11-19", "nuova");
+        let paused_late = filed(&db, "c", "U1", "2026-11-18", "in_attesa_di_risposta");
+        let urgent = filed(&db, "d", "U1", "2026-11-30", "presa_in_carico");
+        let soon = filed(&db, "e", "U2", "2026-11-23", "nuova");
+        let unknown = filed(&db, "f", "X9", "2026-11-21", "nuova");
+        let ids = |list: &ReportList| -> Vec<i64> {
+            db.call_blocking(|c| page(c, list, -1, 0))
+                .unwrap()
+                .into_iter()
+                .map(|row| row.id)
+                .collect()
+        };
+        let mut list = all_of(ReportScope::All);
+        // The paused report is not overdue: its clock does not run.
+        assert_eq!(
+            ids(&list),
+            [late, paused_late, urgent, soon, unknown, answered]
+        );
+        list.by_due_date = true;
+        assert_eq!(
+            ids(&list),
+            [late, paused_late, unknown, soon, urgent, answered]
+        );
+        list.state = Some(ReportState::Nuova);
+        assert_eq!(ids(&list), [late, unknown, soon]);
+        assert_eq!(db.call_blocking(|c| count(c, &list)).unwrap(), 3);
+        assert_eq!(
+            db.call_blocking(|c| page(c, &list, 2, 1))
+                .unwrap()
+                .into_iter()
+                .map(|row| row.id)
+                .collect::<Vec<_>>(),
+            [unknown, soon]
         );
     }
 
     #[test]
     fn a_transition_applies_once_and_the_timeline_is_append_only() {
         let (_dir, db) = seeded();
-        let (id, _) = db
-            .call_blocking(|c| insert(c, &report("k"), 2026, 0))
-            .unwrap();
+        let (id, _) = db.call_blocking(|c| file(c, "k", 2026)).unwrap();
         let apply = |c: &mut Connection| {
-            apply_transition(
-                c,
+            let tx = c.transaction()?;
+            let applied = apply_transition(
+                &tx,
                 id,
                 1,
                 ReportAction::TakeInCharge,
@@ -853,7 +1014,9 @@ mod tests {
                 "",
                 &TransitionEffects::default(),
                 1,
-            )
+            )?;
+            tx.commit()?;
+            Ok(applied)
         };
         assert!(db.call_blocking(apply).unwrap());
         assert!(!db.call_blocking(apply).unwrap());

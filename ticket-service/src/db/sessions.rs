@@ -155,13 +155,13 @@ pub fn set_enrolment_secret(
     Ok(())
 }
 
-/// The session with this hash. A session whose user has been disabled comes back without a
-/// user, so the caller treats it as ended.
+/// The session with this hash. A session whose user, or the user's organisation, has been
+/// disabled comes back without a user, so the caller treats it as ended.
 pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
     conn.query_row(
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
                 u.username, u.display_name, u.role, u.organisation_id, o.name, u.must_change_password,
-                u.active, s.pending_user_id, s.totp_enrolment_secret, u.totp_secret IS NOT NULL,
+                u.active AND o.active, s.pending_user_id, s.totp_enrolment_secret, u.totp_secret IS NOT NULL,
                 (SELECT COUNT(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
                 s.authenticated_at
          FROM sessions s
@@ -220,6 +220,15 @@ pub fn touch(conn: &Connection, id_hash: &[u8], now: i64) -> rusqlite::Result<()
 pub fn delete(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])?;
     Ok(())
+}
+
+/// Ends every session of the users of an organisation; returns how many ended.
+pub fn delete_for_organisation(conn: &Connection, organisation_id: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM sessions
+         WHERE user_id IN (SELECT id FROM users WHERE organisation_id = ?1)",
+        [organisation_id],
+    )
 }
 
 /// Ends every session of a user except, when given, the one still in use.

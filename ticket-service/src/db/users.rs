@@ -16,6 +16,8 @@ pub struct UserRow {
     pub role: String,
     pub organisation_id: i64,
     pub organisation_name: String,
+    /// A user of a disabled organisation cannot log in.
+    pub organisation_active: bool,
     #[serde(skip)]
     pub password_hash: String,
     pub must_change_password: bool,
@@ -40,6 +42,7 @@ impl UserRow {
             role: row.get("role")?,
             organisation_id: row.get("organisation_id")?,
             organisation_name: row.get("organisation_name")?,
+            organisation_active: row.get("organisation_active")?,
             password_hash: row.get("password_hash")?,
             must_change_password: row.get("must_change_password")?,
             active: row.get("active")?,
@@ -63,7 +66,7 @@ macro_rules! select_users {
     ($rest:literal) => {
         concat!(
             "SELECT u.id, u.username, u.display_name, u.email, u.role, u.organisation_id,
-                    o.name AS organisation_name, u.password_hash, u.must_change_password,
+                    o.name AS organisation_name, o.active AS organisation_active, u.password_hash, u.must_change_password,
                     u.active, u.demo, u.failed_logins, u.locked_until, u.created_at,
                     u.totp_secret, u.totp_last_step
              FROM users u JOIN organisations o ON o.id = u.organisation_id ",
@@ -118,9 +121,17 @@ pub fn find_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<UserRow
         .optional()
 }
 
-pub fn list(conn: &Connection) -> rusqlite::Result<Vec<UserRow>> {
-    let mut stmt = conn.prepare(select_users!("ORDER BY u.active DESC, u.username"))?;
-    stmt.query_map([], UserRow::from_row)?.collect()
+pub fn count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COUNT(*) FROM users", [], |row| row.get(0))
+}
+
+/// `limit` users from `offset`: active ones first, by user name.
+pub fn page(conn: &Connection, limit: i64, offset: i64) -> rusqlite::Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare(select_users!(
+        "ORDER BY u.active DESC, u.username LIMIT ?1 OFFSET ?2"
+    ))?;
+    stmt.query_map(params![limit, offset], UserRow::from_row)?
+        .collect()
 }
 
 /// Stores a new password hash and clears the failure counter.

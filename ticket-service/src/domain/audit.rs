@@ -24,6 +24,8 @@ pub enum AuditEvent {
     ReportOpened,
     /// A batch was printed or downloaded as PDF; the detail is the batch number.
     BatchExported,
+    /// An attachment was downloaded; the detail is the report's protocol and the file's id.
+    AttachmentDownloaded,
     /// The password (and code) was typed again before an export.
     Reauthenticated,
     /// The audit log was downloaded as CSV.
@@ -39,7 +41,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 20] = [
+    const ALL: [AuditEvent; 21] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -54,6 +56,7 @@ impl AuditEvent {
         AuditEvent::AccessDenied,
         AuditEvent::ReportOpened,
         AuditEvent::BatchExported,
+        AuditEvent::AttachmentDownloaded,
         AuditEvent::Reauthenticated,
         AuditEvent::AuditExported,
         AuditEvent::SessionsEnded,
@@ -78,6 +81,7 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "access_denied",
             AuditEvent::ReportOpened => "report_opened",
             AuditEvent::BatchExported => "batch_exported",
+            AuditEvent::AttachmentDownloaded => "attachment_downloaded",
             AuditEvent::Reauthenticated => "reauthenticated",
             AuditEvent::AuditExported => "audit_exported",
             AuditEvent::SessionsEnded => "sessions_ended",
@@ -103,6 +107,7 @@ impl AuditEvent {
             AuditEvent::AccessDenied => "Accesso negato a una funzione",
             AuditEvent::ReportOpened => "Segnalazione consultata",
             AuditEvent::BatchExported => "Lotto stampato o scaricato",
+            AuditEvent::AttachmentDownloaded => "Allegato scaricato",
             AuditEvent::Reauthenticated => "Identità confermata prima di un'esportazione",
             AuditEvent::AuditExported => "Registro di sicurezza esportato",
             AuditEvent::SessionsEnded => "Sessioni chiuse dall'utente",

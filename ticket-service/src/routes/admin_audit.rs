@@ -1,7 +1,7 @@
-//! `GET /admin/audit`: the newest lines of the security audit log, and
+//! `GET /admin/audit`: the security audit log, newest first, a page at a time, and
 //! `GET /admin/audit/esporta`: the whole log as CSV, after the password is confirmed.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
@@ -14,10 +14,9 @@ use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::startup::AppState;
 use crate::templates::Page;
-
-const LIMIT: u32 = 200;
 
 #[derive(Serialize)]
 struct EntryView {
@@ -47,11 +46,18 @@ fn local_time(at: i64, zone: &TimeZone) -> (String, String) {
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ReadAuditLog).await?;
-    let rows = state.db.call(|conn| audit::latest(conn, LIMIT)).await?;
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
+        .db
+        .call(move |conn| request.load(conn, audit::count, audit::page))
+        .await?;
+    let pages = paged.links("/admin/audit", &[]);
     let zone = TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC);
-    let entries: Vec<EntryView> = rows
+    let entries: Vec<EntryView> = paged
+        .rows
         .into_iter()
         .map(|row| {
             let (when, iso) = local_time(row.at, &zone);
@@ -68,7 +74,7 @@ pub async fn list(
         .collect();
     Page::for_user(&state, &principal, "Registro di sicurezza", "/admin/audit")
         .with("entries", &entries)
-        .with("limit", &LIMIT)
+        .with("pages", &pages)
         .render(&state, "audit.html")
 }
 
@@ -131,7 +137,8 @@ pub async fn export(
         .db
         .call(move |conn| {
             audit::append(conn, &entry, crate::db::now())?;
-            audit::latest(conn, u32::MAX)
+            // A negative LIMIT reads the whole log.
+            audit::page(conn, -1, 0)
         })
         .await?;
     let bytes = to_csv(&rows).map_err(|error| {

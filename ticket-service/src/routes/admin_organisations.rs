@@ -6,7 +6,7 @@
 //! add organisations by hand (source `manual`, slug `manuale/…`), edit and disable them; the
 //! imports never touch those.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db;
-use crate::db::audit::AuditEntry;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::organisations::{self, OrganisationRow};
+use crate::db::sessions;
 use crate::domain::audit::AuditEvent;
 use crate::domain::organisation::{
     MANUAL_KINDS, OrganisationFields, OrganisationKind, OrganisationSource, edited_in,
@@ -27,6 +28,8 @@ use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
+use crate::routes::pagination::{PageQuery, PageRequest};
+use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -54,10 +57,16 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<OutcomeQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ViewOrganisations).await?;
-    let rows = state.db.call(|conn| organisations::list(conn)).await?;
-    let views: Vec<OrganisationView> = rows.into_iter().map(OrganisationView::from).collect();
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
+        .db
+        .call(move |conn| request.load(conn, organisations::count, organisations::page))
+        .await?;
+    let pages = paged.links("/admin/organizzazioni", &[]);
+    let views: Vec<OrganisationView> = paged.rows.into_iter().map(OrganisationView::from).collect();
     let page = Page::for_user(
         &state,
         &principal,
@@ -65,6 +74,7 @@ pub async fn list(
         "/admin/organizzazioni",
     )
     .with("organisations", &views)
+    .with("pages", &pages)
     .with("can_manage", &principal.can(Action::ManageOrganisations));
     page.outcome(query.message(&[
         ("creata", "Organizzazione aggiunta."),
@@ -172,7 +182,7 @@ pub async fn new_form(
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal
         .require(&state, Action::ManageOrganisations)
@@ -288,12 +298,11 @@ async fn check(
     Ok(Ok(fields))
 }
 
-async fn record(state: &AppState, principal: &Principal, detail: String) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditEvent::OrganisationSaved)
-        .actor(principal.user_id)
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
+/// The audit line of a change, written in the change's transaction.
+fn saved(actor: i64, detail: String) -> AuditEntry {
+    AuditEntry::new(AuditEvent::OrganisationSaved)
+        .actor(actor)
+        .detail(detail)
 }
 
 pub async fn create(
@@ -309,33 +318,32 @@ pub async fn create(
         Err(errors) => return render_form(&state, &principal, None, &form, &errors),
     };
     let base = format!("manuale/{}", slugify(&fields.name));
-    let name = fields.name.clone();
-    let inserted = state
+    let actor = principal.user_id;
+    state
         .db
         .call(move |conn| {
+            let tx = conn.transaction()?;
             // Names are unique, but two names can give one slug ("Bra" and "BRA!").
             let mut slug = base.clone();
             let mut n = 2;
-            while organisations::find_by_slug(conn, &slug)?.is_some() {
+            while organisations::find_by_slug(&tx, &slug)?.is_some() {
                 slug = format!("{base}-{n}");
                 n += 1;
             }
-            organisations::insert_manual(conn, &slug, &fields, db::now())
+            let now = db::now();
+            let id = organisations::insert_manual(&tx, &slug, &fields, now)?;
+            let detail = format!("organizzazione {id} aggiunta: {}", fields.name);
+            audit::append(&tx, &saved(actor, detail), now)?;
+            tx.commit()
         })
         .await?;
-    record(
-        &state,
-        &principal,
-        format!("organizzazione {inserted} aggiunta: {name}"),
-    )
-    .await?;
     Ok(Redirect::to("/admin/organizzazioni?esito=creata").into_response())
 }
 
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
     principal
@@ -356,12 +364,7 @@ pub async fn update(
         Err(errors) => return render_form(&state, &principal, Some(id), &form, &errors),
     };
     let active = form.active.is_some();
-    let name = fields.name.clone();
-    state
-        .db
-        .call(move |conn| organisations::update_manual(conn, id, &fields, active, db::now()))
-        .await?;
-    let mut detail = format!("organizzazione {id} modificata: {name}");
+    let mut detail = format!("organizzazione {id} modificata: {}", fields.name);
     if before.active != active {
         detail.push_str(if active {
             ", riattivata"
@@ -369,6 +372,22 @@ pub async fn update(
             ", disattivata"
         });
     }
-    record(&state, &principal, detail).await?;
+    let actor = principal.user_id;
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let now = db::now();
+            organisations::update_manual(&tx, id, &fields, active, now)?;
+            // Its users may no longer work in the reserved area: their sessions end now, and
+            // no new one starts while the organisation stays disabled.
+            if !active {
+                let ended = sessions::delete_for_organisation(&tx, id)?;
+                detail.push_str(&format!(", sessioni chiuse: {ended}"));
+            }
+            audit::append(&tx, &saved(actor, detail), now)?;
+            tx.commit()
+        })
+        .await?;
     Ok(Redirect::to("/admin/organizzazioni?esito=salvata").into_response())
 }

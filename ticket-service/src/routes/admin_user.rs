@@ -1,7 +1,7 @@
 //! `/admin/utenti/{id}`: one user's page, the role change (which asks the admin's password
 //! again, ASVS 3.7.1) and disabling.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
@@ -21,13 +21,9 @@ use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
+use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
-
-/// Only digits make an id; anything else cannot name a user.
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
 
 async fn find_user(state: &AppState, id: i64) -> Result<UserRow, AppError> {
     state
@@ -80,11 +76,11 @@ async fn render(
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(query): Query<OutcomeQuery>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
-    let user = find_user(&state, parse_id(&id)?).await?;
+    let user = find_user(&state, id).await?;
     let form = RoleForm {
         role: user.role.clone(),
         organisation: user.organisation_id.to_string(),
@@ -114,11 +110,11 @@ pub async fn show(
 pub async fn change_role(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
-    let user = find_user(&state, parse_id(&id)?).await?;
+    let user = find_user(&state, id).await?;
     if user.id == principal.user_id {
         return Err(AppError::Refused(
             "Non puoi cambiare il tuo stesso ruolo: chiedi a un altro amministratore.",
@@ -176,11 +172,10 @@ pub struct EmptyForm {}
 pub async fn disable(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
-    let id = parse_id(&id)?;
     if id == principal.user_id {
         return Err(AppError::Refused(
             "Non puoi disattivare la tua stessa utenza: chiedi a un altro amministratore.",
@@ -217,11 +212,11 @@ pub async fn disable(
 pub async fn send_link(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
-    let user = find_user(&state, parse_id(&id)?).await?;
+    let user = find_user(&state, id).await?;
     let Some(mailer) = state.mailer.clone() else {
         return Err(AppError::Refused(
             "L'invio di e-mail non è configurato: usa il comando «respi-tickets user reset».",

@@ -22,6 +22,7 @@ use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
+use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -37,11 +38,18 @@ pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<OutcomeQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageUsers).await?;
-    let rows = state.db.call(|conn| users::list(conn)).await?;
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
+        .db
+        .call(move |conn| request.load(conn, users::count, users::page))
+        .await?;
+    let pages = paged.links("/admin/utenti", &[]);
     let now = db::now();
-    let views: Vec<UserView> = rows
+    let views: Vec<UserView> = paged
+        .rows
         .into_iter()
         .map(|row| UserView {
             role_label: row.role().map_or("", Role::label),
@@ -51,6 +59,7 @@ pub async fn list(
         .collect();
     Page::for_user(&state, &principal, "Utenti", "/admin/utenti")
         .with("users", &views)
+        .with("pages", &pages)
         .with("current_user_id", &principal.user_id)
         .outcome(query.message(&[(
             "disattivato",

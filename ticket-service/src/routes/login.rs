@@ -141,9 +141,20 @@ pub async fn form(
     }
 }
 
+#[derive(Clone, Copy)]
 enum Outcome {
-    Success { user_id: i64, needs_code: bool },
+    Success {
+        user_id: i64,
+        needs_code: bool,
+    },
     Failed,
+    /// A wrong password for an account that counts it: the new count and lock are written
+    /// with the audit line, in one transaction.
+    Counted {
+        user_id: i64,
+        failures: u32,
+        locked_until: Option<i64>,
+    },
 }
 
 pub async fn submit(
@@ -210,6 +221,12 @@ pub async fn submit(
                 .subject(user.id)
                 .detail("utenza disattivata"),
         ),
+        Some(user) if !user.organisation_active => (
+            Outcome::Failed,
+            AuditEntry::new(AuditEvent::LoginFailed)
+                .subject(user.id)
+                .detail("organizzazione disattivata"),
+        ),
         Some(user) if LockoutPolicy::is_locked(user.locked_until, now) => (
             Outcome::Failed,
             AuditEntry::new(AuditEvent::LoginLocked).subject(user.id),
@@ -226,17 +243,16 @@ pub async fn submit(
         Some(user) => {
             let failures = user.failed_logins.saturating_add(1);
             let lock = policy.lock_secs(failures);
-            let (id, locked_until) = (user.id, lock.map(|secs| now + secs));
-            state
-                .db
-                .call(move |conn| users::record_failure(conn, id, failures, locked_until))
-                .await?;
             let detail = match lock {
                 Some(secs) => format!("tentativo n. {failures}, utenza sospesa per {secs} s"),
                 None => format!("tentativo n. {failures}"),
             };
             (
-                Outcome::Failed,
+                Outcome::Counted {
+                    user_id: user.id,
+                    failures,
+                    locked_until: lock.map(|secs| now + secs),
+                },
                 AuditEntry::new(AuditEvent::LoginFailed)
                     .subject(user.id)
                     .detail(detail),
@@ -246,10 +262,22 @@ pub async fn submit(
     let entry = entry.ip(ip);
 
     match outcome {
-        Outcome::Failed => {
+        Outcome::Failed | Outcome::Counted { .. } => {
             state
                 .db
-                .call(move |conn| audit::append(conn, &entry, now))
+                .call(move |conn| {
+                    let tx = conn.transaction()?;
+                    if let Outcome::Counted {
+                        user_id,
+                        failures,
+                        locked_until,
+                    } = outcome
+                    {
+                        users::record_failure(&tx, user_id, failures, locked_until)?;
+                    }
+                    audit::append(&tx, &entry, now)?;
+                    tx.commit()
+                })
                 .await?;
             let mut errors = FormErrors::default();
             errors.add(
@@ -307,7 +335,7 @@ pub async fn submit(
                 })
                 .await?;
             let folder = &state.settings.reports.attachment_dir;
-            crate::routes::reports::filing::delete_stored(folder, abandoned).await;
+            crate::attachment_store::delete(folder, abandoned).await;
             let next = safe_next(&form.next).unwrap_or("/");
             Ok(redirect_with_cookie(
                 next,

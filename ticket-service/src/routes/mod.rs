@@ -13,6 +13,8 @@ mod forgotten_password;
 mod health;
 pub(crate) mod login;
 mod own_sessions;
+mod pagination;
+mod path_id;
 mod profile;
 mod reauthentication;
 pub(crate) mod reports;

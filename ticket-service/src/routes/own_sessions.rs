@@ -1,20 +1,22 @@
 //! `/profilo/sessioni`: the user's own open sessions (opened when, last used when, from which
 //! address and browser), and ending one of them or all the others (ASVS 3.3.4).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::AuditEntry;
+use crate::db;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::sessions::{self, OwnSession};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::routes::OutcomeQuery;
 use crate::routes::login::EmptyForm;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::local_time;
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -57,19 +59,13 @@ pub async fn list(
     page.render(&state, "sessions.html")
 }
 
-async fn record(
-    state: &AppState,
-    principal: &Principal,
-    client: ClientIp,
-    detail: String,
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditEvent::SessionsEnded)
+/// The audit line of sessions ended by their user, written in the same transaction.
+fn ended(principal: &Principal, client: ClientIp, detail: String) -> AuditEntry {
+    AuditEntry::new(AuditEvent::SessionsEnded)
         .actor(principal.user_id)
         .subject(principal.user_id)
         .ip(client.audit())
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
+        .detail(detail)
 }
 
 /// `POST /profilo/sessioni/{number}/termina`: ends one of the user's other sessions; someone
@@ -78,19 +74,27 @@ pub async fn end_one(
     State(state): State<AppState>,
     principal: Principal,
     client: ClientIp,
-    Path(number): Path<i64>,
+    PathId(number): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
     let (id, current) = (principal.user_id, principal.session_id_hash.clone());
-    let ended = state
+    let entry = ended(&principal, client, "una sessione".to_owned());
+    let found = state
         .db
-        .call(move |conn| sessions::delete_own(conn, id, number, &current))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            if !sessions::delete_own(&tx, id, number, &current)? {
+                return Ok(false);
+            }
+            audit::append(&tx, &entry, db::now())?;
+            tx.commit()?;
+            Ok(true)
+        })
         .await?;
-    if !ended {
+    if !found {
         return Err(AppError::NotFound);
     }
-    record(&state, &principal, client, "una sessione".to_owned()).await?;
     Ok(Redirect::to("/profilo/sessioni?esito=terminata").into_response())
 }
 
@@ -103,16 +107,16 @@ pub async fn end_others(
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
     let (id, current) = (principal.user_id, principal.session_id_hash.clone());
-    let ended = state
+    let entry = ended(&principal, client, String::new());
+    state
         .db
-        .call(move |conn| sessions::delete_for_user(conn, id, Some(&current)))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let count = sessions::delete_for_user(&tx, id, Some(&current))?;
+            let entry = entry.detail(format!("tutte le altre ({count})"));
+            audit::append(&tx, &entry, db::now())?;
+            tx.commit()
+        })
         .await?;
-    record(
-        &state,
-        &principal,
-        client,
-        format!("tutte le altre ({ended})"),
-    )
-    .await?;
     Ok(Redirect::to("/profilo/sessioni?esito=altre").into_response())
 }

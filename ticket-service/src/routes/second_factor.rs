@@ -97,7 +97,7 @@ pub async fn code_submit(
         .db
         .call(move |conn| users::find_by_id(conn, user_id))
         .await?
-        .filter(|user| user.active)
+        .filter(|user| user.active && user.organisation_active)
         .ok_or(AppError::NotFound)?;
     let now = db::now();
     let ip = Some(client.to_string());

@@ -1,21 +1,22 @@
 //! `/argomenti`: the topics the coordination assigns to reports (the future FAQ categories)
 //! and their standard answers: list, create, rename, rewrite the answer, disable.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::AuditEntry;
-use crate::db::topics;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::{self, topics};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::topic::{self, NAME_MAX_CHARS};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::routes::OutcomeQuery;
+use crate::routes::path_id::PathId;
 use crate::startup::AppState;
 use crate::templates::Page;
 
@@ -93,7 +94,7 @@ pub async fn new_form(
 pub async fn edit_form(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let row = state
@@ -140,12 +141,11 @@ async fn check(
     })
 }
 
-async fn record(state: &AppState, principal: &Principal, detail: String) -> Result<(), AppError> {
-    let entry = AuditEntry::new(AuditEvent::TopicSaved)
-        .actor(principal.user_id)
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
+/// The audit line of a change, written in the change's transaction.
+fn saved(actor: i64, detail: String) -> AuditEntry {
+    AuditEntry::new(AuditEvent::TopicSaved)
+        .actor(actor)
+        .detail(detail)
 }
 
 pub async fn create(
@@ -158,19 +158,24 @@ pub async fn create(
         Ok(checked) => checked,
         Err(errors) => return render_form(&state, &principal, None, &form, &errors),
     };
-    let stored = name.clone();
-    let id = state
+    let actor = principal.user_id;
+    state
         .db
-        .call(move |conn| topics::insert(conn, &stored, &answer))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let id = topics::insert(&tx, &name, &answer)?;
+            let detail = format!("argomento {id} creato: {name}");
+            audit::append(&tx, &saved(actor, detail), db::now())?;
+            tx.commit()
+        })
         .await?;
-    record(&state, &principal, format!("argomento {id} creato: {name}")).await?;
     Ok(Redirect::to("/argomenti?esito=creato").into_response())
 }
 
 pub async fn update(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<TopicForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
@@ -183,11 +188,6 @@ pub async fn update(
         Err(errors) => return render_form(&state, &principal, Some(id), &form, &errors),
     };
     let active = form.active.is_some();
-    let stored = name.clone();
-    state
-        .db
-        .call(move |conn| topics::update(conn, id, &stored, &answer, active))
-        .await?;
     let mut changes = Vec::new();
     if before.name != name {
         changes.push(format!("rinominato da «{}» a «{name}»", before.name));
@@ -198,11 +198,16 @@ pub async fn update(
     if changes.is_empty() {
         changes.push("risposta standard modificata o nessun cambiamento".to_owned());
     }
-    record(
-        &state,
-        &principal,
-        format!("argomento {id}: {}", changes.join(", ")),
-    )
-    .await?;
+    let detail = format!("argomento {id}: {}", changes.join(", "));
+    let actor = principal.user_id;
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            topics::update(&tx, id, &name, &answer, active)?;
+            audit::append(&tx, &saved(actor, detail), db::now())?;
+            tx.commit()
+        })
+        .await?;
     Ok(Redirect::to("/argomenti?esito=salvato").into_response())
 }

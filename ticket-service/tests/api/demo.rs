@@ -110,7 +110,9 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
                 due_date: "2030-01-10".to_owned(),
                 submission_key: "vera-segnalazione-000001".to_owned(),
             };
-            reports::insert(conn, &report, 2026, db::now()).map(|_| ())
+            let tx = conn.transaction()?;
+            reports::insert(&tx, &report, 2026, db::now())?;
+            tx.commit()
         })
         .unwrap();
     drop(real_db);

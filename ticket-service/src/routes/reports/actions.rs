@@ -3,7 +3,7 @@
 //! report is still in the state the form was shown in, so a form sent twice changes nothing
 //! and the page says why.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -20,6 +20,7 @@ use crate::domain::report_fields::{MAX_LONG_TEXT, bounded_text};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::notify::{self, Notice};
+use crate::routes::path_id::PathId;
 use crate::routes::reports::detail::{self, ActionTyped, Shown};
 use crate::routes::reports::{audit, load, local_date, scope_of, today};
 use crate::startup::AppState;
@@ -87,7 +88,7 @@ pub struct ActionFormData {
 pub async fn apply(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<ActionFormData>,
 ) -> Result<Response, AppError> {
     let scope = scope_of(&state, &principal).await?;
@@ -199,7 +200,7 @@ pub struct NoteForm {
 pub async fn add_note(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, AppError> {
     principal
@@ -262,7 +263,7 @@ pub struct TopicForm {
 pub async fn set_topic(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(form): CsrfForm<TopicForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::AssignTopics).await?;
@@ -279,8 +280,10 @@ pub async fn set_topic(
             if !topic.active {
                 return Ok(Some(None));
             }
-            reports::set_topic(conn, id, &topic, user_id, db::now())
-                .map(|changed| Some(Some(changed)))
+            let tx = conn.transaction()?;
+            let changed = reports::set_topic(&tx, id, &topic, user_id, db::now())?;
+            tx.commit()?;
+            Ok(Some(Some(changed)))
         })
         .await?
         .ok_or(AppError::BadForm)?

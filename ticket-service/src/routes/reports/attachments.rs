@@ -2,21 +2,23 @@
 //! the configured folder, outside anything the service serves, with random names; their type
 //! is checked by content, and they are served only as downloads to those who can see the report.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::attachment_store::StoredFile;
 use crate::auth::csrf::{is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
-use crate::auth::token;
-use crate::db::{self, reports};
-use crate::domain::attachment::{ascii_name, clean_name, sniff};
+use crate::db::{self, attachment_usage, reports};
+use crate::domain::attachment::{USER_QUOTA_SECS, ascii_name, clean_name, readable_size, sniff};
+use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::{AppError, form_urlencoded_component};
 use crate::forms::FormErrors;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::detail::{self, ActionTyped, Shown};
-use crate::routes::reports::{load, scope_of};
+use crate::routes::reports::{audit, load, scope_of};
 use crate::startup::AppState;
 
 /// The uploaded file, once read.
@@ -83,7 +85,7 @@ async fn with_error(
 pub async fn upload(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     headers: HeaderMap,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -95,7 +97,8 @@ pub async fn upload(
     }
     let scope = scope_of(&state, &principal).await?;
     load(&state, scope, id).await?;
-    let max = state.settings.reports.attachment_max_bytes;
+    let settings = &state.settings.reports;
+    let max = settings.attachment_max_bytes;
     let Some(upload) = read_form(&principal, multipart).await? else {
         return with_error(
             &state,
@@ -107,8 +110,8 @@ pub async fn upload(
     };
     if upload.bytes.len() > max {
         let message = format!(
-            "Il file è troppo grande: al massimo {} MB.",
-            max / (1024 * 1024)
+            "Il file è troppo grande: al massimo {}.",
+            readable_size(u64::try_from(max).unwrap_or(u64::MAX))
         );
         return with_error(&state, &principal, id, message).await;
     }
@@ -122,47 +125,58 @@ pub async fn upload(
         )
         .await;
     };
-    let stored_name = token::random_token::<16>();
-    let folder = state.settings.reports.attachment_dir.clone();
-    let path = folder.join(&stored_name);
-    let size = upload.bytes.len();
-    tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&folder)?;
-        std::fs::write(&path, &upload.bytes)
-    })
-    .await
-    .map_err(|_| AppError::Db(db::DbError::Interrupted))?
-    .map_err(|error| {
-        tracing::error!(%error, "attachment not written");
-        AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
-    })?;
+    let size = u64::try_from(upload.bytes.len()).unwrap_or(u64::MAX);
+    // The file is written first and removed again unless its row is committed.
+    let stored = StoredFile::write(&settings.attachment_dir, upload.bytes)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "attachment not written");
+            AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
+        })?;
+    let quota = settings.attachment_quota();
     let user_id = principal.user_id;
-    let original = upload.name;
-    state
+    let stored_name = stored.name().to_owned();
+    let original = upload.name.clone();
+    let admitted = state
         .db
         .call(move |conn| {
+            let tx = conn.transaction()?;
+            let now = db::now();
+            let report = attachment_usage::of_report(&tx, id)?;
+            let user = attachment_usage::of_user_since(&tx, user_id, now - USER_QUOTA_SECS)?;
+            if let Err(exceeded) = quota.admits(report, user, size) {
+                return Ok(Err(exceeded));
+            }
             reports::add_attachment(
-                conn,
+                &tx,
                 id,
                 &stored_name,
                 &original,
                 content_type,
                 i64::try_from(size).unwrap_or(i64::MAX),
                 user_id,
-                db::now(),
-            )
+                now,
+            )?;
+            tx.commit()?;
+            Ok(Ok(()))
         })
         .await?;
+    if let Err(exceeded) = admitted {
+        return with_error(&state, &principal, id, exceeded.message(&upload.name)).await;
+    }
+    stored.keep();
     Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=allegato")).into_response())
 }
 
+/// `GET /segnalazioni/{id}/allegati/{attachment}`: the file as a download, to those who can
+/// see the report; every download is in the audit log, by protocol and file id.
 pub async fn download(
     State(state): State<AppState>,
     principal: Principal,
-    Path((id, attachment_id)): Path<(i64, i64)>,
+    PathId((id, attachment_id)): PathId<(i64, i64)>,
 ) -> Result<Response, AppError> {
     let scope = scope_of(&state, &principal).await?;
-    load(&state, scope, id).await?;
+    let report = load(&state, scope, id).await?;
     let attachment = state
         .db
         .call(move |conn| reports::find_attachment(conn, id, attachment_id))
@@ -177,6 +191,14 @@ pub async fn download(
         tracing::error!(%error, "attachment not readable");
         AppError::NotFound
     })?;
+    // The file's name may carry citizen data: the log names the file by its id.
+    audit(
+        &state,
+        &principal,
+        AuditEvent::AttachmentDownloaded,
+        format!("{}, allegato {attachment_id}", report.protocol),
+    )
+    .await?;
     // Always a download, never shown inline, whatever the browser would make of it.
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",

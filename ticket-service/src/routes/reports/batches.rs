@@ -3,7 +3,7 @@
 //! over; the liaison sees the open batches and records the answers from each report's page.
 //! Internal notes are never loaded here, so no print can carry them.
 
-use axum::extract::{Path, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,13 +13,15 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db;
 use crate::db::batches::{self, BatchRow};
-use crate::db::reports::{self, ReportRow};
+use crate::db::reports::{self, ReportList, ReportRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction, ReportScope, ReportState};
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::forms::FormErrors;
+use crate::routes::pagination::{PageQuery, PageRequest};
+use crate::routes::path_id::PathId;
 use crate::routes::reports::actions::{ALREADY_CHANGED, effects_of};
 use crate::routes::reports::{ReportView, audit, local_time, today};
 use crate::startup::AppState;
@@ -55,28 +57,38 @@ fn may_create(principal: &Principal) -> bool {
 async fn render_list(
     state: &AppState,
     principal: &Principal,
+    page: &PageQuery,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
-    let (rows, candidates) = state
-        .db
-        .call(|conn| Ok((batches::list(conn)?, reports::list(conn, ReportScope::All)?)))
-        .await?;
     let settings = &state.settings.reports;
     let today = today();
-    let mut candidates: Vec<ReportView> = candidates
+    // Only reports taken in charge can go in a batch; the query picks them, queue order.
+    let candidates_list = ReportList {
+        scope: ReportScope::All,
+        state: Some(ReportState::PresaInCarico),
+        by_due_date: false,
+        today: today.to_string(),
+        urgency_codes: settings.urgency.iter().map(|u| u.code.clone()).collect(),
+    };
+    let request = PageRequest::new(page, state.settings.page_size);
+    let (paged, candidates) = state
+        .db
+        .call(move |conn| {
+            let paged = request.load(conn, batches::count, batches::page)?;
+            // A negative LIMIT reads them all: every candidate must be offered.
+            let candidates = reports::page(conn, &candidates_list, -1, 0)?;
+            Ok((paged, candidates))
+        })
+        .await?;
+    let candidates: Vec<ReportView> = candidates
         .into_iter()
-        .filter(|row| row.state() == ReportState::PresaInCarico)
         .map(|row| ReportView::new(row, settings, today))
         .collect();
-    candidates.sort_by(|a, b| {
-        settings
-            .urgency_rank(&a.row.urgency)
-            .cmp(&settings.urgency_rank(&b.row.urgency))
-            .then_with(|| a.row.due_date.cmp(&b.row.due_date))
-    });
-    let views: Vec<BatchView> = rows.into_iter().map(BatchView::from).collect();
+    let pages = paged.links("/lotti", &[]);
+    let views: Vec<BatchView> = paged.rows.into_iter().map(BatchView::from).collect();
     let html = Page::for_user(state, principal, "Lotti da consegnare", "/lotti")
         .with("batches", &views)
+        .with("pages", &pages)
         .with("may_create", &may_create(principal))
         .with("candidates", &candidates)
         .errors(errors)
@@ -92,9 +104,10 @@ async fn render_list(
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
+    Query(page): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
-    render_list(&state, &principal, &FormErrors::default()).await
+    render_list(&state, &principal, &page, &FormErrors::default()).await
 }
 
 /// `POST /lotti`: a batch of the ticked reports. The form is read as pairs because the
@@ -119,7 +132,7 @@ pub async fn create(
             "report",
             "Scegli almeno una segnalazione da inserire nel lotto.",
         );
-        return render_list(&state, &principal, &errors).await;
+        return render_list(&state, &principal, &PageQuery::default(), &errors).await;
     }
     let user_id = principal.user_id;
     let settings = state.settings.reports.clone();
@@ -188,15 +201,18 @@ pub struct BatchQuery {
     esito: Option<String>,
 }
 
-/// `GET /lotti/{id}`: the batch as a print-ready page.
+/// `GET /lotti/{id}`: the batch as a print-ready page, after the password is confirmed.
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
-    axum::extract::Query(query): axum::extract::Query<BatchQuery>,
+    PathId(id): PathId,
+    Query(query): Query<BatchQuery>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
     let (batch, rows) = load_batch(&state, id).await?;
+    // The print page shows what the PDF holds, citizen data included: it asks for the
+    // password again in the same way (ASVS 3.7.1).
+    principal.require_recent_authentication(&state)?;
     audit(
         &state,
         &principal,
@@ -303,7 +319,7 @@ fn pdf_blocks(batch: &BatchView, reports: &[ReportView]) -> Vec<Block> {
 pub async fn pdf(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
     let (batch, rows) = load_batch(&state, id).await?;
@@ -340,7 +356,7 @@ pub async fn pdf(
 pub async fn mark_forwarded(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;

@@ -2,7 +2,7 @@
 //! the actions the transition table allows the principal. Internal notes are loaded only for
 //! roles the permission table lets read them, so no other page can carry them by mistake.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -11,11 +11,13 @@ use crate::auth::principal::Principal;
 use crate::db;
 use crate::db::reports::{self, AnswerStages, AttachmentRow, TextRow};
 use crate::db::topics;
+use crate::domain::attachment::readable_size;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction};
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::routes::path_id::PathId;
 use crate::routes::reports::{ReportView, audit, load, local_time, scope_of, today};
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -110,7 +112,7 @@ fn status_message(esito: Option<&str>) -> Option<&'static str> {
 pub async fn show(
     State(state): State<AppState>,
     principal: Principal,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Query(query): Query<DetailQuery>,
 ) -> Result<Response, AppError> {
     let shown = Shown {
@@ -269,8 +271,8 @@ pub async fn render(
         .with("attachments", &attachments)
         .with("can_attach", &can_attach)
         .with(
-            "max_attachment_mb",
-            &(state.settings.reports.attachment_max_bytes / (1024 * 1024)),
+            "max_attachment",
+            &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
         )
         .with("actions", &actions)
         .with("current_state", &state_now.as_str())

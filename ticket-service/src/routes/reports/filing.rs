@@ -14,13 +14,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::attachment_store::{self, StoredFile};
 use crate::auth::csrf::{CsrfForm, is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
 use crate::auth::session::CurrentSession;
 use crate::auth::token;
 use crate::db::drafts::{self, DraftAttachment, DraftOwner};
-use crate::db::{self, reports};
-use crate::domain::attachment::{clean_name, sniff};
+use crate::db::{self, attachment_usage, reports};
+use crate::domain::attachment::{USER_QUOTA_SECS, clean_name, readable_size, sniff};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::{
@@ -156,10 +157,13 @@ fn render_form(
     .with("file_kinds", &FILE_KINDS)
     .with("urgencies", &urgency_options(state))
     .with("drafts", &draft_views(drafts))
-    .with("max_files", &MAX_DRAFT_FILES)
     .with(
-        "max_attachment_mb",
-        &(state.settings.reports.attachment_max_bytes / (1024 * 1024)),
+        "max_files",
+        &MAX_DRAFT_FILES.min(state.settings.reports.attachments_per_report),
+    )
+    .with(
+        "max_attachment",
+        &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
     )
     .errors(errors)
     .render(state, "report_new.html")?;
@@ -499,7 +503,8 @@ impl FromRequest<AppState> for Submission {
 }
 
 /// Takes away the ticked files and stores the new ones in the draft; the problems with
-/// files go to `errors`, under the file field.
+/// files go to `errors`, under the file field. A file is kept only when its row is
+/// committed, and the quotas are checked in the transaction that writes the row.
 async fn update_draft(
     state: &AppState,
     owner: &DraftOwner,
@@ -507,8 +512,9 @@ async fn update_draft(
     files: Vec<Upload>,
     errors: &mut FormErrors,
 ) -> Result<(), AppError> {
-    let folder = state.settings.reports.attachment_dir.clone();
-    let max = state.settings.reports.attachment_max_bytes;
+    let settings = &state.settings.reports;
+    let folder = settings.attachment_dir.clone();
+    let max = settings.attachment_max_bytes;
     let removing = owner.clone();
     let removed = state
         .db
@@ -520,27 +526,19 @@ async fn update_draft(
             Ok(names)
         })
         .await?;
-    delete_stored(&folder, removed).await;
-    let listing = owner.clone();
-    let mut count = state
-        .db
-        .call(move |conn| drafts::list(conn, &listing))
-        .await?
-        .len();
+    attachment_store::delete(&folder, removed).await;
+    // The form is the report to be: its quota, and never more files than the form takes.
+    let mut quota = settings.attachment_quota();
+    quota.report_files = quota
+        .report_files
+        .min(u64::try_from(MAX_DRAFT_FILES).unwrap_or(u64::MAX));
     let mut problems = Vec::new();
     for upload in files {
-        if count >= MAX_DRAFT_FILES {
-            problems.push(format!(
-                "«{}» non è stato allegato: puoi allegare al massimo {MAX_DRAFT_FILES} file a una segnalazione.",
-                upload.name
-            ));
-            continue;
-        }
         if upload.bytes.len() > max {
             problems.push(format!(
-                "«{}» è troppo grande: al massimo {} MB per file.",
+                "«{}» è troppo grande: al massimo {} per file.",
                 upload.name,
-                max / (1024 * 1024)
+                readable_size(u64::try_from(max).unwrap_or(u64::MAX))
             ));
             continue;
         }
@@ -551,55 +549,50 @@ async fn update_draft(
             ));
             continue;
         };
-        let stored_name = token::random_token::<16>();
-        let (dir, file, size) = (
-            folder.clone(),
-            folder.join(&stored_name),
-            upload.bytes.len(),
-        );
-        tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(&file, &upload.bytes)
-        })
-        .await
-        .map_err(|_| AppError::Db(db::DbError::Interrupted))?
-        .map_err(|error| {
-            tracing::error!(%error, "draft attachment not written");
-            AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
-        })?;
+        let size = u64::try_from(upload.bytes.len()).unwrap_or(u64::MAX);
+        let stored = StoredFile::write(&folder, upload.bytes)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "draft attachment not written");
+                AppError::Refused("Non è stato possibile salvare l'allegato. Riprova più tardi.")
+            })?;
         let adding = owner.clone();
-        let name = upload.name;
-        state
+        let stored_name = stored.name().to_owned();
+        let name = upload.name.clone();
+        let admitted = state
             .db
             .call(move |conn| {
+                let tx = conn.transaction()?;
+                let now = db::now();
+                let others = attachment_usage::other_drafts_of_session(&tx, &adding)?;
+                let form = attachment_usage::of_draft(&tx, &adding)?;
+                let user =
+                    attachment_usage::of_user_since(&tx, adding.user_id, now - USER_QUOTA_SECS)?;
+                if let Err(exceeded) = quota.admits_on_form(others, form, user, size) {
+                    return Ok(Err(exceeded));
+                }
                 drafts::add(
-                    conn,
+                    &tx,
                     &adding,
                     &stored_name,
                     &name,
                     content_type,
                     i64::try_from(size).unwrap_or(i64::MAX),
-                    db::now(),
-                )
+                    now,
+                )?;
+                tx.commit()?;
+                Ok(Ok(()))
             })
             .await?;
-        count += 1;
+        match admitted {
+            Ok(()) => stored.keep(),
+            Err(exceeded) => problems.push(exceeded.message(&upload.name)),
+        }
     }
     if !problems.is_empty() {
         errors.add("attachments", problems.join(" "));
     }
     Ok(())
-}
-
-/// Deletes stored attachment files; a file already gone is no problem.
-pub async fn delete_stored(folder: &std::path::Path, names: Vec<String>) {
-    for name in names {
-        if let Err(error) = tokio::fs::remove_file(folder.join(&name)).await {
-            if error.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(%error, "attachment file not removed");
-            }
-        }
-    }
 }
 
 /// `POST /segnalazioni/nuova`: keeps the attached files in the draft, checks the form and
@@ -696,31 +689,37 @@ pub async fn confirm(
         submission_key: form.submission_key.clone(),
     };
     let year = today.year();
+    let owner = owner_of(&principal, &form.submission_key);
+    // The report and the files of its form are filed together, or not at all.
     let inserted = state
         .db
-        .call(move |conn| reports::insert(conn, &new, year, db::now()))
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let (id, _) = reports::insert(&tx, &new, year, db::now())?;
+            drafts::attach_to_report(&tx, &owner, id)?;
+            tx.commit()?;
+            Ok(id)
+        })
         .await;
     let id = match inserted {
-        Ok((id, _)) => id,
-        // Two confirmations racing: the UNIQUE key lets one through; the other finds it.
-        Err(db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)))
-            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            let key = form.submission_key.clone();
-            let existing = state
-                .db
-                .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return already_filed(&state, &principal, existing);
+        Ok(id) => id,
+        Err(error) => {
+            // Two confirmations racing: the UNIQUE key lets one through; the other finds it.
+            if let db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)) = &error {
+                if failure.code == rusqlite::ErrorCode::ConstraintViolation {
+                    let key = form.submission_key.clone();
+                    let existing = state
+                        .db
+                        .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
+                        .await?;
+                    if let Some(existing) = existing {
+                        return already_filed(&state, &principal, existing);
+                    }
+                }
+            }
+            return Err(error.into());
         }
-        Err(error) => return Err(error.into()),
     };
-    let owner = owner_of(&principal, &form.submission_key);
-    state
-        .db
-        .call(move |conn| drafts::attach_to_report(conn, &owner, id))
-        .await?;
     let report = super::load(&state, scope, id).await?;
     if state
         .settings

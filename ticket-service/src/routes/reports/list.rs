@@ -1,69 +1,86 @@
-//! `GET /segnalazioni`: the reports the principal may see, sorted by urgency or by due date,
-//! with overdue reports marked. For the coordination this is the queue.
+//! `GET /segnalazioni`: the reports the principal may see, a page at a time, sorted by urgency
+//! or by due date with overdue reports first and marked, and filtered by state. Scope, filter,
+//! order and page are all in the query. For the coordination this is the queue.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::auth::principal::Principal;
-use crate::db::reports;
+use crate::db::reports::{self, ReportList};
 use crate::domain::permissions::Action;
+use crate::domain::report::ReportState;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::routes::pagination::{self, PageQuery, PageRequest};
 use crate::routes::reports::{ReportView, scope_of, today};
 use crate::startup::AppState;
 use crate::templates::Page;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
+    /// `scadenza` sorts by due date; anything else by urgency.
     #[serde(default)]
     ordina: Option<String>,
+    /// A state's code shows only the reports in that state; anything else shows all.
+    #[serde(default)]
+    stato: Option<String>,
 }
 
-/// The two orders a list offers; urgency first is what the coordination works by.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Order {
-    Urgency,
-    DueDate,
+/// A choice of the state filter.
+#[derive(Serialize)]
+struct StateOption {
+    value: &'static str,
+    label: &'static str,
 }
 
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<ListQuery>,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     let scope = scope_of(&state, &principal).await?;
-    let rows = state
-        .db
-        .call(move |conn| reports::list(conn, scope))
-        .await?;
-    let order = match query.ordina.as_deref() {
-        Some("scadenza") => Order::DueDate,
-        _ => Order::Urgency,
-    };
-    let settings = &state.settings.reports;
+    let by_due_date = query.ordina.as_deref() == Some("scadenza");
+    let filter = query
+        .stato
+        .as_deref()
+        .and_then(|code| code.parse::<ReportState>().ok());
     let today = today();
-    let mut views: Vec<ReportView> = rows
+    let settings = &state.settings.reports;
+    let list = ReportList {
+        scope,
+        state: filter,
+        by_due_date,
+        today: today.to_string(),
+        urgency_codes: settings.urgency.iter().map(|u| u.code.clone()).collect(),
+    };
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
+        .db
+        .call(move |conn| {
+            request.load(
+                conn,
+                |conn| reports::count(conn, &list),
+                |conn, limit, offset| reports::page(conn, &list, limit, offset),
+            )
+        })
+        .await?;
+    let order = if by_due_date { "scadenza" } else { "urgenza" };
+    let state_code = filter.map_or("", ReportState::as_str);
+    let pages = paged.links("/segnalazioni", &[("stato", state_code), ("ordina", order)]);
+    let views: Vec<ReportView> = paged
+        .rows
         .into_iter()
         .map(|row| ReportView::new(row, settings, today))
         .collect();
-    // Reports that still need work come before answered and closed ones in either order.
-    views.sort_by(|a, b| {
-        let done = |v: &ReportView| v.row.state().is_answered();
-        let urgency = |v: &ReportView| settings.urgency_rank(&v.row.urgency);
-        let key_a = (done(a), !a.overdue);
-        let key_b = (done(b), !b.overdue);
-        key_a.cmp(&key_b).then_with(|| match order {
-            Order::Urgency => urgency(a)
-                .cmp(&urgency(b))
-                .then_with(|| a.row.due_date.cmp(&b.row.due_date)),
-            Order::DueDate => a
-                .row
-                .due_date
-                .cmp(&b.row.due_date)
-                .then_with(|| urgency(a).cmp(&urgency(b))),
+    let states: Vec<StateOption> = ReportState::ALL
+        .into_iter()
+        .map(|state| StateOption {
+            value: state.as_str(),
+            label: state.label(),
         })
-    });
+        .collect();
     let title = match principal.role {
         Role::Coordinamento | Role::Interfaccia => "Coda delle segnalazioni",
         Role::Questura | Role::Prefettura => "Segnalazioni indirizzate al tuo ente",
@@ -71,7 +88,25 @@ pub async fn list(
     };
     Page::for_user(&state, &principal, title, "/segnalazioni")
         .with("reports", &views)
-        .with("by_due_date", &(order == Order::DueDate))
+        .with("pages", &pages)
+        .with("by_due_date", &by_due_date)
+        .with("order", &order)
+        .with(
+            "by_urgency_url",
+            &pagination::url(
+                "/segnalazioni",
+                &[("stato", state_code), ("ordina", "urgenza")],
+            ),
+        )
+        .with(
+            "by_due_date_url",
+            &pagination::url(
+                "/segnalazioni",
+                &[("stato", state_code), ("ordina", "scadenza")],
+            ),
+        )
+        .with("state_filter", &state_code)
+        .with("states", &states)
         .with("can_file", &principal.can(Action::FileReport))
         .render(&state, "reports.html")
 }

@@ -1,6 +1,7 @@
-//! `/notifiche`: the user's notifications of the report workflow, newest first.
+//! `/notifiche`: the user's notifications of the report workflow, newest first, a page at a
+//! time.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
@@ -10,6 +11,7 @@ use crate::db;
 use crate::db::reports::{self, NotificationRow};
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::reports::local_time;
 use crate::startup::AppState;
 use crate::templates::Page;
@@ -24,14 +26,24 @@ struct NotificationView {
 pub async fn list(
     State(state): State<AppState>,
     principal: Principal,
+    Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ViewDashboard).await?;
     let user_id = principal.user_id;
-    let rows = state
+    let request = PageRequest::new(&page, state.settings.page_size);
+    let paged = state
         .db
-        .call(move |conn| reports::notifications(conn, user_id))
+        .call(move |conn| {
+            request.load(
+                conn,
+                |conn| reports::notification_count(conn, user_id),
+                |conn, limit, offset| reports::notifications(conn, user_id, limit, offset),
+            )
+        })
         .await?;
-    let views: Vec<NotificationView> = rows
+    let pages = paged.links("/notifiche", &[]);
+    let views: Vec<NotificationView> = paged
+        .rows
         .into_iter()
         .map(|row| NotificationView {
             when: local_time(row.created_at),
@@ -40,6 +52,7 @@ pub async fn list(
         .collect();
     Page::for_user(&state, &principal, "Notifiche", "/notifiche")
         .with("notifications", &views)
+        .with("pages", &pages)
         .render(&state, "notifications.html")
 }
 
