@@ -17,19 +17,14 @@ async fn a_new_user_must_choose_a_password_at_first_login() {
     let app = spawn_app().await;
     let mut admin = app.logged_in("demo.admin").await;
     let form = admin.get("/admin/utenti/nuovo").await;
-    let page = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "Giulia.Verdi"),
-                ("display_name", "Giulia Verdi"),
-                ("email", "giulia.verdi@ente.example.it"),
-                ("role", "coordinamento"),
-                ("organisation", "1"),
-            ],
-        )
-        .await;
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "Giulia.Verdi")
+        .set("display_name", "Giulia Verdi")
+        .set("email", "giulia.verdi@ente.example.it")
+        .set("role", "coordinamento")
+        .choose("organisation", "Coordinamento della rete");
+    let page = admin.submit(&user).await;
     assert_eq!(page.status, 200);
     let marker = "<code class=\"secret\">";
     let start = page.body.find(marker).unwrap() + marker.len();
@@ -41,17 +36,12 @@ async fn a_new_user_must_choose_a_password_at_first_login() {
     assert_eq!(page.location(), Some("/profilo/password"));
     let form = giulia.get("/profilo/password").await;
     assert!(form.body.contains("La password attuale è provvisoria"));
-    let page = giulia
-        .post(
-            "/profilo/password",
-            &[
-                ("csrf", &form.csrf()),
-                ("current_password", temporary),
-                ("new_password", "castagne di cuneo e marroni"),
-                ("confirm_password", "castagne di cuneo e marroni"),
-            ],
-        )
-        .await;
+    let change = form
+        .form("/profilo/password")
+        .set("current_password", temporary)
+        .set("new_password", "castagne di cuneo e marroni")
+        .set("confirm_password", "castagne di cuneo e marroni");
+    let page = giulia.submit(&change).await;
     assert_eq!(page.status, 303);
     assert_eq!(giulia.get("/").await.status, 200);
 
@@ -71,19 +61,15 @@ async fn invalid_input_is_explained_and_kept() {
     let mut admin = app.logged_in("demo.admin").await;
     let form = admin.get("/admin/utenti/nuovo").await;
     let long_name = "A".repeat(101);
-    let page = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "demo.admin"),
-                ("display_name", &long_name),
-                ("email", "not-an-address"),
-                ("role", "questura"),
-                ("organisation", "999999"),
-            ],
-        )
-        .await;
+    // The organisation is tampered with: no option of the page has that id.
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "demo.admin")
+        .set("display_name", &long_name)
+        .set("email", "not-an-address")
+        .set("role", "questura")
+        .tamper("organisation", "999999");
+    let page = admin.submit(&user).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("<title>Errore: Nuovo utente"));
     for field in ["username", "display_name", "email", "organisation"] {
@@ -99,20 +85,15 @@ async fn a_role_cannot_be_attached_to_the_wrong_organisation() {
     let app = spawn_app().await;
     let mut admin = app.logged_in("demo.admin").await;
     let form = admin.get("/admin/utenti/nuovo").await;
-    // Organisation 1 is the coordination: a Questura referent cannot belong to it.
-    let page = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "luca.neri"),
-                ("display_name", "Luca Neri"),
-                ("email", "luca.neri@ente.example.it"),
-                ("role", "questura"),
-                ("organisation", "1"),
-            ],
-        )
-        .await;
+    // A Questura referent cannot belong to the coordination.
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "luca.neri")
+        .set("display_name", "Luca Neri")
+        .set("email", "luca.neri@ente.example.it")
+        .set("role", "questura")
+        .choose("organisation", "Coordinamento della rete");
+    let page = admin.submit(&user).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("non può appartenere"));
     assert!(!admin.get("/admin/utenti").await.body.contains("luca.neri"));
@@ -124,12 +105,9 @@ async fn disabling_a_user_ends_their_sessions_and_login() {
     let mut operator = app.logged_in("demo.sportello").await;
     let mut admin = app.logged_in("demo.admin").await;
     let id = user_id(&mut admin, "demo.sportello").await;
-    let token = admin.get("/admin/utenti").await.csrf();
+    let users = admin.get("/admin/utenti").await;
     let page = admin
-        .post(
-            &format!("/admin/utenti/{id}/disattiva"),
-            &[("csrf", &token)],
-        )
+        .submit(&users.form(&format!("/admin/utenti/{id}/disattiva")))
         .await;
     assert_eq!(page.status, 303);
     assert_eq!(operator.get("/").await.status, 303);
@@ -144,13 +122,14 @@ async fn disabling_a_user_ends_their_sessions_and_login() {
 async fn unknown_user_ids_are_404() {
     let app = spawn_app().await;
     let mut admin = app.logged_in("demo.admin").await;
+    // Addresses no page links to, with bodies built by hand.
     let token = admin.get("/").await.csrf();
     let page = admin
-        .post("/admin/utenti/999999/disattiva", &[("csrf", &token)])
+        .post_raw("/admin/utenti/999999/disattiva", &[("csrf", &token)])
         .await;
     assert_eq!(page.status, 404);
     let page = admin
-        .post("/admin/utenti/abc/disattiva", &[("csrf", &token)])
+        .post_raw("/admin/utenti/abc/disattiva", &[("csrf", &token)])
         .await;
     assert_eq!(page.status, 404);
 }
@@ -163,19 +142,13 @@ async fn a_role_change_needs_the_admin_password_and_ends_the_users_sessions() {
     let id = user_id(&mut admin, "demo.coordinamento").await;
     let page = admin.get(&format!("/admin/utenti/{id}")).await;
     assert_eq!(page.status, 200);
-    let token = page.csrf();
     let path = format!("/admin/utenti/{id}/ruolo");
-
+    let change = page
+        .form(&path)
+        .set("role", "interfaccia")
+        .choose("organisation", "Coordinamento della rete");
     let page = admin
-        .post(
-            &path,
-            &[
-                ("csrf", &token),
-                ("role", "interfaccia"),
-                ("organisation", "1"),
-                ("admin_password", "not my password"),
-            ],
-        )
+        .submit(&change.clone().set("admin_password", "not my password"))
         .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("href=\"#admin_password\""));
@@ -190,15 +163,7 @@ async fn a_role_change_needs_the_admin_password_and_ends_the_users_sessions() {
     );
 
     let page = admin
-        .post(
-            &path,
-            &[
-                ("csrf", &token),
-                ("role", "interfaccia"),
-                ("organisation", "1"),
-                ("admin_password", &app.password("demo.admin")),
-            ],
-        )
+        .submit(&change.set("admin_password", &app.password("demo.admin")))
         .await;
     assert_eq!(page.status, 303);
     assert_eq!(coordinator.get("/").await.status, 303, "sessions ended");
@@ -223,8 +188,15 @@ async fn admins_cannot_change_their_own_role_nor_disable_themselves() {
     let mut admin = app.logged_in("demo.admin").await;
     let token = admin.get("/").await.csrf();
     let id = user_id(&mut admin, "demo.admin").await;
+    // The admin's own page has neither form: bodies built by hand, refused by the server.
+    let own = admin.get(&format!("/admin/utenti/{id}")).await;
+    assert!(
+        own.forms()
+            .iter()
+            .all(|form| !form.action.starts_with("/admin/utenti/"))
+    );
     let page = admin
-        .post(
+        .post_raw(
             &format!("/admin/utenti/{id}/ruolo"),
             &[
                 ("csrf", &token),
@@ -236,7 +208,7 @@ async fn admins_cannot_change_their_own_role_nor_disable_themselves() {
         .await;
     assert_eq!(page.status, 409);
     let page = admin
-        .post(
+        .post_raw(
             &format!("/admin/utenti/{id}/disattiva"),
             &[("csrf", &token)],
         )

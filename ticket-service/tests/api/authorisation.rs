@@ -70,8 +70,9 @@ async fn anonymous_visitors_are_sent_to_the_login_page() {
         assert_eq!(page.status, 303, "{path}");
         assert!(page.location().unwrap().starts_with("/login"), "{path}");
     }
+    // A body built by hand: without a session no page shows this form.
     let page = client
-        .post("/admin/utenti/nuovo", &[("username", "x")])
+        .post_raw("/admin/utenti/nuovo", &[("username", "x")])
         .await;
     assert_eq!(
         page.status, 303,
@@ -85,10 +86,12 @@ async fn only_admins_can_post_to_admin_forms() {
     let app = spawn_app().await;
     for role in ROLES {
         let mut client = app.logged_in(&format!("demo.{role}")).await;
+        // Bodies built by hand: only the admin's pages have these forms, and the server must
+        // refuse them from every other login all the same.
         let token = client.get("/").await.csrf();
         let username = format!("nuovo.{role}");
         let create = client
-            .post(
+            .post_raw(
                 "/admin/utenti/nuovo",
                 &[
                     ("csrf", &token),
@@ -101,10 +104,10 @@ async fn only_admins_can_post_to_admin_forms() {
             )
             .await;
         let disable = client
-            .post("/admin/utenti/2/disattiva", &[("csrf", &token)])
+            .post_raw("/admin/utenti/2/disattiva", &[("csrf", &token)])
             .await;
         let change = client
-            .post(
+            .post_raw(
                 "/admin/utenti/3/ruolo",
                 &[("csrf", &token), ("role", "admin"), ("organisation", "1")],
             )

@@ -58,14 +58,10 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
     let mut office = app.logged_in("demo.sportello").await;
     let (id, _) = file_report(&mut office, "U3").await;
     let page = office.get(&format!("/segnalazioni/{id}")).await;
-    let upload = office
-        .post_file(
-            &format!("/segnalazioni/{id}/allegati"),
-            &[("csrf", &page.csrf())],
-            "ricevuta.pdf",
-            PDF,
-        )
-        .await;
+    let form =
+        page.form(&format!("/segnalazioni/{id}/allegati"))
+            .attach("file", "ricevuta.pdf", PDF);
+    let upload = office.submit(&form).await;
     assert_eq!(upload.status, 303, "{}", upload.body);
     let stored = std::fs::read_dir(&settings.reports.attachment_dir)
         .unwrap()

@@ -9,6 +9,7 @@ use respi_tickets::config::Settings;
 use respi_tickets::startup::Application;
 
 use crate::helpers::{Client, Page, TestApp, spawn_app, spawn_app_with, test_settings};
+use crate::reports;
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 
@@ -69,90 +70,36 @@ impl Service {
     }
 }
 
-/// The filled-in report form, as the operator types it.
-fn report_fields(urgency: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("kind", "stato_pratica".to_owned()),
-        ("addressed_office", "questura_immigrazione".to_owned()),
-        ("file_kind", "permesso_soggiorno".to_owned()),
-        ("file_reference", "PS-2026-4411".to_owned()),
-        ("citizen_family_name", "Okafor".to_owned()),
-        ("citizen_given_name", "Grace".to_owned()),
-        ("citizen_birth_date", "1990-05-31".to_owned()),
-        ("citizen_tax_code", "".to_owned()),
-        (
-            "description",
-            "Rinnovo chiesto a giugno, nessuna convocazione.".to_owned(),
-        ),
-        ("urgency", urgency.to_owned()),
-        (
-            "urgency_reason",
-            "Contratto di lavoro in scadenza a fine mese.".to_owned(),
-        ),
-    ]
-}
-
-fn pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 /// Files a report through the form, its review page and the confirmation; returns its id.
 async fn file_report(client: &mut Client, urgency: &str) -> String {
-    let form = client.get("/segnalazioni/nuova").await;
-    let csrf = form.csrf();
-    let fields = report_fields(urgency);
-    let mut sent = vec![("csrf", csrf.as_str())];
-    sent.extend(pairs(&fields));
-    let review = client.post("/segnalazioni/nuova", &sent).await;
-    assert_eq!(review.status, 200, "{}", review.body);
-    let key = review.hidden("submission_key");
-    sent.push(("submission_key", &key));
-    sent.push(("choice", "invia"));
-    let filed = client.post("/segnalazioni/conferma", &sent).await;
-    assert_eq!(filed.status, 303, "{}", filed.body);
-    filed
-        .location()
-        .unwrap()
-        .trim_start_matches("/segnalazioni/")
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned()
+    reports::file_report(client, urgency).await.0
 }
 
-/// Sends the report form with `files` and a mistake (no description), so the files go to
-/// the draft and the form comes back; `key` continues an earlier draft.
-async fn send_form_with_files(client: &mut Client, key: Option<&str>, files: &[&str]) -> Page {
-    let form = client.get("/segnalazioni/nuova").await;
-    let csrf = form.csrf();
-    let fields = report_fields("U3");
-    let mut sent = vec![("csrf", csrf.as_str())];
-    sent.extend(pairs(&fields));
-    sent.retain(|(name, _)| *name != "description");
-    if let Some(key) = key {
-        sent.push(("submission_key", key));
+/// Sends the report form with `files` chosen and a mistake (no description), so the files
+/// go to the draft and the form comes back; `continued` is the page of an earlier draft,
+/// whose form carries on, otherwise a new form is opened.
+async fn send_form_with_files(
+    client: &mut Client,
+    continued: Option<&Page>,
+    files: &[&str],
+) -> Page {
+    let form = match continued {
+        Some(page) => page.form("/segnalazioni/nuova"),
+        None => client
+            .get("/segnalazioni/nuova")
+            .await
+            .form("/segnalazioni/nuova"),
+    };
+    let mut form = reports::fill_report(form, "U3").set("description", "");
+    for name in files {
+        form = form.attach("attachments", name, PDF);
     }
-    let uploads: Vec<(&str, &str, &[u8])> = files
-        .iter()
-        .map(|name| ("attachments", *name, PDF))
-        .collect();
-    client
-        .post_multipart("/segnalazioni/nuova", &sent, &uploads)
-        .await
+    client.submit(&form).await
 }
 
 /// Attaches `name` from the report's page.
 async fn attach(client: &mut Client, id: &str, name: &str) -> Page {
-    let page = client.get(&format!("/segnalazioni/{id}")).await;
-    assert_eq!(page.status, 200);
-    client
-        .post_file(
-            &format!("/segnalazioni/{id}/allegati"),
-            &[("csrf", &page.csrf())],
-            name,
-            PDF,
-        )
-        .await
+    reports::upload(client, id, name, PDF).await
 }
 
 /// The text of the error summary's link to `field`.
@@ -264,7 +211,6 @@ async fn a_session_keeps_attachments_for_a_limited_number_of_unsent_reports() {
     let first = send_form_with_files(&mut office, None, &["primo.pdf"]).await;
     assert_eq!(first.status, 422);
     assert!(first.body.contains("Togli primo.pdf"));
-    let key = first.hidden("submission_key");
     assert_eq!(service.stored_files(), 1);
 
     // A second form of the same session: its files are refused, and the form says why.
@@ -276,7 +222,7 @@ async fn a_session_keeps_attachments_for_a_limited_number_of_unsent_reports() {
     assert_eq!(service.stored_files(), 1);
 
     // The first form still takes files.
-    let again = send_form_with_files(&mut office, Some(&key), &["terzo.pdf"]).await;
+    let again = send_form_with_files(&mut office, Some(&first), &["terzo.pdf"]).await;
     assert!(again.body.contains("Togli terzo.pdf"));
     assert_eq!(service.stored_files(), 2);
 }
@@ -384,14 +330,7 @@ async fn the_batch_print_page_asks_for_the_password_again_like_the_pdf() {
     assert!(form.body.contains("name=\"next\" value=\"/lotti/1\""));
     let password = service.app.password("demo.coordinamento");
     let confirmed = coordination
-        .post(
-            "/conferma-identita",
-            &[
-                ("csrf", &form.csrf()),
-                ("password", &password),
-                ("next", "/lotti/1"),
-            ],
-        )
+        .submit(&form.form("/conferma-identita").set("password", &password))
         .await;
     assert_eq!(confirmed.location(), Some("/lotti/1"));
     let print = coordination.get("/lotti/1").await;
@@ -454,12 +393,18 @@ async fn ids_that_are_not_numbers_are_not_found_like_missing_ones() {
             (ADMIN, format!("/admin/organizzazioni/{bad}")),
         ];
         for (who, path) in forms {
-            let page = clients[who].post(&path, &[("csrf", &tokens[who])]).await;
+            let page = clients[who]
+                .post_raw(&path, &[("csrf", &tokens[who])])
+                .await;
             assert_eq!(page.status, 404, "POST {path}");
         }
         let path = format!("/segnalazioni/{bad}/allegati");
         let upload = clients[OFFICE]
-            .post_file(&path, &[("csrf", &tokens[OFFICE])], "documento.pdf", PDF)
+            .post_multipart_raw(
+                &path,
+                &[("csrf", &tokens[OFFICE])],
+                &[("file", "documento.pdf", PDF)],
+            )
             .await;
         assert_eq!(upload.status, 404, "POST {path}");
     }
@@ -477,11 +422,11 @@ fn organisation_id(list: &str, name: &str) -> String {
 
 /// An organisation added by hand, through its form; returns its id.
 async fn add_organisation(admin: &mut Client, name: &str) -> String {
-    let form = admin.get("/admin/organizzazioni/nuova").await;
     let created = admin
-        .post(
+        .send_form(
             "/admin/organizzazioni/nuova",
-            &[("csrf", &form.csrf()), ("name", name), ("kind", "office")],
+            "/admin/organizzazioni/nuova",
+            &[("name", name), ("kind", "office")],
         )
         .await;
     assert_eq!(created.status, 303, "{}", created.body);
@@ -496,12 +441,11 @@ async fn disabling_an_organisation_logs_its_users_out() {
     let mut admin = app.logged_in("demo.admin").await;
     let organisation = add_organisation(&mut admin, "Sportello di Cherasco").await;
 
-    let form = admin.get("/admin/utenti/nuovo").await;
     let created = admin
-        .post(
+        .send_form(
+            "/admin/utenti/nuovo",
             "/admin/utenti/nuovo",
             &[
-                ("csrf", &form.csrf()),
                 ("username", "operatore.cherasco"),
                 ("display_name", "Operatore Cherasco"),
                 ("email", "operatore@cherasco.example.it"),
@@ -522,13 +466,12 @@ async fn disabling_an_organisation_logs_its_users_out() {
             .status,
         303
     );
-    let form = operator.get("/profilo/password").await;
     let new_password = "castagne di cuneo e marroni";
     let changed = operator
-        .post(
+        .send_form(
+            "/profilo/password",
             "/profilo/password",
             &[
-                ("csrf", &form.csrf()),
                 ("current_password", &temporary),
                 ("new_password", new_password),
                 ("confirm_password", new_password),
@@ -538,18 +481,10 @@ async fn disabling_an_organisation_logs_its_users_out() {
     assert_eq!(changed.status, 303);
     assert_eq!(operator.get("/").await.status, 200);
 
-    let edit = admin
-        .get(&format!("/admin/organizzazioni/{organisation}"))
-        .await;
+    let path = format!("/admin/organizzazioni/{organisation}");
+    let edit = admin.get(&path).await;
     let saved = admin
-        .post(
-            &format!("/admin/organizzazioni/{organisation}"),
-            &[
-                ("csrf", &edit.csrf()),
-                ("name", "Sportello di Cherasco"),
-                ("kind", "office"),
-            ],
-        )
+        .submit(&edit.form(&path).check("active", "1", false))
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
 
@@ -811,26 +746,11 @@ async fn other_long_lists_come_a_page_at_a_time_too() {
     // Batches: two more than the demo's one, a report each; the form offers only reports
     // taken in charge.
     for id in &filed {
-        let page = coordination.get(&format!("/segnalazioni/{id}")).await;
-        let taken = coordination
-            .post(
-                &format!("/segnalazioni/{id}/azione"),
-                &[
-                    ("csrf", &page.csrf()),
-                    ("action", "prendi_in_carico"),
-                    ("from", "nuova"),
-                    ("text", ""),
-                ],
-            )
-            .await;
+        let taken = reports::act(&mut coordination, id, "Prendi in carico", "").await;
         assert_eq!(taken.status, 303);
     }
     for id in &filed[..2] {
-        let form = coordination.get("/lotti").await;
-        let created = coordination
-            .post("/lotti", &[("csrf", &form.csrf()), ("report", id)])
-            .await;
-        assert_eq!(created.status, 303, "{}", created.body);
+        reports::batch_of(&mut coordination, id).await;
     }
     let batches = walk_pages(&mut coordination, "/lotti", 2, table_rows).await;
     assert_eq!(batches.len(), 2);
@@ -860,27 +780,16 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
     // An organisation edited by hand.
     let id = add_organisation(&mut admin, "Sportello di Cherasco").await;
     service.refuse_inserts("audit_log", "NEW.event = 'organisation_saved'");
-    let edit = admin.get(&format!("/admin/organizzazioni/{id}")).await;
+    let path = format!("/admin/organizzazioni/{id}");
     let renamed = admin
-        .post(
-            &format!("/admin/organizzazioni/{id}"),
-            &[
-                ("csrf", &edit.csrf()),
-                ("name", "Sportello di Bra"),
-                ("kind", "office"),
-                ("active", "1"),
-            ],
-        )
+        .send_form(&path, &path, &[("name", "Sportello di Bra")])
         .await;
     assert_eq!(renamed.status, 500);
     let created = admin
-        .post(
+        .send_form(
             "/admin/organizzazioni/nuova",
-            &[
-                ("csrf", &edit.csrf()),
-                ("name", "Sportello di Alba"),
-                ("kind", "office"),
-            ],
+            "/admin/organizzazioni/nuova",
+            &[("name", "Sportello di Alba"), ("kind", "office")],
         )
         .await;
     assert_eq!(created.status, 500);
@@ -898,12 +807,11 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
 
     // A topic.
     service.refuse_inserts("audit_log", "NEW.event = 'topic_saved'");
-    let form = coordination.get("/argomenti/nuovo").await;
     let topic = coordination
-        .post(
+        .send_form(
+            "/argomenti/nuovo",
             "/argomenti/nuovo",
             &[
-                ("csrf", &form.csrf()),
                 ("name", "Argomento di prova 7Q3"),
                 ("standard_answer", "Serve il nulla osta."),
             ],
@@ -922,12 +830,8 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
     // Ending one's other sessions.
     let other = app.logged_in("demo.sportello").await;
     service.refuse_inserts("audit_log", "NEW.event = 'sessions_ended'");
-    let sessions = office.get("/profilo/sessioni").await;
     let ended = office
-        .post(
-            "/profilo/sessioni/termina-altre",
-            &[("csrf", &sessions.csrf())],
-        )
+        .send_form("/profilo/sessioni", "/profilo/sessioni/termina-altre", &[])
         .await;
     assert_eq!(ended.status, 500);
     service.allow_inserts("audit_log");
@@ -954,11 +858,11 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
     // The timeline: a topic assigned and a file attached.
     let report = file_report(&mut office, "U3").await;
     service.refuse_inserts("report_events", "NEW.action IN ('argomento', 'allegato')");
-    let page = coordination.get(&format!("/segnalazioni/{report}")).await;
     let assigned = coordination
-        .post(
+        .send_form(
+            &format!("/segnalazioni/{report}"),
             &format!("/segnalazioni/{report}/argomento"),
-            &[("csrf", &page.csrf()), ("topic", "1")],
+            &[("topic", "1")],
         )
         .await;
     assert_eq!(assigned.status, 500);
@@ -981,17 +885,17 @@ async fn a_report_is_filed_with_the_attachments_of_its_form_or_not_at_all() {
     let mut office = service.app.logged_in("demo.sportello").await;
     let before = service.number("SELECT COUNT(*) FROM reports");
     let draft = send_form_with_files(&mut office, None, &["ricevuta.pdf"]).await;
-    let key = draft.hidden("submission_key");
-    let form = office.get("/segnalazioni/nuova").await;
-    let fields = report_fields("U3");
-    let mut sent = vec![("csrf", form.csrf())];
-    sent.extend(fields.iter().map(|(k, v)| (*k, v.clone())));
-    sent.push(("submission_key", key.clone()));
-    sent.push(("choice", "invia".to_owned()));
-    let sent: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(draft.status, 422);
+    let corrected = draft.form("/segnalazioni/nuova").set(
+        "description",
+        "Rinnovo chiesto a giugno, nessuna convocazione.",
+    );
+    let review = office.submit(&corrected).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    let confirm = review.form_with_button("Invia la segnalazione");
 
     service.refuse_inserts("attachments", "1");
-    let refused = office.post("/segnalazioni/conferma", &sent).await;
+    let refused = office.submit(&confirm).await;
     assert_eq!(refused.status, 500);
     assert_eq!(
         service.number("SELECT COUNT(*) FROM reports"),
@@ -1000,7 +904,8 @@ async fn a_report_is_filed_with_the_attachments_of_its_form_or_not_at_all() {
     );
     service.allow_inserts("attachments");
 
-    let filed = office.post("/segnalazioni/conferma", &sent).await;
+    // The same confirmation sent again, once the database takes it.
+    let filed = office.submit(&confirm).await;
     assert_eq!(filed.status, 303, "{}", filed.body);
     let page = office.get(filed.location().unwrap()).await;
     assert!(page.body.contains("ricevuta.pdf"));

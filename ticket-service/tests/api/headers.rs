@@ -79,8 +79,9 @@ async fn oversized_bodies_are_refused() {
     let mut client = app.client();
     let token = client.get("/login").await.csrf();
     let big = "x".repeat(10_000);
+    // An oversized body built by hand.
     let page = client
-        .post(
+        .post_raw(
             "/login",
             &[("csrf", &token), ("username", &big), ("password", "p")],
         )

@@ -13,6 +13,9 @@ use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
+pub use crate::forms::Form;
+use crate::forms::{Part, forms_of};
+
 pub struct TestApp {
     pub address: String,
     /// Demo password of each demo user, by user name (`demo.admin`, …).
@@ -25,12 +28,64 @@ pub struct TestApp {
 
 /// A page as received.
 pub struct Page {
+    /// The path it was requested at (or posted to), for forms without an action.
+    pub path: String,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
 }
 
 impl Page {
+    /// Every form of the page, in document order.
+    pub fn forms(&self) -> Vec<Form> {
+        forms_of(&self.body, &self.path)
+    }
+
+    /// The one form that submits to `action`. Fails the test, listing the page's forms, when
+    /// there is none or there are several (then find it by its button).
+    pub fn form(&self, action: &str) -> Form {
+        let forms = self.forms();
+        let mut found = forms.iter().filter(|form| form.action == action);
+        match (found.next(), found.next()) {
+            (Some(form), None) => form.clone(),
+            (None, _) => panic!(
+                "no form submits to {action} on {} (status {}); its forms: {:?}",
+                self.path,
+                self.status,
+                forms.iter().map(Form::describe).collect::<Vec<_>>()
+            ),
+            (Some(_), Some(_)) => panic!(
+                "several forms submit to {action} on {}: find one by its button",
+                self.path
+            ),
+        }
+    }
+
+    /// The form whose submit button reads `label`, with that button pressed.
+    pub fn form_with_button(&self, label: &str) -> Form {
+        let forms = self.forms();
+        forms
+            .iter()
+            .find(|form| form.buttons().iter().any(|button| button == label))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no form with the button «{label}» on {} (status {}); its forms: {:?}",
+                    self.path,
+                    self.status,
+                    forms.iter().map(Form::describe).collect::<Vec<_>>()
+                )
+            })
+            .clone()
+            .press(label)
+    }
+
+    /// Whether the page has a form with the button `label`.
+    pub fn has_button(&self, label: &str) -> bool {
+        self.forms()
+            .iter()
+            .any(|form| form.buttons().iter().any(|button| button == label))
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers.get("location").and_then(|v| v.to_str().ok())
     }
@@ -112,9 +167,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings, &TempDir)) -> 
 
 impl TestApp {
     pub fn client(&self) -> Client {
+        self.browser("respi-tests")
+    }
+
+    /// A client that calls itself `agent` in every request, as a browser does.
+    pub fn browser(&self, agent: &str) -> Client {
         Client {
             http: reqwest::Client::builder()
                 .redirect(Policy::none())
+                .user_agent(agent)
                 .build()
                 .unwrap(),
             base: self.address.clone(),
@@ -147,7 +208,7 @@ pub struct Client {
 }
 
 impl Client {
-    async fn finish(&mut self, response: reqwest::Response) -> Page {
+    async fn finish(&mut self, path: &str, response: reqwest::Response) -> Page {
         for value in response.headers().get_all(SET_COOKIE) {
             let value = value.to_str().unwrap();
             if let Some(rest) = value.strip_prefix("__Host-sid=") {
@@ -157,6 +218,7 @@ impl Client {
             }
         }
         Page {
+            path: path.to_owned(),
             status: response.status().as_u16(),
             headers: response.headers().clone(),
             body: response.text().await.unwrap(),
@@ -173,13 +235,69 @@ impl Client {
     pub async fn get(&mut self, path: &str) -> Page {
         let request = self.with_cookie(self.http.get(format!("{}{path}", self.base)));
         let response = request.send().await.unwrap();
-        self.finish(response).await
+        self.finish(path, response).await
     }
 
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    /// Submits a form found on a page, as a browser does: the fields it holds, with the
+    /// values typed or chosen; the browser's `Origin` and `Sec-Fetch-Site` come with it.
+    pub async fn submit(&mut self, form: &Form) -> Page {
+        let url = format!("{}{}", self.base, form.action);
+        let parts = form.parts();
+        if form.method != "post" {
+            let query: Vec<(String, String)> = parts
+                .into_iter()
+                .filter_map(|part| match part {
+                    Part::Text(name, value) => Some((name, value)),
+                    Part::File { .. } => None,
+                })
+                .collect();
+            let request = self.with_cookie(self.http.get(&url).query(&query));
+            let response = request.send().await.unwrap();
+            return self.finish(&form.action, response).await;
+        }
+        let request = self
+            .with_cookie(self.http.post(&url))
+            .header("origin", self.base.as_str())
+            .header("sec-fetch-site", "same-origin");
+        let request = if form.multipart {
+            let (content_type, body) = multipart_body(&parts);
+            request.header("content-type", content_type).body(body)
+        } else {
+            let pairs: Vec<(String, String)> = parts
+                .into_iter()
+                .map(|part| match part {
+                    Part::Text(name, value) => (name, value),
+                    Part::File {
+                        name, file_name, ..
+                    } => (name, file_name),
+                })
+                .collect();
+            request.form(&pairs)
+        };
+        let response = request.send().await.unwrap();
+        self.finish(&form.action, response).await
+    }
+
+    /// Opens `path`, fills in the form that submits to `action` with `fields` (typed into
+    /// text fields, chosen among the values of selects and radio groups) and submits it.
+    pub async fn send_form(&mut self, path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        let mut form = page.form(action);
+        for (name, value) in fields {
+            form = form.set(name, value);
+        }
+        self.submit(&form).await
+    }
+
+    /// Posts a body written by hand. Only for tests of bad input that no rendered form can
+    /// send (a missing or foreign token, a tampered or oversized field); each says so.
+    pub async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         self.post_with(path, form, &[]).await
     }
 
+    /// A hand-built body with headers of the test's choosing (a foreign `Origin`, a
+    /// cross-site `Sec-Fetch-Site`): only for tests of requests no page of the service sends.
     pub async fn post_with(
         &mut self,
         path: &str,
@@ -192,55 +310,33 @@ impl Client {
             request = request.header(*name, *value);
         }
         let response = request.send().await.unwrap();
-        self.finish(response).await
+        self.finish(path, response).await
     }
 
-    /// Posts a `multipart/form-data` body: text fields, then one file field called `file`.
-    pub async fn post_file(
-        &mut self,
-        path: &str,
-        fields: &[(&str, &str)],
-        file_name: &str,
-        content: &[u8],
-    ) -> Page {
-        self.post_multipart(path, fields, &[("file", file_name, content)])
-            .await
-    }
-
-    /// Posts a `multipart/form-data` body, as a browser sends a form with file inputs: the
-    /// text fields in order, then each file as (field name, file name, content).
-    pub async fn post_multipart(
+    /// Posts a `multipart/form-data` body written by hand: the text fields in order, then
+    /// each file as (field name, file name, content). Only for bad input no form sends.
+    pub async fn post_multipart_raw(
         &mut self,
         path: &str,
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Page {
-        let boundary = "----respi-test-boundary";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            );
-        }
-        for (field, file_name, content) in files {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .as_bytes(),
-            );
-            body.extend_from_slice(content);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut parts: Vec<Part> = fields
+            .iter()
+            .map(|(name, value)| Part::Text((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        parts.extend(files.iter().map(|(name, file_name, content)| Part::File {
+            name: (*name).to_owned(),
+            file_name: (*file_name).to_owned(),
+            content: content.to_vec(),
+        }));
+        let (content_type, body) = multipart_body(&parts);
         let request = self
             .with_cookie(self.http.post(format!("{}{path}", self.base)))
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", content_type)
             .body(body);
         let response = request.send().await.unwrap();
-        self.finish(response).await
+        self.finish(path, response).await
     }
 
     /// The raw bytes of a download, with its headers.
@@ -254,18 +350,38 @@ impl Client {
 
     /// Opens the login page and submits it.
     pub async fn login(&mut self, username: &str, password: &str) -> Page {
-        let form = self.get("/login").await;
-        let csrf = form.csrf();
-        self.post(
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("username", username),
-                ("password", password),
-            ],
-        )
-        .await
+        let page = self.get("/login").await;
+        let form = page
+            .form("/login")
+            .set("username", username)
+            .set("password", password);
+        self.submit(&form).await
     }
+}
+
+/// A `multipart/form-data` body of `parts` in order, and its content type. A file input left
+/// empty is sent as browsers send it: an empty file name and no content.
+fn multipart_body(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "----respi-test-boundary";
+    let mut body = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(name, value) => body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            ),
+            Part::File { name, file_name, content } => {
+                body.extend_from_slice(
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .as_bytes(),
+                );
+                body.extend_from_slice(content);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// A real SMTP server on loopback that accepts every message and keeps it, so tests can read

@@ -161,7 +161,7 @@ async fn logout_ends_the_session_on_the_server() {
     let mut client = app.logged_in("demo.coordinamento").await;
     let session = client.session.clone();
     let home = client.get("/").await;
-    let page = client.post("/logout", &[("csrf", &home.csrf())]).await;
+    let page = client.submit(&home.form_with_button("Esci")).await;
     assert_eq!(page.status, 303);
     assert_eq!(page.location(), Some("/login?esito=uscita"));
     assert!(page.header("set-cookie").unwrap().contains("Max-Age=0"));
@@ -176,32 +176,19 @@ async fn after_login_the_user_goes_back_to_the_page_asked_for_but_never_off_site
     let mut client = app.client();
     let page = client.get("/admin/audit").await;
     assert_eq!(page.location(), Some("/login?next=%2Fadmin%2Faudit"));
-    let form = client.get("/login?next=%2Fadmin%2Faudit").await;
+    let credentials = [
+        ("username", "demo.admin"),
+        ("password", &app.password("demo.admin")),
+    ];
     let page = client
-        .post(
-            "/login",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "demo.admin"),
-                ("password", &app.password("demo.admin")),
-                ("next", "/admin/audit"),
-            ],
-        )
+        .send_form("/login?next=%2Fadmin%2Faudit", "/login", &credentials)
         .await;
     assert_eq!(page.location(), Some("/admin/audit"));
 
+    // A link that names another site as the destination.
     let mut other = app.client();
-    let form = other.get("/login").await;
     let page = other
-        .post(
-            "/login",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "demo.admin"),
-                ("password", &app.password("demo.admin")),
-                ("next", "//evil.example/"),
-            ],
-        )
+        .send_form("/login?next=%2F%2Fevil.example%2F", "/login", &credentials)
         .await;
     assert_eq!(page.location(), Some("/"));
 }
@@ -223,7 +210,8 @@ async fn one_address_cannot_flood_the_database_with_login_forms() {
     assert_eq!(browser.get("/login").await.status, 200);
 }
 
-/// Sends a wrong login from the form of `client`, claiming to come from `forwarded`.
+/// Sends a wrong login from the form of `client`, claiming to come from `forwarded`: a
+/// header written by hand, as a client that lies about its address does.
 async fn failed_login_from(client: &mut crate::helpers::Client, forwarded: &str) -> u16 {
     let form = client.get("/login").await;
     client

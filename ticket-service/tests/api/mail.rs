@@ -23,19 +23,14 @@ async fn a_new_user_activates_the_account_from_the_mail() {
     let (app, sink) = spawn_app_with_mail().await;
     let mut admin = app.logged_in("demo.admin").await;
     let form = admin.get("/admin/utenti/nuovo").await;
-    let page = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "sara.bianchi"),
-                ("display_name", "Sara Bianchi"),
-                ("email", "sara.bianchi@ente.example.it"),
-                ("role", "coordinamento"),
-                ("organisation", "1"),
-            ],
-        )
-        .await;
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "sara.bianchi")
+        .set("display_name", "Sara Bianchi")
+        .set("email", "sara.bianchi@ente.example.it")
+        .set("role", "coordinamento")
+        .choose("organisation", "Coordinamento della rete");
+    let page = admin.submit(&user).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(
         page.body
@@ -49,14 +44,15 @@ async fn a_new_user_activates_the_account_from_the_mail() {
     assert_eq!(token.len(), 43);
 
     let mut sara = app.client();
-    let form = sara.get(&format!("/attiva/{token}")).await;
+    let path = format!("/attiva/{token}");
+    let form = sara.get(&path).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("sara.bianchi"));
     let weak = sara
-        .post(
-            &format!("/attiva/{token}"),
+        .send_form(
+            &path,
+            &path,
             &[
-                ("csrf", &form.csrf()),
                 ("new_password", "password123456"),
                 ("confirm_password", "password123456"),
             ],
@@ -66,13 +62,10 @@ async fn a_new_user_activates_the_account_from_the_mail() {
     assert!(weak.body.contains("<title>Errore: Attiva l&#39;utenza"));
     let chosen = "tartufo bianco di alba in autunno";
     let done = sara
-        .post(
-            &format!("/attiva/{token}"),
-            &[
-                ("csrf", &form.csrf()),
-                ("new_password", chosen),
-                ("confirm_password", chosen),
-            ],
+        .send_form(
+            &path,
+            &path,
+            &[("new_password", chosen), ("confirm_password", chosen)],
         )
         .await;
     assert_eq!(done.status, 303);
@@ -90,12 +83,9 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
     let mut old_session = app.logged_in("demo.sportello").await;
 
     let mut visitor = app.client();
-    let form = visitor.get("/password-dimenticata").await;
+    let forgotten = "/password-dimenticata";
     let answer = visitor
-        .post(
-            "/password-dimenticata",
-            &[("csrf", &form.csrf()), ("username", "Demo.Sportello")],
-        )
+        .send_form(forgotten, forgotten, &[("username", "Demo.Sportello")])
         .await;
     assert_eq!(answer.status, 200);
     assert!(answer.body.contains("role=\"status\""));
@@ -103,17 +93,13 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
     assert!(mail.contains("To: demo.sportello@example.invalid"));
     let token = link_token(&mail, "/reimposta/");
 
-    let form = visitor.get(&format!("/reimposta/{token}")).await;
-    assert_eq!(form.status, 200);
+    let path = format!("/reimposta/{token}");
     let chosen = "polenta e funghi della valle stura";
     let done = visitor
-        .post(
-            &format!("/reimposta/{token}"),
-            &[
-                ("csrf", &form.csrf()),
-                ("new_password", chosen),
-                ("confirm_password", chosen),
-            ],
+        .send_form(
+            &path,
+            &path,
+            &[("new_password", chosen), ("confirm_password", chosen)],
         )
         .await;
     assert_eq!(done.status, 303);
@@ -139,18 +125,12 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
 async fn unknown_users_get_the_same_answer_and_no_mail() {
     let (app, sink) = spawn_app_with_mail().await;
     let mut visitor = app.client();
-    let form = visitor.get("/password-dimenticata").await;
+    let forgotten = "/password-dimenticata";
     let unknown = visitor
-        .post(
-            "/password-dimenticata",
-            &[("csrf", &form.csrf()), ("username", "nessuno.qui")],
-        )
+        .send_form(forgotten, forgotten, &[("username", "nessuno.qui")])
         .await;
     let known = visitor
-        .post(
-            "/password-dimenticata",
-            &[("csrf", &form.csrf()), ("username", "demo.questura")],
-        )
+        .send_form(forgotten, forgotten, &[("username", "demo.questura")])
         .await;
     assert_eq!(unknown.status, known.status);
     let status = |body: &str| {
@@ -188,10 +168,7 @@ async fn an_admin_can_send_a_new_link_and_it_is_audited() {
     let id = &users.body[start..end];
     let page = admin.get(&format!("/admin/utenti/{id}")).await;
     let sent = admin
-        .post(
-            &format!("/admin/utenti/{id}/collegamento"),
-            &[("csrf", &page.csrf())],
-        )
+        .submit(&page.form(&format!("/admin/utenti/{id}/collegamento")))
         .await;
     assert_eq!(sent.status, 303);
     let mail = sink.message(1).await;

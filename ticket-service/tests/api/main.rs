@@ -4,6 +4,7 @@ mod admin;
 mod authorisation;
 mod csrf;
 mod demo;
+mod forms;
 mod hardening_reports;
 mod headers;
 mod helpers;

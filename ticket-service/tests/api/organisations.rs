@@ -61,15 +61,16 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     let app = spawn_app_with(|settings, _| captured = Some(settings.clone())).await;
     let settings = captured.unwrap();
     let mut admin = app.logged_in("demo.admin").await;
-    let form = admin.get("/admin/organizzazioni/nuova").await;
+    let new = "/admin/organizzazioni/nuova";
+    let form = admin.get(new).await;
     assert_eq!(form.status, 200);
     let csrf = form.csrf();
 
     let wrong = admin
-        .post(
-            "/admin/organizzazioni/nuova",
+        .send_form(
+            new,
+            new,
             &[
-                ("csrf", &csrf),
                 ("name", ""),
                 ("owner", "Comune di Cherasco"),
                 ("email", "non-è-un-indirizzo"),
@@ -87,13 +88,10 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     }
     assert!(wrong.body.contains("value=\"Comune di Cherasco\""));
     let duplicate = admin
-        .post(
-            "/admin/organizzazioni/nuova",
-            &[
-                ("csrf", &csrf),
-                ("name", "coordinamento della rete"),
-                ("kind", "office"),
-            ],
+        .send_form(
+            new,
+            new,
+            &[("name", "coordinamento della rete"), ("kind", "office")],
         )
         .await;
     assert_eq!(duplicate.status, 422);
@@ -101,26 +99,22 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         duplicate.body.contains("Esiste già un&#39;organizzazione")
             || duplicate.body.contains("Esiste già un'organizzazione")
     );
-    let not_for_hand = admin
-        .post(
-            "/admin/organizzazioni/nuova",
-            &[
-                ("csrf", &csrf),
-                ("name", "Seconda Questura"),
-                ("kind", "questura"),
-            ],
-        )
-        .await;
+    // The form offers no such kind: a tampered radio button.
+    let tampered = form
+        .form(new)
+        .set("name", "Seconda Questura")
+        .tamper("kind", "questura");
+    let not_for_hand = admin.submit(&tampered).await;
     assert_eq!(
         not_for_hand.status, 422,
         "the institutions come from the configuration"
     );
 
     let created = admin
-        .post(
-            "/admin/organizzazioni/nuova",
+        .send_form(
+            new,
+            new,
             &[
-                ("csrf", &csrf),
                 ("name", "Sportello di Cherasco"),
                 ("kind", "office"),
                 ("owner", "Comune di Cherasco"),
@@ -134,22 +128,17 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     assert!(list.body.contains("role=\"status\""));
     let id = organisation_id(&list.body, "Sportello di Cherasco");
 
-    let edit = admin.get(&format!("/admin/organizzazioni/{id}")).await;
+    let path = format!("/admin/organizzazioni/{id}");
+    let edit = admin.get(&path).await;
     assert!(
         edit.body
             .contains("value=\"sportello@comune.cherasco.example.it\"")
     );
-    let saved = admin
-        .post(
-            &format!("/admin/organizzazioni/{id}"),
-            &[
-                ("csrf", &csrf),
-                ("name", "Sportello immigrati di Cherasco"),
-                ("kind", "office"),
-                ("owner", "Comune di Cherasco"),
-            ],
-        )
-        .await;
+    let renamed = edit
+        .form(&path)
+        .set("name", "Sportello immigrati di Cherasco")
+        .check("active", "1", false);
+    let saved = admin.submit(&renamed).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     let list = admin.get("/admin/organizzazioni").await;
     let row = list
@@ -191,8 +180,9 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
             .body
             .contains("<form method=\"post\" action=\"/admin/organizzazioni/")
     );
+    // No form is shown for it: a body built by hand is refused.
     let refused = admin
-        .post(
+        .post_raw(
             &format!("/admin/organizzazioni/{imported}"),
             &[("csrf", &csrf), ("name", "Altro nome"), ("kind", "office")],
         )
@@ -210,9 +200,10 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let page = coordination.get("/admin/organizzazioni").await;
     assert!(!page.body.contains("Nuova organizzazione"));
+    // Bodies built by hand: the coordination's pages have no such form.
     let token = page.csrf();
     let denied = coordination
-        .post(
+        .post_raw(
             "/admin/organizzazioni/nuova",
             &[
                 ("csrf", &token),
@@ -223,7 +214,7 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         .await;
     assert_eq!(denied.status, 403);
     let denied = coordination
-        .post(
+        .post_raw(
             &format!("/admin/organizzazioni/{id}"),
             &[
                 ("csrf", &token),

@@ -22,15 +22,11 @@ async fn let_the_window_pass() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
 }
 
-async fn confirm(client: &mut Client, fields: &[(&str, &str)]) -> crate::helpers::Page {
-    let form = client
-        .get("/conferma-identita?next=%2Flotti%2F1%2Fpdf")
-        .await;
-    assert_eq!(form.status, 200, "{}", form.body);
-    let csrf = form.csrf();
-    let mut pairs = vec![("csrf", csrf.as_str())];
-    pairs.extend_from_slice(fields);
-    client.post("/conferma-identita", &pairs).await
+/// Opens the confirmation page that leads to `next` (as the export's redirect does) and
+/// sends its form with `fields` typed.
+async fn confirm(client: &mut Client, next: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    let path = format!("/conferma-identita?next={}", next.replace('/', "%2F"));
+    client.send_form(&path, "/conferma-identita", fields).await
 }
 
 #[tokio::test]
@@ -69,7 +65,8 @@ async fn an_old_login_types_the_password_again_before_a_batch_pdf() {
 
     let wrong = confirm(
         &mut coordination,
-        &[("password", "non-è-la-password"), ("next", "/lotti/1/pdf")],
+        "/lotti/1/pdf",
+        &[("password", "non-è-la-password")],
     )
     .await;
     assert_eq!(wrong.status, 422);
@@ -82,7 +79,8 @@ async fn an_old_login_types_the_password_again_before_a_batch_pdf() {
     let password = app.password("demo.coordinamento");
     let right = confirm(
         &mut coordination,
-        &[("password", &password), ("next", "/lotti/1/pdf")],
+        "/lotti/1/pdf",
+        &[("password", &password)],
     )
     .await;
     assert_eq!(right.status, 303);
@@ -91,10 +89,11 @@ async fn an_old_login_types_the_password_again_before_a_batch_pdf() {
     assert_eq!(status, 200);
     assert!(bytes.starts_with(b"%PDF-"));
 
-    // Another site cannot be the destination.
+    // Another site cannot be the destination, even from a link that names it.
     let off_site = confirm(
         &mut coordination,
-        &[("password", &password), ("next", "//evil.example/")],
+        "//evil.example/",
+        &[("password", &password)],
     )
     .await;
     assert_eq!(off_site.location(), Some("/"));
@@ -113,12 +112,8 @@ async fn the_audit_log_export_asks_for_the_code_too_and_is_audited() {
     admin.login("demo.admin", &app.password("demo.admin")).await;
     let secret = app.totp_secrets["demo.admin"].clone();
     let login_code = totp_code(&secret, now());
-    let form = admin.get("/login/codice").await;
     let page = admin
-        .post(
-            "/login/codice",
-            &[("csrf", &form.csrf()), ("code", &login_code), ("next", "/")],
-        )
+        .send_form("/login/codice", "/login/codice", &[("code", &login_code)])
         .await;
     assert_eq!(page.status, 303);
     let_the_window_pass().await;
@@ -135,29 +130,15 @@ async fn the_audit_log_export_asks_for_the_code_too_and_is_audited() {
         .get("/conferma-identita?next=%2Fadmin%2Faudit%2Fesporta")
         .await;
     assert!(form.body.contains("name=\"code\""));
-    let without_code = admin
-        .post(
-            "/conferma-identita",
-            &[
-                ("csrf", &form.csrf()),
-                ("password", &password),
-                ("next", next),
-            ],
-        )
-        .await;
+    let without_code = confirm(&mut admin, next, &[("password", &password)]).await;
     assert_eq!(without_code.status, 422);
     assert!(without_code.body.contains("href=\"#code\""));
-    let replayed = admin
-        .post(
-            "/conferma-identita",
-            &[
-                ("csrf", &form.csrf()),
-                ("password", &password),
-                ("code", &login_code),
-                ("next", next),
-            ],
-        )
-        .await;
+    let replayed = confirm(
+        &mut admin,
+        next,
+        &[("password", &password), ("code", &login_code)],
+    )
+    .await;
     assert_eq!(
         replayed.status, 422,
         "the login's code cannot be used again"
@@ -165,17 +146,12 @@ async fn the_audit_log_export_asks_for_the_code_too_and_is_audited() {
 
     // The next code (one step of clock drift is accepted).
     let code = totp_code(&secret, now() + 30);
-    let right = admin
-        .post(
-            "/conferma-identita",
-            &[
-                ("csrf", &form.csrf()),
-                ("password", &password),
-                ("code", &code),
-                ("next", next),
-            ],
-        )
-        .await;
+    let right = confirm(
+        &mut admin,
+        next,
+        &[("password", &password), ("code", &code)],
+    )
+    .await;
     assert_eq!(right.status, 303, "{}", right.body);
     assert_eq!(right.location(), Some(next));
     let (status, headers, bytes) = admin.download(next).await;

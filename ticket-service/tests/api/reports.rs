@@ -2,7 +2,7 @@
 
 use respi_tickets::config::SmtpSecurity;
 
-use crate::helpers::{Client, Page, SmtpSink, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Client, Form, Page, SmtpSink, TestApp, spawn_app, spawn_app_with};
 
 const NOTE: &str = "NOTA-RISERVATA-7Q3 solo per il coordinamento";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
@@ -20,101 +20,83 @@ async fn spawn_app_with_mail() -> (TestApp, SmtpSink) {
     (app, sink)
 }
 
-/// The filled-in report form, as the operator types it.
-fn report_fields(urgency: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("kind", "stato_pratica".to_owned()),
-        ("addressed_office", "questura_immigrazione".to_owned()),
-        ("file_kind", "permesso_soggiorno".to_owned()),
-        ("file_reference", "PS-2026-4411".to_owned()),
-        ("citizen_family_name", "Okafor".to_owned()),
-        ("citizen_given_name", "Grace".to_owned()),
-        ("citizen_birth_date", "1990-05-31".to_owned()),
-        ("citizen_tax_code", "".to_owned()),
-        (
+/// The report form filled in as the operator types it.
+pub(crate) fn fill_report(form: Form, urgency: &str) -> Form {
+    form.set("kind", "stato_pratica")
+        .choose("addressed_office", "Questura – Ufficio Immigrazione")
+        .choose("file_kind", "Permesso di soggiorno")
+        .set("file_reference", "PS-2026-4411")
+        .set("citizen_family_name", "Okafor")
+        .set("citizen_given_name", "Grace")
+        .set("citizen_birth_date", "1990-05-31")
+        .set(
             "description",
-            "Rinnovo chiesto a giugno, nessuna convocazione.".to_owned(),
-        ),
-        ("urgency", urgency.to_owned()),
-        (
+            "Rinnovo chiesto a giugno, nessuna convocazione.",
+        )
+        .set("urgency", urgency)
+        .set(
             "urgency_reason",
-            "Contratto di lavoro in scadenza a fine mese.".to_owned(),
-        ),
-    ]
+            "Contratto di lavoro in scadenza a fine mese.",
+        )
 }
 
-fn as_pairs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// Files a report through the form and its review page; returns its id and protocol number.
-pub(crate) async fn file_report(office: &mut Client, urgency: &str) -> (String, String) {
-    let form = office.get("/segnalazioni/nuova").await;
-    assert_eq!(form.status, 200);
-    let csrf = form.csrf();
-    let fields = report_fields(urgency);
-    let mut pairs = as_pairs(&fields);
-    pairs.push(("csrf", &csrf));
-    let review = office.post("/segnalazioni/nuova", &pairs).await;
-    assert_eq!(review.status, 200, "{}", review.body);
-    assert!(review.body.contains("Controlla la segnalazione"));
-    assert!(review.body.contains("Okafor"));
-    let key = review.hidden("submission_key");
-    let mut confirm = pairs.clone();
-    confirm.push(("submission_key", &key));
-    confirm.push(("choice", "invia"));
-    let filed = office.post("/segnalazioni/conferma", &confirm).await;
-    assert_eq!(filed.status, 303, "{}", filed.body);
-    let location = filed.location().unwrap().to_owned();
-    let id = location
+/// The id in a report's address (`/segnalazioni/7?esito=inviata` → `7`).
+fn id_in(location: &str) -> String {
+    location
         .trim_start_matches("/segnalazioni/")
         .split('?')
         .next()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+fn protocol_on(page: &Page) -> String {
+    let start = page.body.find("RESPI-").expect("a protocol number");
+    page.body[start..start + 17].to_owned()
+}
+
+/// Files a report through the form and its review page; returns its id and protocol number.
+pub(crate) async fn file_report(office: &mut Client, urgency: &str) -> (String, String) {
+    let page = office.get("/segnalazioni/nuova").await;
+    assert_eq!(page.status, 200);
+    let form = fill_report(page.form("/segnalazioni/nuova"), urgency);
+    let review = office.submit(&form).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("Controlla la segnalazione"));
+    assert!(review.body.contains("Okafor"));
+    let confirm = review.form_with_button("Invia la segnalazione");
+    let filed = office.submit(&confirm).await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let location = filed.location().unwrap().to_owned();
     let page = office.get(&location).await;
     assert_eq!(page.status, 200);
-    let start = page.body.find("RESPI-").unwrap();
-    let protocol = page.body[start..start + 17].to_owned();
+    let protocol = protocol_on(&page);
 
-    // The same confirmation sent again files nothing and says so.
-    let again = office.post("/segnalazioni/conferma", &confirm).await;
+    // The same confirmation sent again (the back button, then send) files nothing and says so.
+    let again = office.submit(&confirm).await;
     assert_eq!(again.status, 200);
     assert!(again.body.contains("già inviata"));
     assert!(again.body.contains(&protocol));
-    (id, protocol)
+    (id_in(&location), protocol)
 }
 
-/// Files a report through the form as a browser sends it (multipart), attaching a PDF on the
-/// form itself: the file survives a form sent with a mistake, a file that is not a PDF, JPEG
-/// or PNG is refused per F4, the review page lists the attachment, and the confirmation
-/// makes it the report's. Returns the id and the protocol number.
+/// Files a report through the form as a browser sends it, attaching a PDF on the form
+/// itself: the file survives a form sent with a mistake, a file that is not a PDF, JPEG or
+/// PNG is refused per F4, the review page lists the attachment, and the confirmation makes
+/// it the report's. Returns the id and the protocol number.
 pub(crate) async fn file_report_with_attachment(
     office: &mut Client,
     urgency: &str,
 ) -> (String, String) {
-    let form = office.get("/segnalazioni/nuova").await;
-    assert!(form.body.contains("enctype=\"multipart/form-data\""));
-    assert!(form.body.contains("type=\"file\" id=\"attachments\""));
-    let csrf = form.csrf();
-    let fields = report_fields(urgency);
-    let mut pairs = vec![("csrf", csrf.as_str())];
-    pairs.extend(as_pairs(&fields));
+    let page = office.get("/segnalazioni/nuova").await;
+    let form = page.form("/segnalazioni/nuova");
+    assert!(form.multipart);
 
     // A mistake in the form: the file is kept all the same.
-    let mut mistaken = pairs.clone();
-    for pair in &mut mistaken {
-        if pair.0 == "citizen_given_name" {
-            pair.1 = "";
-        }
-    }
-    let first = office
-        .post_multipart(
-            "/segnalazioni/nuova",
-            &mistaken,
-            &[("attachments", "ricevuta.pdf", PDF)],
-        )
-        .await;
+    let mistaken = fill_report(form, urgency)
+        .set("citizen_given_name", "")
+        .attach("attachments", "ricevuta.pdf", PDF);
+    let first = office.submit(&mistaken).await;
     assert_eq!(first.status, 422, "{}", first.body);
     assert!(first.body.contains("href=\"#citizen_given_name\""));
     assert!(first.body.contains("Togli ricevuta.pdf"));
@@ -122,19 +104,15 @@ pub(crate) async fn file_report_with_attachment(
     assert_eq!(key.len(), 22);
 
     // A file that is not what its name says is refused, per F4, and the PDF stays.
-    let mut with_key = pairs.clone();
-    with_key.push(("submission_key", &key));
-    let fake = office
-        .post_multipart(
-            "/segnalazioni/nuova",
-            &with_key,
-            &[(
-                "attachments",
-                "finto.pdf",
-                b"<html><script>alert(1)</script></html>",
-            )],
-        )
-        .await;
+    let corrected = first
+        .form("/segnalazioni/nuova")
+        .set("citizen_given_name", "Grace")
+        .attach(
+            "attachments",
+            "finto.pdf",
+            b"<html><script>alert(1)</script></html>",
+        );
+    let fake = office.submit(&corrected).await;
     assert_eq!(fake.status, 422);
     assert!(fake.body.contains("«finto.pdf» non è un PDF"));
     assert!(fake.body.contains("href=\"#attachments\""));
@@ -146,13 +124,7 @@ pub(crate) async fn file_report_with_attachment(
     assert!(!fake.body.contains("Togli finto.pdf"));
 
     // The review page lists the attachment before anything is sent.
-    let review = office
-        .post_multipart(
-            "/segnalazioni/nuova",
-            &with_key,
-            &[("attachments", "", b"")],
-        )
-        .await;
+    let review = office.submit(&fake.form("/segnalazioni/nuova")).await;
     assert_eq!(review.status, 200, "{}", review.body);
     assert!(review.body.contains("Controlla la segnalazione"));
     assert!(
@@ -162,39 +134,50 @@ pub(crate) async fn file_report_with_attachment(
     );
     assert_eq!(review.hidden("submission_key"), key);
 
-    let mut confirm = with_key.clone();
-    confirm.push(("choice", "invia"));
-    let filed = office.post("/segnalazioni/conferma", &confirm).await;
+    let filed = office
+        .submit(&review.form_with_button("Invia la segnalazione"))
+        .await;
     assert_eq!(filed.status, 303, "{}", filed.body);
     let location = filed.location().unwrap().to_owned();
-    let id = location
-        .trim_start_matches("/segnalazioni/")
+    let page = office.get(&location).await;
+    assert!(page.body.contains("ricevuta.pdf"));
+    (id_in(&location), protocol_on(&page))
+}
+
+/// Presses the button `label` of the report's page, with `text` typed in the form's text
+/// field when it has one (a reason, an answer).
+pub(crate) async fn act(client: &mut Client, id: &str, label: &str, text: &str) -> Page {
+    let page = client.get(&format!("/segnalazioni/{id}")).await;
+    assert_eq!(page.status, 200);
+    let mut form = page.form_with_button(label);
+    if !text.is_empty() {
+        form = form.set("text", text);
+    }
+    client.submit(&form).await
+}
+
+/// Uploads a file from the report's page.
+pub(crate) async fn upload(client: &mut Client, id: &str, file_name: &str, content: &[u8]) -> Page {
+    let page = client.get(&format!("/segnalazioni/{id}")).await;
+    let form = page
+        .form(&format!("/segnalazioni/{id}/allegati"))
+        .attach("file", file_name, content);
+    client.submit(&form).await
+}
+
+/// Creates a batch of the report from `/lotti`; returns the batch's address.
+pub(crate) async fn batch_of(coordination: &mut Client, id: &str) -> String {
+    let page = coordination.get("/lotti").await;
+    let form = page.form("/lotti").check("report", id, true);
+    let created = coordination.submit(&form).await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    created
+        .location()
+        .unwrap()
         .split('?')
         .next()
         .unwrap()
-        .to_owned();
-    let page = office.get(&location).await;
-    assert!(page.body.contains("ricevuta.pdf"));
-    let start = page.body.find("RESPI-").unwrap();
-    let protocol = page.body[start..start + 17].to_owned();
-    (id, protocol)
-}
-
-/// Sends the form of `action` from the report's page, as shown in `from`.
-async fn act(client: &mut Client, id: &str, action: &str, from: &str, text: &str) -> Page {
-    let page = client.get(&format!("/segnalazioni/{id}")).await;
-    assert_eq!(page.status, 200);
-    client
-        .post(
-            &format!("/segnalazioni/{id}/azione"),
-            &[
-                ("csrf", &page.csrf()),
-                ("action", action),
-                ("from", from),
-                ("text", text),
-            ],
-        )
-        .await
+        .to_owned()
 }
 
 async fn state_of(client: &mut Client, id: &str) -> String {
@@ -231,25 +214,15 @@ async fn the_whole_story_role_by_role() {
     assert!(!mail.contains("Okafor"), "mails carry no citizen data");
 
     // A further attachment after sending, checked by content; each served only as a download.
-    let page = office.get(&format!("/segnalazioni/{id}")).await;
-    let csrf = page.csrf();
-    let upload = office
-        .post_file(
-            &format!("/segnalazioni/{id}/allegati"),
-            &[("csrf", &csrf)],
-            "integrazione.pdf",
-            PDF,
-        )
-        .await;
-    assert_eq!(upload.status, 303, "{}", upload.body);
-    let fake = office
-        .post_file(
-            &format!("/segnalazioni/{id}/allegati"),
-            &[("csrf", &csrf)],
-            "finto.pdf",
-            b"<html><script>alert(1)</script></html>",
-        )
-        .await;
+    let added = upload(&mut office, &id, "integrazione.pdf", PDF).await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let fake = upload(
+        &mut office,
+        &id,
+        "finto.pdf",
+        b"<html><script>alert(1)</script></html>",
+    )
+    .await;
     assert_eq!(fake.status, 422);
     assert!(fake.body.contains("non è un PDF"));
     assert!(fake.body.contains("aria-invalid=\"true\""));
@@ -277,23 +250,22 @@ async fn the_whole_story_role_by_role() {
     // The coordination takes it in charge; the same form again changes nothing.
     let queue = coordination.get("/segnalazioni").await;
     assert!(queue.body.contains(&protocol));
-    let taken = act(&mut coordination, &id, "prendi_in_carico", "nuova", "").await;
-    assert_eq!(taken.status, 303);
-    let twice = act(&mut coordination, &id, "prendi_in_carico", "nuova", "").await;
+    let page = coordination.get(&format!("/segnalazioni/{id}")).await;
+    let take = page.form_with_button("Prendi in carico");
+    assert_eq!(coordination.submit(&take).await.status, 303);
+    let twice = coordination.submit(&take).await;
     assert_eq!(twice.status, 409);
     assert!(twice.body.contains("non è stato cambiato nulla"));
     let page = coordination.get(&format!("/segnalazioni/{id}")).await;
-    let topic = coordination
-        .post(
-            &format!("/segnalazioni/{id}/argomento"),
-            &[("csrf", &page.csrf()), ("topic", "1")],
-        )
-        .await;
-    assert_eq!(topic.status, 303);
+    let topic = page
+        .form(&format!("/segnalazioni/{id}/argomento"))
+        .choose("topic", "Permesso di soggiorno");
+    assert_eq!(coordination.submit(&topic).await.status, 303);
     let note = coordination
-        .post(
+        .send_form(
+            &format!("/segnalazioni/{id}"),
             &format!("/segnalazioni/{id}/nota"),
-            &[("csrf", &page.csrf()), ("nota", NOTE)],
+            &[("nota", NOTE)],
         )
         .await;
     assert_eq!(note.status, 303);
@@ -306,18 +278,7 @@ async fn the_whole_story_role_by_role() {
     );
 
     // A batch, printed, handed over by the liaison.
-    let batches = coordination.get("/lotti").await;
-    let created = coordination
-        .post("/lotti", &[("csrf", &batches.csrf()), ("report", &id)])
-        .await;
-    assert_eq!(created.status, 303, "{}", created.body);
-    let batch = created
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let batch = batch_of(&mut coordination, &id).await;
     let print = coordination.get(&batch).await;
     assert_eq!(print.status, 200);
     assert!(print.body.contains(&protocol));
@@ -329,22 +290,16 @@ async fn the_whole_story_role_by_role() {
         "Inoltrata (in un lotto)"
     );
     let open = liaison.get(&batch).await;
-    let forwarded = liaison
-        .post(&format!("{batch}/consegnato"), &[("csrf", &open.csrf())])
-        .await;
-    assert_eq!(forwarded.status, 303);
-    let again = liaison
-        .post(&format!("{batch}/consegnato"), &[("csrf", &open.csrf())])
-        .await;
-    assert_eq!(again.status, 409);
+    let handed_over = open.form_with_button("Segna il lotto come consegnato");
+    assert_eq!(liaison.submit(&handed_over).await.status, 303);
+    assert_eq!(liaison.submit(&handed_over).await.status, 409);
     assert_eq!(state_of(&mut office, &id).await, "In attesa di risposta");
 
     // The liaison records the answer, the coordination publishes it.
     let recorded = act(
         &mut liaison,
         &id,
-        "registra_risposta",
-        "in_attesa_di_risposta",
+        "Registra la risposta ricevuta",
         "Pratica in lavorazione, convocazione entro dicembre.",
     )
     .await;
@@ -357,8 +312,7 @@ async fn the_whole_story_role_by_role() {
     let published = act(
         &mut coordination,
         &id,
-        "pubblica_risposta",
-        "risposta_ricevuta",
+        "Pubblica la risposta",
         "La pratica è in lavorazione: la convocazione arriverà entro dicembre.",
     )
     .await;
@@ -390,22 +344,14 @@ async fn the_whole_story_role_by_role() {
     );
 
     // A refusal needs a reason and sends the report back to the coordination.
-    let no_reason = act(
-        &mut questura,
-        &id,
-        "rifiuta_validazione",
-        "risposta_pubblicata",
-        "  ",
-    )
-    .await;
+    let no_reason = act(&mut questura, &id, "Rifiuta la risposta", "  ").await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("<title>Errore: "));
     assert!(no_reason.body.contains("aria-invalid=\"true\""));
     let refused = act(
         &mut questura,
         &id,
-        "rifiuta_validazione",
-        "risposta_pubblicata",
+        "Rifiuta la risposta",
         "Indicare che serve la ricevuta del bollettino.",
     )
     .await;
@@ -422,13 +368,12 @@ async fn the_whole_story_role_by_role() {
     let republished = act(
         &mut coordination,
         &id,
-        "pubblica_risposta",
-        "presa_in_carico",
+        "Pubblica la risposta",
         "In lavorazione; portare la ricevuta del bollettino alla convocazione.",
     )
     .await;
     assert_eq!(republished.status, 303);
-    let validated = act(&mut questura, &id, "valida", "risposta_pubblicata", "").await;
+    let validated = act(&mut questura, &id, "Valida la risposta", "").await;
     assert_eq!(validated.status, 303);
     let validation_mail = sink
         .find(&[
@@ -443,8 +388,7 @@ async fn the_whole_story_role_by_role() {
     let reopened = act(
         &mut office,
         &id,
-        "riapri",
-        "validata",
+        "Riapri la segnalazione",
         "La convocazione non è arrivata.",
     )
     .await;
@@ -461,7 +405,7 @@ async fn the_whole_story_role_by_role() {
 
     // Back through the coordination to the close.
     assert_eq!(
-        act(&mut coordination, &id, "prendi_in_carico", "riaperta", "")
+        act(&mut coordination, &id, "Prendi in carico", "")
             .await
             .status,
         303
@@ -470,8 +414,7 @@ async fn the_whole_story_role_by_role() {
         act(
             &mut coordination,
             &id,
-            "pubblica_risposta",
-            "presa_in_carico",
+            "Pubblica la risposta",
             "Convocazione inviata di nuovo per SMS.",
         )
         .await
@@ -479,12 +422,12 @@ async fn the_whole_story_role_by_role() {
         303
     );
     assert_eq!(
-        act(&mut questura, &id, "valida", "risposta_pubblicata", "")
+        act(&mut questura, &id, "Valida la risposta", "")
             .await
             .status,
         303
     );
-    let closed = act(&mut office, &id, "chiudi", "validata", "").await;
+    let closed = act(&mut office, &id, "Chiudi la segnalazione", "").await;
     assert_eq!(closed.status, 303);
     assert_eq!(
         state_of(&mut office, &id).await,
@@ -522,14 +465,34 @@ async fn forbidden_transitions_and_bad_forms_change_nothing() {
     let mut office = app.logged_in("demo.sportello").await;
     let mut questura = app.logged_in("demo.questura").await;
     let (id, _) = file_report(&mut office, "U3").await;
-    // The office cannot take its own report in charge.
-    let page = act(&mut office, &id, "prendi_in_carico", "nuova", "").await;
-    assert_eq!(page.status, 403);
-    // A referent cannot validate a report that has no answer.
-    let page = act(&mut questura, &id, "valida", "nuova", "").await;
-    assert_eq!(page.status, 409);
-    let page = act(&mut office, &id, "sconosciuta", "nuova", "").await;
-    assert_eq!(page.status, 400);
+    // The office's page offers no taking in charge, the referent's no validation of a
+    // report without an answer.
+    let page = office.get(&format!("/segnalazioni/{id}")).await;
+    assert!(!page.has_button("Prendi in carico"));
+    let referent_page = questura.get(&format!("/segnalazioni/{id}")).await;
+    assert!(!referent_page.has_button("Valida la risposta"));
+    // Bodies no page sends, hand-built on purpose: the server refuses them all the same.
+    let path = format!("/segnalazioni/{id}/azione");
+    let office_csrf = page.csrf();
+    let take = [
+        ("csrf", office_csrf.as_str()),
+        ("action", "prendi_in_carico"),
+        ("from", "nuova"),
+    ];
+    assert_eq!(office.post_raw(&path, &take).await.status, 403);
+    let referent_csrf = referent_page.csrf();
+    let validate = [
+        ("csrf", referent_csrf.as_str()),
+        ("action", "valida"),
+        ("from", "nuova"),
+    ];
+    assert_eq!(questura.post_raw(&path, &validate).await.status, 409);
+    let unknown = [
+        ("csrf", office_csrf.as_str()),
+        ("action", "sconosciuta"),
+        ("from", "nuova"),
+    ];
+    assert_eq!(office.post_raw(&path, &unknown).await.status, 400);
     // Opening a report and a refused change are in the audit log, without citizen data.
     let mut admin = app.logged_in("demo.admin").await;
     let audit = admin.get("/admin/audit").await;
@@ -540,24 +503,17 @@ async fn forbidden_transitions_and_bad_forms_change_nothing() {
 
     // An empty report form comes back with every error, per field.
     let form = office.get("/segnalazioni/nuova").await;
-    let page = office
-        .post("/segnalazioni/nuova", &[("csrf", &form.csrf())])
-        .await;
+    let page = office.submit(&form.form("/segnalazioni/nuova")).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("<title>Errore: "));
     assert!(page.body.contains("href=\"#kind\""));
     assert!(page.body.contains("href=\"#urgency_reason\""));
     // What was typed is kept.
-    let page = office
-        .post(
-            "/segnalazioni/nuova",
-            &[
-                ("csrf", &form.csrf()),
-                ("citizen_family_name", "Okafor"),
-                ("citizen_birth_date", "31/05/1990"),
-            ],
-        )
-        .await;
+    let typed = form
+        .form("/segnalazioni/nuova")
+        .set("citizen_family_name", "Okafor")
+        .set("citizen_birth_date", "31/05/1990");
+    let page = office.submit(&typed).await;
     assert!(page.body.contains("value=\"Okafor\""));
     assert!(page.body.contains("href=\"#citizen_birth_date\""));
 }
@@ -568,41 +524,23 @@ async fn no_internal_note_reaches_an_office_login() {
     let mut office = app.logged_in("demo.sportello").await;
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let (id, _) = file_report(&mut office, "U2").await;
-    let page = office.get(&format!("/segnalazioni/{id}")).await;
-    let upload = office
-        .post_file(
-            &format!("/segnalazioni/{id}/allegati"),
-            &[("csrf", &page.csrf())],
-            "documento.pdf",
-            PDF,
-        )
-        .await;
-    assert_eq!(upload.status, 303);
+    let added = upload(&mut office, &id, "documento.pdf", PDF).await;
+    assert_eq!(added.status, 303);
     assert_eq!(
-        act(&mut coordination, &id, "prendi_in_carico", "nuova", "")
+        act(&mut coordination, &id, "Prendi in carico", "")
             .await
             .status,
         303
     );
-    let page = coordination.get(&format!("/segnalazioni/{id}")).await;
     let note = coordination
-        .post(
+        .send_form(
+            &format!("/segnalazioni/{id}"),
             &format!("/segnalazioni/{id}/nota"),
-            &[("csrf", &page.csrf()), ("nota", NOTE)],
+            &[("nota", NOTE)],
         )
         .await;
     assert_eq!(note.status, 303);
-    let batches = coordination.get("/lotti").await;
-    let created = coordination
-        .post("/lotti", &[("csrf", &batches.csrf()), ("report", &id)])
-        .await;
-    let batch = created
-        .location()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned();
+    let batch = batch_of(&mut coordination, &id).await;
     assert!(!coordination.get(&batch).await.body.contains(NOTE));
 
     let detail = office.get(&format!("/segnalazioni/{id}")).await;
@@ -635,9 +573,16 @@ async fn no_internal_note_reaches_an_office_login() {
         403,
         "prints are not theirs"
     );
-    // A note cannot be written by an office either.
+    // A note cannot be written by an office either: its page has no such form, and a body
+    // built by hand is refused.
+    assert!(
+        detail
+            .forms()
+            .iter()
+            .all(|form| !form.action.ends_with("/nota"))
+    );
     let page = office
-        .post(
+        .post_raw(
             &format!("/segnalazioni/{id}/nota"),
             &[("csrf", &detail.csrf()), ("nota", "tentativo")],
         )
@@ -674,34 +619,25 @@ async fn an_office_gets_404_on_another_offices_report() {
         ("Cuneo", "Sportello immigrati di Alba")
     };
     assert!(!mine.is_empty());
-    let end = form.body.find(&format!("\">{other}</option>")).unwrap();
-    let start = form.body[..end].rfind("value=\"").unwrap() + "value=\"".len();
-    let organisation = form.body[start..end].to_owned();
-    let created = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "operatore.b"),
-                ("display_name", "Operatore B"),
-                ("email", "operatore.b@ente.example.it"),
-                ("role", "sportello"),
-                ("organisation", &organisation),
-            ],
-        )
-        .await;
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "operatore.b")
+        .set("display_name", "Operatore B")
+        .set("email", "operatore.b@ente.example.it")
+        .set("role", "sportello")
+        .choose("organisation", other);
+    let created = admin.submit(&user).await;
     assert_eq!(created.status, 200, "{}", created.body);
     let marker = "<code class=\"secret\">";
     let start = created.body.find(marker).unwrap() + marker.len();
     let temporary = created.body[start..start + 23].to_owned();
     let mut office_b = app.client();
     assert_eq!(office_b.login("operatore.b", &temporary).await.status, 303);
-    let form = office_b.get("/profilo/password").await;
     let changed = office_b
-        .post(
+        .send_form(
+            "/profilo/password",
             "/profilo/password",
             &[
-                ("csrf", &form.csrf()),
                 ("current_password", &temporary),
                 ("new_password", "castagne di cuneo e marroni"),
                 ("confirm_password", "castagne di cuneo e marroni"),
@@ -715,9 +651,10 @@ async fn an_office_gets_404_on_another_offices_report() {
         404
     );
     assert!(!office_b.get("/segnalazioni").await.body.contains(&protocol));
+    // A reopening form for a report the office cannot see, built by hand: no page shows it.
     let page = office_b.get("/segnalazioni").await;
     let reopen = office_b
-        .post(
+        .post_raw(
             &format!("/segnalazioni/{id}/azione"),
             &[
                 ("csrf", &page.csrf()),
@@ -745,36 +682,25 @@ async fn an_office_that_chose_the_daily_digest_gets_no_mail_at_once() {
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let profile = office.get("/profilo").await;
     assert!(profile.body.contains("E-mail di notifica"));
-    let saved = office
-        .post(
-            "/profilo/notifiche",
-            &[("csrf", &profile.csrf()), ("mail", "giornaliero")],
-        )
-        .await;
-    assert_eq!(saved.status, 303);
-    let again = office
-        .post(
-            "/profilo/notifiche",
-            &[("csrf", &profile.csrf()), ("mail", "giornaliero")],
-        )
-        .await;
+    let choice = profile
+        .form("/profilo/notifiche")
+        .set("mail", "giornaliero");
+    assert_eq!(office.submit(&choice).await.status, 303);
+    let again = office.submit(&choice).await;
     assert_eq!(again.location(), Some("/profilo?esito=notifiche-invariate"));
 
     let (id, protocol) = file_report(&mut office, "U3").await;
     assert_eq!(
-        act(&mut coordination, &id, "prendi_in_carico", "nuova", "")
+        act(&mut coordination, &id, "Prendi in carico", "")
             .await
             .status,
         303
     );
     let page = coordination.get(&format!("/segnalazioni/{id}")).await;
-    let topic = coordination
-        .post(
-            &format!("/segnalazioni/{id}/argomento"),
-            &[("csrf", &page.csrf()), ("topic", "1")],
-        )
-        .await;
-    assert_eq!(topic.status, 303);
+    let topic = page
+        .form(&format!("/segnalazioni/{id}/argomento"))
+        .choose("topic", "Permesso di soggiorno");
+    assert_eq!(coordination.submit(&topic).await.status, 303);
     // The topic's standard answer is offered as the starting text.
     let standard = coordination
         .get(&format!("/segnalazioni/{id}?risposta_standard=1"))
@@ -783,8 +709,7 @@ async fn an_office_that_chose_the_daily_digest_gets_no_mail_at_once() {
     let published = act(
         &mut coordination,
         &id,
-        "pubblica_risposta",
-        "presa_in_carico",
+        "Pubblica la risposta",
         "Risposta standard: convocazione tramite SMS.",
     )
     .await;
@@ -866,38 +791,33 @@ async fn form_attachments_belong_to_their_session_and_go_when_it_ends() {
     let stored = || std::fs::read_dir(&folder).map_or(0, |entries| entries.count());
 
     let mut desk = app.logged_in("demo.sportello").await;
-    let form = desk.get("/segnalazioni/nuova").await;
-    let desk_csrf = form.csrf();
-    let fields = report_fields("U3");
-    let mut pairs = vec![("csrf", desk_csrf.as_str())];
-    pairs.extend(as_pairs(&fields));
-    pairs.retain(|(name, _)| *name != "description");
-    let kept = desk
-        .post_multipart(
-            "/segnalazioni/nuova",
-            &pairs,
-            &[("attachments", "ricevuta.pdf", PDF)],
-        )
-        .await;
+    let page = desk.get("/segnalazioni/nuova").await;
+    let form = fill_report(page.form("/segnalazioni/nuova"), "U3")
+        .set("description", "")
+        .attach("attachments", "ricevuta.pdf", PDF);
+    let kept = desk.submit(&form).await;
     assert_eq!(kept.status, 422);
     let key = kept.hidden("submission_key");
     assert_eq!(stored(), 1);
 
-    // The same user in another session cannot pick up the draft by its key.
+    // The same user in another session cannot pick up the draft by its key, even with the
+    // key copied into the form (a tampered hidden field).
     let mut laptop = app.logged_in("demo.sportello").await;
-    let form = laptop.get("/segnalazioni/nuova").await;
-    let laptop_csrf = form.csrf();
-    let mut confirm = vec![("csrf", laptop_csrf.as_str())];
-    confirm.extend(as_pairs(&fields));
-    confirm.push(("submission_key", &key));
-    confirm.push(("choice", "invia"));
-    let filed = laptop.post("/segnalazioni/conferma", &confirm).await;
+    let page = laptop.get("/segnalazioni/nuova").await;
+    let form = fill_report(page.form("/segnalazioni/nuova"), "U3").tamper("submission_key", &key);
+    let review = laptop.submit(&form).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(!review.body.contains("ricevuta.pdf"));
+    let filed = laptop
+        .submit(&review.form_with_button("Invia la segnalazione"))
+        .await;
     assert_eq!(filed.status, 303);
     let page = laptop.get(filed.location().unwrap()).await;
     assert!(!page.body.contains("ricevuta.pdf"));
 
     // Once the session that holds the draft ends, the draft and its file go.
-    let logout = desk.post("/logout", &[("csrf", &desk_csrf)]).await;
+    let home = desk.get("/").await;
+    let logout = desk.submit(&home.form_with_button("Esci")).await;
     assert_eq!(logout.status, 303);
     assert_eq!(stored(), 1);
     app.logged_in("demo.coordinamento").await;

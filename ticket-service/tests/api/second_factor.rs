@@ -31,22 +31,15 @@ async fn an_admin_logs_in_with_password_then_code() {
     let form = client.get("/login/codice").await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("autocomplete=\"one-time-code\""));
+    let code_form = form.form("/login/codice");
     let wrong = client
-        .post(
-            "/login/codice",
-            &[("csrf", &form.csrf()), ("code", "000000"), ("next", "/")],
-        )
+        .submit(&code_form.clone().set("code", "000000"))
         .await;
     assert_eq!(wrong.status, 422);
     assert!(wrong.body.contains("href=\"#code\""));
 
     let code = totp_code(&app.totp_secrets["demo.admin"], now());
-    let page = client
-        .post(
-            "/login/codice",
-            &[("csrf", &form.csrf()), ("code", &code), ("next", "/")],
-        )
-        .await;
+    let page = client.submit(&code_form.set("code", &code)).await;
     assert_eq!(page.status, 303);
     assert_eq!(page.location(), Some("/"));
     assert_ne!(
@@ -66,26 +59,18 @@ async fn a_used_code_cannot_be_replayed() {
 
     let mut first = app.client();
     first.login("demo.coordinamento", &password).await;
-    let form = first.get("/login/codice").await;
     let page = first
-        .post("/login/codice", &[("csrf", &form.csrf()), ("code", &code)])
+        .send_form("/login/codice", "/login/codice", &[("code", &code)])
         .await;
     assert_eq!(page.status, 303);
 
     let mut second = app.client();
     second.login("demo.coordinamento", &password).await;
-    let form = second.get("/login/codice").await;
-    let replay = second
-        .post("/login/codice", &[("csrf", &form.csrf()), ("code", &code)])
-        .await;
+    let form = second.get("/login/codice").await.form("/login/codice");
+    let replay = second.submit(&form.clone().set("code", &code)).await;
     assert_eq!(replay.status, 422, "the same code twice");
     let next_code = totp_code(&secret, now() + 30);
-    let page = second
-        .post(
-            "/login/codice",
-            &[("csrf", &form.csrf()), ("code", &next_code)],
-        )
-        .await;
+    let page = second.submit(&form.set("code", &next_code)).await;
     assert_eq!(page.status, 303, "the next step's code is still accepted");
 }
 
@@ -105,38 +90,31 @@ async fn a_new_coordinator_must_enrol_before_anything_else() {
     let app = spawn_app_with_second_factor().await;
     let mut admin = app.client();
     admin.login("demo.admin", &app.password("demo.admin")).await;
-    let form = admin.get("/login/codice").await;
     let code = totp_code(&app.totp_secrets["demo.admin"], now());
     admin
-        .post("/login/codice", &[("csrf", &form.csrf()), ("code", &code)])
+        .send_form("/login/codice", "/login/codice", &[("code", &code)])
         .await;
     let form = admin.get("/admin/utenti/nuovo").await;
-    let created = admin
-        .post(
-            "/admin/utenti/nuovo",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", "elena.costa"),
-                ("display_name", "Elena Costa"),
-                ("email", "elena.costa@ente.example.it"),
-                ("role", "coordinamento"),
-                ("organisation", "1"),
-            ],
-        )
-        .await;
+    let user = form
+        .form("/admin/utenti/nuovo")
+        .set("username", "elena.costa")
+        .set("display_name", "Elena Costa")
+        .set("email", "elena.costa@ente.example.it")
+        .set("role", "coordinamento")
+        .choose("organisation", "Coordinamento della rete");
+    let created = admin.submit(&user).await;
     let marker = "<code class=\"secret\">";
     let start = created.body.find(marker).unwrap() + marker.len();
     let temporary = created.body[start..start + 23].to_owned();
 
     let mut elena = app.client();
     assert_eq!(elena.login("elena.costa", &temporary).await.status, 303);
-    let form = elena.get("/profilo/password").await;
     let chosen = "nocciole delle langhe tonde";
     elena
-        .post(
+        .send_form(
+            "/profilo/password",
             "/profilo/password",
             &[
-                ("csrf", &form.csrf()),
                 ("current_password", &temporary),
                 ("new_password", chosen),
                 ("confirm_password", chosen),
@@ -158,21 +136,11 @@ async fn a_new_coordinator_must_enrol_before_anything_else() {
         "same secret until confirmed"
     );
 
-    let wrong = elena
-        .post(
-            "/profilo/verifica",
-            &[("csrf", &enrol.csrf()), ("code", "123456")],
-        )
-        .await;
+    let confirm = enrol.form("/profilo/verifica");
+    let wrong = elena.submit(&confirm.clone().set("code", "123456")).await;
     assert_eq!(wrong.status, 422);
     let page = elena
-        .post(
-            "/profilo/verifica",
-            &[
-                ("csrf", &enrol.csrf()),
-                ("code", &totp_code(&secret, now())),
-            ],
-        )
+        .submit(&confirm.set("code", &totp_code(&secret, now())))
         .await;
     assert_eq!(page.status, 303);
     assert_eq!(elena.get("/").await.status, 200);

@@ -66,13 +66,12 @@ async fn changing_the_password_ends_the_other_sessions_only() {
     let mut laptop = app.logged_in("demo.prefettura").await;
     let mut phone = app.logged_in("demo.prefettura").await;
 
-    let form = laptop.get("/profilo/password").await;
     let new_password = "nebbia sul tanaro a novembre";
     let page = laptop
-        .post(
+        .send_form(
+            "/profilo/password",
             "/profilo/password",
             &[
-                ("csrf", &form.csrf()),
                 ("current_password", &old_password),
                 ("new_password", new_password),
                 ("confirm_password", new_password),
@@ -105,12 +104,11 @@ async fn changing_the_password_ends_the_other_sessions_only() {
 async fn a_weak_new_password_is_refused_with_a_reason() {
     let app = spawn_app().await;
     let mut client = app.logged_in("demo.interfaccia").await;
-    let form = client.get("/profilo/password").await;
     let page = client
-        .post(
+        .send_form(
+            "/profilo/password",
             "/profilo/password",
             &[
-                ("csrf", &form.csrf()),
                 ("current_password", "wrong"),
                 ("new_password", "Password2024!"),
                 ("confirm_password", "something else"),
@@ -138,19 +136,8 @@ async fn a_weak_new_password_is_refused_with_a_reason() {
 
 /// Logs `username` in from a browser that calls itself `agent`.
 async fn logged_in_with_agent(app: &TestApp, username: &str, agent: &str) -> Client {
-    let mut client = app.client();
-    let form = client.get("/login").await;
-    let page = client
-        .post_with(
-            "/login",
-            &[
-                ("csrf", &form.csrf()),
-                ("username", username),
-                ("password", &app.password(username)),
-            ],
-            &[("user-agent", agent)],
-        )
-        .await;
+    let mut client = app.browser(agent);
+    let page = client.login(username, &app.password(username)).await;
     assert_eq!(page.status, 303);
     client
 }
@@ -191,8 +178,9 @@ async fn a_user_lists_their_sessions_and_ends_one_or_all_the_others() {
     let mut admin = logged_in_with_agent(&app, "demo.admin", "Casa/1.0").await;
     let admin_list = admin.get("/profilo/sessioni").await;
     let foreign = session_number(&admin_list, "Ufficio/1.0");
+    // Another user's session, by a body built by hand: no page shows it to this user.
     let refused = desk
-        .post(
+        .post_raw(
             &format!("/profilo/sessioni/{foreign}/termina"),
             &[("csrf", &list.csrf())],
         )
@@ -206,20 +194,16 @@ async fn a_user_lists_their_sessions_and_ends_one_or_all_the_others() {
             .contains("Ufficio/1.0")
     );
 
-    // Without the CSRF token nothing ends.
+    // Without the CSRF token (a body built by hand) nothing ends.
     let laptop_number = session_number(&list, "Portatile/2.0");
     let forged = desk
-        .post(&format!("/profilo/sessioni/{laptop_number}/termina"), &[])
+        .post_raw(&format!("/profilo/sessioni/{laptop_number}/termina"), &[])
         .await;
     assert_eq!(forged.status, 403);
     assert_eq!(laptop.get("/").await.status, 200);
 
-    let ended = desk
-        .post(
-            &format!("/profilo/sessioni/{laptop_number}/termina"),
-            &[("csrf", &list.csrf())],
-        )
-        .await;
+    let end_laptop = list.form(&format!("/profilo/sessioni/{laptop_number}/termina"));
+    let ended = desk.submit(&end_laptop).await;
     assert_eq!(ended.status, 303);
     assert_eq!(ended.location(), Some("/profilo/sessioni?esito=terminata"));
     assert_eq!(
@@ -228,16 +212,12 @@ async fn a_user_lists_their_sessions_and_ends_one_or_all_the_others() {
         "the laptop is logged out"
     );
     assert_eq!(phone.get("/").await.status, 200);
-    let again = desk
-        .post(
-            &format!("/profilo/sessioni/{laptop_number}/termina"),
-            &[("csrf", &list.csrf())],
-        )
-        .await;
+    let again = desk.submit(&end_laptop).await;
     assert_eq!(again.status, 404, "an ended session is gone");
 
+    let list = desk.get("/profilo/sessioni").await;
     let all = desk
-        .post("/profilo/sessioni/termina-altre", &[("csrf", &list.csrf())])
+        .submit(&list.form("/profilo/sessioni/termina-altre"))
         .await;
     assert_eq!(all.status, 303);
     assert_eq!(phone.get("/").await.status, 303);
