@@ -4,6 +4,7 @@ mod admin;
 mod authorisation;
 mod csrf;
 mod demo;
+mod hardening_auth;
 mod headers;
 mod helpers;
 mod login;
