@@ -118,6 +118,9 @@ pub struct LoginSettings {
     pub ip_burst: u32,
     /// Seconds for one attempt of the burst to come back.
     pub ip_refill_secs: f64,
+    /// Addresses (IPv6: /64 networks) the per-address limit keeps in memory at most; beyond
+    /// them, those idle the longest are forgotten.
+    pub ip_max_addresses: usize,
     /// Roles that must log in with a TOTP code besides the password (ASVS 4.3.1).
     pub second_factor_roles: Vec<Role>,
 }
@@ -199,6 +202,7 @@ impl Default for Settings {
                 lock_max_secs: lockout.max_secs,
                 ip_burst: 10,
                 ip_refill_secs: 6.0,
+                ip_max_addresses: crate::auth::login_limiter::DEFAULT_CAPACITY,
                 second_factor_roles: vec![Role::Admin, Role::Coordinamento],
             },
             network: NetworkSettings {
@@ -249,9 +253,12 @@ impl Settings {
                 "session.idle_secs, session.absolute_secs e session.reauth_secs devono essere positivi",
             ));
         }
-        if self.login.ip_burst == 0 || self.login.ip_refill_secs <= 0.0 {
+        if self.login.ip_burst == 0
+            || self.login.ip_refill_secs <= 0.0
+            || self.login.ip_max_addresses == 0
+        {
             return Err(ConfigError::Rule(
-                "login.ip_burst e login.ip_refill_secs devono essere positivi",
+                "login.ip_burst, login.ip_refill_secs e login.ip_max_addresses devono essere positivi",
             ));
         }
         if self.reports.urgency.is_empty() {

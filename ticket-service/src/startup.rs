@@ -122,8 +122,14 @@ impl Application {
                 })?;
         let state = AppState {
             db,
-            login_limiter: Arc::new(LoginLimiter::new(settings.login_bucket_policy())),
-            login_form_limiter: Arc::new(LoginLimiter::new(settings.login_form_bucket_policy())),
+            login_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.login_bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
+            login_form_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.login_form_bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
             mailer,
             demo: demo_records,
             settings: Arc::new(settings),
