@@ -121,6 +121,9 @@ pub struct LoginSettings {
     /// Addresses (IPv6: /64 networks) the per-address limit keeps in memory at most; beyond
     /// them, those idle the longest are forgotten.
     pub ip_max_addresses: usize,
+    /// Password hashes (Argon2, 19 MiB and tens of milliseconds of a core each) computed at
+    /// the same time at most; further ones wait their turn.
+    pub hash_concurrency: usize,
     /// Roles that must log in with a TOTP code besides the password (ASVS 4.3.1).
     pub second_factor_roles: Vec<Role>,
 }
@@ -203,6 +206,7 @@ impl Default for Settings {
                 ip_burst: 10,
                 ip_refill_secs: 6.0,
                 ip_max_addresses: crate::auth::login_limiter::DEFAULT_CAPACITY,
+                hash_concurrency: 4,
                 second_factor_roles: vec![Role::Admin, Role::Coordinamento],
             },
             network: NetworkSettings {
@@ -256,9 +260,10 @@ impl Settings {
         if self.login.ip_burst == 0
             || self.login.ip_refill_secs <= 0.0
             || self.login.ip_max_addresses == 0
+            || self.login.hash_concurrency == 0
         {
             return Err(ConfigError::Rule(
-                "login.ip_burst, login.ip_refill_secs e login.ip_max_addresses devono essere positivi",
+                "login.ip_burst, login.ip_refill_secs, login.ip_max_addresses e login.hash_concurrency devono essere positivi",
             ));
         }
         if self.reports.urgency.is_empty() {

@@ -10,6 +10,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::auth::login_limiter::LoginLimiter;
+use crate::auth::password::PasswordHashing;
 use crate::config::{Settings, SiteInfo, SiteInfoError};
 use crate::db::{self, Db, DbError, drafts, sessions};
 use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
@@ -30,6 +31,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Limits the anonymous sessions an address can create by opening the login form.
     pub login_form_limiter: Arc<LoginLimiter>,
+    /// Every password hash of the requests, bounded in number at once.
+    pub hashing: Arc<PasswordHashing>,
     /// `None` when no SMTP server is configured.
     pub mailer: Option<Mailer>,
     /// The demo's records when started with `--demo`; only then is `GET /__routes` served.
@@ -130,6 +133,7 @@ impl Application {
                 settings.login_form_bucket_policy(),
                 settings.login.ip_max_addresses,
             )),
+            hashing: Arc::new(PasswordHashing::new(settings.login.hash_concurrency)),
             mailer,
             demo: demo_records,
             settings: Arc::new(settings),

@@ -132,7 +132,11 @@ pub async fn change_role(
             "admin_password",
             "Scrivi la tua password per confermare il cambio di ruolo.",
         );
-    } else if !password::verify(form.admin_password.clone(), Some(admin.password_hash)).await {
+    } else if !state
+        .hashing
+        .verify(form.admin_password.clone(), Some(admin.password_hash))
+        .await
+    {
         errors.add(
             "admin_password",
             "La password non è corretta: scrivi la password con cui sei entrato.",

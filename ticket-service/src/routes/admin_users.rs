@@ -160,11 +160,13 @@ pub async fn create(
         (None, password::UNUSABLE_HASH.to_owned())
     } else {
         let initial = token::initial_password();
-        let hash = password::hash(
-            NewPassword::parse(initial.clone(), username.as_str())
-                .expect("generated passwords follow the password rule"),
-        )
-        .await?;
+        let hash = state
+            .hashing
+            .hash(
+                NewPassword::parse(initial.clone(), username.as_str())
+                    .expect("generated passwords follow the password rule"),
+            )
+            .await?;
         (Some(initial), hash)
     };
     let must_change_password = initial.is_some();

@@ -9,7 +9,6 @@ use serde::Deserialize;
 
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::password;
 use crate::auth::principal::Principal;
 use crate::auth::session::{self, CurrentSession, SessionOrigin};
 use crate::db::audit::{self, AuditEntry};
@@ -194,11 +193,13 @@ pub async fn submit(
     let policy = state.settings.lockout_policy();
     // The hash is always checked, for unknown and locked accounts too, so the time taken
     // says nothing about the account.
-    let matches = password::verify(
-        form.password.clone(),
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await;
+    let matches = state
+        .hashing
+        .verify(
+            form.password.clone(),
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await;
     let (outcome, entry) = match &user {
         None => (
             Outcome::Failed,

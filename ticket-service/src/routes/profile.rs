@@ -7,7 +7,6 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::password;
 use crate::auth::principal::{CHANGE_PASSWORD_PATH, Principal};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, reports, sessions, users};
@@ -167,11 +166,13 @@ pub async fn change_password(
     let mut errors = FormErrors::default();
     if form.current_password.is_empty() {
         errors.add("current_password", "Scrivi la password attuale.");
-    } else if !password::verify(
-        form.current_password.clone(),
-        Some(account.password_hash.clone()),
-    )
-    .await
+    } else if !state
+        .hashing
+        .verify(
+            form.current_password.clone(),
+            Some(account.password_hash.clone()),
+        )
+        .await
     {
         errors.add(
             "current_password",
@@ -199,7 +200,7 @@ pub async fn change_password(
         _ => return render_form(&state, &principal, account.must_change_password, &errors),
     };
 
-    let hash = password::hash(new_password).await?;
+    let hash = state.hashing.hash(new_password).await?;
     let keep = principal.session_id_hash.clone();
     let entry = AuditEntry::new(AuditEvent::PasswordChanged)
         .actor(id)

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::auth::{password, totp};
+use crate::auth::totp;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
@@ -112,8 +112,10 @@ pub async fn submit(
     if !errors.is_empty() {
         return render(&state, &principal, &form.next, &errors).await;
     }
-    let password_ok =
-        password::verify(form.password.clone(), Some(user.password_hash.clone())).await;
+    let password_ok = state
+        .hashing
+        .verify(form.password.clone(), Some(user.password_hash.clone()))
+        .await;
     let locked = LockoutPolicy::is_locked(user.locked_until, now);
     let step = match &user.totp_secret {
         Some(secret) => totp::matching_step(secret, &form.code, now, user.totp_last_step).map(Some),
