@@ -1,6 +1,7 @@
 //! Authentication and the protections around it: password hashing, sessions, CSRF tokens,
 //! the login rate limit and the `Principal` that handlers ask for.
 
+pub mod attempts;
 pub mod client_ip;
 pub mod csrf;
 pub mod links;

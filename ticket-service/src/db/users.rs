@@ -140,17 +140,33 @@ pub fn set_password(
     Ok(())
 }
 
-pub fn record_failure(
-    conn: &Connection,
-    id: i64,
-    failed_logins: u32,
-    locked_until: Option<i64>,
-) -> rusqlite::Result<()> {
+/// Counts one more failed attempt and returns the new count. One `UPDATE … RETURNING`: two
+/// failures at the same moment count as two, never as one written back twice.
+pub fn count_failure(conn: &Connection, id: i64) -> rusqlite::Result<u32> {
+    conn.query_row(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1
+         RETURNING failed_logins",
+        [id],
+        |row| row.get(0),
+    )
+}
+
+/// Locks the account until `until`, or leaves a longer lock as it is.
+pub fn lock_until(conn: &Connection, id: i64, until: i64) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-        params![id, failed_logins, locked_until],
+        "UPDATE users SET locked_until = MAX(COALESCE(locked_until, 0), ?2) WHERE id = ?1",
+        params![id, until],
     )?;
     Ok(())
+}
+
+/// The account's lock as stored now.
+pub fn locked_until(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT locked_until FROM users WHERE id = ?1",
+        [id],
+        |row| row.get(0),
+    )
 }
 
 pub fn clear_failures(conn: &Connection, id: i64) -> rusqlite::Result<()> {
@@ -196,13 +212,16 @@ pub fn set_second_factor(
     Ok(())
 }
 
-/// Records the step of a code just used, so it cannot be used again.
-pub fn record_second_factor_step(conn: &Connection, id: i64, step: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE users SET totp_last_step = ?2 WHERE id = ?1",
+/// Records the step of a code just used, so it cannot be used again: only when no later or
+/// equal step was used before, in one conditional statement, so two requests with the same
+/// code cannot both pass and the stored step never moves back. False when refused.
+pub fn record_second_factor_step(conn: &Connection, id: i64, step: i64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE users SET totp_last_step = ?2
+         WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
         params![id, step],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// Disables every demo account and returns their ids.
@@ -210,4 +229,76 @@ pub fn disable_demo_accounts(conn: &Connection) -> rusqlite::Result<Vec<i64>> {
     let mut stmt =
         conn.prepare("UPDATE users SET active = 0 WHERE demo = 1 AND active = 1 RETURNING id")?;
     stmt.query_map([], |row| row.get(0))?.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    fn database_with_user() -> (tempfile::TempDir, Db, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite3")).unwrap();
+        let id = db
+            .call_blocking(|conn| {
+                conn.execute_batch(
+                    "INSERT INTO organisations (id, slug, name, kind, source, updated_at)
+                         VALUES (1, 'coordinamento', 'Coordinamento', 'coordination', 'builtin', 1);
+                     INSERT INTO users (username, display_name, email, role, organisation_id,
+                                        password_hash, created_at, password_changed_at)
+                         VALUES ('anna', 'Anna', 'anna@example.it', 'admin', 1, 'x', 1, 1);",
+                )?;
+                Ok(conn.last_insert_rowid())
+            })
+            .unwrap();
+        (dir, db, id)
+    }
+
+    #[test]
+    fn failures_are_counted_one_by_one_and_locks_only_grow() {
+        let (_dir, db, id) = database_with_user();
+        let (first, second, lock) = db
+            .call_blocking(|conn| {
+                let first = count_failure(conn, id)?;
+                let second = count_failure(conn, id)?;
+                lock_until(conn, id, 500)?;
+                lock_until(conn, id, 400)?;
+                Ok((first, second, locked_until(conn, id)?))
+            })
+            .unwrap();
+        assert_eq!((first, second, lock), (1, 2, Some(500)));
+    }
+
+    #[test]
+    fn a_step_is_accepted_once() {
+        let (_dir, db, id) = database_with_user();
+        let accepted = db
+            .call_blocking(|conn| {
+                Ok([
+                    record_second_factor_step(conn, id, 10)?,
+                    record_second_factor_step(conn, id, 10)?,
+                    record_second_factor_step(conn, id, 11)?,
+                ])
+            })
+            .unwrap();
+        assert_eq!(accepted, [true, false, true]);
+    }
+
+    #[test]
+    fn the_used_step_never_moves_back() {
+        let (_dir, db, id) = database_with_user();
+        db.call_blocking(|conn| {
+            record_second_factor_step(conn, id, 10)?;
+            // A request that checked its code against an older state comes second.
+            record_second_factor_step(conn, id, 9)?;
+            Ok(())
+        })
+        .unwrap();
+        let stored = db
+            .call_blocking(|conn| find_by_id(conn, id))
+            .unwrap()
+            .unwrap()
+            .totp_last_step;
+        assert_eq!(stored, Some(10));
+    }
 }

@@ -6,8 +6,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
+use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::attempts::{self, Code, Typed, Verdict};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
@@ -16,7 +18,6 @@ use crate::auth::totp;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
-use crate::domain::lockout::LockoutPolicy;
 use crate::domain::permissions::Action;
 use crate::domain::second_factor::PENDING_LOGIN_SECS;
 use crate::error::AppError;
@@ -101,62 +102,57 @@ pub async fn code_submit(
         .ok_or(AppError::NotFound)?;
     let now = db::now();
     let ip = Some(client.to_string());
-    let step = match (
-        &user.totp_secret,
-        LockoutPolicy::is_locked(user.locked_until, now),
-    ) {
-        (Some(secret), false) => totp::matching_step(secret, &form.code, now, user.totp_last_step),
-        _ => None,
-    };
-    let Some(step) = step else {
-        let policy = state.settings.lockout_policy();
-        let failures = user.failed_logins.saturating_add(1);
-        let locked_until = policy.lock_secs(failures).map(|secs| now + secs);
-        let entry = AuditEntry::new(AuditEvent::LoginFailed)
-            .subject(user.id)
-            .ip(ip)
-            .detail(format!(
-                "codice di verifica errato, tentativo n. {failures}"
-            ));
-        state
-            .db
-            .call(move |conn| {
-                let tx = conn.transaction()?;
-                users::record_failure(&tx, user_id, failures, locked_until)?;
-                audit::append(&tx, &entry, now)?;
-                tx.commit()
-            })
-            .await?;
-        let mut errors = FormErrors::default();
-        errors.add(
-            "code",
-            "Il codice non è corretto o è già stato usato: scrivi le 6 cifre che l'app mostra adesso.",
-        );
-        return render_code_form(&state, &session.csrf_token, &form.next, &errors);
-    };
-
-    let issued = session::start_logged_in(&state, user_id, origin).await?;
-    let old_hash = session.id_hash.clone();
-    let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
-        .actor(user_id)
-        .subject(user_id)
-        .ip(ip)
-        .detail("con codice di verifica");
-    state
+    let code = user.totp_secret.as_deref().map_or(Code::Wrong, |secret| {
+        attempts::code_of(secret, &form.code, now)
+    });
+    let policy = state.settings.lockout_policy();
+    let issued = session::issue();
+    let (new_session, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
+    let pending_session = session.id_hash.clone();
+    // The step is accepted, the failure counted or the session opened in one transaction.
+    let verdict = state
         .db
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            users::record_second_factor_step(&tx, user_id, step)?;
-            users::clear_failures(&tx, user_id)?;
-            sessions::delete(&tx, &old_hash)?;
-            audit::append(&tx, &entry, now)?;
-            tx.commit()
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let typed = Typed {
+                password_ok: true,
+                code,
+            };
+            let verdict = attempts::settle(&tx, user_id, &policy, typed, now)?;
+            match attempts::failure_entry(verdict, user_id, "codice di verifica") {
+                Some(entry) => audit::append(&tx, &entry.ip(ip), now)?,
+                None => {
+                    sessions::delete(&tx, &pending_session)?;
+                    sessions::insert(&tx, &new_session, Some(user_id), &csrf, &origin, now)?;
+                    let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
+                        .actor(user_id)
+                        .subject(user_id)
+                        .ip(ip)
+                        .detail("con codice di verifica");
+                    audit::append(&tx, &entry, now)?;
+                }
+            }
+            tx.commit()?;
+            Ok(verdict)
         })
         .await?;
-    Ok(redirect_with_cookie(
-        safe_next(&form.next).unwrap_or("/"),
-        session::cookie_header(&issued.cookie_value),
-    ))
+    match verdict {
+        Verdict::Accepted => Ok(redirect_with_cookie(
+            safe_next(&form.next).unwrap_or("/"),
+            session::cookie_header(&issued.cookie_value),
+        )),
+        refused => {
+            if matches!(refused, Verdict::CodeReused { .. }) {
+                attempts::tell_about_reused_code(&state, &user);
+            }
+            let mut errors = FormErrors::default();
+            errors.add(
+                "code",
+                "Il codice non è corretto o è già stato usato: scrivi le 6 cifre che l'app mostra adesso.",
+            );
+            render_code_form(&state, &session.csrf_token, &form.next, &errors)
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -239,7 +235,7 @@ pub async fn enrol_submit(
     let step = principal
         .enrolment_secret
         .as_deref()
-        .and_then(|secret| totp::matching_step(secret, &form.code, now, None));
+        .and_then(|secret| totp::matching_step(secret, &form.code, now));
     let (Some(step), Some(secret)) = (step, principal.enrolment_secret.clone()) else {
         let mut errors = FormErrors::default();
         errors.add(

@@ -3,12 +3,14 @@
 //! limited like the login, reset links and temporary passwords that expire, and request ids
 //! the service makes itself.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use respi_tickets::config::Settings;
+use respi_tickets::config::{Settings, SmtpSecurity};
+use respi_tickets::domain::role::Role;
 use tempfile::TempDir;
+use tokio::task::JoinSet;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{Client, SmtpSink, TestApp, now, spawn_app_with, totp_code};
 
 /// Starts the demo service and returns it with the path of its database file.
 async fn spawn_app_and_database(
@@ -21,6 +23,210 @@ async fn spawn_app_and_database(
     })
     .await;
     (app, database.expect("the settings name the database"))
+}
+
+async fn spawn_app_with_mail(
+    configure: impl FnOnce(&mut Settings) + Send + 'static,
+) -> (TestApp, PathBuf, SmtpSink) {
+    let sink = SmtpSink::start().await;
+    let port = sink.port;
+    let (app, database) = spawn_app_and_database(move |settings, _| {
+        settings.mail.smtp_host = Some("127.0.0.1".to_owned());
+        settings.mail.smtp_port = port;
+        settings.mail.smtp_security = SmtpSecurity::None;
+        configure(settings);
+    })
+    .await;
+    (app, database, sink)
+}
+
+/// One value of the `users` row of `username`, read from the database file.
+fn user_column<T: rusqlite::types::FromSql>(database: &Path, username: &str, column: &str) -> T {
+    let conn = rusqlite::Connection::open(database).unwrap();
+    let sql = match column {
+        "failed_logins" => "SELECT failed_logins FROM users WHERE username = ?1",
+        "locked_until" => "SELECT locked_until FROM users WHERE username = ?1",
+        "role" => "SELECT role FROM users WHERE username = ?1",
+        "totp_secret" => "SELECT totp_secret FROM users WHERE username = ?1",
+        other => panic!("no query for column {other}"),
+    };
+    conn.query_row(sql, [username], |row| row.get(0)).unwrap()
+}
+
+/// Clients that each opened the login form, ready to send it at the same moment.
+async fn clients_with_login_forms(app: &TestApp, count: usize) -> Vec<(Client, String)> {
+    let mut clients = Vec::new();
+    for _ in 0..count {
+        let mut client = app.client();
+        let csrf = client.get("/login").await.csrf();
+        clients.push((client, csrf));
+    }
+    clients
+}
+
+#[tokio::test]
+async fn fifty_concurrent_wrong_passwords_all_count_and_lock_the_account() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut tasks = JoinSet::new();
+    for (n, (mut client, csrf)) in clients_with_login_forms(&app, 50)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        // Fifty guesses sent at once: a concurrency test, so the bodies are posted directly.
+        tasks.spawn(async move {
+            let guess = format!("indovinello numero {n}");
+            client
+                .post(
+                    "/login",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("username", "demo.questura"),
+                        ("password", guess.as_str()),
+                    ],
+                )
+                .await
+                .status
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), 422);
+    }
+    let failures: i64 = user_column(&database, "demo.questura", "failed_logins");
+    assert_eq!(failures, 50, "every concurrent failure is counted");
+    let locked_until: Option<i64> = user_column(&database, "demo.questura", "locked_until");
+    assert!(
+        locked_until.is_some_and(|until| until > i64::try_from(now()).unwrap()),
+        "the account is locked"
+    );
+    let page = app
+        .client()
+        .login("demo.questura", &app.password("demo.questura"))
+        .await;
+    assert_eq!(
+        page.status, 422,
+        "the right password is refused while locked"
+    );
+}
+
+/// Logs `username` in with the password: the session then waits for the TOTP code.
+async fn pending_client(app: &TestApp, username: &str) -> (Client, String) {
+    let mut client = app.client();
+    let page = client.login(username, &app.password(username)).await;
+    assert!(
+        page.location()
+            .is_some_and(|location| location.starts_with("/login/codice")),
+        "{:?}",
+        page.location()
+    );
+    let csrf = client.get("/login/codice").await.csrf();
+    (client, csrf)
+}
+
+async fn spawn_app_with_second_factor() -> (TestApp, PathBuf) {
+    spawn_app_and_database(|settings, _| {
+        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordinamento];
+    })
+    .await
+}
+
+#[tokio::test]
+async fn concurrent_wrong_codes_all_count() {
+    let (app, database) = spawn_app_with_second_factor().await;
+    let (client, csrf) = pending_client(&app, "demo.coordinamento").await;
+    let right = totp_code(&app.totp_secrets["demo.coordinamento"], now());
+    let mut tasks = JoinSet::new();
+    for n in 0..20 {
+        let mut same_session = app.client();
+        same_session.session.clone_from(&client.session);
+        let csrf = csrf.clone();
+        // Wrong codes sent at once from the same half-logged-in session: posted directly.
+        let code = format!("{:06}", (right.parse::<u32>().unwrap() + 1 + n) % 1_000_000);
+        tasks.spawn(async move {
+            same_session
+                .post("/login/codice", &[("csrf", &csrf), ("code", &code)])
+                .await
+                .status
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), 422);
+    }
+    let failures: i64 = user_column(&database, "demo.coordinamento", "failed_logins");
+    assert_eq!(failures, 20);
+}
+
+#[tokio::test]
+async fn one_code_opens_one_session_however_many_requests_race() {
+    let (app, _) = spawn_app_with_second_factor().await;
+    let mut pending = Vec::new();
+    for _ in 0..10 {
+        pending.push(pending_client(&app, "demo.admin").await);
+    }
+    let code = totp_code(&app.totp_secrets["demo.admin"], now());
+    let mut tasks = JoinSet::new();
+    for (mut client, csrf) in pending {
+        let code = code.clone();
+        // The same code from ten sessions at once: a replay race, so the bodies are posted
+        // directly.
+        tasks.spawn(async move {
+            client
+                .post("/login/codice", &[("csrf", &csrf), ("code", &code)])
+                .await
+                .status
+        });
+    }
+    let mut accepted = 0;
+    while let Some(status) = tasks.join_next().await {
+        match status.unwrap() {
+            303 => accepted += 1,
+            422 => {}
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(accepted, 1, "a code is accepted once");
+}
+
+#[tokio::test]
+async fn a_reused_code_is_audited_and_the_user_is_told_by_mail() {
+    let (app, _, sink) = spawn_app_with_mail(|settings| {
+        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordinamento];
+    })
+    .await;
+    let code = totp_code(&app.totp_secrets["demo.coordinamento"], now());
+    let (mut first, csrf) = pending_client(&app, "demo.coordinamento").await;
+    let page = first
+        .post("/login/codice", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(page.status, 303);
+
+    // Someone who overheard the password and the code tries them again.
+    let (mut second, csrf) = pending_client(&app, "demo.coordinamento").await;
+    let replay = second
+        .post("/login/codice", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(replay.status, 422);
+
+    // The body is quoted-printable: accented words are encoded, plain ones are not.
+    let mail = sink
+        .find(&[
+            "To: demo.coordinamento@example.invalid",
+            "codice di verifica",
+        ])
+        .await;
+    assert!(mail.contains("rifiutato"), "{mail}");
+    assert!(!mail.contains(&code), "the mail does not repeat the code");
+    let (mut admin, csrf) = pending_client(&app, "demo.admin").await;
+    let admin_code = totp_code(&app.totp_secrets["demo.admin"], now());
+    let page = admin
+        .post("/login/codice", &[("csrf", &csrf), ("code", &admin_code)])
+        .await;
+    assert_eq!(page.status, 303);
+    let audit = admin.get("/admin/audit").await;
+    assert!(
+        audit.body.contains("Codice di verifica già usato"),
+        "the reuse is in the audit log"
+    );
 }
 
 #[tokio::test]
