@@ -53,6 +53,19 @@ fn user_column<T: rusqlite::types::FromSql>(database: &Path, username: &str, col
     conn.query_row(sql, [username], |row| row.get(0)).unwrap()
 }
 
+/// The id of the first organisation of `kind`, as the forms name it.
+fn organisation_id(database: &Path, kind: &str) -> String {
+    let conn = rusqlite::Connection::open(database).unwrap();
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM organisations WHERE kind = ?1 AND active = 1 ORDER BY id LIMIT 1",
+            [kind],
+            |row| row.get(0),
+        )
+        .unwrap();
+    id.to_string()
+}
+
 /// Clients that each opened the login form, ready to send it at the same moment.
 async fn clients_with_login_forms(app: &TestApp, count: usize) -> Vec<(Client, String)> {
     let mut clients = Vec::new();
@@ -227,6 +240,131 @@ async fn a_reused_code_is_audited_and_the_user_is_told_by_mail() {
         audit.body.contains("Codice di verifica già usato"),
         "the reuse is in the audit log"
     );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_in_the_profile_use_up_the_address_allowance() {
+    let (app, _) = spawn_app_and_database(|settings, _| {
+        settings.login.ip_burst = 3;
+        settings.login.ip_refill_secs = 3600.0;
+    })
+    .await;
+    // The login takes one of the three attempts of the address.
+    let mut client = app.logged_in("demo.sportello").await;
+    let form = client.get("/profilo/password").await;
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let page = client
+            .post(
+                "/profilo/password",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("current_password", "non è la password attuale"),
+                    ("new_password", "mirtilli di montagna e lamponi"),
+                    ("confirm_password", "mirtilli di montagna e lamponi"),
+                ],
+            )
+            .await;
+        statuses.push(page.status);
+    }
+    assert_eq!(statuses, [422, 422, 429]);
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_in_the_profile_lock_the_account() {
+    let (app, database) = spawn_app_and_database(|settings, _| {
+        settings.login.free_attempts = 2;
+    })
+    .await;
+    let password = app.password("demo.sportello");
+    let mut client = app.logged_in("demo.sportello").await;
+    let form = client.get("/profilo/password").await;
+    let new_password = "mirtilli di montagna e lamponi";
+    for _ in 0..2 {
+        let page = client
+            .post(
+                "/profilo/password",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("current_password", "non è la password attuale"),
+                    ("new_password", new_password),
+                    ("confirm_password", new_password),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 422);
+    }
+    let failures: i64 = user_column(&database, "demo.sportello", "failed_logins");
+    assert_eq!(failures, 2);
+    let page = client
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", &password),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.status, 422,
+        "the locked account cannot change its password"
+    );
+    assert!(page.body.contains("sospesa"), "{}", page.body);
+    assert_eq!(
+        app.client()
+            .login("demo.sportello", new_password)
+            .await
+            .status,
+        422
+    );
+}
+
+#[tokio::test]
+async fn wrong_admin_passwords_on_a_role_change_lock_the_admin() {
+    let (app, database) = spawn_app_and_database(|settings, _| {
+        settings.login.free_attempts = 2;
+    })
+    .await;
+    let mut admin = app.logged_in("demo.admin").await;
+    let users = admin.get("/admin/utenti").await;
+    let link = "\">demo.servizio</a></th>";
+    let end = users.body.find(link).unwrap();
+    let start = users.body[..end].rfind("/admin/utenti/").unwrap() + "/admin/utenti/".len();
+    let id = users.body[start..end].to_owned();
+    let page = admin.get(&format!("/admin/utenti/{id}")).await;
+    let organisation = organisation_id(&database, "office");
+    for _ in 0..2 {
+        let wrong = admin
+            .post(
+                &format!("/admin/utenti/{id}/ruolo"),
+                &[
+                    ("csrf", &page.csrf()),
+                    ("role", "sportello"),
+                    ("organisation", &organisation),
+                    ("admin_password", "non è la mia password"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, 422);
+    }
+    let failures: i64 = user_column(&database, "demo.admin", "failed_logins");
+    assert_eq!(failures, 2, "the admin's failures count");
+    let right = admin
+        .post(
+            &format!("/admin/utenti/{id}/ruolo"),
+            &[
+                ("csrf", &page.csrf()),
+                ("role", "sportello"),
+                ("organisation", &organisation),
+                ("admin_password", &app.password("demo.admin")),
+            ],
+        )
+        .await;
+    assert_eq!(right.status, 422, "a locked admin cannot confirm");
+    let role: String = user_column(&database, "demo.servizio", "role");
+    assert_eq!(role, "servizio");
 }
 
 #[tokio::test]
