@@ -96,6 +96,10 @@ pub fn router(state: AppState) -> Router {
             "/profilo/verifica",
             get(second_factor::enrol_form).post(second_factor::enrol_submit),
         )
+        .route(
+            "/profilo/verifica/sostituisci",
+            get(second_factor::replace_form),
+        )
         .route("/admin/utenti", get(admin_users::list))
         .route(
             "/admin/utenti/nuovo",

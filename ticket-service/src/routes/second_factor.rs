@@ -159,11 +159,16 @@ pub async fn code_submit(
 struct Enrolment {
     secret: String,
     url: String,
+    /// The account has a factor already: the new one replaces it only with the password.
+    replacing: bool,
 }
 
+/// The page where a factor is set up or, for an account that has one, replaced: `replace`
+/// asks for the form of a new app even when the account has a factor.
 async fn render_enrolment(
     state: &AppState,
     principal: &Principal,
+    replace: bool,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let id = principal.user_id;
@@ -172,7 +177,7 @@ async fn render_enrolment(
         .call(move |conn| users::find_by_id(conn, id))
         .await?
         .is_some_and(|user| user.totp_secret.is_some());
-    let enrolment = if enrolled {
+    let enrolment = if enrolled && !replace {
         None
     } else {
         // The secret stays in the server-side session until a code confirms it.
@@ -192,6 +197,7 @@ async fn render_enrolment(
             url: totp::otpauth_url(&secret, &state.site.short_title, &principal.username)
                 .unwrap_or_default(),
             secret: totp::grouped(&secret),
+            replacing: enrolled,
         })
     };
     let html = Page::for_user(
@@ -216,38 +222,96 @@ pub async fn enrol_form(
     principal: Principal,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
-    render_enrolment(&state, &principal, &FormErrors::default()).await
+    render_enrolment(&state, &principal, false, &FormErrors::default()).await
+}
+
+/// `GET /profilo/verifica/sostituisci`: a new app or phone for an account that has a factor.
+pub async fn replace_form(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageOwnAccount).await?;
+    render_enrolment(&state, &principal, true, &FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
 pub struct EnrolForm {
     #[serde(default)]
     code: String,
+    /// Asked only when the account has a factor already.
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn enrol_submit(
     State(state): State<AppState>,
     principal: Principal,
+    ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<EnrolForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
+    let user_id = principal.user_id;
+    // Read now, not when the form was shown: another session may have set a factor since.
+    let enrolled = state
+        .db
+        .call(move |conn| users::find_by_id(conn, user_id))
+        .await?
+        .ok_or(AppError::NotFound)?
+        .totp_secret
+        .is_some();
+    let mut errors = FormErrors::default();
+    if enrolled {
+        // Replacing a factor is as strong as the factor: whoever holds only the session, or
+        // a form opened before the factor was set, cannot swap in an app of their own.
+        if form.password.is_empty() {
+            errors.add(
+                "password",
+                "Scrivi la tua password per sostituire la verifica in due passaggi già attiva.",
+            );
+        } else {
+            let verdict = attempts::confirm_identity(
+                &state,
+                user_id,
+                client,
+                form.password.clone(),
+                None,
+                "sostituzione della verifica in due passaggi",
+            )
+            .await?;
+            match verdict {
+                Verdict::Accepted => {}
+                Verdict::Locked { .. } => errors.add(
+                    "password",
+                    "L'utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.",
+                ),
+                Verdict::Refused { .. } | Verdict::CodeReused { .. } => {
+                    errors.add("password", "La password non è corretta: riscrivila.");
+                }
+            }
+        }
+    }
     let now = db::now();
-    let step = principal
-        .enrolment_secret
+    let secret = principal.enrolment_secret.clone();
+    let step = secret
         .as_deref()
         .and_then(|secret| totp::matching_step(secret, &form.code, now));
-    let (Some(step), Some(secret)) = (step, principal.enrolment_secret.clone()) else {
-        let mut errors = FormErrors::default();
+    let (Some(step), Some(secret)) = (step, secret) else {
         errors.add(
             "code",
             "Il codice non è corretto: controlla di aver inserito la chiave nell'app e scrivi le 6 cifre che mostra adesso.",
         );
-        return render_enrolment(&state, &principal, &errors).await;
+        return render_enrolment(&state, &principal, enrolled, &errors).await;
     };
-    let (user_id, id_hash) = (principal.user_id, principal.session_id_hash.clone());
-    let entry = AuditEntry::new(AuditEvent::SecondFactorEnabled)
+    if !errors.is_empty() {
+        return render_enrolment(&state, &principal, enrolled, &errors).await;
+    }
+    let id_hash = principal.session_id_hash.clone();
+    let mut entry = AuditEntry::new(AuditEvent::SecondFactorEnabled)
         .actor(user_id)
         .subject(user_id);
+    if enrolled {
+        entry = entry.detail("sostituita con una nuova app");
+    }
     state
         .db
         .call(move |conn| {

@@ -66,6 +66,14 @@ fn organisation_id(database: &Path, kind: &str) -> String {
     id.to_string()
 }
 
+/// The TOTP secret shown on the enrolment page, without the spaces that group it.
+fn shown_secret(page: &crate::helpers::Page) -> String {
+    let marker = "<code class=\"secret\">";
+    let start = page.body.find(marker).expect("the page shows a secret") + marker.len();
+    let end = page.body[start..].find("</code>").unwrap() + start;
+    page.body[start..end].replace(' ', "")
+}
+
 /// Clients that each opened the login form, ready to send it at the same moment.
 async fn clients_with_login_forms(app: &TestApp, count: usize) -> Vec<(Client, String)> {
     let mut clients = Vec::new();
@@ -240,6 +248,129 @@ async fn a_reused_code_is_audited_and_the_user_is_told_by_mail() {
         audit.body.contains("Codice di verifica già usato"),
         "the reuse is in the audit log"
     );
+}
+
+#[tokio::test]
+async fn an_enrolment_started_elsewhere_cannot_replace_the_factor_without_the_password() {
+    let (app, _) = spawn_app_and_database(|_, _| {}).await;
+    // Two sessions of the same account, both before it has a second factor.
+    let mut stale = app.logged_in("demo.sportello").await;
+    let mut owner = app.logged_in("demo.sportello").await;
+    let stale_form = stale.get("/profilo/verifica").await;
+    let stale_secret = shown_secret(&stale_form);
+    let owner_form = owner.get("/profilo/verifica").await;
+    let owner_secret = shown_secret(&owner_form);
+    assert_ne!(stale_secret, owner_secret);
+    let page = owner
+        .post(
+            "/profilo/verifica",
+            &[
+                ("csrf", &owner_form.csrf()),
+                ("code", &totp_code(&owner_secret, now())),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+
+    // The stale session sends the form it was shown, with a right code for its own secret.
+    let page = stale
+        .post(
+            "/profilo/verifica",
+            &[
+                ("csrf", &stale_form.csrf()),
+                ("code", &totp_code(&stale_secret, now())),
+            ],
+        )
+        .await;
+    assert_ne!(
+        page.status, 303,
+        "the factor was replaced without the password"
+    );
+
+    let (mut login, csrf) = pending_client(&app, "demo.sportello").await;
+    let page = login
+        .post(
+            "/login/codice",
+            &[("csrf", &csrf), ("code", &totp_code(&stale_secret, now()))],
+        )
+        .await;
+    assert_eq!(page.status, 422, "the stale secret opens nothing");
+    let page = login
+        .post(
+            "/login/codice",
+            &[
+                ("csrf", &csrf),
+                ("code", &totp_code(&owner_secret, now() + 30)),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "the owner's app still works");
+}
+
+#[tokio::test]
+async fn an_enrolled_user_replaces_the_app_with_the_password() {
+    let (app, _) = spawn_app_and_database(|_, _| {}).await;
+    let password = app.password("demo.sportello");
+    let mut user = app.logged_in("demo.sportello").await;
+    let form = user.get("/profilo/verifica").await;
+    let old_secret = shown_secret(&form);
+    let page = user
+        .post(
+            "/profilo/verifica",
+            &[
+                ("csrf", &form.csrf()),
+                ("code", &totp_code(&old_secret, now())),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+
+    let status = user.get("/profilo/verifica").await;
+    assert!(
+        status
+            .body
+            .contains("href=\"/profilo/verifica/sostituisci\"")
+    );
+    let form = user.get("/profilo/verifica/sostituisci").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"password\""));
+    let new_secret = shown_secret(&form);
+    assert_ne!(new_secret, old_secret);
+    let wrong = user
+        .post(
+            "/profilo/verifica",
+            &[
+                ("csrf", &form.csrf()),
+                ("password", "non è la mia password"),
+                ("code", &totp_code(&new_secret, now())),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("href=\"#password\""));
+    let page = user
+        .post(
+            "/profilo/verifica",
+            &[
+                ("csrf", &form.csrf()),
+                ("password", &password),
+                ("code", &totp_code(&new_secret, now())),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    let (mut login, csrf) = pending_client(&app, "demo.sportello").await;
+    let old_code = totp_code(&old_secret, now() + 30);
+    let page = login
+        .post("/login/codice", &[("csrf", &csrf), ("code", &old_code)])
+        .await;
+    assert_eq!(page.status, 422, "the old app's codes no longer work");
+    let new_code = totp_code(&new_secret, now() + 30);
+    let page = login
+        .post("/login/codice", &[("csrf", &csrf), ("code", &new_code)])
+        .await;
+    assert_eq!(page.status, 303);
 }
 
 #[tokio::test]
