@@ -121,6 +121,9 @@ pub struct LoginSettings {
     /// Addresses (IPv6: /64 networks) the per-address limit keeps in memory at most; beyond
     /// them, those idle the longest are forgotten.
     pub ip_max_addresses: usize,
+    /// Hours a temporary password (from `user add`, `user reset`, or an account created
+    /// without mail) stays valid; after that only a new reset gives one.
+    pub temporary_password_hours: u32,
     /// Password hashes (Argon2, 19 MiB and tens of milliseconds of a core each) computed at
     /// the same time at most; further ones wait their turn.
     pub hash_concurrency: usize,
@@ -207,6 +210,7 @@ impl Default for Settings {
                 ip_refill_secs: 6.0,
                 ip_max_addresses: crate::auth::login_limiter::DEFAULT_CAPACITY,
                 hash_concurrency: 4,
+                temporary_password_hours: 72,
                 second_factor_roles: vec![Role::Admin, Role::Coordinamento],
             },
             network: NetworkSettings {
@@ -261,9 +265,10 @@ impl Settings {
             || self.login.ip_refill_secs <= 0.0
             || self.login.ip_max_addresses == 0
             || self.login.hash_concurrency == 0
+            || self.login.temporary_password_hours == 0
         {
             return Err(ConfigError::Rule(
-                "login.ip_burst, login.ip_refill_secs, login.ip_max_addresses e login.hash_concurrency devono essere positivi",
+                "login.ip_burst, login.ip_refill_secs, login.ip_max_addresses, login.hash_concurrency e login.temporary_password_hours devono essere positivi",
             ));
         }
         if self.reports.urgency.is_empty() {
@@ -328,6 +333,11 @@ impl Settings {
             base_secs: self.login.lock_base_secs,
             max_secs: self.login.lock_max_secs,
         }
+    }
+
+    /// How long a temporary password stays valid, in seconds.
+    pub fn temporary_password_secs(&self) -> i64 {
+        i64::from(self.login.temporary_password_hours) * 3600
     }
 
     pub fn login_bucket_policy(&self) -> BucketPolicy {

@@ -205,7 +205,8 @@ pub async fn confirm_identity(
     let password_ok = state
         .hashing
         .verify(password, Some(user.password_hash.clone()))
-        .await;
+        .await
+        && !user.temporary_password_expired(state.settings.temporary_password_secs(), now);
     let code = match (code, &user.totp_secret) {
         (Some(code), Some(secret)) => code_of(secret, code, now),
         _ => Code::NotAsked,

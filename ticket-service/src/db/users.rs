@@ -3,6 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::db::account_links;
+use crate::domain::password;
 use crate::domain::role::Role;
 use crate::domain::user::{DisplayName, Email, Username};
 
@@ -24,6 +26,8 @@ pub struct UserRow {
     pub failed_logins: u32,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// When the password was set; for a temporary one, the start of its lifetime.
+    pub password_changed_at: i64,
     #[serde(skip)]
     pub totp_secret: Option<String>,
     #[serde(skip)]
@@ -47,9 +51,17 @@ impl UserRow {
             failed_logins: row.get("failed_logins")?,
             locked_until: row.get("locked_until")?,
             created_at: row.get("created_at")?,
+            password_changed_at: row.get("password_changed_at")?,
             totp_secret: row.get("totp_secret")?,
             totp_last_step: row.get("totp_last_step")?,
         })
+    }
+
+    /// Whether the account's password is a temporary one that has expired: it no longer opens
+    /// anything, and only a new reset gives a usable one.
+    pub fn temporary_password_expired(&self, lifetime_secs: i64, now: i64) -> bool {
+        self.must_change_password
+            && password::temporary_password_expired(self.password_changed_at, lifetime_secs, now)
     }
 
     /// The stored role; the CHECK constraint guarantees it parses.
@@ -65,7 +77,7 @@ macro_rules! select_users {
             "SELECT u.id, u.username, u.display_name, u.email, u.role, u.organisation_id,
                     o.name AS organisation_name, u.password_hash, u.must_change_password,
                     u.active, u.demo, u.failed_logins, u.locked_until, u.created_at,
-                    u.totp_secret, u.totp_last_step
+                    u.password_changed_at, u.totp_secret, u.totp_last_step
              FROM users u JOIN organisations o ON o.id = u.organisation_id ",
             $rest
         )
@@ -123,7 +135,9 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<UserRow>> {
     stmt.query_map([], UserRow::from_row)?.collect()
 }
 
-/// Stores a new password hash and clears the failure counter.
+/// Stores a new password hash and clears the failure counter. A new password also voids
+/// every activation or reset link not used yet: a link mailed before the change must not set
+/// a password after it.
 pub fn set_password(
     conn: &Connection,
     id: i64,
@@ -137,6 +151,7 @@ pub fn set_password(
          WHERE id = ?1",
         params![id, password_hash, must_change, now],
     )?;
+    account_links::delete_unused(conn, id)?;
     Ok(())
 }
 

@@ -31,6 +31,7 @@ struct UserView {
     row: UserRow,
     role_label: &'static str,
     locked: bool,
+    temporary_password_expired: bool,
 }
 
 pub async fn list(
@@ -41,11 +42,13 @@ pub async fn list(
     principal.require(&state, Action::ManageUsers).await?;
     let rows = state.db.call(|conn| users::list(conn)).await?;
     let now = db::now();
+    let lifetime = state.settings.temporary_password_secs();
     let views: Vec<UserView> = rows
         .into_iter()
         .map(|row| UserView {
             role_label: row.role().map_or("", Role::label),
             locked: LockoutPolicy::is_locked(row.locked_until, now),
+            temporary_password_expired: row.temporary_password_expired(lifetime, now),
             row,
         })
         .collect();

@@ -285,6 +285,7 @@ async fn decide(
 ) -> Result<Outcome, AppError> {
     let policy = state.settings.lockout_policy();
     let lifetimes = state.settings.session_policy();
+    let temporary_lifetime = state.settings.temporary_password_secs();
     let (new_session, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
     let Attempt {
         user_id,
@@ -317,9 +318,19 @@ async fn decide(
             } else {
                 Code::NotAsked
             };
-            let verdict =
-                attempts::settle(&tx, user_id, &policy, Typed { password_ok, code }, now)?;
-            if let Some(entry) = attempts::failure_entry(verdict, user_id, "") {
+            // An expired temporary password is no password: refused like a wrong one.
+            let expired = password_ok && user.temporary_password_expired(temporary_lifetime, now);
+            let typed = Typed {
+                password_ok: password_ok && !expired,
+                code,
+            };
+            let verdict = attempts::settle(&tx, user_id, &policy, typed, now)?;
+            let what = if expired {
+                "password provvisoria scaduta"
+            } else {
+                ""
+            };
+            if let Some(entry) = attempts::failure_entry(verdict, user_id, what) {
                 audit::append(&tx, &entry.ip(ip), now)?;
                 tx.commit()?;
                 return Ok(Outcome::Refused);

@@ -10,7 +10,7 @@ use respi_tickets::domain::role::Role;
 use tempfile::TempDir;
 use tokio::task::JoinSet;
 
-use crate::helpers::{Client, SmtpSink, TestApp, now, spawn_app_with, totp_code};
+use crate::helpers::{Client, SmtpSink, TestApp, link_token, now, spawn_app_with, totp_code};
 
 /// Starts the demo service and returns it with the path of its database file.
 async fn spawn_app_and_database(
@@ -496,6 +496,116 @@ async fn wrong_admin_passwords_on_a_role_change_lock_the_admin() {
     assert_eq!(right.status, 422, "a locked admin cannot confirm");
     let role: String = user_column(&database, "demo.servizio", "role");
     assert_eq!(role, "servizio");
+}
+
+#[tokio::test]
+async fn a_password_change_voids_the_reset_links_not_yet_used() {
+    let (app, _, sink) = spawn_app_with_mail(|_| {}).await;
+    let mut visitor = app.client();
+    let form = visitor.get("/password-dimenticata").await;
+    visitor
+        .post(
+            "/password-dimenticata",
+            &[("csrf", &form.csrf()), ("username", "demo.sportello")],
+        )
+        .await;
+    let mail = sink.find(&["/reimposta/"]).await;
+    let token = link_token(&mail, "/reimposta/");
+
+    // The person remembers the password after all and changes it in the profile.
+    let mut user = app.logged_in("demo.sportello").await;
+    let form = user.get("/profilo/password").await;
+    let chosen = "nebbia sulle colline delle langhe";
+    let page = user
+        .post(
+            "/profilo/password",
+            &[
+                ("csrf", &form.csrf()),
+                ("current_password", &app.password("demo.sportello")),
+                ("new_password", chosen),
+                ("confirm_password", chosen),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(
+        app.client()
+            .get(&format!("/reimposta/{token}"))
+            .await
+            .status,
+        410,
+        "the old link no longer works"
+    );
+}
+
+/// Creates a user from the admin pages (no mail configured) and returns the temporary password.
+async fn create_user_with_temporary_password(
+    admin: &mut Client,
+    database: &Path,
+    username: &str,
+) -> String {
+    let form = admin.get("/admin/utenti/nuovo").await;
+    let page = admin
+        .post(
+            "/admin/utenti/nuovo",
+            &[
+                ("csrf", &form.csrf()),
+                ("username", username),
+                ("display_name", "Marta Neri"),
+                ("email", "marta.neri@ente.example.it"),
+                ("role", "questura"),
+                ("organisation", &organisation_id(database, "questura")),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let marker = "<code class=\"secret\">";
+    let start = page.body.find(marker).unwrap() + marker.len();
+    page.body[start..start + 23].to_owned()
+}
+
+#[tokio::test]
+async fn an_expired_temporary_password_is_refused_until_a_new_reset() {
+    // Temporary passwords last 72 hours by default.
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut admin = app.logged_in("demo.admin").await;
+    let temporary = create_user_with_temporary_password(&mut admin, &database, "marta.neri").await;
+    let wrong = app.client().login("marta.neri", "non è la password").await;
+
+    // 73 hours pass: the clock of the temporary password is moved back instead of waiting.
+    let conn = rusqlite::Connection::open(&database).unwrap();
+    conn.execute(
+        "UPDATE users SET password_changed_at = password_changed_at - 73 * 3600
+         WHERE username = 'marta.neri'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let expired = app.client().login("marta.neri", &temporary).await;
+    assert_eq!(
+        expired.status, 422,
+        "an expired temporary password opens nothing"
+    );
+    let message = |body: &str| {
+        let start = body.find("<ul>").unwrap();
+        body[start..body[start..].find("</ul>").unwrap() + start].to_owned()
+    };
+    assert_eq!(
+        message(&expired.body),
+        message(&wrong.body),
+        "the same generic answer"
+    );
+
+    let users = admin.get("/admin/utenti").await;
+    assert!(users.body.contains("password provvisoria scaduta"));
+
+    let db = respi_tickets::db::Db::open(&database).unwrap();
+    let renewed = respi_tickets::cli::reset_user(&db, "marta.neri").unwrap();
+    drop(db);
+    assert_eq!(app.client().login("marta.neri", &renewed).await.status, 303);
+
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("password provvisoria scaduta"));
 }
 
 #[tokio::test]
