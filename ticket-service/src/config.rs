@@ -129,6 +129,11 @@ pub struct LoginSettings {
     pub hash_concurrency: usize,
     /// Roles that must log in with a TOTP code besides the password (ASVS 4.3.1).
     pub second_factor_roles: Vec<Role>,
+    /// The key (32 random bytes in base64) that encrypts the TOTP secrets in the database.
+    /// Kept out of the database, better in `RESPI_TICKETS_LOGIN__TOTP_KEY` than in a file;
+    /// required as soon as a role needs a second factor or an account has one. The demo
+    /// makes its own when this is not set.
+    pub totp_key: Option<String>,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -212,6 +217,7 @@ impl Default for Settings {
                 hash_concurrency: 4,
                 temporary_password_hours: 72,
                 second_factor_roles: vec![Role::Admin, Role::Coordinamento],
+                totp_key: None,
             },
             network: NetworkSettings {
                 coordination_name: "Coordinamento della rete".to_owned(),
@@ -318,6 +324,12 @@ impl Settings {
             None => format!("{stem}-demo"),
         };
         self.database.with_file_name(name)
+    }
+
+    /// Where the demo keeps the TOTP key it makes when `login.totp_key` is not set: beside its
+    /// database (`data/respi-tickets-demo.totp-key`).
+    pub fn demo_totp_key_path(&self) -> PathBuf {
+        self.demo_database_path().with_extension("totp-key")
     }
 
     pub fn session_policy(&self) -> SessionPolicy {
@@ -446,6 +458,10 @@ mod tests {
         assert_eq!(
             settings.demo_database_path(),
             PathBuf::from("/tmp/prova.sqlite3")
+        );
+        assert_eq!(
+            settings.demo_totp_key_path(),
+            PathBuf::from("/tmp/prova.totp-key")
         );
     }
 

@@ -165,9 +165,16 @@ pub fn failure_entry(verdict: Verdict, user_id: i64, what: &str) -> Option<Audit
     Some(entry.subject(user_id))
 }
 
-/// The step `code` belongs to for the account's secret, as a [`Code`].
-pub fn code_of(secret: &str, code: &str, now: i64) -> Code {
-    totp::matching_step(secret, code, now).map_or(Code::Wrong, Code::Step)
+/// The step `code` belongs to for the account's stored (sealed) secret, as a [`Code`]; a
+/// secret that does not open makes every code wrong.
+pub fn code_of(state: &AppState, sealed: &str, code: &str, now: i64) -> Code {
+    let secret = state.totp_key.as_ref().and_then(|key| key.open(sealed));
+    if secret.is_none() {
+        tracing::error!("a stored TOTP secret does not open with the configured key");
+    }
+    secret
+        .and_then(|secret| totp::matching_step(&secret, code, now))
+        .map_or(Code::Wrong, Code::Step)
 }
 
 /// Mails the owner of an account that a used code was sent again.
@@ -208,7 +215,7 @@ pub async fn confirm_identity(
         .await
         && !user.temporary_password_expired(state.settings.temporary_password_secs(), now);
     let code = match (code, &user.totp_secret) {
-        (Some(code), Some(secret)) => code_of(secret, code, now),
+        (Some(code), Some(sealed)) => code_of(state, sealed, code, now),
         _ => Code::NotAsked,
     };
     let policy = state.settings.lockout_policy();

@@ -11,3 +11,4 @@ pub mod principal;
 pub mod session;
 pub mod token;
 pub mod totp;
+pub mod totp_key;

@@ -61,7 +61,7 @@ pub struct Session {
     pub second_factor_missing: bool,
     /// Set between a correct password and the TOTP code.
     pub pending_user_id: Option<i64>,
-    /// A TOTP secret being enrolled.
+    /// A TOTP secret being enrolled, sealed with the key.
     pub enrolment_secret: Option<String>,
 }
 

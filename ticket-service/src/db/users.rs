@@ -213,7 +213,7 @@ pub fn set_role(
     Ok(())
 }
 
-/// Stores a confirmed TOTP secret, or removes it with `None`.
+/// Stores a confirmed TOTP secret (sealed with the key), or removes it with `None`.
 pub fn set_second_factor(
     conn: &Connection,
     id: i64,
@@ -223,6 +223,42 @@ pub fn set_second_factor(
     conn.execute(
         "UPDATE users SET totp_secret = ?2, totp_last_step = ?3 WHERE id = ?1",
         params![id, secret, step],
+    )?;
+    Ok(())
+}
+
+/// A stored TOTP secret, for the checks at start.
+#[derive(Debug, Clone)]
+pub struct StoredSecret {
+    pub id: i64,
+    pub username: String,
+    pub active: bool,
+    /// Sealed with the key, or in clear when stored by an older version.
+    pub secret: String,
+}
+
+/// Every account's TOTP secret.
+pub fn second_factor_secrets(conn: &Connection) -> rusqlite::Result<Vec<StoredSecret>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, username, active, totp_secret FROM users
+         WHERE totp_secret IS NOT NULL ORDER BY username",
+    )?;
+    stmt.query_map([], |row| {
+        Ok(StoredSecret {
+            id: row.get(0)?,
+            username: row.get(1)?,
+            active: row.get(2)?,
+            secret: row.get(3)?,
+        })
+    })?
+    .collect()
+}
+
+/// Replaces a stored TOTP secret by its sealed form, keeping the last step used.
+pub fn seal_second_factor(conn: &Connection, id: i64, sealed: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_secret = ?2 WHERE id = ?1",
+        params![id, sealed],
     )?;
     Ok(())
 }

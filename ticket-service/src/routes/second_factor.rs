@@ -15,6 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
 use crate::auth::session::{self, CurrentSession, Session, SessionOrigin};
 use crate::auth::totp;
+use crate::auth::totp_key::TotpKey;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
@@ -102,8 +103,8 @@ pub async fn code_submit(
         .ok_or(AppError::NotFound)?;
     let now = db::now();
     let ip = Some(client.to_string());
-    let code = user.totp_secret.as_deref().map_or(Code::Wrong, |secret| {
-        attempts::code_of(secret, &form.code, now)
+    let code = user.totp_secret.as_deref().map_or(Code::Wrong, |sealed| {
+        attempts::code_of(&state, sealed, &form.code, now)
     });
     let policy = state.settings.lockout_policy();
     let issued = session::issue();
@@ -163,6 +164,13 @@ struct Enrolment {
     replacing: bool,
 }
 
+/// The key that seals the secrets; without one, no factor can be set up.
+fn enrolment_key(state: &AppState) -> Result<&TotpKey, AppError> {
+    state.totp_key.as_ref().ok_or(AppError::Refused(
+        "La verifica in due passaggi non è disponibile: manca la chiave dei segreti TOTP nella configurazione del servizio. Avvisa l'amministratore.",
+    ))
+}
+
 /// The page where a factor is set up or, for an account that has one, replaced: `replace`
 /// asks for the form of a new app even when the account has a factor.
 async fn render_enrolment(
@@ -180,15 +188,20 @@ async fn render_enrolment(
     let enrolment = if enrolled && !replace {
         None
     } else {
-        // The secret stays in the server-side session until a code confirms it.
-        let secret = match &principal.enrolment_secret {
-            Some(secret) => secret.clone(),
+        let key = enrolment_key(state)?;
+        // The secret stays in the server-side session, sealed, until a code confirms it.
+        let secret = match principal
+            .enrolment_secret
+            .as_deref()
+            .and_then(|sealed| key.open(sealed))
+        {
+            Some(secret) => secret,
             None => {
                 let secret = totp::new_secret();
-                let (id_hash, stored) = (principal.session_id_hash.clone(), secret.clone());
+                let (id_hash, sealed) = (principal.session_id_hash.clone(), key.seal(&secret));
                 state
                     .db
-                    .call(move |conn| sessions::set_enrolment_secret(conn, &id_hash, Some(&stored)))
+                    .call(move |conn| sessions::set_enrolment_secret(conn, &id_hash, Some(&sealed)))
                     .await?;
                 secret
             }
@@ -291,11 +304,14 @@ pub async fn enrol_submit(
         }
     }
     let now = db::now();
-    let secret = principal.enrolment_secret.clone();
-    let step = secret
+    // The sealed secret of the session becomes the account's as it is.
+    let sealed = principal.enrolment_secret.clone();
+    let key = enrolment_key(&state)?;
+    let step = sealed
         .as_deref()
-        .and_then(|secret| totp::matching_step(secret, &form.code, now));
-    let (Some(step), Some(secret)) = (step, secret) else {
+        .and_then(|sealed| key.open(sealed))
+        .and_then(|secret| totp::matching_step(&secret, &form.code, now));
+    let (Some(step), Some(sealed)) = (step, sealed) else {
         errors.add(
             "code",
             "Il codice non è corretto: controlla di aver inserito la chiave nell'app e scrivi le 6 cifre che mostra adesso.",
@@ -316,7 +332,7 @@ pub async fn enrol_submit(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            users::set_second_factor(&tx, user_id, Some(&secret), Some(step))?;
+            users::set_second_factor(&tx, user_id, Some(&sealed), Some(step))?;
             sessions::set_enrolment_secret(&tx, &id_hash, None)?;
             audit::append(&tx, &entry, now)?;
             tx.commit()
