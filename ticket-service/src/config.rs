@@ -277,6 +277,15 @@ impl Settings {
                 "login.ip_burst, login.ip_refill_secs, login.ip_max_addresses, login.hash_concurrency e login.temporary_password_hours devono essere positivi",
             ));
         }
+        // The lock is computed in SQL by doubling the first one: bounded, it cannot overflow.
+        if self.login.lock_base_secs <= 0
+            || self.login.lock_max_secs < self.login.lock_base_secs
+            || self.login.lock_max_secs > 30 * 24 * 3600
+        {
+            return Err(ConfigError::Rule(
+                "login.lock_base_secs deve essere positivo e non oltre login.lock_max_secs, che non può superare 30 giorni (2592000)",
+            ));
+        }
         if self.reports.urgency.is_empty() {
             return Err(ConfigError::Rule(
                 "reports.urgency deve elencare almeno un codice di urgenza",

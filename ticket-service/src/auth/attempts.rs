@@ -65,22 +65,6 @@ impl Verdict {
     }
 }
 
-/// Counts one more failure and locks the account as the policy says; the count is one
-/// `UPDATE … RETURNING`, so two failures at once count as two.
-fn count_failure(
-    conn: &Connection,
-    user_id: i64,
-    policy: &LockoutPolicy,
-    now: i64,
-) -> rusqlite::Result<(u32, Option<i64>)> {
-    let failures = users::count_failure(conn, user_id)?;
-    let lock_secs = policy.lock_secs(failures);
-    if let Some(secs) = lock_secs {
-        users::lock_until(conn, user_id, now + secs)?;
-    }
-    Ok((failures, lock_secs))
-}
-
 /// Decides a check inside the caller's transaction: reads the lock as it is now, counts a
 /// failure, accepts the TOTP step only if it is newer than the last one used, and clears the
 /// count on success.
@@ -96,12 +80,12 @@ pub fn settle(
         let failures = if right {
             None
         } else {
-            Some(count_failure(conn, user_id, policy, now)?.0)
+            Some(users::count_failure(conn, user_id, policy, now)?.0)
         };
         return Ok(Verdict::Locked { failures });
     }
     if !right {
-        let (failures, lock_secs) = count_failure(conn, user_id, policy, now)?;
+        let (failures, lock_secs) = users::count_failure(conn, user_id, policy, now)?;
         return Ok(Verdict::Refused {
             failures,
             lock_secs,
@@ -109,7 +93,7 @@ pub fn settle(
     }
     match typed.code {
         Code::Step(step) if !users::record_second_factor_step(conn, user_id, step)? => {
-            let (failures, lock_secs) = count_failure(conn, user_id, policy, now)?;
+            let (failures, lock_secs) = users::count_failure(conn, user_id, policy, now)?;
             return Ok(Verdict::CodeReused {
                 failures,
                 lock_secs,

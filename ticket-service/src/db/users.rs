@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::db::account_links;
+use crate::domain::lockout::LockoutPolicy;
 use crate::domain::password;
 use crate::domain::role::Role;
 use crate::domain::user::{DisplayName, Email, Username};
@@ -155,24 +156,40 @@ pub fn set_password(
     Ok(())
 }
 
-/// Counts one more failed attempt and returns the new count. One `UPDATE … RETURNING`: two
-/// failures at the same moment count as two, never as one written back twice.
-pub fn count_failure(conn: &Connection, id: i64) -> rusqlite::Result<u32> {
+/// Counts one more failed attempt and locks the account as `policy` says, in one
+/// `UPDATE … RETURNING`: two failures at the same moment count as two, never as one value
+/// written back twice, and the lock follows the count it belongs to. A longer lock already
+/// there is kept. Returns the new count and the lock this failure started, in seconds.
+///
+/// The lock is `LockoutPolicy::lock_secs` written in SQL (`base << doublings`, capped);
+/// a test checks that both agree.
+pub fn count_failure(
+    conn: &Connection,
+    id: i64,
+    policy: &LockoutPolicy,
+    now: i64,
+) -> rusqlite::Result<(u32, Option<i64>)> {
     conn.query_row(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?1
-         RETURNING failed_logins",
-        [id],
-        |row| row.get(0),
+        "UPDATE users SET
+             failed_logins = failed_logins + 1,
+             locked_until = CASE
+                 WHEN failed_logins + 1 < ?2 THEN locked_until
+                 ELSE MAX(COALESCE(locked_until, 0),
+                          ?5 + MIN(?4, ?3 << MIN(failed_logins + 1 - ?2, 30)))
+             END
+         WHERE id = ?1
+         RETURNING failed_logins,
+                   CASE WHEN failed_logins < ?2 THEN NULL
+                        ELSE MIN(?4, ?3 << MIN(failed_logins - ?2, 30)) END",
+        params![
+            id,
+            policy.free_attempts,
+            policy.base_secs,
+            policy.max_secs,
+            now
+        ],
+        |row| Ok((row.get(0)?, row.get(1)?)),
     )
-}
-
-/// Locks the account until `until`, or leaves a longer lock as it is.
-pub fn lock_until(conn: &Connection, id: i64, until: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE users SET locked_until = MAX(COALESCE(locked_until, 0), ?2) WHERE id = ?1",
-        params![id, until],
-    )?;
-    Ok(())
 }
 
 /// The account's lock as stored now.
@@ -306,18 +323,48 @@ mod tests {
     }
 
     #[test]
-    fn failures_are_counted_one_by_one_and_locks_only_grow() {
+    fn the_statement_counts_and_locks_as_the_policy_says() {
+        let policies = [
+            LockoutPolicy::default(),
+            LockoutPolicy {
+                free_attempts: 1,
+                base_secs: 2,
+                max_secs: 3600,
+            },
+            LockoutPolicy {
+                free_attempts: 0,
+                base_secs: 7,
+                max_secs: 100,
+            },
+        ];
+        for policy in policies {
+            let (_dir, db, id) = database_with_user();
+            for expected in 1..=40_u32 {
+                let (failures, lock, until) = db
+                    .call_blocking(|conn| {
+                        let (failures, lock) = count_failure(conn, id, &policy, 1000)?;
+                        Ok((failures, lock, locked_until(conn, id)?))
+                    })
+                    .unwrap();
+                assert_eq!(failures, expected);
+                assert_eq!(lock, policy.lock_secs(expected), "{policy:?}, {expected}");
+                let longest = (1..=expected).filter_map(|n| policy.lock_secs(n)).max();
+                assert_eq!(until, longest.map(|secs| 1000 + secs));
+            }
+        }
+    }
+
+    #[test]
+    fn a_longer_lock_already_there_is_kept() {
         let (_dir, db, id) = database_with_user();
-        let (first, second, lock) = db
+        let until = db
             .call_blocking(|conn| {
-                let first = count_failure(conn, id)?;
-                let second = count_failure(conn, id)?;
-                lock_until(conn, id, 500)?;
-                lock_until(conn, id, 400)?;
-                Ok((first, second, locked_until(conn, id)?))
+                conn.execute("UPDATE users SET locked_until = 99999 WHERE id = ?1", [id])?;
+                count_failure(conn, id, &LockoutPolicy::default(), 1000)?;
+                locked_until(conn, id)
             })
             .unwrap();
-        assert_eq!((first, second, lock), (1, 2, Some(500)));
+        assert_eq!(until, Some(99999));
     }
 
     #[test]
