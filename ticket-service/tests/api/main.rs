@@ -16,3 +16,4 @@ mod second_factor;
 mod sessions;
 mod startup;
 mod topics;
+mod totp_key;
