@@ -240,8 +240,22 @@ pub struct LoginSettings {
     pub ip_burst: u32,
     /// Seconds for one attempt of the burst to come back.
     pub ip_refill_secs: f64,
+    /// Addresses (IPv6: /64 networks) the per-address limit keeps in memory at most; beyond
+    /// them, those idle the longest are forgotten.
+    pub ip_max_addresses: usize,
+    /// Hours a temporary password (from `user add`, `user reset`, or an account created
+    /// without mail) stays valid; after that only a new reset gives one.
+    pub temporary_password_hours: u32,
+    /// Password hashes (Argon2, 19 MiB and tens of milliseconds of a core each) computed at
+    /// the same time at most; further ones wait their turn.
+    pub hash_concurrency: usize,
     /// Roles that must log in with a TOTP code besides the password (ASVS 4.3.1).
     pub second_factor_roles: Vec<Role>,
+    /// The key (32 random bytes in base64) that encrypts the TOTP secrets in the database.
+    /// Kept out of the database, better in `RESPI_TICKETS_LOGIN__TOTP_KEY` than in a file;
+    /// required as soon as a role needs a second factor or an account has one. The demo
+    /// makes its own when this is not set.
+    pub totp_key: Option<String>,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -322,7 +336,11 @@ impl Default for Settings {
                 lock_max_secs: lockout.max_secs,
                 ip_burst: 10,
                 ip_refill_secs: 6.0,
+                ip_max_addresses: crate::auth::login_limiter::DEFAULT_CAPACITY,
+                hash_concurrency: 4,
+                temporary_password_hours: 72,
                 second_factor_roles: vec![Role::Admin, Role::Coordinamento],
+                totp_key: None,
             },
             network: NetworkSettings {
                 coordination_name: "Coordinamento della rete".to_owned(),
@@ -459,6 +477,27 @@ impl Settings {
             "i secondi per recuperare un tentativo di accesso",
         )?;
         within(
+            "login.ip_max_addresses",
+            login.ip_max_addresses,
+            1,
+            10_000_000,
+            "gli indirizzi di cui si tengono in memoria i tentativi di accesso",
+        )?;
+        within(
+            "login.hash_concurrency",
+            login.hash_concurrency,
+            1,
+            256,
+            "gli hash di password calcolati insieme",
+        )?;
+        within(
+            "login.temporary_password_hours",
+            login.temporary_password_hours,
+            1,
+            30 * 24,
+            "le ore di validità di una password temporanea",
+        )?;
+        within(
             "max_body_bytes",
             bytes(self.max_body_bytes),
             1024,
@@ -492,6 +531,12 @@ impl Settings {
         self.database.with_file_name(name)
     }
 
+    /// Where the demo keeps the TOTP key it makes when `login.totp_key` is not set: beside its
+    /// database (`data/respi-tickets-demo.totp-key`).
+    pub fn demo_totp_key_path(&self) -> PathBuf {
+        self.demo_database_path().with_extension("totp-key")
+    }
+
     pub fn session_policy(&self) -> SessionPolicy {
         SessionPolicy {
             idle_secs: self.session.idle_secs,
@@ -505,6 +550,11 @@ impl Settings {
             base_secs: self.login.lock_base_secs,
             max_secs: self.login.lock_max_secs,
         }
+    }
+
+    /// How long a temporary password stays valid, in seconds.
+    pub fn temporary_password_secs(&self) -> i64 {
+        i64::from(self.login.temporary_password_hours) * 3600
     }
 
     pub fn login_bucket_policy(&self) -> BucketPolicy {
@@ -613,6 +663,10 @@ mod tests {
         assert_eq!(
             settings.demo_database_path(),
             PathBuf::from("/tmp/prova.sqlite3")
+        );
+        assert_eq!(
+            settings.demo_totp_key_path(),
+            PathBuf::from("/tmp/prova.totp-key")
         );
     }
 

@@ -1,6 +1,7 @@
 //! Demo data for `serve --demo`: an office and a service when the portal has none, and one
 //! account per role with a fresh random password at every start.
 
+use crate::auth::totp_key::TotpKey;
 use crate::auth::{password, token, totp};
 use crate::config::ReportSettings;
 use crate::db::audit::{self, AuditEntry};
@@ -37,7 +38,13 @@ pub enum DemoError {
 }
 
 /// Adds what the demo needs and (re)creates the demo accounts.
-pub fn seed(db: &Db, second_factor_roles: &[Role]) -> Result<Vec<DemoAccount>, DemoError> {
+/// The TOTP secrets are stored sealed with `key`; the accounts returned carry them in clear,
+/// to print.
+pub fn seed(
+    db: &Db,
+    second_factor_roles: &[Role],
+    key: &TotpKey,
+) -> Result<Vec<DemoAccount>, DemoError> {
     let now = db::now();
     let mut demo_organisations = Vec::new();
     let has = |kind| db.call_blocking(|conn| organisations::first_of_kind(conn, kind));
@@ -75,6 +82,7 @@ pub fn seed(db: &Db, second_factor_roles: &[Role]) -> Result<Vec<DemoAccount>, D
             .expect("demo addresses are well formed");
         let password = token::initial_password();
         let totp_secret = second_factor_roles.contains(&role).then(totp::new_secret);
+        let sealed = totp_secret.as_deref().map(|secret| key.seal(secret));
         let hash = password::hash_blocking(
             &NewPassword::parse(password.clone(), username.as_str())
                 .expect("generated passwords follow the password rule"),
@@ -106,7 +114,7 @@ pub fn seed(db: &Db, second_factor_roles: &[Role]) -> Result<Vec<DemoAccount>, D
             }
             let user = users::find_by_username(&tx, username.as_str())?;
             if let Some(user) = user {
-                users::set_second_factor(&tx, user.id, totp_secret.as_deref(), None)?;
+                users::set_second_factor(&tx, user.id, sealed.as_deref(), None)?;
             }
             tx.commit()
         })?;

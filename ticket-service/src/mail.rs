@@ -128,6 +128,20 @@ pub mod texts {
         }
     }
 
+    pub fn code_reused(to: &str, display_name: &str, username: &str) -> Mail {
+        Mail {
+            to: to.to_owned(),
+            subject: "Un codice di verifica già usato è stato inviato di nuovo".to_owned(),
+            body: format!(
+                "Gentile {display_name},\n\n\
+                 per l'utenza «{username}» è appena stato inviato un codice di verifica già usato, \
+                 insieme alla password giusta. Il codice è stato rifiutato.\n\n\
+                 Se sei stato tu a scriverlo due volte, non devi fare nulla. Altrimenti qualcuno potrebbe \
+                 conoscere la tua password: cambiala subito dal profilo e avvisa l'amministratore della rete.\n"
+            ),
+        }
+    }
+
     pub fn password_changed(to: &str, display_name: &str, username: &str) -> Mail {
         Mail {
             to: to.to_owned(),

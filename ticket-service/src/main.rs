@@ -102,12 +102,23 @@ async fn shutdown_signal() {
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let demo_database = settings.demo_database_path();
+    let demo_key = settings
+        .login
+        .totp_key
+        .is_none()
+        .then(|| settings.demo_totp_key_path());
     let app = Application::build(settings, demo).await?;
     if demo {
         println!(
             "Modalità dimostrativa: database di prova {} (quello reale non viene toccato)",
             demo_database.display()
         );
+        if let Some(path) = demo_key {
+            println!(
+                "Chiave dei segreti TOTP della prova: {} (creata al primo avvio)",
+                path.display()
+            );
+        }
         println!("Utenze di prova (password valide fino al prossimo avvio):");
         for account in app.demo_accounts() {
             println!(

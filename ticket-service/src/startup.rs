@@ -10,8 +10,10 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::auth::login_limiter::LoginLimiter;
+use crate::auth::password::PasswordHashing;
+use crate::auth::totp_key::{self, TotpKey, TotpKeyError};
 use crate::config::{ConfigError, Settings, SiteInfo, SiteInfoError};
-use crate::db::{self, Db, DbError, drafts, sessions};
+use crate::db::{self, Db, DbError, drafts, sessions, users};
 use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
 use crate::import;
 use crate::mail::{MailError, Mailer};
@@ -30,6 +32,11 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Limits the anonymous sessions an address can create by opening the login form.
     pub login_form_limiter: Arc<LoginLimiter>,
+    /// Every password hash of the requests, bounded in number at once.
+    pub hashing: Arc<PasswordHashing>,
+    /// Seals and opens the TOTP secrets; `None` when no role needs a second factor, no account
+    /// has one and no key is configured (enrolling is then refused).
+    pub totp_key: Option<TotpKey>,
     /// `None` when no SMTP server is configured.
     pub mailer: Option<Mailer>,
     /// The demo's records when started with `--demo`; only then is `GET /__routes` served.
@@ -59,6 +66,16 @@ pub enum StartupError {
     Demo(#[from] DemoError),
     #[error(transparent)]
     Mail(#[from] MailError),
+    #[error(transparent)]
+    TotpKey(#[from] TotpKeyError),
+    #[error(
+        "manca la chiave dei segreti TOTP (login.totp_key, o la variabile RESPI_TICKETS_LOGIN__TOTP_KEY): serve perché {reason}. Generane una con «openssl rand -base64 32», conservala fuori dal database e dalle sue copie e riavvia il servizio"
+    )]
+    TotpKeyMissing { reason: String },
+    #[error(
+        "la chiave login.totp_key non apre i segreti TOTP salvati delle utenze {usernames}: rimetti la chiave usata finora, oppure reimposta quelle utenze con «respi-tickets user reset NOME» (dovranno configurare di nuovo l'app di autenticazione)"
+    )]
+    TotpKeyWrong { usernames: String },
     #[error("impossibile mettersi in ascolto su {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -77,6 +94,79 @@ fn prepare_database_at(settings: &Settings, path: &std::path::Path) -> Result<Db
     let db = Db::open(path)?;
     import::sync_all(&db, &settings.content_dir, &settings.network)?;
     Ok(db)
+}
+
+/// The key of the TOTP secrets: the configured one, or for the demo its own key beside its
+/// database, made at the first start.
+fn second_factor_key(
+    settings: &Settings,
+    demo_mode: bool,
+) -> Result<Option<TotpKey>, StartupError> {
+    let configured = settings
+        .login
+        .totp_key
+        .as_deref()
+        .filter(|text| !text.trim().is_empty());
+    Ok(match (configured, demo_mode) {
+        (Some(text), _) => Some(TotpKey::parse(text)?),
+        (None, true) => Some(TotpKey::load_or_create(&settings.demo_totp_key_path())?),
+        (None, false) => None,
+    })
+}
+
+/// Without a key, refuses to start when a role needs a second factor or an active account
+/// has one. With it, seals the secrets older versions stored in clear, and refuses to start
+/// when an active account's secret does not open: a changed key would lock those people out
+/// with nothing but wrong codes to show for it.
+fn seal_second_factor_secrets(
+    db: &Db,
+    key: Option<&TotpKey>,
+    roles_needing_it: &[crate::domain::role::Role],
+) -> Result<(), StartupError> {
+    let stored = db.call_blocking(|conn| users::second_factor_secrets(conn))?;
+    let Some(key) = key else {
+        if !roles_needing_it.is_empty() {
+            let roles: Vec<&str> = roles_needing_it.iter().map(|role| role.as_str()).collect();
+            return Err(StartupError::TotpKeyMissing {
+                reason: format!(
+                    "i ruoli {} accedono con un codice (login.second_factor_roles)",
+                    roles.join(", ")
+                ),
+            });
+        }
+        let enrolled = stored.iter().filter(|secret| secret.active).count();
+        if enrolled > 0 {
+            return Err(StartupError::TotpKeyMissing {
+                reason: format!("{enrolled} utenze attive hanno la verifica in due passaggi"),
+            });
+        }
+        return Ok(());
+    };
+    let sealed = db.call_blocking(|conn| {
+        let tx = conn.transaction()?;
+        let mut sealed = 0;
+        for secret in stored.iter().filter(|s| !TotpKey::is_sealed(&s.secret)) {
+            users::seal_second_factor(&tx, secret.id, &key.seal(&secret.secret))?;
+            sealed += 1;
+        }
+        sessions::forget_clear_enrolment_secrets(&tx, totp_key::SEALED_PREFIX)?;
+        tx.commit()?;
+        Ok(sealed)
+    })?;
+    if sealed > 0 {
+        tracing::warn!(sealed, "TOTP secrets stored in clear are now encrypted");
+    }
+    let unreadable: Vec<&str> = stored
+        .iter()
+        .filter(|s| s.active && TotpKey::is_sealed(&s.secret) && key.open(&s.secret).is_none())
+        .map(|s| s.username.as_str())
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(StartupError::TotpKeyWrong {
+            usernames: unreadable.join(", "),
+        });
+    }
+    Ok(())
 }
 
 /// A bound, ready-to-run service.
@@ -99,8 +189,13 @@ impl Application {
         } else {
             prepare_database(&settings)?
         };
+        let totp_key = second_factor_key(&settings, demo_mode)?;
         let (demo_accounts, demo_records) = if demo_mode {
-            let accounts = demo::seed(&db, &settings.login.second_factor_roles)?;
+            // The demo always has a key: the configured one or its own.
+            let key = totp_key
+                .as_ref()
+                .expect("the demo makes a key when none is configured");
+            let accounts = demo::seed(&db, &settings.login.second_factor_roles, key)?;
             let records = demo::seed_reports(&db, &settings.reports)?;
             (accounts, Some(records))
         } else {
@@ -114,6 +209,7 @@ impl Application {
             }
             (Vec::new(), None)
         };
+        seal_second_factor_secrets(&db, totp_key.as_ref(), &settings.login.second_factor_roles)?;
         let site = SiteInfo::load(&settings.site_config)?;
         let templates = Templates::load()?;
         let mailer = Mailer::from_settings(&settings.mail)?;
@@ -126,8 +222,16 @@ impl Application {
                 })?;
         let state = AppState {
             db,
-            login_limiter: Arc::new(LoginLimiter::new(settings.login_bucket_policy())),
-            login_form_limiter: Arc::new(LoginLimiter::new(settings.login_form_bucket_policy())),
+            login_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.login_bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
+            login_form_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.login_form_bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
+            hashing: Arc::new(PasswordHashing::new(settings.login.hash_concurrency)),
+            totp_key,
             mailer,
             demo: demo_records,
             settings: Arc::new(settings),

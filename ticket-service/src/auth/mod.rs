@@ -1,6 +1,7 @@
 //! Authentication and the protections around it: password hashing, sessions, CSRF tokens,
 //! the login rate limit and the `Principal` that handlers ask for.
 
+pub mod attempts;
 pub mod client_ip;
 pub mod csrf;
 pub mod links;
@@ -10,3 +11,4 @@ pub mod principal;
 pub mod session;
 pub mod token;
 pub mod totp;
+pub mod totp_key;

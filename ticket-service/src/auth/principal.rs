@@ -39,7 +39,7 @@ pub struct Principal {
     pub unread_notifications: i64,
     pub session_id_hash: Vec<u8>,
     pub csrf_token: String,
-    /// A TOTP secret shown on the enrolment page and not yet confirmed.
+    /// A TOTP secret shown on the enrolment page and not yet confirmed, sealed with the key.
     pub enrolment_secret: Option<String>,
     /// When the password (and code) was last typed in this session.
     pub authenticated_at: Option<i64>,

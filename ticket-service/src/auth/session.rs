@@ -61,7 +61,7 @@ pub struct Session {
     pub second_factor_missing: bool,
     /// Set between a correct password and the TOTP code.
     pub pending_user_id: Option<i64>,
-    /// A TOTP secret being enrolled.
+    /// A TOTP secret being enrolled, sealed with the key.
     pub enrolment_secret: Option<String>,
 }
 
@@ -76,7 +76,9 @@ pub struct IssuedSession {
     pub csrf_token: String,
 }
 
-fn issue() -> IssuedSession {
+/// A new session id and CSRF token, not yet stored: the caller writes the row in its own
+/// transaction.
+pub fn issue() -> IssuedSession {
     let cookie_value = token::random_token::<16>();
     IssuedSession {
         id_hash: token::digest(&cookie_value),
@@ -87,40 +89,20 @@ fn issue() -> IssuedSession {
 
 /// Creates an anonymous session: the login form needs a CSRF token too.
 pub async fn start_anonymous(state: &AppState) -> Result<IssuedSession, AppError> {
-    start(state, None, SessionOrigin::default()).await
-}
-
-/// Creates the session of `user_id`, who has just typed the password (and code).
-pub async fn start_logged_in(
-    state: &AppState,
-    user_id: i64,
-    origin: SessionOrigin,
-) -> Result<IssuedSession, AppError> {
-    start(state, Some(user_id), origin).await
-}
-
-async fn start(
-    state: &AppState,
-    user_id: Option<i64>,
-    origin: SessionOrigin,
-) -> Result<IssuedSession, AppError> {
     let issued = issue();
     let (id_hash, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
     state
         .db
-        .call(move |conn| sessions::insert(conn, &id_hash, user_id, &csrf, &origin, db::now()))
-        .await?;
-    Ok(issued)
-}
-
-/// Creates the session of someone who gave the right password and must still type the TOTP
-/// code; it carries no login.
-pub async fn start_pending(state: &AppState, user_id: i64) -> Result<IssuedSession, AppError> {
-    let issued = issue();
-    let (id_hash, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
-    state
-        .db
-        .call(move |conn| sessions::insert_pending(conn, &id_hash, user_id, &csrf, db::now()))
+        .call(move |conn| {
+            sessions::insert(
+                conn,
+                &id_hash,
+                None,
+                &csrf,
+                &SessionOrigin::default(),
+                db::now(),
+            )
+        })
         .await?;
     Ok(issued)
 }

@@ -31,6 +31,15 @@ pub fn create(
     Ok(())
 }
 
+/// Deletes every link of `user_id` not used yet, whatever its purpose.
+pub fn delete_unused(conn: &Connection, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM account_links WHERE user_id = ?1 AND used_at IS NULL",
+        [user_id],
+    )?;
+    Ok(())
+}
+
 /// The user a usable link of this purpose belongs to.
 pub fn find_usable(
     conn: &Connection,

@@ -143,6 +143,7 @@ pub fn insert_pending(
     Ok(())
 }
 
+/// Stores (sealed) or clears the TOTP secret being enrolled in this session.
 pub fn set_enrolment_secret(
     conn: &Connection,
     id_hash: &[u8],
@@ -153,6 +154,20 @@ pub fn set_enrolment_secret(
         params![id_hash, secret],
     )?;
     Ok(())
+}
+
+/// Forgets the secrets being enrolled that older versions stored in clear; the enrolment page
+/// simply shows a new one.
+pub fn forget_clear_enrolment_secrets(
+    conn: &Connection,
+    sealed_prefix: &str,
+) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE sessions SET totp_enrolment_secret = NULL
+         WHERE totp_enrolment_secret IS NOT NULL
+           AND substr(totp_enrolment_secret, 1, length(?1)) <> ?1",
+        [sealed_prefix],
+    )
 }
 
 /// The session with this hash. A session whose user, or the user's organisation, has been

@@ -18,6 +18,8 @@ pub enum AuditEvent {
     PasswordLinkSent,
     /// A TOTP second factor was set up.
     SecondFactorEnabled,
+    /// A TOTP code was sent again after its step had been used: replayed, or sent twice.
+    SecondFactorCodeReused,
     /// A logged-in user asked for something the permission table denies.
     AccessDenied,
     /// A report, with its citizen data, was opened (ASVS 8.3.5); the detail is its protocol.
@@ -41,7 +43,7 @@ pub enum AuditEvent {
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 21] = [
+    const ALL: [AuditEvent; 22] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -53,6 +55,7 @@ impl AuditEvent {
         AuditEvent::RoleChanged,
         AuditEvent::PasswordLinkSent,
         AuditEvent::SecondFactorEnabled,
+        AuditEvent::SecondFactorCodeReused,
         AuditEvent::AccessDenied,
         AuditEvent::ReportOpened,
         AuditEvent::BatchExported,
@@ -78,6 +81,7 @@ impl AuditEvent {
             AuditEvent::RoleChanged => "role_changed",
             AuditEvent::PasswordLinkSent => "password_link_sent",
             AuditEvent::SecondFactorEnabled => "second_factor_enabled",
+            AuditEvent::SecondFactorCodeReused => "second_factor_code_reused",
             AuditEvent::AccessDenied => "access_denied",
             AuditEvent::ReportOpened => "report_opened",
             AuditEvent::BatchExported => "batch_exported",
@@ -104,6 +108,7 @@ impl AuditEvent {
             AuditEvent::RoleChanged => "Ruolo cambiato",
             AuditEvent::PasswordLinkSent => "Collegamento per impostare la password inviato",
             AuditEvent::SecondFactorEnabled => "Verifica in due passaggi attivata",
+            AuditEvent::SecondFactorCodeReused => "Codice di verifica già usato, inviato di nuovo",
             AuditEvent::AccessDenied => "Accesso negato a una funzione",
             AuditEvent::ReportOpened => "Segnalazione consultata",
             AuditEvent::BatchExported => "Lotto stampato o scaricato",

@@ -117,9 +117,22 @@ fn is_sequence(lower: &str) -> bool {
     })
 }
 
+/// Whether a temporary password (from `user add`, `user reset` or an admin creating the
+/// account without mail) set at `set_at` has expired at `now`: it is handed over by hand, so it
+/// must not stay valid for long (ASVS 2.3.1).
+pub fn temporary_password_expired(set_at: i64, lifetime_secs: i64, now: i64) -> bool {
+    now >= set_at.saturating_add(lifetime_secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_password_expires_at_the_end_of_its_lifetime() {
+        assert!(!temporary_password_expired(1000, 3600, 4599));
+        assert!(temporary_password_expired(1000, 3600, 4600));
+    }
 
     fn check(candidate: &str) -> Result<NewPassword, PasswordProblem> {
         NewPassword::parse(candidate.to_owned(), "mario.rossi")

@@ -36,6 +36,11 @@ impl Bucket {
         }
     }
 
+    /// When the bucket was last spent from or checked.
+    pub fn last_used(&self) -> Instant {
+        self.updated
+    }
+
     /// Whether the bucket has filled up again, so it can be forgotten.
     pub fn is_full(&self, policy: &BucketPolicy, now: Instant) -> bool {
         let mut copy = *self;

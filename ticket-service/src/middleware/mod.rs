@@ -1,4 +1,5 @@
-//! Layers around every route: security headers and the generic error page.
+//! Layers around every route: request ids, security headers and the generic error page.
 
 pub mod error_pages;
+pub mod request_id;
 pub mod security_headers;

@@ -12,7 +12,7 @@ use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::links::looks_like_token;
 use crate::auth::session::{self, CurrentSession};
-use crate::auth::{password, token};
+use crate::auth::token;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::users::{self, UserRow};
 use crate::db::{self, account_links, sessions};
@@ -157,7 +157,7 @@ async fn submit(
         Some(password) if errors.is_empty() => password,
         _ => return render(&state, purpose, &csrf, &raw, &user, &errors),
     };
-    let password_hash = password::hash(new_password).await?;
+    let password_hash = state.hashing.hash(new_password).await?;
     let user_id = user.id;
     let entry = AuditEntry::new(AuditEvent::PasswordChanged)
         .actor(user_id)

@@ -7,6 +7,8 @@ use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::auth::attempts::{self, Verdict};
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::auth::{links, password};
@@ -110,6 +112,7 @@ pub async fn show(
 pub async fn change_role(
     State(state): State<AppState>,
     principal: Principal,
+    ClientIp(client): ClientIp,
     PathId(id): PathId,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
@@ -122,17 +125,33 @@ pub async fn change_role(
     }
     let mut errors = FormErrors::default();
     let assignment = check_assignment(&state, &form.role, &form.organisation, &mut errors).await?;
-    let admin = find_user(&state, principal.user_id).await?;
     if form.admin_password.is_empty() {
         errors.add(
             "admin_password",
             "Scrivi la tua password per confermare il cambio di ruolo.",
         );
-    } else if !password::verify(form.admin_password.clone(), Some(admin.password_hash)).await {
-        errors.add(
-            "admin_password",
-            "La password non è corretta: scrivi la password con cui sei entrato.",
-        );
+    } else {
+        // The admin's password gets the limits of the login: a stolen session cannot guess it.
+        let verdict = attempts::confirm_identity(
+            &state,
+            principal.user_id,
+            client,
+            form.admin_password.clone(),
+            None,
+            "conferma di un cambio di ruolo",
+        )
+        .await?;
+        match verdict {
+            Verdict::Accepted => {}
+            Verdict::Locked { .. } => errors.add(
+                "admin_password",
+                "La tua utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.",
+            ),
+            Verdict::Refused { .. } | Verdict::CodeReused { .. } => errors.add(
+                "admin_password",
+                "La password non è corretta: scrivi la password con cui sei entrato.",
+            ),
+        }
     }
     let Some((role, organisation)) = assignment.filter(|_| errors.is_empty()) else {
         return render(&state, &principal, &user, &form, &errors, None).await;

@@ -32,6 +32,7 @@ struct UserView {
     row: UserRow,
     role_label: &'static str,
     locked: bool,
+    temporary_password_expired: bool,
 }
 
 pub async fn list(
@@ -48,12 +49,14 @@ pub async fn list(
         .await?;
     let pages = paged.links("/admin/utenti", &[]);
     let now = db::now();
+    let lifetime = state.settings.temporary_password_secs();
     let views: Vec<UserView> = paged
         .rows
         .into_iter()
         .map(|row| UserView {
             role_label: row.role().map_or("", Role::label),
             locked: LockoutPolicy::is_locked(row.locked_until, now),
+            temporary_password_expired: row.temporary_password_expired(lifetime, now),
             row,
         })
         .collect();
@@ -169,11 +172,13 @@ pub async fn create(
         (None, password::UNUSABLE_HASH.to_owned())
     } else {
         let initial = token::initial_password();
-        let hash = password::hash(
-            NewPassword::parse(initial.clone(), username.as_str())
-                .expect("generated passwords follow the password rule"),
-        )
-        .await?;
+        let hash = state
+            .hashing
+            .hash(
+                NewPassword::parse(initial.clone(), username.as_str())
+                    .expect("generated passwords follow the password rule"),
+            )
+            .await?;
         (Some(initial), hash)
     };
     let must_change_password = initial.is_some();

@@ -5,17 +5,17 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Response};
+use rusqlite::TransactionBehavior;
 use serde::Deserialize;
 
+use crate::auth::attempts::{self, Code, Typed};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::password;
 use crate::auth::principal::Principal;
-use crate::auth::session::{self, CurrentSession, SessionOrigin};
+use crate::auth::session::{self, CurrentSession, IssuedSession, SessionOrigin};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, drafts, sessions, users};
 use crate::domain::audit::AuditEvent;
-use crate::domain::lockout::LockoutPolicy;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::startup::AppState;
@@ -141,19 +141,14 @@ pub async fn form(
     }
 }
 
-#[derive(Clone, Copy)]
+/// What the login transaction decided.
 enum Outcome {
-    Success {
-        user_id: i64,
-        needs_code: bool,
-    },
-    Failed,
-    /// A wrong password for an account that counts it: the new count and lock are written
-    /// with the audit line, in one transaction.
-    Counted {
-        user_id: i64,
-        failures: u32,
-        locked_until: Option<i64>,
+    Refused,
+    /// The password was right; the TOTP code is due in the new, not yet logged-in session.
+    CodeDue,
+    /// Logged in; the stored files of report forms abandoned in ended sessions, to delete.
+    LoggedIn {
+        abandoned: Vec<String>,
     },
 }
 
@@ -201,84 +196,45 @@ pub async fn submit(
             .call(move |conn| users::find_by_username(conn, &lookup))
             .await?
     };
-    let now = db::now();
-    let policy = state.settings.lockout_policy();
     // The hash is always checked, for unknown and locked accounts too, so the time taken
     // says nothing about the account.
-    let matches = password::verify(
-        form.password.clone(),
-        user.as_ref().map(|u| u.password_hash.clone()),
-    )
-    .await;
-    let (outcome, entry) = match &user {
-        None => (
-            Outcome::Failed,
-            AuditEntry::new(AuditEvent::LoginFailed).detail("nome utente inesistente"),
-        ),
-        Some(user) if !user.active => (
-            Outcome::Failed,
-            AuditEntry::new(AuditEvent::LoginFailed)
-                .subject(user.id)
-                .detail("utenza disattivata"),
-        ),
-        Some(user) if !user.organisation_active => (
-            Outcome::Failed,
-            AuditEntry::new(AuditEvent::LoginFailed)
-                .subject(user.id)
-                .detail("organizzazione disattivata"),
-        ),
-        Some(user) if LockoutPolicy::is_locked(user.locked_until, now) => (
-            Outcome::Failed,
-            AuditEntry::new(AuditEvent::LoginLocked).subject(user.id),
-        ),
-        Some(user) if matches => (
-            Outcome::Success {
-                user_id: user.id,
-                needs_code: user.totp_secret.is_some(),
-            },
-            AuditEntry::new(AuditEvent::LoginSucceeded)
-                .actor(user.id)
-                .subject(user.id),
-        ),
+    let password_ok = state
+        .hashing
+        .verify(
+            form.password.clone(),
+            user.as_ref().map(|u| u.password_hash.clone()),
+        )
+        .await;
+    let now = db::now();
+    let issued = session::issue();
+    let outcome = match user {
         Some(user) => {
-            let failures = user.failed_logins.saturating_add(1);
-            let lock = policy.lock_secs(failures);
-            let detail = match lock {
-                Some(secs) => format!("tentativo n. {failures}, utenza sospesa per {secs} s"),
-                None => format!("tentativo n. {failures}"),
+            let attempt = Attempt {
+                user_id: user.id,
+                password_ok,
+                old_session: old_session.id_hash.clone(),
+                origin,
+                ip,
+                now,
             };
-            (
-                Outcome::Counted {
-                    user_id: user.id,
-                    failures,
-                    locked_until: lock.map(|secs| now + secs),
-                },
-                AuditEntry::new(AuditEvent::LoginFailed)
-                    .subject(user.id)
-                    .detail(detail),
-            )
+            decide(&state, attempt, &issued).await?
         }
-    };
-    let entry = entry.ip(ip);
-
-    match outcome {
-        Outcome::Failed | Outcome::Counted { .. } => {
+        None => {
+            let entry = AuditEntry::new(AuditEvent::LoginFailed)
+                .detail("nome utente inesistente")
+                .ip(ip);
             state
                 .db
-                .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    if let Outcome::Counted {
-                        user_id,
-                        failures,
-                        locked_until,
-                    } = outcome
-                    {
-                        users::record_failure(&tx, user_id, failures, locked_until)?;
-                    }
-                    audit::append(&tx, &entry, now)?;
-                    tx.commit()
-                })
+                .call(move |conn| audit::append(conn, &entry, now))
                 .await?;
+            Outcome::Refused
+        }
+    };
+
+    let next = safe_next(&form.next).unwrap_or("/");
+    let cookie = session::cookie_header(&issued.cookie_value);
+    match outcome {
+        Outcome::Refused => {
             let mut errors = FormErrors::default();
             errors.add(
                 "username",
@@ -293,56 +249,119 @@ pub async fn submit(
                 None,
             )
         }
-        Outcome::Success {
-            user_id,
-            needs_code: true,
-        } => {
-            // The password was right; the login completes only with the TOTP code, in a new
-            // session that carries no login until then.
-            let issued = session::start_pending(&state, user_id).await?;
-            let old_hash = old_session.id_hash;
-            state
-                .db
-                .call(move |conn| sessions::delete(conn, &old_hash))
-                .await?;
-            let next = safe_next(&form.next).unwrap_or("/");
-            Ok(redirect_with_cookie(
-                &format!(
-                    "/login/codice?next={}",
-                    crate::error::form_urlencoded_component(next)
-                ),
-                session::cookie_header(&issued.cookie_value),
-            ))
-        }
-        Outcome::Success {
-            user_id,
-            needs_code: false,
-        } => {
-            let issued = session::start_logged_in(&state, user_id, origin).await?;
-            let old_hash = old_session.id_hash;
-            let policy = state.settings.session_policy();
-            let abandoned = state
-                .db
-                .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    users::clear_failures(&tx, user_id)?;
-                    sessions::delete(&tx, &old_hash)?;
-                    sessions::purge_expired(&tx, policy.idle_secs, policy.absolute_secs, now)?;
-                    let abandoned = drafts::purge_abandoned(&tx)?;
-                    audit::append(&tx, &entry, now)?;
-                    tx.commit()?;
-                    Ok(abandoned)
-                })
-                .await?;
+        Outcome::CodeDue => Ok(redirect_with_cookie(
+            &format!(
+                "/login/codice?next={}",
+                crate::error::form_urlencoded_component(next)
+            ),
+            cookie,
+        )),
+        Outcome::LoggedIn { abandoned } => {
             let folder = &state.settings.reports.attachment_dir;
             crate::attachment_store::delete(folder, abandoned).await;
-            let next = safe_next(&form.next).unwrap_or("/");
-            Ok(redirect_with_cookie(
-                next,
-                session::cookie_header(&issued.cookie_value),
-            ))
+            Ok(redirect_with_cookie(next, cookie))
         }
     }
+}
+
+/// A login whose password has been checked, for [`decide`].
+struct Attempt {
+    user_id: i64,
+    password_ok: bool,
+    /// The anonymous session of the login form, replaced by a new one on success.
+    old_session: Vec<u8>,
+    origin: SessionOrigin,
+    ip: Option<String>,
+    now: i64,
+}
+
+/// Decides the login in one transaction with the failure counter, so concurrent wrong guesses
+/// all count and none passes a lock it did not see; on success the new session (logged in, or
+/// waiting for the TOTP code) is written in the same transaction.
+async fn decide(
+    state: &AppState,
+    attempt: Attempt,
+    issued: &IssuedSession,
+) -> Result<Outcome, AppError> {
+    let policy = state.settings.lockout_policy();
+    let lifetimes = state.settings.session_policy();
+    let temporary_lifetime = state.settings.temporary_password_secs();
+    let (new_session, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
+    let Attempt {
+        user_id,
+        password_ok,
+        old_session,
+        origin,
+        ip,
+        now,
+    } = attempt;
+    let outcome = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Read again here: the account may have changed while the hash ran.
+            let Some(user) = users::find_by_id(&tx, user_id)? else {
+                return Ok(Outcome::Refused);
+            };
+            let inactive = if !user.active {
+                Some("utenza disattivata")
+            } else if !user.organisation_active {
+                Some("organizzazione disattivata")
+            } else {
+                None
+            };
+            if let Some(why) = inactive {
+                let entry = AuditEntry::new(AuditEvent::LoginFailed)
+                    .subject(user_id)
+                    .detail(why)
+                    .ip(ip);
+                audit::append(&tx, &entry, now)?;
+                tx.commit()?;
+                return Ok(Outcome::Refused);
+            }
+            let code_due = user.totp_secret.is_some();
+            let code = if code_due {
+                Code::Later
+            } else {
+                Code::NotAsked
+            };
+            // An expired temporary password is no password: refused like a wrong one.
+            let expired = password_ok && user.temporary_password_expired(temporary_lifetime, now);
+            let typed = Typed {
+                password_ok: password_ok && !expired,
+                code,
+            };
+            let verdict = attempts::settle(&tx, user_id, &policy, typed, now)?;
+            let what = if expired {
+                "password provvisoria scaduta"
+            } else {
+                ""
+            };
+            if let Some(entry) = attempts::failure_entry(verdict, user_id, what) {
+                audit::append(&tx, &entry.ip(ip), now)?;
+                tx.commit()?;
+                return Ok(Outcome::Refused);
+            }
+            sessions::delete(&tx, &old_session)?;
+            let outcome = if code_due {
+                sessions::insert_pending(&tx, &new_session, user_id, &csrf, now)?;
+                Outcome::CodeDue
+            } else {
+                sessions::insert(&tx, &new_session, Some(user_id), &csrf, &origin, now)?;
+                sessions::purge_expired(&tx, lifetimes.idle_secs, lifetimes.absolute_secs, now)?;
+                let abandoned = drafts::purge_abandoned(&tx)?;
+                let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
+                    .actor(user_id)
+                    .subject(user_id)
+                    .ip(ip);
+                audit::append(&tx, &entry, now)?;
+                Outcome::LoggedIn { abandoned }
+            };
+            tx.commit()?;
+            Ok(outcome)
+        })
+        .await?;
+    Ok(outcome)
 }
 
 /// The logout form carries only the CSRF token.

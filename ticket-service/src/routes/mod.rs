@@ -24,7 +24,7 @@ mod topics;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -54,6 +54,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::session::load_session;
 use crate::error::AppError;
 use crate::middleware::error_pages::{REQUEST_ID_HEADER, error_pages};
+use crate::middleware::request_id::{ClientRequestId, set_aside_client_request_id};
 use crate::middleware::security_headers::security_headers;
 use crate::startup::AppState;
 
@@ -96,6 +97,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/profilo/verifica",
             get(second_factor::enrol_form).post(second_factor::enrol_submit),
+        )
+        .route(
+            "/profilo/verifica/sostituisci",
+            get(second_factor::replace_form),
         )
         .route("/admin/utenti", get(admin_users::list))
         .route(
@@ -198,15 +203,28 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn(set_aside_client_request_id))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                    let id = request
-                        .headers()
-                        .get(REQUEST_ID_HEADER)
-                        .and_then(|value| value.to_str().ok())
-                        .unwrap_or("");
-                    tracing::info_span!("request", method = %request.method(), path = loggable_path(request.uri().path()), request_id = id)
-                }))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                        let id = request
+                            .headers()
+                            .get(REQUEST_ID_HEADER)
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or("");
+                        let client_id = request
+                            .extensions()
+                            .get::<ClientRequestId>()
+                            .map(|client| client.0.as_str());
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = loggable_path(request.uri().path()),
+                            request_id = id,
+                            client_request_id = client_id,
+                        )
+                    }),
+                )
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(from_fn_with_state(state.clone(), security_headers))
                 .layer(from_fn_with_state(state.clone(), error_pages))

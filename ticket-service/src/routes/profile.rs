@@ -6,8 +6,9 @@ use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::auth::attempts::{self, Verdict};
+use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::password;
 use crate::auth::principal::{CHANGE_PASSWORD_PATH, Principal};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, reports, sessions, users};
@@ -116,6 +117,19 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
+/// What to tell a logged-in user whose current password was not accepted, if it was not.
+fn refusal(verdict: Verdict) -> Option<&'static str> {
+    match verdict {
+        Verdict::Accepted => None,
+        Verdict::Locked { .. } => {
+            Some("L'utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.")
+        }
+        Verdict::Refused { .. } | Verdict::CodeReused { .. } => {
+            Some("La password attuale non è corretta: riscrivila.")
+        }
+    }
+}
+
 async fn must_change(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     Ok(state
         .db
@@ -154,6 +168,7 @@ pub async fn password_form(
 pub async fn change_password(
     State(state): State<AppState>,
     principal: Principal,
+    ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
@@ -167,16 +182,20 @@ pub async fn change_password(
     let mut errors = FormErrors::default();
     if form.current_password.is_empty() {
         errors.add("current_password", "Scrivi la password attuale.");
-    } else if !password::verify(
-        form.current_password.clone(),
-        Some(account.password_hash.clone()),
-    )
-    .await
-    {
-        errors.add(
-            "current_password",
-            "La password attuale non è corretta: riscrivila.",
-        );
+    } else {
+        // Guessing the current password here is guessing it at the login: the same limits.
+        let verdict = attempts::confirm_identity(
+            &state,
+            id,
+            client,
+            form.current_password.clone(),
+            None,
+            "cambio della password",
+        )
+        .await?;
+        if let Some(message) = refusal(verdict) {
+            errors.add("current_password", message);
+        }
     }
     let new_password = errors.check(
         "new_password",
@@ -199,7 +218,7 @@ pub async fn change_password(
         _ => return render_form(&state, &principal, account.must_change_password, &errors),
     };
 
-    let hash = password::hash(new_password).await?;
+    let hash = state.hashing.hash(new_password).await?;
     let keep = principal.session_id_hash.clone();
     let entry = AuditEntry::new(AuditEvent::PasswordChanged)
         .actor(id)

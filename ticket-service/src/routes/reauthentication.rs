@@ -7,14 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::auth::attempts;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::auth::{password, totp};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
-use crate::domain::lockout::LockoutPolicy;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -88,22 +87,12 @@ pub async fn submit(
     CsrfForm(form): CsrfForm<ReauthenticationForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
-    // Guessing the password here is guessing it at the login: the same address budget.
-    if !state.login_limiter.try_attempt(client) {
-        return Err(AppError::TooManyRequests);
-    }
-    let id = principal.user_id;
-    let user = state
-        .db
-        .call(move |conn| users::find_by_id(conn, id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = db::now();
+    let needs_code = has_second_factor(&state, &principal).await?;
     let mut errors = FormErrors::default();
     if form.password.is_empty() {
         errors.add("password", "Scrivi la tua password.");
     }
-    if user.totp_secret.is_some() && form.code.trim().is_empty() {
+    if needs_code && form.code.trim().is_empty() {
         errors.add(
             "code",
             "Scrivi il codice di 6 cifre che l'app di autenticazione mostra adesso.",
@@ -112,66 +101,40 @@ pub async fn submit(
     if !errors.is_empty() {
         return render(&state, &principal, &form.next, &errors).await;
     }
-    let password_ok =
-        password::verify(form.password.clone(), Some(user.password_hash.clone())).await;
-    let locked = LockoutPolicy::is_locked(user.locked_until, now);
-    let step = match &user.totp_secret {
-        Some(secret) => totp::matching_step(secret, &form.code, now, user.totp_last_step).map(Some),
-        None => Some(None),
-    };
-    let ip = Some(client.to_string());
-    match (password_ok && !locked, step) {
-        (true, Some(step)) => {
-            let entry = AuditEntry::new(AuditEvent::Reauthenticated)
-                .actor(id)
-                .subject(id)
-                .ip(ip);
-            let id_hash = principal.session_id_hash.clone();
-            state
-                .db
-                .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    if let Some(step) = step {
-                        users::record_second_factor_step(&tx, id, step)?;
-                    }
-                    users::clear_failures(&tx, id)?;
-                    sessions::set_authenticated(&tx, &id_hash, now)?;
-                    audit::append(&tx, &entry, now)?;
-                    tx.commit()
-                })
-                .await?;
-            Ok(Redirect::to(safe_next(&form.next).unwrap_or("/")).into_response())
-        }
-        _ => {
-            let policy = state.settings.lockout_policy();
-            let failures = user.failed_logins.saturating_add(1);
-            let locked_until = policy.lock_secs(failures).map(|secs| now + secs);
-            let entry = AuditEntry::new(AuditEvent::LoginFailed)
-                .actor(id)
-                .subject(id)
-                .ip(ip)
-                .detail(format!(
-                    "conferma dell'identità non riuscita, tentativo n. {failures}"
-                ));
-            state
-                .db
-                .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    if !locked {
-                        users::record_failure(&tx, id, failures, locked_until)?;
-                    }
-                    audit::append(&tx, &entry, now)?;
-                    tx.commit()
-                })
-                .await?;
-            let mut errors = FormErrors::default();
-            let message = if user.totp_secret.is_some() {
-                "La password o il codice non sono corretti, oppure l'utenza è sospesa per troppi tentativi. Controlla e riprova."
-            } else {
-                "La password non è corretta, oppure l'utenza è sospesa per troppi tentativi. Controlla e riprova."
-            };
-            errors.add("password", message);
-            render(&state, &principal, &form.next, &errors).await
-        }
+    let id = principal.user_id;
+    let verdict = attempts::confirm_identity(
+        &state,
+        id,
+        client,
+        form.password.clone(),
+        needs_code.then_some(form.code.as_str()),
+        "conferma dell'identità non riuscita",
+    )
+    .await?;
+    if verdict.accepted() {
+        let entry = AuditEntry::new(AuditEvent::Reauthenticated)
+            .actor(id)
+            .subject(id)
+            .ip(Some(client.to_string()));
+        let id_hash = principal.session_id_hash.clone();
+        state
+            .db
+            .call(move |conn| {
+                let tx = conn.transaction()?;
+                let now = db::now();
+                sessions::set_authenticated(&tx, &id_hash, now)?;
+                audit::append(&tx, &entry, now)?;
+                tx.commit()
+            })
+            .await?;
+        return Ok(Redirect::to(safe_next(&form.next).unwrap_or("/")).into_response());
     }
+    let mut errors = FormErrors::default();
+    let message = if needs_code {
+        "La password o il codice non sono corretti, oppure l'utenza è sospesa per troppi tentativi. Controlla e riprova."
+    } else {
+        "La password non è corretta, oppure l'utenza è sospesa per troppi tentativi. Controlla e riprova."
+    };
+    errors.add("password", message);
+    render(&state, &principal, &form.next, &errors).await
 }

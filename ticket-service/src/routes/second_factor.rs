@@ -6,17 +6,19 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
+use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::attempts::{self, Code, Typed, Verdict};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
 use crate::auth::session::{self, CurrentSession, Session, SessionOrigin};
 use crate::auth::totp;
+use crate::auth::totp_key::TotpKey;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{self, sessions, users};
 use crate::domain::audit::AuditEvent;
-use crate::domain::lockout::LockoutPolicy;
 use crate::domain::permissions::Action;
 use crate::domain::second_factor::PENDING_LOGIN_SECS;
 use crate::error::AppError;
@@ -101,73 +103,80 @@ pub async fn code_submit(
         .ok_or(AppError::NotFound)?;
     let now = db::now();
     let ip = Some(client.to_string());
-    let step = match (
-        &user.totp_secret,
-        LockoutPolicy::is_locked(user.locked_until, now),
-    ) {
-        (Some(secret), false) => totp::matching_step(secret, &form.code, now, user.totp_last_step),
-        _ => None,
-    };
-    let Some(step) = step else {
-        let policy = state.settings.lockout_policy();
-        let failures = user.failed_logins.saturating_add(1);
-        let locked_until = policy.lock_secs(failures).map(|secs| now + secs);
-        let entry = AuditEntry::new(AuditEvent::LoginFailed)
-            .subject(user.id)
-            .ip(ip)
-            .detail(format!(
-                "codice di verifica errato, tentativo n. {failures}"
-            ));
-        state
-            .db
-            .call(move |conn| {
-                let tx = conn.transaction()?;
-                users::record_failure(&tx, user_id, failures, locked_until)?;
-                audit::append(&tx, &entry, now)?;
-                tx.commit()
-            })
-            .await?;
-        let mut errors = FormErrors::default();
-        errors.add(
-            "code",
-            "Il codice non è corretto o è già stato usato: scrivi le 6 cifre che l'app mostra adesso.",
-        );
-        return render_code_form(&state, &session.csrf_token, &form.next, &errors);
-    };
-
-    let issued = session::start_logged_in(&state, user_id, origin).await?;
-    let old_hash = session.id_hash.clone();
-    let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
-        .actor(user_id)
-        .subject(user_id)
-        .ip(ip)
-        .detail("con codice di verifica");
-    state
+    let code = user.totp_secret.as_deref().map_or(Code::Wrong, |sealed| {
+        attempts::code_of(&state, sealed, &form.code, now)
+    });
+    let policy = state.settings.lockout_policy();
+    let issued = session::issue();
+    let (new_session, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
+    let pending_session = session.id_hash.clone();
+    // The step is accepted, the failure counted or the session opened in one transaction.
+    let verdict = state
         .db
         .call(move |conn| {
-            let tx = conn.transaction()?;
-            users::record_second_factor_step(&tx, user_id, step)?;
-            users::clear_failures(&tx, user_id)?;
-            sessions::delete(&tx, &old_hash)?;
-            audit::append(&tx, &entry, now)?;
-            tx.commit()
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let typed = Typed {
+                password_ok: true,
+                code,
+            };
+            let verdict = attempts::settle(&tx, user_id, &policy, typed, now)?;
+            match attempts::failure_entry(verdict, user_id, "codice di verifica") {
+                Some(entry) => audit::append(&tx, &entry.ip(ip), now)?,
+                None => {
+                    sessions::delete(&tx, &pending_session)?;
+                    sessions::insert(&tx, &new_session, Some(user_id), &csrf, &origin, now)?;
+                    let entry = AuditEntry::new(AuditEvent::LoginSucceeded)
+                        .actor(user_id)
+                        .subject(user_id)
+                        .ip(ip)
+                        .detail("con codice di verifica");
+                    audit::append(&tx, &entry, now)?;
+                }
+            }
+            tx.commit()?;
+            Ok(verdict)
         })
         .await?;
-    Ok(redirect_with_cookie(
-        safe_next(&form.next).unwrap_or("/"),
-        session::cookie_header(&issued.cookie_value),
-    ))
+    match verdict {
+        Verdict::Accepted => Ok(redirect_with_cookie(
+            safe_next(&form.next).unwrap_or("/"),
+            session::cookie_header(&issued.cookie_value),
+        )),
+        refused => {
+            if matches!(refused, Verdict::CodeReused { .. }) {
+                attempts::tell_about_reused_code(&state, &user);
+            }
+            let mut errors = FormErrors::default();
+            errors.add(
+                "code",
+                "Il codice non è corretto o è già stato usato: scrivi le 6 cifre che l'app mostra adesso.",
+            );
+            render_code_form(&state, &session.csrf_token, &form.next, &errors)
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct Enrolment {
     secret: String,
     url: String,
+    /// The account has a factor already: the new one replaces it only with the password.
+    replacing: bool,
 }
 
+/// The key that seals the secrets; without one, no factor can be set up.
+fn enrolment_key(state: &AppState) -> Result<&TotpKey, AppError> {
+    state.totp_key.as_ref().ok_or(AppError::Refused(
+        "La verifica in due passaggi non è disponibile: manca la chiave dei segreti TOTP nella configurazione del servizio. Avvisa l'amministratore.",
+    ))
+}
+
+/// The page where a factor is set up or, for an account that has one, replaced: `replace`
+/// asks for the form of a new app even when the account has a factor.
 async fn render_enrolment(
     state: &AppState,
     principal: &Principal,
+    replace: bool,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let id = principal.user_id;
@@ -176,18 +185,23 @@ async fn render_enrolment(
         .call(move |conn| users::find_by_id(conn, id))
         .await?
         .is_some_and(|user| user.totp_secret.is_some());
-    let enrolment = if enrolled {
+    let enrolment = if enrolled && !replace {
         None
     } else {
-        // The secret stays in the server-side session until a code confirms it.
-        let secret = match &principal.enrolment_secret {
-            Some(secret) => secret.clone(),
+        let key = enrolment_key(state)?;
+        // The secret stays in the server-side session, sealed, until a code confirms it.
+        let secret = match principal
+            .enrolment_secret
+            .as_deref()
+            .and_then(|sealed| key.open(sealed))
+        {
+            Some(secret) => secret,
             None => {
                 let secret = totp::new_secret();
-                let (id_hash, stored) = (principal.session_id_hash.clone(), secret.clone());
+                let (id_hash, sealed) = (principal.session_id_hash.clone(), key.seal(&secret));
                 state
                     .db
-                    .call(move |conn| sessions::set_enrolment_secret(conn, &id_hash, Some(&stored)))
+                    .call(move |conn| sessions::set_enrolment_secret(conn, &id_hash, Some(&sealed)))
                     .await?;
                 secret
             }
@@ -196,6 +210,7 @@ async fn render_enrolment(
             url: totp::otpauth_url(&secret, &state.site.short_title, &principal.username)
                 .unwrap_or_default(),
             secret: totp::grouped(&secret),
+            replacing: enrolled,
         })
     };
     let html = Page::for_user(
@@ -220,43 +235,104 @@ pub async fn enrol_form(
     principal: Principal,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
-    render_enrolment(&state, &principal, &FormErrors::default()).await
+    render_enrolment(&state, &principal, false, &FormErrors::default()).await
+}
+
+/// `GET /profilo/verifica/sostituisci`: a new app or phone for an account that has a factor.
+pub async fn replace_form(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Response, AppError> {
+    principal.require(&state, Action::ManageOwnAccount).await?;
+    render_enrolment(&state, &principal, true, &FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
 pub struct EnrolForm {
     #[serde(default)]
     code: String,
+    /// Asked only when the account has a factor already.
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn enrol_submit(
     State(state): State<AppState>,
     principal: Principal,
+    ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<EnrolForm>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
+    let user_id = principal.user_id;
+    // Read now, not when the form was shown: another session may have set a factor since.
+    let enrolled = state
+        .db
+        .call(move |conn| users::find_by_id(conn, user_id))
+        .await?
+        .ok_or(AppError::NotFound)?
+        .totp_secret
+        .is_some();
+    let mut errors = FormErrors::default();
+    if enrolled {
+        // Replacing a factor is as strong as the factor: whoever holds only the session, or
+        // a form opened before the factor was set, cannot swap in an app of their own.
+        if form.password.is_empty() {
+            errors.add(
+                "password",
+                "Scrivi la tua password per sostituire la verifica in due passaggi già attiva.",
+            );
+        } else {
+            let verdict = attempts::confirm_identity(
+                &state,
+                user_id,
+                client,
+                form.password.clone(),
+                None,
+                "sostituzione della verifica in due passaggi",
+            )
+            .await?;
+            match verdict {
+                Verdict::Accepted => {}
+                Verdict::Locked { .. } => errors.add(
+                    "password",
+                    "L'utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.",
+                ),
+                Verdict::Refused { .. } | Verdict::CodeReused { .. } => {
+                    errors.add("password", "La password non è corretta: riscrivila.");
+                }
+            }
+        }
+    }
     let now = db::now();
-    let step = principal
-        .enrolment_secret
+    // The sealed secret of the session becomes the account's as it is.
+    let sealed = principal.enrolment_secret.clone();
+    let key = enrolment_key(&state)?;
+    let step = sealed
         .as_deref()
-        .and_then(|secret| totp::matching_step(secret, &form.code, now, None));
-    let (Some(step), Some(secret)) = (step, principal.enrolment_secret.clone()) else {
-        let mut errors = FormErrors::default();
+        .and_then(|sealed| key.open(sealed))
+        .and_then(|secret| totp::matching_step(&secret, &form.code, now));
+    let (Some(step), Some(sealed)) = (step, sealed) else {
         errors.add(
             "code",
             "Il codice non è corretto: controlla di aver inserito la chiave nell'app e scrivi le 6 cifre che mostra adesso.",
         );
-        return render_enrolment(&state, &principal, &errors).await;
+        return render_enrolment(&state, &principal, enrolled, &errors).await;
     };
-    let (user_id, id_hash) = (principal.user_id, principal.session_id_hash.clone());
-    let entry = AuditEntry::new(AuditEvent::SecondFactorEnabled)
+    if !errors.is_empty() {
+        return render_enrolment(&state, &principal, enrolled, &errors).await;
+    }
+    let id_hash = principal.session_id_hash.clone();
+    let mut entry = AuditEntry::new(AuditEvent::SecondFactorEnabled)
         .actor(user_id)
         .subject(user_id);
+    if enrolled {
+        entry = entry.detail("sostituita con una nuova app");
+    }
     state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            users::set_second_factor(&tx, user_id, Some(&secret), Some(step))?;
+            users::set_second_factor(&tx, user_id, Some(&sealed), Some(step))?;
             sessions::set_enrolment_secret(&tx, &id_hash, None)?;
             audit::append(&tx, &entry, now)?;
             tx.commit()
