@@ -339,7 +339,7 @@ impl Default for Settings {
                 ip_max_addresses: crate::auth::login_limiter::DEFAULT_CAPACITY,
                 hash_concurrency: 4,
                 temporary_password_hours: 72,
-                second_factor_roles: vec![Role::Admin, Role::Coordinamento],
+                second_factor_roles: vec![Role::Admin, Role::Coordination],
                 totp_key: None,
             },
             network: NetworkSettings {

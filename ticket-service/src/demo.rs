@@ -195,7 +195,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
         let (Some(office), Some(coordination)) = (office, coordination) else {
             return Ok(None);
         };
-        let today = crate::routes::reports::today();
+        let today = crate::clock::Clock::system().today();
         let (Some(first), Some(last)) = (settings.urgency.first(), settings.urgency.last()) else {
             return Ok(None);
         };
@@ -242,8 +242,8 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             batched_id,
             coordination.id,
             ReportAction::TakeInCharge,
-            ReportState::Nuova,
-            ReportState::PresaInCarico,
+            ReportState::New,
+            ReportState::InCharge,
             "",
             &none,
             now,
@@ -253,8 +253,8 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             batched_id,
             coordination.id,
             ReportAction::AddToBatch,
-            ReportState::PresaInCarico,
-            ReportState::Inoltrata,
+            ReportState::InCharge,
+            ReportState::Batched,
             "",
             &none,
             now,
@@ -276,5 +276,5 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             organisation_id: office.organisation_id,
         }))
     })?;
-    records.ok_or(DemoError::NoOrganisation(Role::Sportello))
+    records.ok_or(DemoError::NoOrganisation(Role::Office))
 }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use crate::auth::password::HashError;
 use crate::db::DbError;
 use crate::mail::MailError;
+use crate::paths;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -92,24 +93,14 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
             AppError::NotAuthenticated { next } => match next.filter(|n| n != "/") {
-                Some(next) => {
-                    Redirect::to(&format!("/login?next={}", form_urlencoded_component(&next)))
-                        .into_response()
-                }
-                None => Redirect::to("/login").into_response(),
+                Some(next) => Redirect::to(&paths::with_next(paths::LOGIN, &next)).into_response(),
+                None => Redirect::to(paths::LOGIN).into_response(),
             },
-            AppError::MustChangePassword => {
-                Redirect::to(crate::auth::principal::CHANGE_PASSWORD_PATH).into_response()
+            AppError::MustChangePassword => Redirect::to(paths::CHANGE_PASSWORD).into_response(),
+            AppError::SecondFactorRequired => Redirect::to(paths::SECOND_FACTOR).into_response(),
+            AppError::ReauthenticationRequired { next } => {
+                Redirect::to(&paths::with_next(paths::REAUTHENTICATION, &next)).into_response()
             }
-            AppError::SecondFactorRequired => {
-                Redirect::to(crate::auth::principal::SECOND_FACTOR_PATH).into_response()
-            }
-            AppError::ReauthenticationRequired { next } => Redirect::to(&format!(
-                "{}?next={}",
-                crate::auth::principal::REAUTHENTICATION_PATH,
-                form_urlencoded_component(&next)
-            ))
-            .into_response(),
             AppError::Forbidden => error_response(
                 StatusCode::FORBIDDEN,
                 ErrorMessage::for_status(StatusCode::FORBIDDEN),
@@ -166,13 +157,6 @@ impl IntoResponse for AppError {
             }
         }
     }
-}
-
-/// Percent-encodes a query-string component.
-pub fn form_urlencoded_component(value: &str) -> String {
-    serde_urlencoded::to_string([("", value)])
-        .map(|encoded| encoded.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod attachment_store;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -15,6 +16,8 @@ pub mod import;
 pub mod mail;
 pub mod middleware;
 pub mod notify;
+pub mod paths;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod templates;

@@ -2,17 +2,16 @@
 //! e-mail, at once or in one daily digest as each user chooses. Mails carry only the protocol number and a link, never the citizen's data, because
 //! mail leaves the network's systems.
 
-use crate::db;
 use std::time::Duration;
 
 use jiff::{Timestamp, Zoned};
 
+use crate::clock::rome;
 use crate::db::reports::{self, Audience, DigestItem, Recipient, ReportRow};
 use crate::domain::report::ReportState;
 use crate::error::AppError;
 use crate::mail::Mail;
-use crate::routes::reports::rome;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What happened to a report that someone must hear about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,9 +32,9 @@ impl Notice {
     /// The notice for a change of state, when that change is announced.
     pub fn for_state(to: ReportState) -> Option<Notice> {
         match to {
-            ReportState::RispostaPubblicata => Some(Notice::AnswerPublished),
-            ReportState::Validata => Some(Notice::Validated),
-            ReportState::Riaperta => Some(Notice::Reopened),
+            ReportState::AnswerPublished => Some(Notice::AnswerPublished),
+            ReportState::Validated => Some(Notice::Validated),
+            ReportState::Reopened => Some(Notice::Reopened),
             _ => None,
         }
     }
@@ -89,11 +88,11 @@ pub async fn announce(
     let report_id = report.id;
     let messages = messages(notice, report);
     let mailing = state.mailer.is_some();
+    let now = state.clock.now();
     let recipients = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
             let mut all = Vec::new();
             for (audience, message) in messages {
                 for recipient in reports::recipients(&tx, audience)? {
@@ -160,9 +159,10 @@ pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
             tracing::error!(%error, "digest not sent");
             continue;
         }
+        let now = state.clock.now();
         state
             .db
-            .call(move |conn| reports::mark_mailed(conn, &ids, db::now()))
+            .call(move |conn| reports::mark_mailed(conn, &ids, now))
             .await?;
         sent += 1;
     }
@@ -255,9 +255,9 @@ mod tests {
     #[test]
     fn only_some_changes_are_announced() {
         assert_eq!(
-            Notice::for_state(ReportState::Validata),
+            Notice::for_state(ReportState::Validated),
             Some(Notice::Validated)
         );
-        assert_eq!(Notice::for_state(ReportState::Inoltrata), None);
+        assert_eq!(Notice::for_state(ReportState::Batched), None);
     }
 }

@@ -12,45 +12,16 @@ use tokio::net::TcpListener;
 use crate::auth::login_limiter::LoginLimiter;
 use crate::auth::password::PasswordHashing;
 use crate::auth::totp_key::{self, TotpKey, TotpKeyError};
+use crate::clock::Clock;
 use crate::config::{ConfigError, Settings, SiteInfo, SiteInfoError};
-use crate::db::{self, Db, DbError, drafts, sessions, users};
-use crate::demo::{self, DemoAccount, DemoError, DemoRecords};
+use crate::db::{Db, DbError, drafts, sessions, users};
+use crate::demo::{self, DemoAccount, DemoError};
 use crate::import;
 use crate::mail::{MailError, Mailer};
 use crate::notify;
 use crate::routes;
+use crate::state::AppState;
 use crate::templates::Templates;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub site: Arc<SiteInfo>,
-    pub templates: Arc<Templates>,
-    /// Limits login attempts per address.
-    pub login_limiter: Arc<LoginLimiter>,
-    /// Limits the anonymous sessions an address can create by opening the login form.
-    pub login_form_limiter: Arc<LoginLimiter>,
-    /// Every password hash of the requests, bounded in number at once.
-    pub hashing: Arc<PasswordHashing>,
-    /// Seals and opens the TOTP secrets; `None` when no role needs a second factor, no account
-    /// has one and no key is configured (enrolling is then refused).
-    pub totp_key: Option<TotpKey>,
-    /// `None` when no SMTP server is configured.
-    pub mailer: Option<Mailer>,
-    /// The demo's records when started with `--demo`; only then is `GET /__routes` served.
-    pub demo: Option<DemoRecords>,
-}
-
-impl AppState {
-    /// Appends `entry` to the audit log.
-    pub async fn audit(&self, entry: db::audit::AuditEntry) -> Result<(), DbError> {
-        self.db
-            .call(move |conn| db::audit::append(conn, &entry, db::now()))
-            .await
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -234,6 +205,7 @@ impl Application {
             totp_key,
             mailer,
             demo: demo_records,
+            clock: Clock::system(),
             settings: Arc::new(settings),
             site: Arc::new(site),
             templates: Arc::new(templates),
@@ -285,10 +257,11 @@ async fn purge_sessions_periodically(state: AppState) {
     loop {
         every.tick().await;
         let policy = state.settings.session_policy();
+        let now = state.clock.now();
         let purged = state
             .db
             .call(move |conn| {
-                sessions::purge_expired(conn, policy.idle_secs, policy.absolute_secs, db::now())?;
+                sessions::purge_expired(conn, policy.idle_secs, policy.absolute_secs, now)?;
                 drafts::purge_abandoned(conn)
             })
             .await;

@@ -4,11 +4,11 @@ use axum::response::Html;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::auth::principal::Principal;
+use crate::config::SiteInfo;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::startup::AppState;
+use crate::paths;
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
@@ -130,7 +130,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
     ("Pagina iniziale", "/", &[Action::ViewDashboard]),
     (
         "Segnalazioni",
-        "/segnalazioni",
+        paths::REPORTS,
         &[
             Action::ViewOwnReports,
             Action::ViewAllReports,
@@ -139,21 +139,21 @@ const MENU: &[(&str, &str, &[Action])] = &[
     ),
     (
         "Nuova segnalazione",
-        "/segnalazioni/nuova",
+        paths::NEW_REPORT,
         &[Action::FileReport],
     ),
-    ("Lotti", "/lotti", &[Action::ForwardReports]),
-    ("Argomenti", "/argomenti", &[Action::ManageTopics]),
-    ("Profilo", "/profilo", &[Action::ManageOwnAccount]),
-    ("Utenti", "/admin/utenti", &[Action::ManageUsers]),
+    ("Lotti", paths::BATCHES, &[Action::ForwardReports]),
+    ("Argomenti", paths::TOPICS, &[Action::ManageTopics]),
+    ("Profilo", paths::PROFILE, &[Action::ManageOwnAccount]),
+    ("Utenti", paths::USERS, &[Action::ManageUsers]),
     (
         "Organizzazioni",
-        "/admin/organizzazioni",
+        paths::ORGANISATIONS,
         &[Action::ViewOrganisations],
     ),
     (
         "Registro di sicurezza",
-        "/admin/audit",
+        paths::AUDIT,
         &[Action::ReadAuditLog],
     ),
 ];
@@ -163,10 +163,29 @@ fn is_current(url: &str, path: &str) -> bool {
         return path == "/";
     }
     // The new-report page has its own entry, so the list is not current there.
-    if url == "/segnalazioni" && path == "/segnalazioni/nuova" {
+    if url == paths::REPORTS && path == paths::NEW_REPORT {
         return false;
     }
     path == url || path.starts_with(&format!("{url}/"))
+}
+
+/// Where a page finds the site's details and the templates: the application state, or in a
+/// test any value that has them.
+pub trait PageSource {
+    fn site(&self) -> &SiteInfo;
+    fn templates(&self) -> &Templates;
+}
+
+/// The logged-in person a page is for, as far as the header and the menu need to know.
+pub trait Viewer {
+    fn username(&self) -> &str;
+    fn display_name(&self) -> &str;
+    fn role_label(&self) -> &'static str;
+    fn organisation_name(&self) -> &str;
+    fn unread_notifications(&self) -> i64;
+    /// The session's CSRF token, for the logout form.
+    fn csrf_token(&self) -> &str;
+    fn can(&self, action: Action) -> bool;
 }
 
 /// A page being prepared: the shared context plus what the handler adds.
@@ -176,16 +195,21 @@ pub struct Page {
 
 impl Page {
     /// A page for a logged-in user, with the menu, the logout form and its CSRF token.
-    pub fn for_user(state: &AppState, principal: &Principal, title: &str, path: &str) -> Self {
-        let mut page = Page::base(state, title, Some(&principal.csrf_token));
+    pub fn for_user(
+        state: &impl PageSource,
+        principal: &impl Viewer,
+        title: &str,
+        path: &str,
+    ) -> Self {
+        let mut page = Page::base(state, title, Some(principal.csrf_token()));
         page.context.insert(
             "user",
             &UserSummary {
-                username: &principal.username,
-                display_name: &principal.display_name,
-                role_label: principal.role.label(),
-                organisation_name: &principal.organisation_name,
-                unread_notifications: principal.unread_notifications,
+                username: principal.username(),
+                display_name: principal.display_name(),
+                role_label: principal.role_label(),
+                organisation_name: principal.organisation_name(),
+                unread_notifications: principal.unread_notifications(),
             },
         );
         let nav: Vec<NavItem> = MENU
@@ -202,13 +226,13 @@ impl Page {
     }
 
     /// A page for someone not logged in (the login form, error pages).
-    pub fn anonymous(state: &AppState, title: &str, csrf: Option<&str>) -> Self {
+    pub fn anonymous(state: &impl PageSource, title: &str, csrf: Option<&str>) -> Self {
         Page::base(state, title, csrf)
     }
 
-    fn base(state: &AppState, title: &str, csrf: Option<&str>) -> Self {
+    fn base(state: &impl PageSource, title: &str, csrf: Option<&str>) -> Self {
         let mut context = Context::new();
-        context.insert("site", state.site.as_ref());
+        context.insert("site", state.site());
         context.insert("page_title", title);
         context.insert("csrf", &csrf);
         context.insert("user", &None::<()>);
@@ -239,8 +263,8 @@ impl Page {
         }
     }
 
-    pub fn render(self, state: &AppState, template: &str) -> Result<Html<String>, AppError> {
-        Ok(Html(state.templates.render(template, &self.context)?))
+    pub fn render(self, state: &impl PageSource, template: &str) -> Result<Html<String>, AppError> {
+        Ok(Html(state.templates().render(template, &self.context)?))
     }
 }
 

@@ -9,14 +9,13 @@ use std::net::IpAddr;
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::auth::totp;
-use crate::db;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::users::{self, UserRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::lockout::LockoutPolicy;
 use crate::error::AppError;
 use crate::mail::texts;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The TOTP part of what was typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,7 +191,7 @@ pub async fn confirm_identity(
         .call(move |conn| users::find_by_id(conn, user_id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = db::now();
+    let now = state.clock.now();
     let password_ok = state
         .hashing
         .verify(password, Some(user.password_hash.clone()))

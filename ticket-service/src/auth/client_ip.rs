@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The client's address, as the per-address limits and the audit log use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

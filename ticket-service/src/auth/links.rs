@@ -1,14 +1,15 @@
 //! Issuing the one-time links of `domain::account_link` and mailing them.
 
 use crate::auth::token;
+use crate::db::DbError;
 use crate::db::account_links;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::users::UserRow;
-use crate::db::{self, DbError};
 use crate::domain::account_link::LinkPurpose;
 use crate::domain::audit::AuditEvent;
 use crate::mail::{Mail, Mailer, texts};
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 
 /// 32 random bytes, base64url: the length of every link token.
 pub const TOKEN_CHARS: usize = 43;
@@ -43,17 +44,17 @@ pub async fn issue(
     if let Some(actor) = actor {
         entry = entry.actor(actor);
     }
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
             account_links::create(&tx, user_id, purpose, &hash, now)?;
             audit::append(&tx, &entry, now)?;
             tx.commit()
         })
         .await?;
-    let link = mailer.link(&format!("{}{token}", purpose.path()));
+    let link = mailer.link(&format!("{}{token}", paths::link_prefix(purpose)));
     Ok(match purpose {
         LinkPurpose::Activation => {
             texts::activation(&user.email, &user.display_name, &user.username, &link)

@@ -5,23 +5,15 @@ use axum::http::Method;
 use axum::http::request::Parts;
 
 use crate::auth::session::CurrentSession;
-use crate::db;
 use crate::db::audit::AuditEntry;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::{self, Action};
 use crate::domain::role::Role;
 use crate::domain::session::needs_reauthentication;
 use crate::error::AppError;
-use crate::startup::AppState;
-
-/// The page where a user with a temporary password must go before anything else.
-pub const CHANGE_PASSWORD_PATH: &str = "/profilo/password";
-
-/// The page where the password (and code) is typed again before an export.
-pub const REAUTHENTICATION_PATH: &str = "/conferma-identita";
-
-/// The page where a user whose role requires a second factor sets it up.
-pub const SECOND_FACTOR_PATH: &str = "/profilo/verifica";
+use crate::paths;
+use crate::state::AppState;
+use crate::templates::Viewer;
 
 /// The logged-in user of a request. Handlers get it as an extractor and then call
 /// [`Principal::require`] with the action they perform.
@@ -63,15 +55,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             return Err(AppError::NotAuthenticated { next });
         };
         if user.must_change_password
-            && parts.uri.path() != CHANGE_PASSWORD_PATH
-            && parts.uri.path() != "/logout"
+            && parts.uri.path() != paths::CHANGE_PASSWORD
+            && parts.uri.path() != paths::LOGOUT
         {
             return Err(AppError::MustChangePassword);
         }
         if session.second_factor_missing
             && !user.must_change_password
-            && parts.uri.path() != SECOND_FACTOR_PATH
-            && parts.uri.path() != "/logout"
+            && parts.uri.path() != paths::SECOND_FACTOR
+            && parts.uri.path() != paths::LOGOUT
         {
             return Err(AppError::SecondFactorRequired);
         }
@@ -106,7 +98,7 @@ impl Principal {
     /// within `session.reauth_secs`; otherwise sends the user to confirm it, then back here.
     pub fn require_recent_authentication(&self, state: &AppState) -> Result<(), AppError> {
         let window = state.settings.session.reauth_secs;
-        if needs_reauthentication(self.authenticated_at, window, db::now()) {
+        if needs_reauthentication(self.authenticated_at, window, state.clock.now()) {
             return Err(AppError::ReauthenticationRequired {
                 next: self.path_and_query.clone(),
             });
@@ -126,5 +118,35 @@ impl Principal {
             .detail(format!("{action:?}"));
         state.audit(entry).await?;
         Err(AppError::Forbidden)
+    }
+}
+
+impl Viewer for Principal {
+    fn username(&self) -> &str {
+        &self.username
+    }
+
+    fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    fn role_label(&self) -> &'static str {
+        self.role.label()
+    }
+
+    fn organisation_name(&self) -> &str {
+        &self.organisation_name
+    }
+
+    fn unread_notifications(&self) -> i64 {
+        self.unread_notifications
+    }
+
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+
+    fn can(&self, action: Action) -> bool {
+        Principal::can(self, action)
     }
 }

@@ -13,10 +13,10 @@ use axum::response::Response;
 
 use crate::auth::client_ip::ClientIp;
 use crate::auth::token;
-use crate::db::{self, sessions};
+use crate::db::sessions;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub use crate::db::sessions::{SessionOrigin, SessionUser};
 
@@ -91,17 +91,11 @@ pub fn issue() -> IssuedSession {
 pub async fn start_anonymous(state: &AppState) -> Result<IssuedSession, AppError> {
     let issued = issue();
     let (id_hash, csrf) = (issued.id_hash.clone(), issued.csrf_token.clone());
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
-            sessions::insert(
-                conn,
-                &id_hash,
-                None,
-                &csrf,
-                &SessionOrigin::default(),
-                db::now(),
-            )
+            sessions::insert(conn, &id_hash, None, &csrf, &SessionOrigin::default(), now)
         })
         .await?;
     Ok(issued)
@@ -151,10 +145,10 @@ pub async fn load_session(
             let policy = state.settings.session_policy();
             let second_factor_roles = state.settings.login.second_factor_roles.clone();
             let id_hash = token::digest(&value);
+            let now = state.clock.now();
             state
                 .db
                 .call(move |conn| {
-                    let now = db::now();
                     let Some(row) = sessions::find(conn, &id_hash)? else {
                         sessions::delete(conn, &id_hash)?;
                         return Ok(None);

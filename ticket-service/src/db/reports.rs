@@ -108,7 +108,7 @@ impl ReportRow {
 
     /// The stored state; the CHECK constraint guarantees it parses.
     pub fn state(&self) -> ReportState {
-        self.state.parse().unwrap_or(ReportState::Nuova)
+        self.state.parse().unwrap_or(ReportState::New)
     }
 }
 
@@ -186,7 +186,7 @@ pub fn insert(
         report.filed_by,
         "inviata",
         None,
-        Some(ReportState::Nuova),
+        Some(ReportState::New),
         "",
         now,
     )?;
@@ -985,7 +985,7 @@ mod tests {
             ids(&list),
             [late, paused_late, unknown, soon, urgent, answered]
         );
-        list.state = Some(ReportState::Nuova);
+        list.state = Some(ReportState::New);
         assert_eq!(ids(&list), [late, unknown, soon]);
         assert_eq!(db.call_blocking(|c| count(c, &list)).unwrap(), 3);
         assert_eq!(
@@ -1009,8 +1009,8 @@ mod tests {
                 id,
                 1,
                 ReportAction::TakeInCharge,
-                ReportState::Nuova,
-                ReportState::PresaInCarico,
+                ReportState::New,
+                ReportState::InCharge,
                 "",
                 &TransitionEffects::default(),
                 1,

@@ -23,14 +23,6 @@ impl LinkPurpose {
             LinkPurpose::Reset => 60 * 60,
         }
     }
-
-    /// The path of the page the link opens, without the token.
-    pub fn path(self) -> &'static str {
-        match self {
-            LinkPurpose::Activation => "/attiva/",
-            LinkPurpose::Reset => "/reimposta/",
-        }
-    }
 }
 
 /// Whether a link created for `purpose`, expiring at `expires_at` and used at `used_at`, can

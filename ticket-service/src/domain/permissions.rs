@@ -100,29 +100,29 @@ use Role::*;
 
 /// Every (role, action) pair that is allowed. Reading this table tells the whole policy.
 const ALLOWED: &[(Role, Action)] = &[
-    (Sportello, ViewDashboard),
-    (Sportello, ManageOwnAccount),
-    (Sportello, FileReport),
-    (Sportello, ViewOwnReports),
-    (Sportello, BookAppointments),
-    (Servizio, ViewDashboard),
-    (Servizio, ManageOwnAccount),
-    (Servizio, FileReport),
-    (Servizio, ViewOwnReports),
-    (Coordinamento, ViewDashboard),
-    (Coordinamento, ManageOwnAccount),
-    (Coordinamento, ViewAllReports),
-    (Coordinamento, ForwardReports),
-    (Coordinamento, AssignTopics),
-    (Coordinamento, ManageTopics),
-    (Coordinamento, HandleInternalNotes),
-    (Coordinamento, ViewStatistics),
-    (Coordinamento, ViewOrganisations),
-    (Interfaccia, ViewDashboard),
-    (Interfaccia, ManageOwnAccount),
-    (Interfaccia, ViewAllReports),
-    (Interfaccia, ForwardReports),
-    (Interfaccia, HandleInternalNotes),
+    (Office, ViewDashboard),
+    (Office, ManageOwnAccount),
+    (Office, FileReport),
+    (Office, ViewOwnReports),
+    (Office, BookAppointments),
+    (Service, ViewDashboard),
+    (Service, ManageOwnAccount),
+    (Service, FileReport),
+    (Service, ViewOwnReports),
+    (Coordination, ViewDashboard),
+    (Coordination, ManageOwnAccount),
+    (Coordination, ViewAllReports),
+    (Coordination, ForwardReports),
+    (Coordination, AssignTopics),
+    (Coordination, ManageTopics),
+    (Coordination, HandleInternalNotes),
+    (Coordination, ViewStatistics),
+    (Coordination, ViewOrganisations),
+    (Liaison, ViewDashboard),
+    (Liaison, ManageOwnAccount),
+    (Liaison, ViewAllReports),
+    (Liaison, ForwardReports),
+    (Liaison, HandleInternalNotes),
     (Questura, ViewDashboard),
     (Questura, ManageOwnAccount),
     (Questura, ViewAddressedReports),
@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn office_operators_never_see_the_whole_network() {
-        for role in [Sportello, Servizio] {
+        for role in [Office, Service] {
             assert!(!allows(role, ViewAllReports));
             assert!(!allows(role, AnswerReports));
             assert!(!allows(role, ViewOrganisations));
@@ -200,7 +200,7 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(
                 allows(role, ManageTopics),
-                matches!(role, Coordinamento | Admin),
+                matches!(role, Coordination | Admin),
                 "{role}"
             );
         }

@@ -14,62 +14,71 @@ use super::role::Role;
 #[serde(rename_all = "snake_case")]
 pub enum ReportState {
     /// Filed by an office, not yet looked at by the coordination.
-    Nuova,
+    #[serde(rename = "nuova")]
+    New,
     /// The coordination is handling it.
-    PresaInCarico,
+    #[serde(rename = "presa_in_carico")]
+    InCharge,
     /// In a printed batch, not yet handed to the Questura or the Prefettura.
-    Inoltrata,
+    #[serde(rename = "inoltrata")]
+    Batched,
     /// Handed over; the due-date clock is paused until the answer comes back.
-    InAttesaDiRisposta,
+    #[serde(rename = "in_attesa_di_risposta")]
+    AwaitingAnswer,
     /// The liaison brought the answer back; the coordination has not published it yet.
-    RispostaRicevuta,
+    #[serde(rename = "risposta_ricevuta")]
+    AnswerReceived,
     /// The office can read the answer; the referents are asked to validate it.
-    RispostaPubblicata,
+    #[serde(rename = "risposta_pubblicata")]
+    AnswerPublished,
     /// A referent confirmed the answer.
-    Validata,
-    Chiusa,
+    #[serde(rename = "validata")]
+    Validated,
+    #[serde(rename = "chiusa")]
+    Closed,
     /// The office reopened it with a reason; it waits for the coordination again.
-    Riaperta,
+    #[serde(rename = "riaperta")]
+    Reopened,
 }
 
 impl ReportState {
     pub const ALL: [ReportState; 9] = [
-        ReportState::Nuova,
-        ReportState::PresaInCarico,
-        ReportState::Inoltrata,
-        ReportState::InAttesaDiRisposta,
-        ReportState::RispostaRicevuta,
-        ReportState::RispostaPubblicata,
-        ReportState::Validata,
-        ReportState::Chiusa,
-        ReportState::Riaperta,
+        ReportState::New,
+        ReportState::InCharge,
+        ReportState::Batched,
+        ReportState::AwaitingAnswer,
+        ReportState::AnswerReceived,
+        ReportState::AnswerPublished,
+        ReportState::Validated,
+        ReportState::Closed,
+        ReportState::Reopened,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            ReportState::Nuova => "nuova",
-            ReportState::PresaInCarico => "presa_in_carico",
-            ReportState::Inoltrata => "inoltrata",
-            ReportState::InAttesaDiRisposta => "in_attesa_di_risposta",
-            ReportState::RispostaRicevuta => "risposta_ricevuta",
-            ReportState::RispostaPubblicata => "risposta_pubblicata",
-            ReportState::Validata => "validata",
-            ReportState::Chiusa => "chiusa",
-            ReportState::Riaperta => "riaperta",
+            ReportState::New => "nuova",
+            ReportState::InCharge => "presa_in_carico",
+            ReportState::Batched => "inoltrata",
+            ReportState::AwaitingAnswer => "in_attesa_di_risposta",
+            ReportState::AnswerReceived => "risposta_ricevuta",
+            ReportState::AnswerPublished => "risposta_pubblicata",
+            ReportState::Validated => "validata",
+            ReportState::Closed => "chiusa",
+            ReportState::Reopened => "riaperta",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            ReportState::Nuova => "Nuova",
-            ReportState::PresaInCarico => "Presa in carico",
-            ReportState::Inoltrata => "Inoltrata (in un lotto)",
-            ReportState::InAttesaDiRisposta => "In attesa di risposta",
-            ReportState::RispostaRicevuta => "Risposta ricevuta, da pubblicare",
-            ReportState::RispostaPubblicata => "Risposta pubblicata",
-            ReportState::Validata => "Risposta validata",
-            ReportState::Chiusa => "Chiusa",
-            ReportState::Riaperta => "Riaperta",
+            ReportState::New => "Nuova",
+            ReportState::InCharge => "Presa in carico",
+            ReportState::Batched => "Inoltrata (in un lotto)",
+            ReportState::AwaitingAnswer => "In attesa di risposta",
+            ReportState::AnswerReceived => "Risposta ricevuta, da pubblicare",
+            ReportState::AnswerPublished => "Risposta pubblicata",
+            ReportState::Validated => "Risposta validata",
+            ReportState::Closed => "Chiusa",
+            ReportState::Reopened => "Riaperta",
         }
     }
 
@@ -78,11 +87,11 @@ impl ReportState {
     pub fn clock_runs(self) -> bool {
         matches!(
             self,
-            ReportState::Nuova
-                | ReportState::PresaInCarico
-                | ReportState::Inoltrata
-                | ReportState::RispostaRicevuta
-                | ReportState::Riaperta
+            ReportState::New
+                | ReportState::InCharge
+                | ReportState::Batched
+                | ReportState::AnswerReceived
+                | ReportState::Reopened
         )
     }
 
@@ -90,7 +99,7 @@ impl ReportState {
     pub fn is_answered(self) -> bool {
         matches!(
             self,
-            ReportState::RispostaPubblicata | ReportState::Validata | ReportState::Chiusa
+            ReportState::AnswerPublished | ReportState::Validated | ReportState::Closed
         )
     }
 }
@@ -221,55 +230,35 @@ pub struct UnknownReportAction;
 
 use ReportAction::*;
 use ReportState::*;
-use Role::{Coordinamento, Interfaccia, Prefettura, Questura, Servizio, Sportello};
+use Role::{Coordination, Liaison, Office, Prefettura, Questura, Service};
 
 /// Every allowed change: (from, action, role, to). Reading this table tells the whole workflow.
 /// Who may act on *which* report (its own office, its institution) is the scoping of the
 /// queries; this table says what a role may do to a report it can see.
 const TRANSITIONS: &[(ReportState, ReportAction, Role, ReportState)] = &[
-    (Nuova, TakeInCharge, Coordinamento, PresaInCarico),
-    (Riaperta, TakeInCharge, Coordinamento, PresaInCarico),
-    (PresaInCarico, AddToBatch, Coordinamento, Inoltrata),
-    (Inoltrata, MarkForwarded, Coordinamento, InAttesaDiRisposta),
-    (Inoltrata, MarkForwarded, Interfaccia, InAttesaDiRisposta),
-    (
-        InAttesaDiRisposta,
-        RecordAnswer,
-        Interfaccia,
-        RispostaRicevuta,
-    ),
-    (
-        InAttesaDiRisposta,
-        RecordAnswer,
-        Coordinamento,
-        RispostaRicevuta,
-    ),
-    (RispostaRicevuta, Publish, Coordinamento, RispostaPubblicata),
+    (New, TakeInCharge, Coordination, InCharge),
+    (Reopened, TakeInCharge, Coordination, InCharge),
+    (InCharge, AddToBatch, Coordination, Batched),
+    (Batched, MarkForwarded, Coordination, AwaitingAnswer),
+    (Batched, MarkForwarded, Liaison, AwaitingAnswer),
+    (AwaitingAnswer, RecordAnswer, Liaison, AnswerReceived),
+    (AwaitingAnswer, RecordAnswer, Coordination, AnswerReceived),
+    (AnswerReceived, Publish, Coordination, AnswerPublished),
     // A standard answer of the topic, or a corrected answer after a refused validation.
-    (PresaInCarico, Publish, Coordinamento, RispostaPubblicata),
-    (RispostaPubblicata, Validate, Questura, Validata),
-    (RispostaPubblicata, Validate, Prefettura, Validata),
-    (
-        RispostaPubblicata,
-        RefuseValidation,
-        Questura,
-        PresaInCarico,
-    ),
-    (
-        RispostaPubblicata,
-        RefuseValidation,
-        Prefettura,
-        PresaInCarico,
-    ),
-    (RispostaPubblicata, Reopen, Sportello, Riaperta),
-    (RispostaPubblicata, Reopen, Servizio, Riaperta),
-    (Validata, Reopen, Sportello, Riaperta),
-    (Validata, Reopen, Servizio, Riaperta),
-    (Chiusa, Reopen, Sportello, Riaperta),
-    (Chiusa, Reopen, Servizio, Riaperta),
-    (Validata, Close, Sportello, Chiusa),
-    (Validata, Close, Servizio, Chiusa),
-    (Validata, Close, Coordinamento, Chiusa),
+    (InCharge, Publish, Coordination, AnswerPublished),
+    (AnswerPublished, Validate, Questura, Validated),
+    (AnswerPublished, Validate, Prefettura, Validated),
+    (AnswerPublished, RefuseValidation, Questura, InCharge),
+    (AnswerPublished, RefuseValidation, Prefettura, InCharge),
+    (AnswerPublished, Reopen, Office, Reopened),
+    (AnswerPublished, Reopen, Service, Reopened),
+    (Validated, Reopen, Office, Reopened),
+    (Validated, Reopen, Service, Reopened),
+    (Closed, Reopen, Office, Reopened),
+    (Closed, Reopen, Service, Reopened),
+    (Validated, Close, Office, Closed),
+    (Validated, Close, Service, Closed),
+    (Validated, Close, Coordination, Closed),
 ];
 
 /// Why a change was refused, in words for the person who asked.
@@ -332,8 +321,8 @@ impl ReportScope {
     /// `None` for roles that take no part in the workflow.
     pub fn for_role(role: Role, organisation_id: i64) -> Option<ReportScope> {
         match role {
-            Sportello | Servizio => Some(ReportScope::Organisation(organisation_id)),
-            Coordinamento | Interfaccia => Some(ReportScope::All),
+            Office | Service => Some(ReportScope::Organisation(organisation_id)),
+            Coordination | Liaison => Some(ReportScope::All),
             Questura => Some(ReportScope::Institution(OrganisationKind::Questura)),
             Prefettura => Some(ReportScope::Institution(OrganisationKind::Prefettura)),
             Role::Admin => None,
@@ -348,49 +337,39 @@ mod tests {
     /// The workflow of DESIGN.md written out independently of `TRANSITIONS`, as the allowed
     /// roles of each (from, action) with the state it leads to.
     const EXPECTED: &[(ReportState, ReportAction, &[Role], ReportState)] = &[
-        (Nuova, TakeInCharge, &[Coordinamento], PresaInCarico),
-        (Riaperta, TakeInCharge, &[Coordinamento], PresaInCarico),
-        (PresaInCarico, AddToBatch, &[Coordinamento], Inoltrata),
+        (New, TakeInCharge, &[Coordination], InCharge),
+        (Reopened, TakeInCharge, &[Coordination], InCharge),
+        (InCharge, AddToBatch, &[Coordination], Batched),
         (
-            Inoltrata,
+            Batched,
             MarkForwarded,
-            &[Coordinamento, Interfaccia],
-            InAttesaDiRisposta,
+            &[Coordination, Liaison],
+            AwaitingAnswer,
         ),
         (
-            InAttesaDiRisposta,
+            AwaitingAnswer,
             RecordAnswer,
-            &[Coordinamento, Interfaccia],
-            RispostaRicevuta,
+            &[Coordination, Liaison],
+            AnswerReceived,
         ),
+        (AnswerReceived, Publish, &[Coordination], AnswerPublished),
+        (InCharge, Publish, &[Coordination], AnswerPublished),
         (
-            RispostaRicevuta,
-            Publish,
-            &[Coordinamento],
-            RispostaPubblicata,
-        ),
-        (PresaInCarico, Publish, &[Coordinamento], RispostaPubblicata),
-        (
-            RispostaPubblicata,
+            AnswerPublished,
             Validate,
             &[Questura, Prefettura],
-            Validata,
+            Validated,
         ),
         (
-            RispostaPubblicata,
+            AnswerPublished,
             RefuseValidation,
             &[Questura, Prefettura],
-            PresaInCarico,
+            InCharge,
         ),
-        (RispostaPubblicata, Reopen, &[Sportello, Servizio], Riaperta),
-        (Validata, Reopen, &[Sportello, Servizio], Riaperta),
-        (Chiusa, Reopen, &[Sportello, Servizio], Riaperta),
-        (
-            Validata,
-            Close,
-            &[Sportello, Servizio, Coordinamento],
-            Chiusa,
-        ),
+        (AnswerPublished, Reopen, &[Office, Service], Reopened),
+        (Validated, Reopen, &[Office, Service], Reopened),
+        (Closed, Reopen, &[Office, Service], Reopened),
+        (Validated, Close, &[Office, Service, Coordination], Closed),
     ];
 
     fn expected(from: ReportState, action: ReportAction, role: Role) -> Option<ReportState> {
@@ -440,11 +419,11 @@ mod tests {
     #[test]
     fn a_repeated_form_is_told_apart_from_a_missing_permission() {
         assert_eq!(
-            transition(PresaInCarico, TakeInCharge, Coordinamento),
+            transition(InCharge, TakeInCharge, Coordination),
             Err(TransitionError::WrongState)
         );
         assert_eq!(
-            transition(Nuova, TakeInCharge, Sportello),
+            transition(New, TakeInCharge, Office),
             Err(TransitionError::RoleNotAllowed)
         );
     }
@@ -452,30 +431,30 @@ mod tests {
     #[test]
     fn reopening_is_possible_from_every_answered_state_and_leads_back_to_the_coordination() {
         for from in ReportState::ALL {
-            let reopened = transition(from, Reopen, Sportello);
+            let reopened = transition(from, Reopen, Office);
             assert_eq!(reopened.is_ok(), from.is_answered(), "{from}");
         }
         assert_eq!(
-            transition(Riaperta, TakeInCharge, Coordinamento),
-            Ok(PresaInCarico)
+            transition(Reopened, TakeInCharge, Coordination),
+            Ok(InCharge)
         );
     }
 
     #[test]
     fn the_happy_path_reaches_chiusa() {
         let steps = [
-            (TakeInCharge, Coordinamento),
-            (AddToBatch, Coordinamento),
-            (MarkForwarded, Interfaccia),
-            (RecordAnswer, Interfaccia),
-            (Publish, Coordinamento),
+            (TakeInCharge, Coordination),
+            (AddToBatch, Coordination),
+            (MarkForwarded, Liaison),
+            (RecordAnswer, Liaison),
+            (Publish, Coordination),
             (Validate, Questura),
-            (Close, Sportello),
+            (Close, Office),
         ];
-        let end = steps.iter().fold(Nuova, |state, (action, role)| {
+        let end = steps.iter().fold(New, |state, (action, role)| {
             transition(state, *action, *role).unwrap()
         });
-        assert_eq!(end, Chiusa);
+        assert_eq!(end, Closed);
     }
 
     #[test]
@@ -499,23 +478,20 @@ mod tests {
     #[test]
     fn the_buttons_follow_the_table() {
         assert_eq!(
-            available_actions(RispostaPubblicata, Questura),
+            available_actions(AnswerPublished, Questura),
             vec![Validate, RefuseValidation]
         );
-        assert!(available_actions(Nuova, Sportello).is_empty());
-        assert_eq!(available_actions(Validata, Sportello), vec![Reopen, Close]);
+        assert!(available_actions(New, Office).is_empty());
+        assert_eq!(available_actions(Validated, Office), vec![Reopen, Close]);
     }
 
     #[test]
     fn each_role_sees_its_own_slice_of_the_reports() {
         assert_eq!(
-            ReportScope::for_role(Sportello, 7),
+            ReportScope::for_role(Office, 7),
             Some(ReportScope::Organisation(7))
         );
-        assert_eq!(
-            ReportScope::for_role(Interfaccia, 1),
-            Some(ReportScope::All)
-        );
+        assert_eq!(ReportScope::for_role(Liaison, 1), Some(ReportScope::All));
         assert_eq!(
             ReportScope::for_role(Prefettura, 3),
             Some(ReportScope::Institution(OrganisationKind::Prefettura))
@@ -525,8 +501,8 @@ mod tests {
 
     #[test]
     fn the_clock_stops_while_the_institutions_hold_the_report() {
-        assert!(Nuova.clock_runs());
-        assert!(!InAttesaDiRisposta.clock_runs());
-        assert!(!Chiusa.clock_runs());
+        assert!(New.clock_runs());
+        assert!(!AwaitingAnswer.clock_runs());
+        assert!(!Closed.clock_runs());
     }
 }

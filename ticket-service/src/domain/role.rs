@@ -12,13 +12,17 @@ use super::organisation::OrganisationKind;
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// An operator of one of the network's offices.
-    Sportello,
+    #[serde(rename = "sportello")]
+    Office,
     /// An operator of a wider-network service (municipality, consortium, job centre, …).
-    Servizio,
+    #[serde(rename = "servizio")]
+    Service,
     /// The network's coordination.
-    Coordinamento,
+    #[serde(rename = "coordinamento")]
+    Coordination,
     /// The liaison who carries reports to the Questura and the Prefettura.
-    Interfaccia,
+    #[serde(rename = "interfaccia")]
+    Liaison,
     /// The Questura's referent.
     Questura,
     /// The Prefettura's referent.
@@ -29,10 +33,10 @@ pub enum Role {
 
 impl Role {
     pub const ALL: [Role; 7] = [
-        Role::Sportello,
-        Role::Servizio,
-        Role::Coordinamento,
-        Role::Interfaccia,
+        Role::Office,
+        Role::Service,
+        Role::Coordination,
+        Role::Liaison,
         Role::Questura,
         Role::Prefettura,
         Role::Admin,
@@ -41,10 +45,10 @@ impl Role {
     /// The value stored in the database and used in forms and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Sportello => "sportello",
-            Role::Servizio => "servizio",
-            Role::Coordinamento => "coordinamento",
-            Role::Interfaccia => "interfaccia",
+            Role::Office => "sportello",
+            Role::Service => "servizio",
+            Role::Coordination => "coordinamento",
+            Role::Liaison => "interfaccia",
             Role::Questura => "questura",
             Role::Prefettura => "prefettura",
             Role::Admin => "admin",
@@ -54,10 +58,10 @@ impl Role {
     /// The name shown to people.
     pub fn label(self) -> &'static str {
         match self {
-            Role::Sportello => "Operatore di sportello",
-            Role::Servizio => "Operatore di un servizio della rete",
-            Role::Coordinamento => "Coordinamento",
-            Role::Interfaccia => "Operatore interfaccia Questura–Prefettura",
+            Role::Office => "Operatore di sportello",
+            Role::Service => "Operatore di un servizio della rete",
+            Role::Coordination => "Coordinamento",
+            Role::Liaison => "Operatore interfaccia Questura–Prefettura",
             Role::Questura => "Referente della Questura",
             Role::Prefettura => "Referente della Prefettura",
             Role::Admin => "Amministratore",
@@ -69,10 +73,10 @@ impl Role {
     /// means a form cannot attach a role to an organisation that would widen what it sees.
     pub fn organisation_kinds(self) -> &'static [OrganisationKind] {
         match self {
-            Role::Sportello => &[OrganisationKind::Office],
-            Role::Servizio => &[OrganisationKind::Service],
-            Role::Coordinamento | Role::Admin => &[OrganisationKind::Coordination],
-            Role::Interfaccia => &[
+            Role::Office => &[OrganisationKind::Office],
+            Role::Service => &[OrganisationKind::Service],
+            Role::Coordination | Role::Admin => &[OrganisationKind::Coordination],
+            Role::Liaison => &[
                 OrganisationKind::Coordination,
                 OrganisationKind::Questura,
                 OrganisationKind::Prefettura,
@@ -126,9 +130,9 @@ mod tests {
 
     #[test]
     fn an_office_operator_cannot_belong_to_the_questura() {
-        assert!(Role::Sportello.may_belong_to(OrganisationKind::Office));
-        assert!(!Role::Sportello.may_belong_to(OrganisationKind::Questura));
+        assert!(Role::Office.may_belong_to(OrganisationKind::Office));
+        assert!(!Role::Office.may_belong_to(OrganisationKind::Questura));
         assert!(!Role::Questura.may_belong_to(OrganisationKind::Prefettura));
-        assert!(Role::Interfaccia.may_belong_to(OrganisationKind::Prefettura));
+        assert!(Role::Liaison.may_belong_to(OrganisationKind::Prefettura));
     }
 }

@@ -3,50 +3,18 @@
 //! from `content/rete/servizi.csv`, and the coordination, Questura and Prefettura from the
 //! configuration.
 
+mod error;
 pub mod offices;
 pub mod services;
 
-use std::path::{Path, PathBuf};
+pub use error::ImportError;
+
+use std::path::Path;
 
 use crate::config::NetworkSettings;
 use crate::db::organisations::{self, NewOrganisation, SyncReport};
 use crate::db::{self, Db, DbError};
 use crate::domain::organisation::{OrganisationKind, OrganisationSource};
-
-/// A file that could not be imported, with where the problem is.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("impossibile leggere {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-}
-
-impl ImportError {
-    fn read(path: &Path, source: std::io::Error) -> Self {
-        ImportError::Read {
-            path: path.to_owned(),
-            source,
-        }
-    }
-
-    fn invalid(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
-        ImportError::Invalid {
-            path: path.to_owned(),
-            line,
-            column,
-            message: message.into(),
-        }
-    }
-}
 
 /// The institutions every network has, named in the configuration.
 pub fn builtin_organisations(network: &NetworkSettings) -> Vec<NewOrganisation> {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::ImportError;
+use super::error::ImportError;
 use crate::db::organisations::NewOrganisation;
 use crate::domain::organisation::{OrganisationKind, slugify};
 

@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ErrorMessage;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";

@@ -15,14 +15,15 @@ use crate::auth::session::{self, CurrentSession};
 use crate::auth::token;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::users::{self, UserRow};
-use crate::db::{self, account_links, sessions};
+use crate::db::{account_links, sessions};
 use crate::domain::account_link::LinkPurpose;
 use crate::domain::audit::AuditEvent;
 use crate::domain::password::NewPassword;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::mail::texts;
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 use crate::templates::Page;
 
 fn title(purpose: LinkPurpose) -> &'static str {
@@ -43,10 +44,11 @@ async fn user_of_link(
     }
     let hash = token::digest(raw);
     let lookup = hash.clone();
+    let now = state.clock.now();
     let user = state
         .db
         .call(
-            move |conn| match account_links::find_usable(conn, purpose, &lookup, db::now())? {
+            move |conn| match account_links::find_usable(conn, purpose, &lookup, now)? {
                 Some(user_id) => users::find_by_id(conn, user_id),
                 None => Ok(None),
             },
@@ -66,7 +68,7 @@ fn render(
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let html = Page::anonymous(state, title(purpose), Some(csrf))
-        .with("action", &format!("{}{raw}", purpose.path()))
+        .with("action", &format!("{}{raw}", paths::link_prefix(purpose)))
         .with("username", &user.username)
         .with("activation", &(purpose == LinkPurpose::Activation))
         .errors(errors)
@@ -166,11 +168,11 @@ async fn submit(
             LinkPurpose::Activation => "con il collegamento di attivazione",
             LinkPurpose::Reset => "con il collegamento di reimpostazione",
         });
+    let now = state.clock.now();
     let consumed = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
             // Consuming inside the same transaction makes the link single-use even when two
             // submissions race.
             if !account_links::consume(&tx, &hash, now)? {
@@ -195,7 +197,7 @@ async fn submit(
             ));
         }
     }
-    Ok(Redirect::to("/login?esito=password").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::LOGIN, "password")).into_response())
 }
 
 pub async fn submit_activation(

@@ -14,8 +14,9 @@ use crate::db::audit::{self, AuditEntry, AuditRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::paths;
 use crate::routes::pagination::{PageQuery, PageRequest};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -54,7 +55,7 @@ pub async fn list(
         .db
         .call(move |conn| request.load(conn, audit::count, audit::page))
         .await?;
-    let pages = paged.links("/admin/audit", &[]);
+    let pages = paged.links(paths::AUDIT, &[]);
     let zone = TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC);
     let entries: Vec<EntryView> = paged
         .rows
@@ -72,7 +73,7 @@ pub async fn list(
             }
         })
         .collect();
-    Page::for_user(&state, &principal, "Registro di sicurezza", "/admin/audit")
+    Page::for_user(&state, &principal, "Registro di sicurezza", paths::AUDIT)
         .with("entries", &entries)
         .with("pages", &pages)
         .render(&state, "audit.html")
@@ -133,10 +134,11 @@ pub async fn export(
         .actor(principal.user_id)
         .ip(Some(client.to_string()))
         .detail("CSV completo");
+    let now = state.clock.now();
     let rows = state
         .db
         .call(move |conn| {
-            audit::append(conn, &entry, crate::db::now())?;
+            audit::append(conn, &entry, now)?;
             // A negative LIMIT reads the whole log.
             audit::page(conn, -1, 0)
         })

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::organisations::{self, OrganisationRow};
 use crate::db::sessions;
@@ -27,10 +26,11 @@ use crate::domain::report_fields::Choice;
 use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::routes::OutcomeQuery;
+use crate::paths;
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -65,17 +65,12 @@ pub async fn list(
         .db
         .call(move |conn| request.load(conn, organisations::count, organisations::page))
         .await?;
-    let pages = paged.links("/admin/organizzazioni", &[]);
+    let pages = paged.links(paths::ORGANISATIONS, &[]);
     let views: Vec<OrganisationView> = paged.rows.into_iter().map(OrganisationView::from).collect();
-    let page = Page::for_user(
-        &state,
-        &principal,
-        "Organizzazioni",
-        "/admin/organizzazioni",
-    )
-    .with("organisations", &views)
-    .with("pages", &pages)
-    .with("can_manage", &principal.can(Action::ManageOrganisations));
+    let page = Page::for_user(&state, &principal, "Organizzazioni", paths::ORGANISATIONS)
+        .with("organisations", &views)
+        .with("pages", &pages)
+        .with("can_manage", &principal.can(Action::ManageOrganisations));
     page.outcome(query.message(&[
         ("creata", "Organizzazione aggiunta."),
         ("salvata", "Organizzazione salvata."),
@@ -147,7 +142,7 @@ fn render_form(
     } else {
         "Nuova organizzazione"
     };
-    let html = Page::for_user(state, principal, title, "/admin/organizzazioni")
+    let html = Page::for_user(state, principal, title, paths::ORGANISATIONS)
         .with("organisation_id", &id)
         .with("form", form)
         .with("kinds", &KIND_CHOICES)
@@ -201,7 +196,7 @@ pub async fn show(
             &FormErrors::default(),
         ),
         Some(place) => {
-            let html = Page::for_user(&state, &principal, &row.name, "/admin/organizzazioni")
+            let html = Page::for_user(&state, &principal, &row.name, paths::ORGANISATIONS)
                 .with("place", &place)
                 .with("organisation", &OrganisationView::from(row))
                 .render(&state, "organisation.html")?;
@@ -330,14 +325,14 @@ pub async fn create(
                 slug = format!("{base}-{n}");
                 n += 1;
             }
-            let now = db::now();
+            let now = state.clock.now();
             let id = organisations::insert_manual(&tx, &slug, &fields, now)?;
             let detail = format!("organizzazione {id} aggiunta: {}", fields.name);
             audit::append(&tx, &saved(actor, detail), now)?;
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/admin/organizzazioni?esito=creata").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::ORGANISATIONS, "creata")).into_response())
 }
 
 pub async fn update(
@@ -377,7 +372,7 @@ pub async fn update(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
+            let now = state.clock.now();
             organisations::update_manual(&tx, id, &fields, active, now)?;
             // Its users may no longer work in the reserved area: their sessions end now, and
             // no new one starts while the organisation stays disabled.
@@ -389,5 +384,5 @@ pub async fn update(
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/admin/organizzazioni?esito=salvata").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::ORGANISATIONS, "salvata")).into_response())
 }

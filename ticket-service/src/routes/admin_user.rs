@@ -13,18 +13,19 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::auth::{links, password};
 use crate::db::audit::{self, AuditEntry};
+use crate::db::sessions;
 use crate::db::users::{self, UserRow};
-use crate::db::{self, sessions};
 use crate::domain::account_link::LinkPurpose;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::routes::OutcomeQuery;
+use crate::paths;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::path_id::PathId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 async fn find_user(state: &AppState, id: i64) -> Result<UserRow, AppError> {
@@ -177,11 +178,11 @@ pub async fn change_role(
             users::set_role(&tx, target, role, organisation.id)?;
             // What the user may see has changed: they start again from a fresh login.
             sessions::delete_for_user(&tx, target, None)?;
-            audit::append(&tx, &entry, db::now())?;
+            audit::append(&tx, &entry, state.clock.now())?;
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to(&format!("/admin/utenti/{target}?esito=ruolo")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::user(target), "ruolo")).into_response())
 }
 
 /// The disable button carries only the CSRF token.
@@ -214,7 +215,7 @@ pub async fn disable(
                 let entry = AuditEntry::new(AuditEvent::UserDisabled)
                     .actor(admin_id)
                     .subject(id);
-                audit::append(&tx, &entry, db::now())?;
+                audit::append(&tx, &entry, state.clock.now())?;
             }
             tx.commit()?;
             Ok(true)
@@ -223,7 +224,7 @@ pub async fn disable(
     if !found {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to("/admin/utenti?esito=disattivato").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::USERS, "disattivato")).into_response())
 }
 
 /// Mails the user a link to choose a password: an activation link while the account has never

@@ -20,10 +20,11 @@ use crate::domain::role::Role;
 use crate::domain::user::{DisplayName, Email, Username};
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::routes::OutcomeQuery;
+use crate::paths;
 use crate::routes::assignment::{check_assignment, organisation_groups, role_options};
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::pagination::{PageQuery, PageRequest};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -47,8 +48,8 @@ pub async fn list(
         .db
         .call(move |conn| request.load(conn, users::count, users::page))
         .await?;
-    let pages = paged.links("/admin/utenti", &[]);
-    let now = db::now();
+    let pages = paged.links(paths::USERS, &[]);
+    let now = state.clock.now();
     let lifetime = state.settings.temporary_password_secs();
     let views: Vec<UserView> = paged
         .rows
@@ -60,7 +61,7 @@ pub async fn list(
             row,
         })
         .collect();
-    Page::for_user(&state, &principal, "Utenti", "/admin/utenti")
+    Page::for_user(&state, &principal, "Utenti", paths::USERS)
         .with("users", &views)
         .with("pages", &pages)
         .with("current_user_id", &principal.user_id)
@@ -94,7 +95,7 @@ async fn render_new_form(
 ) -> Result<Response, AppError> {
     let groups = organisation_groups(state).await?;
     let roles = role_options();
-    let html = Page::for_user(state, principal, "Nuovo utente", "/admin/utenti/nuovo")
+    let html = Page::for_user(state, principal, "Nuovo utente", paths::NEW_USER)
         .with("form", form)
         .with("roles", &roles)
         .with("organisation_groups", &groups)
@@ -188,11 +189,11 @@ pub async fn create(
         role.as_str(),
         organisation.name
     );
+    let now = state.clock.now();
     let inserted = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
             let id = users::insert(
                 &tx,
                 &NewUser {
@@ -240,7 +241,7 @@ pub async fn create(
         .await?;
         mailer.send(&mail).await?;
     }
-    Page::for_user(&state, &principal, "Utente creato", "/admin/utenti/nuovo")
+    Page::for_user(&state, &principal, "Utente creato", paths::NEW_USER)
         .with(
             "created",
             &Created {

@@ -8,7 +8,7 @@ use crate::domain::organisation::OrganisationKind;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct RoleOption {

@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::auth::principal::Principal;
 use crate::domain::permissions::{self, Action};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -19,16 +20,16 @@ struct ActionItem {
 /// The page that performs an action, for actions that have one already.
 fn page_of(action: Action) -> Option<&'static str> {
     match action {
-        Action::ManageOwnAccount => Some("/profilo"),
-        Action::FileReport => Some("/segnalazioni/nuova"),
+        Action::ManageOwnAccount => Some(paths::PROFILE),
+        Action::FileReport => Some(paths::NEW_REPORT),
         Action::ViewOwnReports | Action::ViewAllReports | Action::ViewAddressedReports => {
-            Some("/segnalazioni")
+            Some(paths::REPORTS)
         }
-        Action::ForwardReports => Some("/lotti"),
-        Action::AnswerReports | Action::ValidateAnswers => Some("/segnalazioni"),
-        Action::ManageUsers => Some("/admin/utenti"),
-        Action::ViewOrganisations => Some("/admin/organizzazioni"),
-        Action::ReadAuditLog => Some("/admin/audit"),
+        Action::ForwardReports => Some(paths::BATCHES),
+        Action::AnswerReports | Action::ValidateAnswers => Some(paths::REPORTS),
+        Action::ManageUsers => Some(paths::USERS),
+        Action::ViewOrganisations => Some(paths::ORGANISATIONS),
+        Action::ReadAuditLog => Some(paths::AUDIT),
         _ => None,
     }
 }

@@ -9,7 +9,8 @@ use crate::demo::DemoRecords;
 use crate::domain::permissions::{self, Action};
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 
 /// Who may open a page: the roles the permission table allows any of the actions, or a
 /// fixed list where the page is scoped to one organisation or institution.
@@ -28,56 +29,56 @@ const REPORT_VIEWERS: &[Action] = &[
 /// The GET pages, with `{report}`, `{batch}`, `{user}` and `{organisation}` standing for the
 /// demo's ids.
 const PAGES: &[(&str, Openers)] = &[
-    ("/login", Openers::Anonymous),
-    ("/password-dimenticata", Openers::Anonymous),
+    (paths::LOGIN, Openers::Anonymous),
+    (paths::FORGOTTEN_PASSWORD, Openers::Anonymous),
     ("/", Openers::AnyOf(&[Action::ViewDashboard])),
-    ("/profilo", Openers::AnyOf(&[Action::ManageOwnAccount])),
+    (paths::PROFILE, Openers::AnyOf(&[Action::ManageOwnAccount])),
     (
-        "/profilo/password",
+        paths::CHANGE_PASSWORD,
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),
     (
-        "/profilo/sessioni",
+        paths::OWN_SESSIONS,
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),
-    ("/notifiche", Openers::AnyOf(&[Action::ViewDashboard])),
-    ("/segnalazioni", Openers::AnyOf(REPORT_VIEWERS)),
+    (
+        paths::NOTIFICATIONS,
+        Openers::AnyOf(&[Action::ViewDashboard]),
+    ),
+    (paths::REPORTS, Openers::AnyOf(REPORT_VIEWERS)),
     (
         "/segnalazioni?ordina=scadenza",
         Openers::AnyOf(REPORT_VIEWERS),
     ),
-    ("/segnalazioni/nuova", Openers::AnyOf(&[Action::FileReport])),
+    (paths::NEW_REPORT, Openers::AnyOf(&[Action::FileReport])),
     // The demo report was filed by the demo office and is addressed to the Questura.
     (
         "/segnalazioni/{report}",
         Openers::Only(&[
-            Role::Sportello,
-            Role::Coordinamento,
-            Role::Interfaccia,
+            Role::Office,
+            Role::Coordination,
+            Role::Liaison,
             Role::Questura,
         ]),
     ),
-    ("/lotti", Openers::AnyOf(&[Action::ForwardReports])),
+    (paths::BATCHES, Openers::AnyOf(&[Action::ForwardReports])),
     ("/lotti/{batch}", Openers::AnyOf(&[Action::ForwardReports])),
-    ("/argomenti", Openers::AnyOf(&[Action::ManageTopics])),
-    ("/argomenti/nuovo", Openers::AnyOf(&[Action::ManageTopics])),
+    (paths::TOPICS, Openers::AnyOf(&[Action::ManageTopics])),
+    (paths::NEW_TOPIC, Openers::AnyOf(&[Action::ManageTopics])),
     // The first topic of the migration's list.
     ("/argomenti/1", Openers::AnyOf(&[Action::ManageTopics])),
-    ("/admin/utenti", Openers::AnyOf(&[Action::ManageUsers])),
-    (
-        "/admin/utenti/nuovo",
-        Openers::AnyOf(&[Action::ManageUsers]),
-    ),
+    (paths::USERS, Openers::AnyOf(&[Action::ManageUsers])),
+    (paths::NEW_USER, Openers::AnyOf(&[Action::ManageUsers])),
     (
         "/admin/utenti/{user}",
         Openers::AnyOf(&[Action::ManageUsers]),
     ),
     (
-        "/admin/organizzazioni",
+        paths::ORGANISATIONS,
         Openers::AnyOf(&[Action::ViewOrganisations]),
     ),
     (
-        "/admin/organizzazioni/nuova",
+        paths::NEW_ORGANISATION,
         Openers::AnyOf(&[Action::ManageOrganisations]),
     ),
     // The demo office's organisation, imported: its read-only page.
@@ -85,9 +86,9 @@ const PAGES: &[(&str, Openers)] = &[
         "/admin/organizzazioni/{organisation}",
         Openers::AnyOf(&[Action::ManageOrganisations]),
     ),
-    ("/admin/audit", Openers::AnyOf(&[Action::ReadAuditLog])),
+    (paths::AUDIT, Openers::AnyOf(&[Action::ReadAuditLog])),
     (
-        "/conferma-identita",
+        paths::REAUTHENTICATION,
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),
 ];

@@ -18,7 +18,7 @@ use crate::domain::account_link::LinkPurpose;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::mail::Mailer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 const TITLE: &str = "Password dimenticata";

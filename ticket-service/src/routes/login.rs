@@ -14,11 +14,12 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::auth::session::{self, CurrentSession, IssuedSession, SessionOrigin};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, drafts, sessions, users};
+use crate::db::{drafts, sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 use crate::templates::Page;
 
 /// Longest input accepted in the user name field; longer cannot be a user name.
@@ -29,7 +30,8 @@ pub struct LoginQuery {
     #[serde(default)]
     next: String,
     #[serde(default)]
-    esito: Option<String>,
+    #[serde(rename = "esito")]
+    outcome: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -93,7 +95,7 @@ pub async fn form(
     Extension(current): Extension<CurrentSession>,
     Query(query): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
-    let status = match query.esito.as_deref() {
+    let status = match query.outcome.as_deref() {
         Some("uscita") => Some("Sei uscito dall'area riservata."),
         Some("password") => Some("La password è stata salvata: ora puoi accedere."),
         _ => None,
@@ -205,7 +207,7 @@ pub async fn submit(
             user.as_ref().map(|u| u.password_hash.clone()),
         )
         .await;
-    let now = db::now();
+    let now = state.clock.now();
     let issued = session::issue();
     let outcome = match user {
         Some(user) => {
@@ -252,7 +254,7 @@ pub async fn submit(
         Outcome::CodeDue => Ok(redirect_with_cookie(
             &format!(
                 "/login/codice?next={}",
-                crate::error::form_urlencoded_component(next)
+                crate::paths::form_urlencoded_component(next)
             ),
             cookie,
         )),
@@ -384,12 +386,12 @@ pub async fn logout(
         .call(move |conn| {
             let tx = conn.transaction()?;
             sessions::delete(&tx, &id_hash)?;
-            audit::append(&tx, &entry, db::now())?;
+            audit::append(&tx, &entry, state.clock.now())?;
             tx.commit()
         })
         .await?;
     Ok(redirect_with_cookie(
-        "/login?esito=uscita",
+        &paths::with_outcome(paths::LOGIN, "uscita"),
         session::clear_cookie_header(),
     ))
 }

@@ -12,6 +12,7 @@ mod demo_routes;
 mod forgotten_password;
 mod health;
 pub(crate) mod login;
+mod outcome;
 mod own_sessions;
 mod pagination;
 mod path_id;
@@ -31,23 +32,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
-/// `?esito=…` on the page a form redirects to after it succeeded: which message to show.
-#[derive(serde::Deserialize, Default)]
-pub struct OutcomeQuery {
-    #[serde(default)]
-    pub esito: Option<String>,
-}
-
-impl OutcomeQuery {
-    /// The text that `messages` (outcome, text) gives this query's outcome, if any.
-    pub fn message(&self, messages: &[(&str, &'static str)]) -> Option<&'static str> {
-        let esito = self.esito.as_deref()?;
-        messages
-            .iter()
-            .find(|(code, _)| *code == esito)
-            .map(|(_, text)| *text)
-    }
-}
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
@@ -56,115 +40,98 @@ use crate::error::AppError;
 use crate::middleware::error_pages::{REQUEST_ID_HEADER, error_pages};
 use crate::middleware::request_id::{ClientRequestId, set_aside_client_request_id};
 use crate::middleware::security_headers::security_headers;
-use crate::startup::AppState;
+use crate::paths;
+use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .route("/", get(dashboard::show))
-        .route("/login", get(login::form).post(login::submit))
+        .route(paths::LOGIN, get(login::form).post(login::submit))
         .route(
-            "/login/codice",
+            paths::LOGIN_CODE,
             get(second_factor::code_form).post(second_factor::code_submit),
         )
-        .route("/logout", post(login::logout))
+        .route(paths::LOGOUT, post(login::logout))
         .route(
-            "/password-dimenticata",
+            paths::FORGOTTEN_PASSWORD,
             get(forgotten_password::form).post(forgotten_password::submit),
         )
         .route(
-            "/attiva/{token}",
+            paths::ACTIVATION,
             get(account_link::show_activation).post(account_link::submit_activation),
         )
         .route(
-            "/reimposta/{token}",
+            paths::RESET,
             get(account_link::show_reset).post(account_link::submit_reset),
         )
-        .route("/profilo", get(profile::show))
+        .route(paths::PROFILE, get(profile::show))
         .route(
-            "/profilo/password",
+            paths::CHANGE_PASSWORD,
             get(profile::password_form).post(profile::change_password),
         )
-        .route("/profilo/notifiche", post(profile::set_mail_choice))
-        .route("/profilo/sessioni", get(own_sessions::list))
+        .route(paths::MAIL_CHOICE, post(profile::set_mail_choice))
+        .route(paths::OWN_SESSIONS, get(own_sessions::list))
+        .route(paths::END_OTHER_SESSIONS, post(own_sessions::end_others))
+        .route(paths::END_SESSION, post(own_sessions::end_one))
         .route(
-            "/profilo/sessioni/termina-altre",
-            post(own_sessions::end_others),
-        )
-        .route(
-            "/profilo/sessioni/{number}/termina",
-            post(own_sessions::end_one),
-        )
-        .route(
-            "/profilo/verifica",
+            paths::SECOND_FACTOR,
             get(second_factor::enrol_form).post(second_factor::enrol_submit),
         )
         .route(
-            "/profilo/verifica/sostituisci",
+            paths::REPLACE_SECOND_FACTOR,
             get(second_factor::replace_form),
         )
-        .route("/admin/utenti", get(admin_users::list))
+        .route(paths::USERS, get(admin_users::list))
         .route(
-            "/admin/utenti/nuovo",
+            paths::NEW_USER,
             get(admin_users::new_form).post(admin_users::create),
         )
-        .route("/admin/utenti/{id}", get(admin_user::show))
-        .route("/admin/utenti/{id}/ruolo", post(admin_user::change_role))
-        .route("/admin/utenti/{id}/disattiva", post(admin_user::disable))
+        .route(paths::USER, get(admin_user::show))
+        .route(paths::USER_ROLE, post(admin_user::change_role))
+        .route(paths::USER_DISABLE, post(admin_user::disable))
+        .route(paths::USER_LINK, post(admin_user::send_link))
+        .route(paths::ORGANISATIONS, get(admin_organisations::list))
         .route(
-            "/admin/utenti/{id}/collegamento",
-            post(admin_user::send_link),
-        )
-        .route("/admin/organizzazioni", get(admin_organisations::list))
-        .route(
-            "/admin/organizzazioni/nuova",
+            paths::NEW_ORGANISATION,
             get(admin_organisations::new_form).post(admin_organisations::create),
         )
         .route(
-            "/admin/organizzazioni/{id}",
+            paths::ORGANISATION,
             get(admin_organisations::show).post(admin_organisations::update),
         )
-        .route("/admin/audit", get(admin_audit::list))
-        .route("/admin/audit/esporta", get(admin_audit::export))
+        .route(paths::AUDIT, get(admin_audit::list))
+        .route(paths::AUDIT_EXPORT, get(admin_audit::export))
         .route(
-            "/conferma-identita",
+            paths::REAUTHENTICATION,
             get(reauthentication::form).post(reauthentication::submit),
         )
-        .route("/segnalazioni", get(reports::list::list))
-        .route("/segnalazioni/nuova", get(reports::filing::new_form))
-        .route("/segnalazioni/conferma", post(reports::filing::confirm))
-        .route("/segnalazioni/{id}", get(reports::detail::show))
-        .route("/segnalazioni/{id}/azione", post(reports::actions::apply))
-        .route("/segnalazioni/{id}/nota", post(reports::actions::add_note))
+        .route(paths::REPORTS, get(reports::list::list))
+        .route(paths::NEW_REPORT, get(reports::filing::new_form))
+        .route(paths::CONFIRM_REPORT, post(reports::filing::confirm))
+        .route(paths::REPORT, get(reports::detail::show))
+        .route(paths::REPORT_ACTION, post(reports::actions::apply))
+        .route(paths::REPORT_NOTE, post(reports::actions::add_note))
+        .route(paths::REPORT_TOPIC, post(reports::actions::set_topic))
         .route(
-            "/segnalazioni/{id}/argomento",
-            post(reports::actions::set_topic),
-        )
-        .route(
-            "/segnalazioni/{id}/allegati/{attachment}",
+            paths::REPORT_ATTACHMENT,
             get(reports::attachments::download),
         )
         .route(
-            "/lotti",
+            paths::BATCHES,
             get(reports::batches::list).post(reports::batches::create),
         )
-        .route("/lotti/{id}", get(reports::batches::show))
-        .route("/lotti/{id}/pdf", get(reports::batches::pdf))
+        .route(paths::BATCH, get(reports::batches::show))
+        .route(paths::BATCH_PDF, get(reports::batches::pdf))
         .route(
-            "/lotti/{id}/consegnato",
+            paths::BATCH_FORWARDED,
             post(reports::batches::mark_forwarded),
         )
-        .route("/argomenti", get(topics::list))
+        .route(paths::TOPICS, get(topics::list))
+        .route(paths::NEW_TOPIC, get(topics::new_form).post(topics::create))
+        .route(paths::TOPIC, get(topics::edit_form).post(topics::update))
+        .route(paths::NOTIFICATIONS, get(reports::notifications::list))
         .route(
-            "/argomenti/nuovo",
-            get(topics::new_form).post(topics::create),
-        )
-        .route(
-            "/argomenti/{id}",
-            get(topics::edit_form).post(topics::update),
-        )
-        .route("/notifiche", get(reports::notifications::list))
-        .route(
-            "/notifiche/lette",
+            paths::NOTIFICATIONS_READ,
             post(reports::notifications::mark_all_read),
         )
         .fallback(not_found)
@@ -176,14 +143,14 @@ pub fn router(state: AppState) -> Router {
     let upload_limit = max_file + 64 * 1024;
     let uploads = Router::new()
         .route(
-            "/segnalazioni/{id}/allegati",
+            paths::REPORT_ATTACHMENTS,
             post(reports::attachments::upload),
         )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
     let form_limit = max_file * reports::filing::MAX_DRAFT_FILES + 64 * 1024;
     let report_form = Router::new()
-        .route("/segnalazioni/nuova", post(reports::filing::review))
+        .route(paths::NEW_REPORT, post(reports::filing::review))
         .layer(DefaultBodyLimit::max(form_limit))
         .layer(RequestBodyLimitLayer::new(form_limit));
 
@@ -193,13 +160,13 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), load_session));
 
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    let mut router = Router::new().route("/healthz", get(health::check));
+    let mut router = Router::new().route(paths::HEALTH, get(health::check));
     if state.demo.is_some() {
-        router = router.route("/__routes", get(demo_routes::list));
+        router = router.route(paths::ROUTE_LIST, get(demo_routes::list));
     }
     router
-        .route("/assets/tickets.css", get(assets::stylesheet))
-        .nest_service("/static", ServeDir::new(&state.settings.static_dir))
+        .route(paths::STYLESHEET, get(assets::stylesheet))
+        .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
         .merge(pages)
         .layer(
             ServiceBuilder::new()
@@ -236,7 +203,7 @@ pub fn router(state: AppState) -> Router {
 /// The path as it may be logged: without the query string, and without the secret token of
 /// activation and reset links (ASVS 7.1.1).
 fn loggable_path(path: &str) -> &str {
-    for prefix in ["/attiva/", "/reimposta/"] {
+    for prefix in [paths::ACTIVATION_PREFIX, paths::RESET_PREFIX] {
         if path.starts_with(prefix) {
             return prefix;
         }

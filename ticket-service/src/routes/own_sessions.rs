@@ -8,17 +8,17 @@ use serde::Serialize;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db;
+use crate::clock::local_time;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::sessions::{self, OwnSession};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
-use crate::routes::OutcomeQuery;
+use crate::paths;
 use crate::routes::login::EmptyForm;
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::path_id::PathId;
-use crate::routes::reports::local_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -49,7 +49,7 @@ pub async fn list(
         })
         .collect();
     let others = views.iter().filter(|view| !view.row.current).count();
-    let mut page = Page::for_user(&state, &principal, "Sessioni aperte", "/profilo/sessioni")
+    let mut page = Page::for_user(&state, &principal, "Sessioni aperte", paths::OWN_SESSIONS)
         .with("sessions", &views)
         .with("others", &others);
     page = page.outcome(query.message(&[
@@ -87,7 +87,7 @@ pub async fn end_one(
             if !sessions::delete_own(&tx, id, number, &current)? {
                 return Ok(false);
             }
-            audit::append(&tx, &entry, db::now())?;
+            audit::append(&tx, &entry, state.clock.now())?;
             tx.commit()?;
             Ok(true)
         })
@@ -95,7 +95,7 @@ pub async fn end_one(
     if !found {
         return Err(AppError::NotFound);
     }
-    Ok(Redirect::to("/profilo/sessioni?esito=terminata").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::OWN_SESSIONS, "terminata")).into_response())
 }
 
 /// `POST /profilo/sessioni/termina-altre`: ends every session of the user but this one.
@@ -114,9 +114,9 @@ pub async fn end_others(
             let tx = conn.transaction()?;
             let count = sessions::delete_for_user(&tx, id, Some(&current))?;
             let entry = entry.detail(format!("tutte le altre ({count})"));
-            audit::append(&tx, &entry, db::now())?;
+            audit::append(&tx, &entry, state.clock.now())?;
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/profilo/sessioni?esito=altre").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::OWN_SESSIONS, "altre")).into_response())
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
     #[serde(default)]
-    pub pagina: Option<String>,
+    #[serde(rename = "pagina")]
+    pub page: Option<String>,
 }
 
 /// One page of a list: its number, from 1, and how many rows a page holds.
@@ -22,7 +23,7 @@ pub struct PageRequest {
 impl PageRequest {
     pub fn new(query: &PageQuery, size: usize) -> Self {
         let number = query
-            .pagina
+            .page
             .as_deref()
             .and_then(|text| text.trim().parse::<i64>().ok())
             .filter(|number| *number >= 1)
@@ -141,7 +142,7 @@ mod tests {
     fn asked(pagina: &str) -> PageRequest {
         PageRequest::new(
             &PageQuery {
-                pagina: Some(pagina.to_owned()),
+                page: Some(pagina.to_owned()),
             },
             10,
         )

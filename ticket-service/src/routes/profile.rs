@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::auth::attempts::{self, Verdict};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::principal::{CHANGE_PASSWORD_PATH, Principal};
+use crate::auth::principal::Principal;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, reports, sessions, users};
+use crate::db::{reports, sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::domain::password::NewPassword;
 use crate::domain::permissions::Action;
@@ -19,8 +19,9 @@ use crate::domain::report_fields::Choice;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::mail::texts;
-use crate::routes::OutcomeQuery;
-use crate::startup::AppState;
+use crate::paths;
+use crate::routes::outcome::OutcomeQuery;
+use crate::state::AppState;
 use crate::templates::Page;
 
 pub async fn show(
@@ -40,7 +41,7 @@ pub async fn show(
         })
         .await?;
     let account = account.ok_or(AppError::NotFound)?;
-    let mut page = Page::for_user(&state, &principal, "Profilo", "/profilo")
+    let mut page = Page::for_user(&state, &principal, "Profilo", paths::PROFILE)
         .with("account", &account)
         .with("role_label", &principal.role.label())
         .with("mail_options", &MAIL_OPTIONS)
@@ -99,12 +100,12 @@ pub async fn set_mail_choice(
         .db
         .call(move |conn| reports::set_mail_digest(conn, id, digest))
         .await?;
-    let esito = if changed {
+    let outcome = if changed {
         "notifiche"
     } else {
         "notifiche-invariate"
     };
-    Ok(Redirect::to(&format!("/profilo?esito={esito}")).into_response())
+    Ok(Redirect::to(&format!("/profilo?esito={outcome}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -144,10 +145,15 @@ fn render_form(
     must_change: bool,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
-    let html = Page::for_user(state, principal, "Cambia la password", CHANGE_PASSWORD_PATH)
-        .with("must_change", &must_change)
-        .errors(errors)
-        .render(state, "password.html")?;
+    let html = Page::for_user(
+        state,
+        principal,
+        "Cambia la password",
+        paths::CHANGE_PASSWORD,
+    )
+    .with("must_change", &must_change)
+    .errors(errors)
+    .render(state, "password.html")?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -227,7 +233,7 @@ pub async fn change_password(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
+            let now = state.clock.now();
             users::set_password(&tx, id, &hash, false, now)?;
             // ASVS 3.3.3: a changed password ends every other session of the account.
             sessions::delete_for_user(&tx, id, Some(&keep))?;
@@ -242,5 +248,5 @@ pub async fn change_password(
             &account.username,
         ));
     }
-    Ok(Redirect::to("/profilo?esito=password").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, "password")).into_response())
 }

@@ -12,13 +12,14 @@ use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, sessions, users};
+use crate::db::{sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::paths;
 use crate::routes::login::safe_next;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Deserialize)]
@@ -56,7 +57,7 @@ async fn render(
         state,
         principal,
         "Conferma la tua identità",
-        "/conferma-identita",
+        paths::REAUTHENTICATION,
     )
     .with("next", &safe_next(next).unwrap_or("/"))
     .with("needs_code", &has_second_factor(state, principal).await?)
@@ -121,7 +122,7 @@ pub async fn submit(
             .db
             .call(move |conn| {
                 let tx = conn.transaction()?;
-                let now = db::now();
+                let now = state.clock.now();
                 sessions::set_authenticated(&tx, &id_hash, now)?;
                 audit::append(&tx, &entry, now)?;
                 tx.commit()

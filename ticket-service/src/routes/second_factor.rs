@@ -12,26 +12,27 @@ use serde::{Deserialize, Serialize};
 use crate::auth::attempts::{self, Code, Typed, Verdict};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::principal::{Principal, SECOND_FACTOR_PATH};
+use crate::auth::principal::Principal;
 use crate::auth::session::{self, CurrentSession, Session, SessionOrigin};
 use crate::auth::totp;
 use crate::auth::totp_key::TotpKey;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, sessions, users};
+use crate::db::{sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::second_factor::PENDING_LOGIN_SECS;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::paths;
 use crate::routes::login::{redirect_with_cookie, safe_next};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 /// The half-logged-in session, if it is recent enough.
-fn pending(current: &CurrentSession) -> Option<(&Session, i64)> {
+fn pending(current: &CurrentSession, now: i64) -> Option<(&Session, i64)> {
     let session = current.0.as_ref()?;
     let user_id = session.pending_user_id?;
-    (db::now() - session.created_at < PENDING_LOGIN_SECS).then_some((session, user_id))
+    (now - session.created_at < PENDING_LOGIN_SECS).then_some((session, user_id))
 }
 
 #[derive(Deserialize)]
@@ -63,8 +64,8 @@ pub async fn code_form(
     Extension(current): Extension<CurrentSession>,
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    let Some((session, _)) = pending(&current) else {
-        return Ok(Redirect::to("/login").into_response());
+    let Some((session, _)) = pending(&current, state.clock.now()) else {
+        return Ok(Redirect::to(paths::LOGIN).into_response());
     };
     render_code_form(
         &state,
@@ -92,8 +93,8 @@ pub async fn code_submit(
     if !state.login_limiter.try_attempt(client) {
         return Err(AppError::TooManyRequests);
     }
-    let Some((session, user_id)) = pending(&current) else {
-        return Ok(Redirect::to("/login").into_response());
+    let Some((session, user_id)) = pending(&current, state.clock.now()) else {
+        return Ok(Redirect::to(paths::LOGIN).into_response());
     };
     let user = state
         .db
@@ -101,7 +102,7 @@ pub async fn code_submit(
         .await?
         .filter(|user| user.active && user.organisation_active)
         .ok_or(AppError::NotFound)?;
-    let now = db::now();
+    let now = state.clock.now();
     let ip = Some(client.to_string());
     let code = user.totp_secret.as_deref().map_or(Code::Wrong, |sealed| {
         attempts::code_of(&state, sealed, &form.code, now)
@@ -217,7 +218,7 @@ async fn render_enrolment(
         state,
         principal,
         "Verifica in due passaggi",
-        SECOND_FACTOR_PATH,
+        paths::SECOND_FACTOR,
     )
     .with("enrolment", &enrolment)
     .errors(errors)
@@ -303,7 +304,7 @@ pub async fn enrol_submit(
             }
         }
     }
-    let now = db::now();
+    let now = state.clock.now();
     // The sealed secret of the session becomes the account's as it is.
     let sealed = principal.enrolment_secret.clone();
     let key = enrolment_key(&state)?;
@@ -338,5 +339,5 @@ pub async fn enrol_submit(
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/profilo?esito=verifica").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, "verifica")).into_response())
 }

@@ -9,15 +9,16 @@ use serde::{Deserialize, Serialize};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{self, topics};
+use crate::db::topics;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::topic::{self, NAME_MAX_CHARS};
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::routes::OutcomeQuery;
+use crate::paths;
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::path_id::PathId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -38,7 +39,7 @@ pub async fn list(
 ) -> Result<Html<String>, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let rows = state.db.call(|conn| topics::list(conn)).await?;
-    Page::for_user(&state, &principal, "Argomenti", "/argomenti")
+    Page::for_user(&state, &principal, "Argomenti", paths::TOPICS)
         .with("topics", &rows)
         .outcome(query.message(&[
             ("creato", "Argomento creato."),
@@ -60,7 +61,7 @@ fn render_form(
     } else {
         "Nuovo argomento"
     };
-    let html = Page::for_user(state, principal, title, "/argomenti")
+    let html = Page::for_user(state, principal, title, paths::TOPICS)
         .with("topic_id", &id)
         .with("form", form)
         .with(
@@ -165,11 +166,11 @@ pub async fn create(
             let tx = conn.transaction()?;
             let id = topics::insert(&tx, &name, &answer)?;
             let detail = format!("argomento {id} creato: {name}");
-            audit::append(&tx, &saved(actor, detail), db::now())?;
+            audit::append(&tx, &saved(actor, detail), state.clock.now())?;
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/argomenti?esito=creato").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::TOPICS, "creato")).into_response())
 }
 
 pub async fn update(
@@ -205,9 +206,9 @@ pub async fn update(
         .call(move |conn| {
             let tx = conn.transaction()?;
             topics::update(&tx, id, &name, &answer, active)?;
-            audit::append(&tx, &saved(actor, detail), db::now())?;
+            audit::append(&tx, &saved(actor, detail), state.clock.now())?;
             tx.commit()
         })
         .await?;
-    Ok(Redirect::to("/argomenti?esito=salvato").into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::TOPICS, "salvato")).into_response())
 }

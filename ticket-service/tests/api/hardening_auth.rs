@@ -141,7 +141,7 @@ pub(crate) async fn pending_client(app: &TestApp, username: &str) -> (Client, Fo
 
 pub(crate) async fn spawn_app_with_second_factor() -> (TestApp, PathBuf) {
     spawn_app_and_database(|settings, _| {
-        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordinamento];
+        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordination];
     })
     .await
 }
@@ -196,7 +196,7 @@ async fn one_code_opens_one_session_however_many_requests_race() {
 #[tokio::test]
 async fn a_reused_code_is_audited_and_the_user_is_told_by_mail() {
     let (app, _, sink) = spawn_app_with_mail(|settings| {
-        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordinamento];
+        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordination];
     })
     .await;
     let code = totp_code(&app.totp_secrets["demo.coordinamento"], now());

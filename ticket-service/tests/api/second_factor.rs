@@ -7,7 +7,7 @@ use crate::helpers::{TestApp, now, spawn_app_with, totp_code};
 
 async fn spawn_app_with_second_factor() -> TestApp {
     spawn_app_with(|settings, _| {
-        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordinamento];
+        settings.login.second_factor_roles = vec![Role::Admin, Role::Coordination];
     })
     .await
 }

@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
+use crate::clock::local_date;
 use crate::config::ReportSettings;
-use crate::db;
 use crate::db::reports::{self, ReportRow, TransitionEffects};
 use crate::db::topics;
 use crate::domain::audit::AuditEvent;
@@ -20,24 +20,14 @@ use crate::domain::report_fields::{MAX_LONG_TEXT, bounded_text};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::notify::{self, Notice};
+use crate::paths;
 use crate::routes::path_id::PathId;
-use crate::routes::reports::detail::{self, ActionTyped, Shown};
-use crate::routes::reports::{audit, load, local_date, scope_of, today};
-use crate::startup::AppState;
+use crate::routes::reports::detail::{self, ActionTyped, Shown, text_field_of};
+use crate::routes::reports::{audit, load, scope_of};
+use crate::state::AppState;
 
 /// The message shown when the report is no longer where the form expected it.
 pub const ALREADY_CHANGED: &str = "La segnalazione è già passata a un altro stato, per esempio perché il modulo è stato inviato due volte o perché qualcun altro l'ha appena aggiornata: non è stato cambiato nulla. Torna alla segnalazione per vederne lo stato attuale.";
-
-/// The id of the text field of an action's form, for the error summary's link.
-pub fn text_field_of(action: ReportAction) -> &'static str {
-    match action {
-        ReportAction::Reopen => "testo-riapri",
-        ReportAction::RefuseValidation => "testo-rifiuta_validazione",
-        ReportAction::RecordAnswer => "testo-registra_risposta",
-        ReportAction::Publish => "testo-pubblica_risposta",
-        _ => "testo",
-    }
-}
 
 /// What the state change does to the due date and to the pause of the clock.
 pub fn effects_of(
@@ -49,10 +39,10 @@ pub fn effects_of(
 ) -> TransitionEffects {
     let calendar = settings.calendar();
     let mut effects = TransitionEffects {
-        start_waiting: to == ReportState::InAttesaDiRisposta,
+        start_waiting: to == ReportState::AwaitingAnswer,
         ..TransitionEffects::default()
     };
-    if from == ReportState::InAttesaDiRisposta {
+    if from == ReportState::AwaitingAnswer {
         if let Some(since) = report.waiting_since {
             let paused = calendar.business_days_between(local_date(since), local_date(now));
             effects.stop_waiting_after = Some((now - since).max(0));
@@ -63,12 +53,16 @@ pub fn effects_of(
                 .map(|due| calendar.add_business_days(due, paused).to_string());
         }
     }
-    if to == ReportState::Riaperta {
+    if to == ReportState::Reopened {
         // A reopened report is a new request: it gets the full time of its urgency again.
         let days = settings
             .urgency(&report.urgency)
             .map_or(0, |urgency| urgency.business_days);
-        effects.due_date = Some(calendar.add_business_days(today(), days).to_string());
+        effects.due_date = Some(
+            calendar
+                .add_business_days(local_date(now), days)
+                .to_string(),
+        );
         effects.reopened = true;
     }
     effects
@@ -140,14 +134,14 @@ pub async fn apply(
             text: form.text,
         };
         let shown = Shown {
-            esito: None,
+            outcome: None,
             standard_answer: false,
             errors: &errors,
             typed: &typed,
         };
         return detail::render(&state, &principal, id, shown).await;
     }
-    let now = db::now();
+    let now = state.clock.now();
     let effects = effects_of(&state.settings.reports, &report, current, to, now);
     let user_id = principal.user_id;
     let comment = if action.needs_comment() {
@@ -188,7 +182,7 @@ pub async fn apply(
     if let Some(notice) = notice {
         notify::announce(&state, &report, notice).await?;
     }
-    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=fatto")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::report(id), "fatto")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -226,7 +220,7 @@ pub async fn add_note(
             text: form.nota,
         };
         let shown = Shown {
-            esito: None,
+            outcome: None,
             standard_answer: false,
             errors: &errors,
             typed: &typed,
@@ -242,7 +236,7 @@ pub async fn add_note(
             if notes.last().is_some_and(|last| last.body == body) {
                 return Ok(false);
             }
-            reports::add_note(conn, id, user_id, &body, db::now())?;
+            reports::add_note(conn, id, user_id, &body, state.clock.now())?;
             Ok(true)
         })
         .await?;
@@ -251,7 +245,7 @@ pub async fn add_note(
             "Questa nota è già stata aggiunta, forse perché il modulo è stato inviato due volte: non è stata aggiunta di nuovo.",
         ));
     }
-    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=nota")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::report(id), "nota")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -281,7 +275,7 @@ pub async fn set_topic(
                 return Ok(Some(None));
             }
             let tx = conn.transaction()?;
-            let changed = reports::set_topic(&tx, id, &topic, user_id, db::now())?;
+            let changed = reports::set_topic(&tx, id, &topic, user_id, state.clock.now())?;
             tx.commit()?;
             Ok(Some(Some(changed)))
         })
@@ -295,7 +289,7 @@ pub async fn set_topic(
             "La segnalazione ha già questo argomento: non è stato cambiato nulla.",
         ));
     }
-    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=argomento")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::report(id), "argomento")).into_response())
 }
 
 #[cfg(test)]
@@ -344,8 +338,8 @@ mod tests {
         let effects = effects_of(
             &settings,
             &report("2026-11-25", Some(since)),
-            ReportState::InAttesaDiRisposta,
-            ReportState::RispostaRicevuta,
+            ReportState::AwaitingAnswer,
+            ReportState::AnswerReceived,
             until,
         );
         assert_eq!(effects.due_date.as_deref(), Some("2026-11-27"));
@@ -359,8 +353,8 @@ mod tests {
         let effects = effects_of(
             &settings,
             &report("2026-11-25", None),
-            ReportState::Inoltrata,
-            ReportState::InAttesaDiRisposta,
+            ReportState::Batched,
+            ReportState::AwaitingAnswer,
             0,
         );
         assert!(effects.start_waiting);

@@ -10,16 +10,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::attachment_store::StoredFile;
 use crate::auth::csrf::{is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
-use crate::db::{self, attachment_usage, reports};
+use crate::db::{attachment_usage, reports};
 use crate::domain::attachment::{USER_QUOTA_SECS, ascii_name, clean_name, readable_size, sniff};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
-use crate::error::{AppError, form_urlencoded_component};
+use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::paths;
+use crate::paths::form_urlencoded_component;
 use crate::routes::path_id::PathId;
 use crate::routes::reports::detail::{self, ActionTyped, Shown};
 use crate::routes::reports::{audit, load, scope_of};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The uploaded file, once read.
 struct Upload {
@@ -74,7 +76,7 @@ async fn with_error(
     errors.add("file", message);
     let typed = ActionTyped::default();
     let shown = Shown {
-        esito: None,
+        outcome: None,
         standard_answer: false,
         errors: &errors,
         typed: &typed,
@@ -137,11 +139,11 @@ pub async fn upload(
     let user_id = principal.user_id;
     let stored_name = stored.name().to_owned();
     let original = upload.name.clone();
+    let now = state.clock.now();
     let admitted = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
             let report = attachment_usage::of_report(&tx, id)?;
             let user = attachment_usage::of_user_since(&tx, user_id, now - USER_QUOTA_SECS)?;
             if let Err(exceeded) = quota.admits(report, user, size) {
@@ -165,7 +167,7 @@ pub async fn upload(
         return with_error(&state, &principal, id, exceeded.message(&upload.name)).await;
     }
     stored.keep();
-    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=allegato")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::report(id), "allegato")).into_response())
 }
 
 /// `GET /segnalazioni/{id}/allegati/{attachment}`: the file as a download, to those who can

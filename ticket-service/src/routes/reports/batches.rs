@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db;
+use crate::clock::local_time;
 use crate::db::batches::{self, BatchRow};
 use crate::db::reports::{self, ReportList, ReportRow};
 use crate::domain::audit::AuditEvent;
@@ -20,11 +20,12 @@ use crate::domain::report::{self as workflow, ReportAction, ReportScope, ReportS
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::forms::FormErrors;
+use crate::paths;
 use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
 use crate::routes::reports::actions::{ALREADY_CHANGED, effects_of};
-use crate::routes::reports::{ReportView, audit, local_time, today};
-use crate::startup::AppState;
+use crate::routes::reports::{ReportView, audit};
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -47,7 +48,7 @@ impl From<BatchRow> for BatchView {
 
 fn may_create(principal: &Principal) -> bool {
     workflow::transition(
-        ReportState::PresaInCarico,
+        ReportState::InCharge,
         ReportAction::AddToBatch,
         principal.role,
     )
@@ -61,11 +62,11 @@ async fn render_list(
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let settings = &state.settings.reports;
-    let today = today();
+    let today = state.clock.today();
     // Only reports taken in charge can go in a batch; the query picks them, queue order.
     let candidates_list = ReportList {
         scope: ReportScope::All,
-        state: Some(ReportState::PresaInCarico),
+        state: Some(ReportState::InCharge),
         by_due_date: false,
         today: today.to_string(),
         urgency_codes: settings.urgency.iter().map(|u| u.code.clone()).collect(),
@@ -84,9 +85,9 @@ async fn render_list(
         .into_iter()
         .map(|row| ReportView::new(row, settings, today))
         .collect();
-    let pages = paged.links("/lotti", &[]);
+    let pages = paged.links(paths::BATCHES, &[]);
     let views: Vec<BatchView> = paged.rows.into_iter().map(BatchView::from).collect();
-    let html = Page::for_user(state, principal, "Lotti da consegnare", "/lotti")
+    let html = Page::for_user(state, principal, "Lotti da consegnare", paths::BATCHES)
         .with("batches", &views)
         .with("pages", &pages)
         .with("may_create", &may_create(principal))
@@ -140,14 +141,14 @@ pub async fn create(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
+            let now = state.clock.now();
             let batch = batches::insert(&tx, user_id, now)?;
             for id in ids {
                 let Some(report) = reports::find(&tx, ReportScope::All, id)? else {
                     return Ok(None);
                 };
-                let from = ReportState::PresaInCarico;
-                let to = ReportState::Inoltrata;
+                let from = ReportState::InCharge;
+                let to = ReportState::Batched;
                 let effects = effects_of(&settings, &report, from, to, now);
                 let applied = reports::apply_transition(
                     &tx,
@@ -173,7 +174,7 @@ pub async fn create(
     let Some(batch) = created else {
         return Err(AppError::Refused(ALREADY_CHANGED));
     };
-    Ok(Redirect::to(&format!("/lotti/{batch}?esito=creato")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::batch(batch), "creato")).into_response())
 }
 
 async fn load_batch(state: &AppState, id: i64) -> Result<(BatchRow, Vec<ReportRow>), AppError> {
@@ -198,7 +199,8 @@ async fn load_batch(state: &AppState, id: i64) -> Result<(BatchRow, Vec<ReportRo
 #[derive(serde::Deserialize)]
 pub struct BatchQuery {
     #[serde(default)]
-    esito: Option<String>,
+    #[serde(rename = "esito")]
+    outcome: Option<String>,
 }
 
 /// `GET /lotti/{id}`: the batch as a print-ready page, after the password is confirmed.
@@ -221,25 +223,25 @@ pub async fn show(
     )
     .await?;
     let settings = &state.settings.reports;
-    let today = today();
+    let today = state.clock.today();
     let reports: Vec<ReportView> = rows
         .into_iter()
         .map(|row| ReportView::new(row, settings, today))
         .collect();
     let may_forward = batch.forwarded_at.is_none()
         && workflow::transition(
-            ReportState::Inoltrata,
+            ReportState::Batched,
             ReportAction::MarkForwarded,
             principal.role,
         )
         .is_ok();
     let title = format!("Lotto n. {id}");
-    let mut page = Page::for_user(&state, &principal, &title, "/lotti")
+    let mut page = Page::for_user(&state, &principal, &title, paths::BATCHES)
         .with("batch", &BatchView::from(batch))
         .with("reports", &reports)
         .with("may_forward", &may_forward)
-        .with("printed_on", &local_time(db::now()));
-    match query.esito.as_deref() {
+        .with("printed_on", &local_time(state.clock.now()));
+    match query.outcome.as_deref() {
         Some("creato") => {
             page = page.status_message("Lotto creato. Stampalo con il comando di stampa del browser: ogni segnalazione è su un foglio.");
         }
@@ -332,7 +334,7 @@ pub async fn pdf(
     )
     .await?;
     let settings = &state.settings.reports;
-    let today = today();
+    let today = state.clock.today();
     let reports: Vec<ReportView> = rows
         .into_iter()
         .map(|row| ReportView::new(row, settings, today))
@@ -360,7 +362,7 @@ pub async fn mark_forwarded(
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ForwardReports).await?;
-    let from = ReportState::Inoltrata;
+    let from = ReportState::Batched;
     let to = workflow::transition(from, ReportAction::MarkForwarded, principal.role)
         .map_err(|_| AppError::Forbidden)?;
     load_batch(&state, id).await?;
@@ -370,7 +372,7 @@ pub async fn mark_forwarded(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = db::now();
+            let now = state.clock.now();
             if !batches::mark_forwarded(&tx, id, user_id, now)? {
                 return Ok(false);
             }
@@ -404,5 +406,5 @@ pub async fn mark_forwarded(
             "Questo lotto era già stato segnato come consegnato: non è stato cambiato nulla.",
         ));
     }
-    Ok(Redirect::to(&format!("/lotti/{id}?esito=consegnato")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::batch(id), "consegnato")).into_response())
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::principal::Principal;
-use crate::db;
+use crate::clock::local_time;
 use crate::db::reports::{self, AnswerStages, AttachmentRow, TextRow};
 use crate::db::topics;
 use crate::domain::attachment::readable_size;
@@ -17,15 +17,17 @@ use crate::domain::permissions::Action;
 use crate::domain::report::{self as workflow, ReportAction};
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::paths;
 use crate::routes::path_id::PathId;
-use crate::routes::reports::{ReportView, audit, load, local_time, scope_of, today};
-use crate::startup::AppState;
+use crate::routes::reports::{ReportView, audit, load, scope_of};
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Deserialize)]
 pub struct DetailQuery {
     #[serde(default)]
-    esito: Option<String>,
+    #[serde(rename = "esito")]
+    outcome: Option<String>,
     /// Asks to start the answer from the standard answer of the report's topic.
     #[serde(default)]
     risposta_standard: Option<String>,
@@ -98,8 +100,8 @@ fn event_label(action: &str) -> String {
     }
 }
 
-fn status_message(esito: Option<&str>) -> Option<&'static str> {
-    Some(match esito? {
+fn status_message(outcome: Option<&str>) -> Option<&'static str> {
+    Some(match outcome? {
         "inviata" => "Segnalazione inviata. Puoi aggiungere gli allegati qui sotto.",
         "fatto" => "Operazione registrata.",
         "nota" => "Nota interna aggiunta.",
@@ -116,7 +118,7 @@ pub async fn show(
     Query(query): Query<DetailQuery>,
 ) -> Result<Response, AppError> {
     let shown = Shown {
-        esito: query.esito.as_deref(),
+        outcome: query.outcome.as_deref(),
         standard_answer: query.risposta_standard.is_some(),
         errors: &FormErrors::default(),
         typed: &ActionTyped::default(),
@@ -133,7 +135,7 @@ pub struct ActionTyped {
 
 /// How the page is shown besides the report itself.
 pub struct Shown<'a> {
-    pub esito: Option<&'a str>,
+    pub outcome: Option<&'a str>,
     pub standard_answer: bool,
     pub errors: &'a FormErrors,
     pub typed: &'a ActionTyped,
@@ -162,10 +164,11 @@ pub async fn render(
         AnswerStages::Published
     };
     let user_id = principal.user_id;
+    let now = state.clock.now();
     let (events, answers, notes, attachments, topics, received) = state
         .db
         .call(move |conn| {
-            reports::mark_read(conn, user_id, id, db::now())?;
+            reports::mark_read(conn, user_id, id, now)?;
             let notes = if internal {
                 reports::notes(conn, id)?
             } else {
@@ -204,7 +207,7 @@ pub async fn render(
         .map(|action| ActionForm {
             action: action.as_str(),
             label: action.label(),
-            field: super::actions::text_field_of(action),
+            field: text_field_of(action),
             needs_comment: action.needs_comment(),
             needs_answer: action.needs_answer(),
             text_label: if action.needs_comment() {
@@ -254,9 +257,9 @@ pub async fn render(
         .collect();
     let can_attach = principal.can(Action::FileReport) || principal.can(Action::AssignTopics);
     let topics_in_use = principal.can(Action::AssignTopics);
-    let view = ReportView::new(report, &state.settings.reports, today());
+    let view = ReportView::new(report, &state.settings.reports, state.clock.today());
     let title = format!("Segnalazione {}", view.row.protocol);
-    let mut page = Page::for_user(state, principal, &title, "/segnalazioni")
+    let mut page = Page::for_user(state, principal, &title, paths::REPORTS)
         .with("report", &view)
         .with("events", &events)
         .with(
@@ -282,7 +285,7 @@ pub async fn render(
         .with("selected_topic", &selected_topic)
         .with("note_text", &note_text)
         .errors(shown.errors);
-    if let Some(message) = status_message(shown.esito) {
+    if let Some(message) = status_message(shown.outcome) {
         page = page.status_message(message);
     }
     let html = page.render(state, "report.html")?;
@@ -292,6 +295,17 @@ pub async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, html).into_response())
+}
+
+/// The id of the text field of an action's form, for the error summary's link.
+pub fn text_field_of(action: ReportAction) -> &'static str {
+    match action {
+        ReportAction::Reopen => "testo-riapri",
+        ReportAction::RefuseValidation => "testo-rifiuta_validazione",
+        ReportAction::RecordAnswer => "testo-registra_risposta",
+        ReportAction::Publish => "testo-pubblica_risposta",
+        _ => "testo",
+    }
 }
 
 #[cfg(test)]

@@ -30,8 +30,9 @@ use crate::domain::report_fields::{
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::notify::{self, Notice};
-use crate::routes::reports::{ReportView, scope_of, today};
-use crate::startup::AppState;
+use crate::paths;
+use crate::routes::reports::{ReportView, scope_of};
+use crate::state::AppState;
 use crate::templates::Page;
 
 /// What the operator typed, kept as text so every page can show it again.
@@ -145,28 +146,23 @@ fn render_form(
     errors: &FormErrors,
     drafts: Vec<DraftAttachment>,
 ) -> Result<Response, AppError> {
-    let html = Page::for_user(
-        state,
-        principal,
-        "Nuova segnalazione",
-        "/segnalazioni/nuova",
-    )
-    .with("form", form)
-    .with("kinds", &REPORT_KINDS)
-    .with("offices", &report_fields::office_choices())
-    .with("file_kinds", &FILE_KINDS)
-    .with("urgencies", &urgency_options(state))
-    .with("drafts", &draft_views(drafts))
-    .with(
-        "max_files",
-        &MAX_DRAFT_FILES.min(state.settings.reports.attachments_per_report),
-    )
-    .with(
-        "max_attachment",
-        &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
-    )
-    .errors(errors)
-    .render(state, "report_new.html")?;
+    let html = Page::for_user(state, principal, "Nuova segnalazione", paths::NEW_REPORT)
+        .with("form", form)
+        .with("kinds", &REPORT_KINDS)
+        .with("offices", &report_fields::office_choices())
+        .with("file_kinds", &FILE_KINDS)
+        .with("urgencies", &urgency_options(state))
+        .with("drafts", &draft_views(drafts))
+        .with(
+            "max_files",
+            &MAX_DRAFT_FILES.min(state.settings.reports.attachments_per_report),
+        )
+        .with(
+            "max_attachment",
+            &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
+        )
+        .errors(errors)
+        .render(state, "report_new.html")?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -271,7 +267,7 @@ fn check(state: &AppState, form: &ReportForm, errors: &mut FormErrors) -> Option
     let birth_date = match form.citizen_birth_date.trim() {
         "" => None,
         text => match text.parse::<Date>() {
-            Ok(date) if date < today() && date.year() >= 1900 => Some(date.to_string()),
+            Ok(date) if date < state.clock.today() && date.year() >= 1900 => Some(date.to_string()),
             _ => {
                 errors.add(
                     "citizen_birth_date",
@@ -559,11 +555,11 @@ async fn update_draft(
         let adding = owner.clone();
         let stored_name = stored.name().to_owned();
         let name = upload.name.clone();
+        let now = state.clock.now();
         let admitted = state
             .db
             .call(move |conn| {
                 let tx = conn.transaction()?;
-                let now = db::now();
                 let others = attachment_usage::other_drafts_of_session(&tx, &adding)?;
                 let form = attachment_usage::of_draft(&tx, &adding)?;
                 let user =
@@ -626,7 +622,7 @@ pub async fn review(
         &state,
         &principal,
         "Controlla la segnalazione",
-        "/segnalazioni/nuova",
+        paths::NEW_REPORT,
     )
     .with("form", &form)
     .with("lines", &lines)
@@ -664,7 +660,7 @@ pub async fn confirm(
     if let Some(existing) = already {
         return already_filed(&state, &principal, existing);
     }
-    let today = today();
+    let today = state.clock.today();
     let due = state
         .settings
         .reports
@@ -691,11 +687,12 @@ pub async fn confirm(
     let year = today.year();
     let owner = owner_of(&principal, &form.submission_key);
     // The report and the files of its form are filed together, or not at all.
+    let now = state.clock.now();
     let inserted = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let (id, _) = reports::insert(&tx, &new, year, db::now())?;
+            let (id, _) = reports::insert(&tx, &new, year, now)?;
             drafts::attach_to_report(&tx, &owner, id)?;
             tx.commit()?;
             Ok(id)
@@ -729,7 +726,7 @@ pub async fn confirm(
     {
         notify::announce(&state, &report, Notice::NewUrgent).await?;
     }
-    Ok(Redirect::to(&format!("/segnalazioni/{id}?esito=inviata")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::report(id), "inviata")).into_response())
 }
 
 /// The answer to a confirmation sent a second time: nothing new is filed, and the page says so.
@@ -738,12 +735,12 @@ fn already_filed(
     principal: &Principal,
     existing: reports::ReportRow,
 ) -> Result<Response, AppError> {
-    let view = ReportView::new(existing, &state.settings.reports, today());
+    let view = ReportView::new(existing, &state.settings.reports, state.clock.today());
     let html = Page::for_user(
         state,
         principal,
         "Segnalazione già inviata",
-        "/segnalazioni/nuova",
+        paths::NEW_REPORT,
     )
     .with("report", &view)
     .render(state, "report_already_filed.html")?;

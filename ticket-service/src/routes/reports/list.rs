@@ -12,19 +12,22 @@ use crate::domain::permissions::Action;
 use crate::domain::report::ReportState;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::paths;
 use crate::routes::pagination::{self, PageQuery, PageRequest};
-use crate::routes::reports::{ReportView, scope_of, today};
-use crate::startup::AppState;
+use crate::routes::reports::{ReportView, scope_of};
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     /// `scadenza` sorts by due date; anything else by urgency.
     #[serde(default)]
-    ordina: Option<String>,
+    #[serde(rename = "ordina")]
+    order: Option<String>,
     /// A state's code shows only the reports in that state; anything else shows all.
     #[serde(default)]
-    stato: Option<String>,
+    #[serde(rename = "stato")]
+    state: Option<String>,
 }
 
 /// A choice of the state filter.
@@ -41,12 +44,12 @@ pub async fn list(
     Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
     let scope = scope_of(&state, &principal).await?;
-    let by_due_date = query.ordina.as_deref() == Some("scadenza");
+    let by_due_date = query.order.as_deref() == Some("scadenza");
     let filter = query
-        .stato
+        .state
         .as_deref()
         .and_then(|code| code.parse::<ReportState>().ok());
-    let today = today();
+    let today = state.clock.today();
     let settings = &state.settings.reports;
     let list = ReportList {
         scope,
@@ -68,7 +71,7 @@ pub async fn list(
         .await?;
     let order = if by_due_date { "scadenza" } else { "urgenza" };
     let state_code = filter.map_or("", ReportState::as_str);
-    let pages = paged.links("/segnalazioni", &[("stato", state_code), ("ordina", order)]);
+    let pages = paged.links(paths::REPORTS, &[("stato", state_code), ("ordina", order)]);
     let views: Vec<ReportView> = paged
         .rows
         .into_iter()
@@ -82,11 +85,11 @@ pub async fn list(
         })
         .collect();
     let title = match principal.role {
-        Role::Coordinamento | Role::Interfaccia => "Coda delle segnalazioni",
+        Role::Coordination | Role::Liaison => "Coda delle segnalazioni",
         Role::Questura | Role::Prefettura => "Segnalazioni indirizzate al tuo ente",
         _ => "Le segnalazioni della tua organizzazione",
     };
-    Page::for_user(&state, &principal, title, "/segnalazioni")
+    Page::for_user(&state, &principal, title, paths::REPORTS)
         .with("reports", &views)
         .with("pages", &pages)
         .with("by_due_date", &by_due_date)
@@ -94,14 +97,14 @@ pub async fn list(
         .with(
             "by_urgency_url",
             &pagination::url(
-                "/segnalazioni",
+                paths::REPORTS,
                 &[("stato", state_code), ("ordina", "urgenza")],
             ),
         )
         .with(
             "by_due_date_url",
             &pagination::url(
-                "/segnalazioni",
+                paths::REPORTS,
                 &[("stato", state_code), ("ordina", "scadenza")],
             ),
         )

@@ -9,12 +9,11 @@ pub mod filing;
 pub mod list;
 pub mod notifications;
 
-use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::auth::principal::Principal;
+use crate::clock::{italian_date, local_time};
 use crate::config::ReportSettings;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::reports::{self, ReportRow};
@@ -23,48 +22,12 @@ use crate::domain::permissions::Action;
 use crate::domain::report::{ReportScope, ReportState};
 use crate::domain::report_fields::{self, FILE_KINDS, REPORT_KINDS};
 use crate::error::AppError;
-use crate::startup::AppState;
-
-/// The time zone of every date people read, and of business days.
-pub fn rome() -> TimeZone {
-    TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC)
-}
-
-/// Today in Italy.
-pub fn today() -> Date {
-    Timestamp::now().to_zoned(rome()).date()
-}
-
-/// The Italian calendar day of a stored UTC time.
-pub fn local_date(at: i64) -> Date {
-    Timestamp::from_second(at)
-        .map(|timestamp| timestamp.to_zoned(rome()).date())
-        .unwrap_or_else(|_| today())
-}
-
-/// A stored UTC time as Italian people read it.
-pub fn local_time(at: i64) -> String {
-    Timestamp::from_second(at)
-        .map(|timestamp| {
-            timestamp
-                .to_zoned(rome())
-                .strftime("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
-/// A stored `YYYY-MM-DD` date as `DD/MM/YYYY`.
-pub fn italian_date(iso: &str) -> String {
-    iso.parse::<Date>()
-        .map(|date| date.strftime("%d/%m/%Y").to_string())
-        .unwrap_or_else(|_| iso.to_owned())
-}
+use crate::state::AppState;
 
 /// The principal's slice of the reports, or 403 for roles outside the workflow.
 pub async fn scope_of(state: &AppState, principal: &Principal) -> Result<ReportScope, AppError> {
     let action = match principal.role {
-        crate::domain::role::Role::Sportello | crate::domain::role::Role::Servizio => {
+        crate::domain::role::Role::Office | crate::domain::role::Role::Service => {
             Action::ViewOwnReports
         }
         crate::domain::role::Role::Questura | crate::domain::role::Role::Prefettura => {
@@ -137,22 +100,9 @@ impl ReportView {
             due: italian_date(&row.due_date),
             filed: local_time(row.created_at),
             overdue,
-            paused: state == ReportState::InAttesaDiRisposta,
+            paused: state == ReportState::AwaitingAnswer,
             waited_days: row.waited_secs / 86_400,
             row,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_shown_the_italian_way() {
-        assert_eq!(italian_date("2026-12-24"), "24/12/2026");
-        // 23:30 UTC on 31 December is already 1 January in Rome.
-        assert_eq!(local_date(1_798_759_800).to_string(), "2027-01-01");
-        assert_eq!(local_time(1_798_759_800), "01/01/2027 00:30");
     }
 }

@@ -7,13 +7,13 @@ use serde::Serialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db;
+use crate::clock::local_time;
 use crate::db::reports::{self, NotificationRow};
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::paths;
 use crate::routes::pagination::{PageQuery, PageRequest};
-use crate::routes::reports::local_time;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::templates::Page;
 
 #[derive(Serialize)]
@@ -41,7 +41,7 @@ pub async fn list(
             )
         })
         .await?;
-    let pages = paged.links("/notifiche", &[]);
+    let pages = paged.links(paths::NOTIFICATIONS, &[]);
     let views: Vec<NotificationView> = paged
         .rows
         .into_iter()
@@ -50,7 +50,7 @@ pub async fn list(
             row,
         })
         .collect();
-    Page::for_user(&state, &principal, "Notifiche", "/notifiche")
+    Page::for_user(&state, &principal, "Notifiche", paths::NOTIFICATIONS)
         .with("notifications", &views)
         .with("pages", &pages)
         .render(&state, "notifications.html")
@@ -65,7 +65,7 @@ pub async fn mark_all_read(
     let user_id = principal.user_id;
     state
         .db
-        .call(move |conn| reports::mark_all_read(conn, user_id, db::now()))
+        .call(move |conn| reports::mark_all_read(conn, user_id, state.clock.now()))
         .await?;
-    Ok(Redirect::to("/notifiche").into_response())
+    Ok(Redirect::to(paths::NOTIFICATIONS).into_response())
 }
