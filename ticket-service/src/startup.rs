@@ -229,6 +229,11 @@ impl Application {
         &self.demo_accounts
     }
 
+    /// The service's clock: a test moves it forward instead of waiting.
+    pub fn clock(&self) -> Clock {
+        self.state.clock.clone()
+    }
+
     /// Serves until `shutdown` completes, then lets requests in flight finish.
     pub async fn run_until(
         self,

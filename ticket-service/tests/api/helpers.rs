@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::redirect::Policy;
+use respi_tickets::clock::Clock;
 use respi_tickets::config::Settings;
 use respi_tickets::startup::Application;
 use tempfile::TempDir;
@@ -22,6 +23,8 @@ pub struct TestApp {
     pub passwords: HashMap<String, String>,
     /// TOTP secret of the demo users whose role needs a second factor.
     pub totp_secrets: HashMap<String, String>,
+    /// The service's clock, to move time forward instead of waiting for it.
+    pub clock: Clock,
     /// Holds the database and content files until the test ends.
     _dir: TempDir,
 }
@@ -156,11 +159,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings, &TempDir)) -> 
             Some((account.username.clone(), secret))
         })
         .collect();
+    let clock = app.clock();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
         passwords,
         totp_secrets,
+        clock,
         _dir: dir,
     }
 }

@@ -1,7 +1,5 @@
 //! Logging in and out, failures, lockout with back-off, and the per-address limit.
 
-use std::time::Duration;
-
 use crate::helpers::{spawn_app, spawn_app_with};
 
 #[tokio::test]
@@ -97,7 +95,7 @@ async fn repeated_failures_lock_the_account_then_the_lock_expires() {
     let page = app.client().login("demo.questura", &password).await;
     assert_eq!(page.status, 422, "a locked account must not log in");
 
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    app.clock.advance(2);
     let page = app.client().login("demo.questura", &password).await;
     assert_eq!(page.status, 303, "the lock should have expired");
 
@@ -113,7 +111,6 @@ async fn repeated_failures_lock_the_account_then_the_lock_expires() {
 
 #[tokio::test]
 async fn each_further_failure_doubles_the_lock() {
-    // Locks are stored in whole seconds, so the waits leave a second of margin.
     let app = spawn_app_with(|settings, _| {
         settings.login.free_attempts = 1;
         settings.login.lock_base_secs = 2;
@@ -123,15 +120,15 @@ async fn each_further_failure_doubles_the_lock() {
     app.client()
         .login("demo.servizio", "wrong password 1")
         .await;
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    app.clock.advance(2);
     // Second failure: locked for 4 s.
     app.client()
         .login("demo.servizio", "wrong password 2")
         .await;
-    tokio::time::sleep(Duration::from_millis(2000)).await;
+    app.clock.advance(3);
     let page = app.client().login("demo.servizio", &password).await;
     assert_eq!(page.status, 422, "still inside the doubled lock");
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    app.clock.advance(1);
     let page = app.client().login("demo.servizio", &password).await;
     assert_eq!(page.status, 303);
 }

@@ -1,8 +1,6 @@
 //! Exports ask for the password again (and the TOTP code, for accounts that have one) when the
 //! session's last login is older than `session.reauth_secs`; exports are audited.
 
-use std::time::Duration;
-
 use respi_tickets::domain::role::Role;
 
 use crate::helpers::{Client, TestApp, now, spawn_app_with, totp_code};
@@ -17,9 +15,9 @@ async fn spawn_app_with_short_window(second_factor: bool) -> TestApp {
     .await
 }
 
-/// Waits until a login made before the call is older than the one-second window.
-async fn let_the_window_pass() {
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+/// Moves the service's clock past the one-second window of a login made before the call.
+fn let_the_window_pass(app: &TestApp) {
+    app.clock.advance(2);
 }
 
 /// Opens the confirmation page that leads to `next` (as the export's redirect does) and
@@ -43,7 +41,7 @@ async fn an_export_right_after_login_needs_no_new_password() {
 async fn an_old_login_types_the_password_again_before_a_batch_pdf() {
     let app = spawn_app_with_short_window(false).await;
     let mut coordination = app.logged_in("demo.coordinamento").await;
-    let_the_window_pass().await;
+    let_the_window_pass(&app);
 
     let (status, headers, bytes) = coordination.download("/lotti/1/pdf").await;
     assert_eq!(status, 303);
@@ -116,7 +114,7 @@ async fn the_audit_log_export_asks_for_the_code_too_and_is_audited() {
         .send_form("/login/codice", "/login/codice", &[("code", &login_code)])
         .await;
     assert_eq!(page.status, 303);
-    let_the_window_pass().await;
+    let_the_window_pass(&app);
 
     let (status, headers, _) = admin.download("/admin/audit/esporta").await;
     assert_eq!(status, 303);

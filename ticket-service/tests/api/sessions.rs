@@ -1,7 +1,5 @@
 //! Session ids: rotated at login, ended by inactivity, by age, and by a password change.
 
-use std::time::Duration;
-
 use crate::helpers::{Client, Page, TestApp, spawn_app, spawn_app_with};
 
 #[tokio::test]
@@ -30,14 +28,14 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_dead() {
 
 #[tokio::test]
 async fn an_idle_session_expires_but_activity_keeps_it_alive() {
-    // Times are stored in whole seconds: the margins below absorb the rounding.
     let app = spawn_app_with(|settings, _| settings.session.idle_secs = 4).await;
     let mut client = app.logged_in("demo.sportello").await;
+    // Four requests three seconds apart: twelve seconds in all, never four idle.
     for _ in 0..4 {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        app.clock.advance(3);
         assert_eq!(client.get("/").await.status, 200);
     }
-    tokio::time::sleep(Duration::from_millis(5100)).await;
+    app.clock.advance(5);
     let page = client.get("/").await;
     assert_eq!(page.status, 303);
     assert_eq!(page.location(), Some("/login"));
@@ -53,7 +51,7 @@ async fn a_busy_session_still_ends_at_its_absolute_lifetime() {
     let mut client = app.logged_in("demo.sportello").await;
     assert_eq!(client.get("/").await.status, 200);
     for _ in 0..4 {
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        app.clock.advance(1);
         client.get("/").await;
     }
     assert_eq!(client.get("/").await.status, 303);
