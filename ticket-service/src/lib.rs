@@ -1,6 +1,7 @@
 //! `respi-tickets`: the reserved area of the network of public offices for immigrants, where
 //! operators log in to file reports to the Questura and the Prefettura and book appointments.
 
+pub mod app;
 pub mod attachment_store;
 pub mod auth;
 pub mod cli;

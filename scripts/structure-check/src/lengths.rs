@@ -11,6 +11,8 @@ pub struct LongFunction {
     /// 1-based line of `fn`.
     pub line: usize,
     pub lines: usize,
+    /// A `pub async fn`: in a folder of HTTP handlers, a handler.
+    pub public_async: bool,
 }
 
 /// Functions of `source` with more than `max` lines, from `fn` to the closing brace, that no
@@ -41,10 +43,13 @@ pub fn long_functions(source: &str, code: &str, max: usize) -> Vec<LongFunction>
                 .skip_while(|c| c.is_whitespace())
                 .take_while(|c| c.is_alphanumeric() || **c == '_')
                 .collect();
+            let line_start = code[..i].rfind('\n').map_or(0, |at| at + 1);
+            let before = code[line_start..i].trim();
             found.push(LongFunction {
                 name,
                 line: first,
                 lines,
+                public_async: before.starts_with("pub") && before.ends_with("async"),
             });
         }
         i += 3;
@@ -130,8 +135,24 @@ mod tests {
             [LongFunction {
                 name: "long".into(),
                 line: 15,
-                lines: 92
+                lines: 92,
+                public_async: false,
             }]
         );
+    }
+
+    #[test]
+    fn tells_public_async_functions_from_the_others() {
+        let source = format!(
+            "{}{}",
+            function("helper", 50, ""),
+            function("handler", 50, "").replace("fn handler", "pub async fn handler"),
+        );
+        let found = long_functions(&source, &code_of(&source), 40);
+        let kinds: Vec<(&str, bool)> = found
+            .iter()
+            .map(|f| (f.name.as_str(), f.public_async))
+            .collect();
+        assert_eq!(kinds, [("helper", false), ("handler", true)]);
     }
 }

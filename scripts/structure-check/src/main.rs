@@ -3,8 +3,11 @@
 //! a function is longer than `--max-fn-lines` without a `// Long: why` comment above it. Prints
 //! the crates floor by floor, each above the crates it uses.
 //!
+//! HTTP handlers (`pub async fn` in a `src/routes/` folder) have a limit of their own,
+//! `--max-handler-lines`: a handler extracts, calls a use case and renders.
+//!
 //! ```text
-//! structure-check [--max-file-lines 600] [--max-fn-lines 80] CRATE_DIR...
+//! structure-check [--max-file-lines 600] [--max-fn-lines 80] [--max-handler-lines 40] CRATE_DIR...
 //! ```
 
 mod crates;
@@ -19,12 +22,14 @@ use std::process::ExitCode;
 struct Limits {
     file_lines: usize,
     fn_lines: usize,
+    handler_lines: usize,
 }
 
 fn main() -> ExitCode {
     let mut limits = Limits {
         file_lines: 600,
         fn_lines: 80,
+        handler_lines: 40,
     };
     let mut dirs = Vec::new();
     let mut args = std::env::args().skip(1);
@@ -39,11 +44,14 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--max-file-lines" => limits.file_lines = number("--max-file-lines"),
             "--max-fn-lines" => limits.fn_lines = number("--max-fn-lines"),
+            "--max-handler-lines" => limits.handler_lines = number("--max-handler-lines"),
             _ => dirs.push(PathBuf::from(arg)),
         }
     }
     if dirs.is_empty() {
-        eprintln!("uso: structure-check [--max-file-lines N] [--max-fn-lines N] CARTELLA_CRATE...");
+        eprintln!(
+            "uso: structure-check [--max-file-lines N] [--max-fn-lines N] [--max-handler-lines N] CARTELLA_CRATE..."
+        );
         return ExitCode::from(2);
     }
     let mut problems = Vec::new();
@@ -165,6 +173,23 @@ fn check_lengths(dir: &Path, limits: &Limits, problems: &mut Vec<String>) {
                 f.name,
                 f.lines,
                 limits.fn_lines
+            ));
+        }
+        if !file.components().any(|c| c.as_os_str() == "routes") {
+            continue;
+        }
+        let handlers = lengths::long_functions(&source, &code.text, limits.handler_lines);
+        for f in handlers
+            .iter()
+            .filter(|f| f.public_async && f.lines <= limits.fn_lines)
+        {
+            problems.push(format!(
+                "{}:{}: gestore {}: {} righe (al massimo {}: estrai, chiama un caso d'uso, mostra)",
+                file.display(),
+                f.line,
+                f.name,
+                f.lines,
+                limits.handler_lines
             ));
         }
     }

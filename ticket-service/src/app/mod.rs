@@ -1,0 +1,6 @@
+//! Use cases: one function for each thing a person does (log in, file a report, apply an
+//! action, make a batch, …). A use case takes the state (or the parts of it it needs), the
+//! `Principal` when someone is logged in, and the typed input the handler extracted; it checks
+//! permissions, applies the rules of `domain`, and writes through `db` in one transaction
+//! together with its audit line or timeline entry. It returns what happened (a typed outcome,
+//! or the form's errors to show again), never HTML: handlers in `routes` render.
