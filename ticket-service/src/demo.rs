@@ -223,7 +223,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
                 description: "Segnalazione di prova creata dalla modalità dimostrativa.".to_owned(),
                 urgency: urgency.code.clone(),
                 urgency_reason: "Esempio.".to_owned(),
-                due_date: due.to_string(),
+                due_date: due,
                 submission_key: key.to_owned(),
             };
             let tx = conn.transaction()?;

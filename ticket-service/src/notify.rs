@@ -8,6 +8,7 @@ use jiff::{Timestamp, Zoned};
 
 use crate::clock::rome;
 use crate::db::reports::{self, Audience, DigestItem, Recipient, ReportRow};
+use crate::domain::organisation::OrganisationKind;
 use crate::domain::report::ReportState;
 use crate::error::AppError;
 use crate::mail::Mail;
@@ -43,7 +44,7 @@ impl Notice {
 /// Who hears about `notice`, and what they read.
 fn messages(notice: Notice, report: &ReportRow) -> Vec<(Audience, String)> {
     let protocol = &report.protocol;
-    let referents = if report.institution == "questura" {
+    let referents = if report.institution == OrganisationKind::Questura {
         "questura"
     } else {
         "prefettura"

@@ -4,6 +4,7 @@ pub mod account_links;
 pub mod attachment_usage;
 pub mod audit;
 pub mod batches;
+pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
 pub mod organisations;

@@ -5,9 +5,13 @@
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
+use crate::db::columns;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::report::{ReportAction, ReportScope, ReportState};
-use crate::domain::report_fields::protocol_number;
+use crate::domain::report_fields::{
+    Choice, FILE_KINDS, REPORT_KINDS, office_choices, protocol_number,
+};
+use jiff::civil::Date;
 
 /// The three parameters every scoped query takes: (scope kind, organisation id, institution).
 /// Kind 0 sees everything, 1 one organisation, 2 one institution.
@@ -50,22 +54,25 @@ pub struct ReportRow {
     pub organisation_name: String,
     pub filed_by: i64,
     pub filed_by_name: String,
-    pub kind: String,
-    pub addressed_office: String,
-    pub institution: String,
-    pub file_kind: String,
+    #[serde(serialize_with = "columns::choice_value")]
+    pub kind: Choice,
+    #[serde(serialize_with = "columns::choice_value")]
+    pub addressed_office: Choice,
+    pub institution: OrganisationKind,
+    #[serde(serialize_with = "columns::choice_value")]
+    pub file_kind: Choice,
     pub file_reference: Option<String>,
     pub citizen_family_name: String,
     pub citizen_given_name: String,
-    pub citizen_birth_date: Option<String>,
+    pub citizen_birth_date: Option<Date>,
     pub citizen_tax_code: Option<String>,
     pub description: String,
     pub urgency: String,
     pub urgency_reason: String,
-    pub state: String,
+    pub state: ReportState,
     pub topic_id: Option<i64>,
     pub topic_name: Option<String>,
-    pub due_date: String,
+    pub due_date: Date,
     pub waiting_since: Option<i64>,
     pub waited_secs: i64,
     pub reopen_count: i64,
@@ -82,33 +89,28 @@ impl ReportRow {
             organisation_name: row.get("organisation_name")?,
             filed_by: row.get("filed_by")?,
             filed_by_name: row.get("filed_by_name")?,
-            kind: row.get("kind")?,
-            addressed_office: row.get("addressed_office")?,
-            institution: row.get("institution")?,
-            file_kind: row.get("file_kind")?,
+            kind: columns::choice(row, "kind", REPORT_KINDS)?,
+            addressed_office: columns::choice(row, "addressed_office", &office_choices())?,
+            institution: columns::parsed(row, "institution")?,
+            file_kind: columns::choice(row, "file_kind", FILE_KINDS)?,
             file_reference: row.get("file_reference")?,
             citizen_family_name: row.get("citizen_family_name")?,
             citizen_given_name: row.get("citizen_given_name")?,
-            citizen_birth_date: row.get("citizen_birth_date")?,
+            citizen_birth_date: columns::parsed_optional(row, "citizen_birth_date")?,
             citizen_tax_code: row.get("citizen_tax_code")?,
             description: row.get("description")?,
             urgency: row.get("urgency")?,
             urgency_reason: row.get("urgency_reason")?,
-            state: row.get("state")?,
+            state: columns::parsed(row, "state")?,
             topic_id: row.get("topic_id")?,
             topic_name: row.get("topic_name")?,
-            due_date: row.get("due_date")?,
+            due_date: columns::parsed(row, "due_date")?,
             waiting_since: row.get("waiting_since")?,
             waited_secs: row.get("waited_secs")?,
             reopen_count: row.get("reopen_count")?,
             created_at: row.get("created_at")?,
             updated_at: row.get("updated_at")?,
         })
-    }
-
-    /// The stored state; the CHECK constraint guarantees it parses.
-    pub fn state(&self) -> ReportState {
-        self.state.parse().unwrap_or(ReportState::New)
     }
 }
 
@@ -124,12 +126,12 @@ pub struct NewReport {
     pub file_reference: Option<String>,
     pub citizen_family_name: String,
     pub citizen_given_name: String,
-    pub citizen_birth_date: Option<String>,
+    pub citizen_birth_date: Option<Date>,
     pub citizen_tax_code: Option<String>,
     pub description: String,
     pub urgency: String,
     pub urgency_reason: String,
-    pub due_date: String,
+    pub due_date: Date,
     pub submission_key: String,
 }
 
@@ -169,12 +171,12 @@ pub fn insert(
             report.file_reference,
             report.citizen_family_name,
             report.citizen_given_name,
-            report.citizen_birth_date,
+            report.citizen_birth_date.map(|date| date.to_string()),
             report.citizen_tax_code,
             report.description,
             report.urgency,
             report.urgency_reason,
-            report.due_date,
+            report.due_date.to_string(),
             report.submission_key,
             now,
         ],
@@ -890,7 +892,7 @@ mod tests {
             description: "x".to_owned(),
             urgency: "U1".to_owned(),
             urgency_reason: "y".to_owned(),
-            due_date: "2026-11-30".to_owned(),
+            due_date: jiff::civil::date(2026, 11, 30),
             submission_key: key.to_owned(),
         }
     }
@@ -944,7 +946,7 @@ mod tests {
             .call_blocking(|c| {
                 let mut new = report(key);
                 new.urgency = urgency.to_owned();
-                new.due_date = due.to_owned();
+                new.due_date = due.parse().unwrap();
                 let tx = c.transaction()?;
                 let filed = insert(&tx, &new, 2026, 0)?;
                 tx.execute(

@@ -103,7 +103,7 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
                 description: "Segnalazione vera.".to_owned(),
                 urgency: "U3".to_owned(),
                 urgency_reason: "Nessuna.".to_owned(),
-                due_date: "2030-01-10".to_owned(),
+                due_date: jiff::civil::date(2030, 1, 10),
                 submission_key: "vera-segnalazione-000001".to_owned(),
             };
             let tx = conn.transaction()?;

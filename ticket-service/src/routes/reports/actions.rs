@@ -46,11 +46,11 @@ pub fn effects_of(
         if let Some(since) = report.waiting_since {
             let paused = calendar.business_days_between(local_date(since), local_date(now));
             effects.stop_waiting_after = Some((now - since).max(0));
-            effects.due_date = report
-                .due_date
-                .parse()
-                .ok()
-                .map(|due| calendar.add_business_days(due, paused).to_string());
+            effects.due_date = Some(
+                calendar
+                    .add_business_days(report.due_date, paused)
+                    .to_string(),
+            );
         }
     }
     if to == ReportState::Reopened {
@@ -94,7 +94,7 @@ pub async fn apply(
             "Questa operazione si fa dalla pagina dei lotti, per tutte le segnalazioni del lotto insieme.",
         ));
     }
-    let current = report.state();
+    let current = report.state;
     let to = match workflow::transition(current, action, principal.role) {
         Ok(to) => to,
         Err(TransitionError::RoleNotAllowed) => {
@@ -295,6 +295,8 @@ pub async fn set_topic(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::organisation::OrganisationKind;
+    use crate::domain::report_fields::{FILE_KINDS, REPORT_KINDS, office_choices};
 
     fn report(due: &str, waiting_since: Option<i64>) -> ReportRow {
         ReportRow {
@@ -304,10 +306,10 @@ mod tests {
             organisation_name: String::new(),
             filed_by: 1,
             filed_by_name: String::new(),
-            kind: String::new(),
-            addressed_office: String::new(),
-            institution: "questura".to_owned(),
-            file_kind: String::new(),
+            kind: REPORT_KINDS[0],
+            addressed_office: office_choices()[0],
+            institution: OrganisationKind::Questura,
+            file_kind: FILE_KINDS[0],
             file_reference: None,
             citizen_family_name: String::new(),
             citizen_given_name: String::new(),
@@ -316,10 +318,10 @@ mod tests {
             description: String::new(),
             urgency: "U1".to_owned(),
             urgency_reason: String::new(),
-            state: "in_attesa_di_risposta".to_owned(),
+            state: ReportState::AwaitingAnswer,
             topic_id: None,
             topic_name: None,
-            due_date: due.to_owned(),
+            due_date: due.parse().unwrap(),
             waiting_since,
             waited_secs: 0,
             reopen_count: 0,

@@ -381,7 +381,7 @@ pub async fn mark_forwarded(
                     continue;
                 };
                 // A report reopened or answered in the meantime stays where it is.
-                if report.state() != from {
+                if report.state != from {
                     continue;
                 }
                 let effects = effects_of(&settings, &report, from, to, now);

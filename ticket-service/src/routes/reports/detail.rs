@@ -184,7 +184,7 @@ pub async fn render(
             ))
         })
         .await?;
-    let state_now = report.state();
+    let state_now = report.state;
     // The publishing form starts from the standard answer when asked, otherwise from what
     // the liaison recorded.
     let topic_answer = report.topic_id.and_then(|topic| {

@@ -191,7 +191,7 @@ struct Checked {
     file_reference: Option<String>,
     citizen_family_name: String,
     citizen_given_name: String,
-    citizen_birth_date: Option<String>,
+    citizen_birth_date: Option<Date>,
     citizen_tax_code: Option<String>,
     description: String,
     urgency_reason: String,
@@ -267,7 +267,7 @@ fn check(state: &AppState, form: &ReportForm, errors: &mut FormErrors) -> Option
     let birth_date = match form.citizen_birth_date.trim() {
         "" => None,
         text => match text.parse::<Date>() {
-            Ok(date) if date < state.clock.today() && date.year() >= 1900 => Some(date.to_string()),
+            Ok(date) if date < state.clock.today() && date.year() >= 1900 => Some(date),
             _ => {
                 errors.add(
                     "citizen_birth_date",
@@ -681,7 +681,7 @@ pub async fn confirm(
         description: checked.description,
         urgency: form.urgency.clone(),
         urgency_reason: checked.urgency_reason,
-        due_date: due.to_string(),
+        due_date: due,
         submission_key: form.submission_key.clone(),
     };
     let year = today.year();

@@ -20,7 +20,6 @@ use crate::db::reports::{self, ReportRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report::{ReportScope, ReportState};
-use crate::domain::report_fields::{self, FILE_KINDS, REPORT_KINDS};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -83,21 +82,19 @@ pub struct ReportView {
 
 impl ReportView {
     pub fn new(row: ReportRow, settings: &ReportSettings, today: Date) -> Self {
-        let state = row.state();
-        let overdue =
-            state.clock_runs() && row.due_date.parse::<Date>().is_ok_and(|due| due < today);
+        let state = row.state;
+        let overdue = state.clock_runs() && row.due_date < today;
         let urgency_label = settings.urgency(&row.urgency).map_or_else(
             || row.urgency.clone(),
             |u| format!("{} – {}", u.code, u.label),
         );
         ReportView {
             state_label: state.label(),
-            kind_label: report_fields::label_of(REPORT_KINDS, &row.kind).unwrap_or(""),
-            office_label: report_fields::addressed_office(&row.addressed_office)
-                .map_or("", |(choice, _)| choice.label),
-            file_kind_label: report_fields::label_of(FILE_KINDS, &row.file_kind).unwrap_or(""),
+            kind_label: row.kind.label,
+            office_label: row.addressed_office.label,
+            file_kind_label: row.file_kind.label,
             urgency_label,
-            due: italian_date(&row.due_date),
+            due: italian_date(&row.due_date.to_string()),
             filed: local_time(row.created_at),
             overdue,
             paused: state == ReportState::AwaitingAnswer,
