@@ -6,7 +6,8 @@ use crate::auth::{password, token, totp};
 use crate::config::ReportSettings;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::organisations::{self, NewOrganisation};
-use crate::db::reports::{self, NewReport, TransitionEffects};
+use crate::db::reports::{self, NewReport};
+use crate::db::timeline::TransitionEffects;
 use crate::db::{self, Db, DbError, sessions, users};
 use crate::db::{batches, demo_rows};
 use crate::domain::audit::AuditEvent;
@@ -237,7 +238,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
         let now = db::now();
         let tx = conn.transaction()?;
         let none = TransitionEffects::default();
-        reports::apply_transition(
+        crate::db::timeline::apply_transition(
             &tx,
             batched_id,
             coordination.id,
@@ -248,7 +249,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             &none,
             now,
         )?;
-        let moved = reports::apply_transition(
+        let moved = crate::db::timeline::apply_transition(
             &tx,
             batched_id,
             coordination.id,

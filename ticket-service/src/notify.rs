@@ -7,7 +7,8 @@ use std::time::Duration;
 use jiff::{Timestamp, Zoned};
 
 use crate::clock::rome;
-use crate::db::reports::{self, Audience, DigestItem, Recipient, ReportRow};
+use crate::db::notifications::{Audience, DigestItem, Recipient};
+use crate::db::reports::ReportRow;
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::report::ReportState;
 use crate::error::AppError;
@@ -96,9 +97,16 @@ pub async fn announce(
             let tx = conn.transaction()?;
             let mut all = Vec::new();
             for (audience, message) in messages {
-                for recipient in reports::recipients(&tx, audience)? {
+                for recipient in crate::db::notifications::recipients(&tx, audience)? {
                     let at_once = mailing && !recipient.digest;
-                    reports::notify(&tx, recipient.user_id, report_id, &message, now, at_once)?;
+                    crate::db::notifications::notify(
+                        &tx,
+                        recipient.user_id,
+                        report_id,
+                        &message,
+                        now,
+                        at_once,
+                    )?;
                     if at_once {
                         all.push((recipient, message.clone()));
                     }
@@ -151,7 +159,10 @@ pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
     let Some(mailer) = &state.mailer else {
         return Ok(0);
     };
-    let pending = state.db.call(|conn| reports::pending_digests(conn)).await?;
+    let pending = state
+        .db
+        .call(|conn| crate::db::notifications::pending_digests(conn))
+        .await?;
     let mut sent = 0;
     for (recipient, items) in pending {
         let ids: Vec<i64> = items.iter().map(|item| item.id).collect();
@@ -163,7 +174,7 @@ pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
         let now = state.clock.now();
         state
             .db
-            .call(move |conn| reports::mark_mailed(conn, &ids, now))
+            .call(move |conn| crate::db::notifications::mark_mailed(conn, &ids, now))
             .await?;
         sent += 1;
     }

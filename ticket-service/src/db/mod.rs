@@ -2,14 +2,17 @@
 
 pub mod account_links;
 pub mod attachment_usage;
+pub mod attachments;
 pub mod audit;
 pub mod batches;
 pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
+pub mod notifications;
 pub mod organisations;
 pub mod reports;
 pub mod sessions;
+pub mod timeline;
 pub mod topics;
 pub mod users;
 

@@ -11,7 +11,7 @@ use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{reports, sessions, users};
+use crate::db::{sessions, users};
 use crate::domain::audit::AuditEvent;
 use crate::domain::password::NewPassword;
 use crate::domain::permissions::Action;
@@ -36,7 +36,7 @@ pub async fn show(
         .call(move |conn| {
             Ok((
                 users::find_by_id(conn, id)?,
-                reports::mail_digest(conn, id)?,
+                crate::db::notifications::mail_digest(conn, id)?,
             ))
         })
         .await?;
@@ -98,7 +98,7 @@ pub async fn set_mail_choice(
     let id = principal.user_id;
     let changed = state
         .db
-        .call(move |conn| reports::set_mail_digest(conn, id, digest))
+        .call(move |conn| crate::db::notifications::set_mail_digest(conn, id, digest))
         .await?;
     let outcome = if changed {
         "notifiche"

@@ -11,7 +11,8 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::clock::local_date;
 use crate::config::ReportSettings;
-use crate::db::reports::{self, ReportRow, TransitionEffects};
+use crate::db::reports::ReportRow;
+use crate::db::timeline::TransitionEffects;
 use crate::db::topics;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
@@ -153,16 +154,23 @@ pub async fn apply(
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let applied = reports::apply_transition(
+            let applied = crate::db::timeline::apply_transition(
                 &tx, id, user_id, action, current, to, &comment, &effects, now,
             )?;
             if applied {
                 match action {
                     ReportAction::RecordAnswer => {
-                        reports::add_answer(&tx, id, user_id, "ricevuta", &text, now)?;
+                        crate::db::timeline::add_answer(&tx, id, user_id, "ricevuta", &text, now)?;
                     }
                     ReportAction::Publish => {
-                        reports::add_answer(&tx, id, user_id, "pubblicata", &text, now)?;
+                        crate::db::timeline::add_answer(
+                            &tx,
+                            id,
+                            user_id,
+                            "pubblicata",
+                            &text,
+                            now,
+                        )?;
                     }
                     _ => {}
                 }
@@ -231,12 +239,12 @@ pub async fn add_note(
     let added = state
         .db
         .call(move |conn| {
-            let notes = reports::notes(conn, id)?;
+            let notes = crate::db::timeline::notes(conn, id)?;
             // The same text sent again is the same form sent twice.
             if notes.last().is_some_and(|last| last.body == body) {
                 return Ok(false);
             }
-            reports::add_note(conn, id, user_id, &body, state.clock.now())?;
+            crate::db::timeline::add_note(conn, id, user_id, &body, state.clock.now())?;
             Ok(true)
         })
         .await?;
@@ -275,7 +283,8 @@ pub async fn set_topic(
                 return Ok(Some(None));
             }
             let tx = conn.transaction()?;
-            let changed = reports::set_topic(&tx, id, &topic, user_id, state.clock.now())?;
+            let changed =
+                crate::db::timeline::set_topic(&tx, id, &topic, user_id, state.clock.now())?;
             tx.commit()?;
             Ok(Some(Some(changed)))
         })

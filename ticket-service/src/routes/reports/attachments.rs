@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::attachment_store::StoredFile;
 use crate::auth::csrf::{is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
-use crate::db::{attachment_usage, reports};
+use crate::db::attachment_usage;
 use crate::domain::attachment::{USER_QUOTA_SECS, ascii_name, clean_name, readable_size, sniff};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
@@ -149,7 +149,7 @@ pub async fn upload(
             if let Err(exceeded) = quota.admits(report, user, size) {
                 return Ok(Err(exceeded));
             }
-            reports::add_attachment(
+            crate::db::attachments::add_attachment(
                 &tx,
                 id,
                 &stored_name,
@@ -181,7 +181,7 @@ pub async fn download(
     let report = load(&state, scope, id).await?;
     let attachment = state
         .db
-        .call(move |conn| reports::find_attachment(conn, id, attachment_id))
+        .call(move |conn| crate::db::attachments::find_attachment(conn, id, attachment_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let path = state

@@ -150,7 +150,7 @@ pub async fn create(
                 let from = ReportState::InCharge;
                 let to = ReportState::Batched;
                 let effects = effects_of(&settings, &report, from, to, now);
-                let applied = reports::apply_transition(
+                let applied = crate::db::timeline::apply_transition(
                     &tx,
                     id,
                     user_id,
@@ -385,7 +385,7 @@ pub async fn mark_forwarded(
                     continue;
                 }
                 let effects = effects_of(&settings, &report, from, to, now);
-                reports::apply_transition(
+                crate::db::timeline::apply_transition(
                     &tx,
                     report_id,
                     user_id,

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
-use crate::db::reports::{self, AnswerStages, AttachmentRow, TextRow};
+use crate::db::attachments::AttachmentRow;
+use crate::db::timeline::{AnswerStages, TextRow};
 use crate::db::topics;
 use crate::domain::attachment::readable_size;
 use crate::domain::audit::AuditEvent;
@@ -168,19 +169,19 @@ pub async fn render(
     let (events, answers, notes, attachments, topics, received) = state
         .db
         .call(move |conn| {
-            reports::mark_read(conn, user_id, id, now)?;
+            crate::db::notifications::mark_read(conn, user_id, id, now)?;
             let notes = if internal {
-                reports::notes(conn, id)?
+                crate::db::timeline::notes(conn, id)?
             } else {
                 Vec::new()
             };
             Ok((
-                reports::events(conn, id)?,
-                reports::answers(conn, id, stages)?,
+                crate::db::timeline::events(conn, id)?,
+                crate::db::timeline::answers(conn, id, stages)?,
                 notes,
-                reports::attachments(conn, id)?,
+                crate::db::attachments::attachments(conn, id)?,
                 topics::list(conn)?,
-                reports::latest_answer(conn, id, "ricevuta")?,
+                crate::db::timeline::latest_answer(conn, id, "ricevuta")?,
             ))
         })
         .await?;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
-use crate::db::reports::{self, NotificationRow};
+use crate::db::notifications::NotificationRow;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::paths;
@@ -36,8 +36,10 @@ pub async fn list(
         .call(move |conn| {
             request.load(
                 conn,
-                |conn| reports::notification_count(conn, user_id),
-                |conn, limit, offset| reports::notifications(conn, user_id, limit, offset),
+                |conn| crate::db::notifications::notification_count(conn, user_id),
+                |conn, limit, offset| {
+                    crate::db::notifications::notifications(conn, user_id, limit, offset)
+                },
             )
         })
         .await?;
@@ -65,7 +67,7 @@ pub async fn mark_all_read(
     let user_id = principal.user_id;
     state
         .db
-        .call(move |conn| reports::mark_all_read(conn, user_id, state.clock.now()))
+        .call(move |conn| crate::db::notifications::mark_all_read(conn, user_id, state.clock.now()))
         .await?;
     Ok(Redirect::to(paths::NOTIFICATIONS).into_response())
 }
