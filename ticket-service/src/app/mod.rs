@@ -4,3 +4,5 @@
 //! permissions, applies the rules of `domain`, and writes through `db` in one transaction
 //! together with its audit line or timeline entry. It returns what happened (a typed outcome,
 //! or the form's errors to show again), never HTML: handlers in `routes` render.
+
+pub mod reports;

@@ -7,6 +7,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::app::reports::{audit, load, scope_of};
 use crate::attachment_store::StoredFile;
 use crate::auth::csrf::{is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
@@ -20,7 +21,6 @@ use crate::paths;
 use crate::paths::form_urlencoded_component;
 use crate::routes::path_id::PathId;
 use crate::routes::reports::detail::{self, ActionTyped, Shown};
-use crate::routes::reports::{audit, load, scope_of};
 use crate::state::AppState;
 
 /// The uploaded file, once read.

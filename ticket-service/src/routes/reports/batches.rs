@@ -9,6 +9,8 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
+use crate::app::reports::actions::{ALREADY_CHANGED, effects_of};
+use crate::app::reports::audit;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
@@ -23,8 +25,7 @@ use crate::forms::FormErrors;
 use crate::paths;
 use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
-use crate::routes::reports::actions::{ALREADY_CHANGED, effects_of};
-use crate::routes::reports::{ReportView, audit};
+use crate::routes::reports::ReportView;
 use crate::state::AppState;
 use crate::templates::Page;
 

@@ -7,6 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::app::reports::actions::text_field_of;
+use crate::app::reports::{audit, load, scope_of};
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
 use crate::db::attachments::AttachmentRow;
@@ -20,7 +22,7 @@ use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
 use crate::routes::path_id::PathId;
-use crate::routes::reports::{ReportView, audit, load, scope_of};
+use crate::routes::reports::ReportView;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -296,17 +298,6 @@ pub async fn render(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, html).into_response())
-}
-
-/// The id of the text field of an action's form, for the error summary's link.
-pub fn text_field_of(action: ReportAction) -> &'static str {
-    match action {
-        ReportAction::Reopen => "testo-riapri",
-        ReportAction::RefuseValidation => "testo-rifiuta_validazione",
-        ReportAction::RecordAnswer => "testo-registra_risposta",
-        ReportAction::Publish => "testo-pubblica_risposta",
-        _ => "testo",
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::app::reports::scope_of;
 use crate::attachment_store::{self, StoredFile};
 use crate::auth::csrf::{CsrfForm, is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
@@ -31,7 +32,7 @@ use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::notify::{self, Notice};
 use crate::paths;
-use crate::routes::reports::{ReportView, scope_of};
+use crate::routes::reports::ReportView;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -717,7 +718,7 @@ pub async fn confirm(
             return Err(error.into());
         }
     };
-    let report = super::load(&state, scope, id).await?;
+    let report = crate::app::reports::load(&state, scope, id).await?;
     if state
         .settings
         .reports

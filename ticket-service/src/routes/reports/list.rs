@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::{Deserialize, Serialize};
 
+use crate::app::reports::scope_of;
 use crate::auth::principal::Principal;
 use crate::db::reports::{self, ReportList};
 use crate::domain::permissions::Action;
@@ -14,7 +15,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::paths;
 use crate::routes::pagination::{self, PageQuery, PageRequest};
-use crate::routes::reports::{ReportView, scope_of};
+use crate::routes::reports::ReportView;
 use crate::state::AppState;
 use crate::templates::Page;
 

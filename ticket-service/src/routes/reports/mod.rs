@@ -12,54 +12,10 @@ pub mod notifications;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::auth::principal::Principal;
 use crate::clock::{italian_date, local_time};
 use crate::config::ReportSettings;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::reports::{self, ReportRow};
-use crate::domain::audit::AuditEvent;
-use crate::domain::permissions::Action;
-use crate::domain::report::{ReportScope, ReportState};
-use crate::error::AppError;
-use crate::state::AppState;
-
-/// The principal's slice of the reports, or 403 for roles outside the workflow.
-pub async fn scope_of(state: &AppState, principal: &Principal) -> Result<ReportScope, AppError> {
-    let action = match principal.role {
-        crate::domain::role::Role::Office | crate::domain::role::Role::Service => {
-            Action::ViewOwnReports
-        }
-        crate::domain::role::Role::Questura | crate::domain::role::Role::Prefettura => {
-            Action::ViewAddressedReports
-        }
-        _ => Action::ViewAllReports,
-    };
-    principal.require(state, action).await?;
-    ReportScope::for_role(principal.role, principal.organisation_id).ok_or(AppError::Forbidden)
-}
-
-/// Report `id` within the principal's scope; 404 when it does not exist or is someone else's.
-pub async fn load(state: &AppState, scope: ReportScope, id: i64) -> Result<ReportRow, AppError> {
-    state
-        .db
-        .call(move |conn| reports::find(conn, scope, id))
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// Appends `event` to the audit log, by the principal, with `detail` (never citizen data).
-pub async fn audit(
-    state: &AppState,
-    principal: &Principal,
-    event: AuditEvent,
-    detail: String,
-) -> Result<(), AppError> {
-    let entry = AuditEntry::new(event)
-        .actor(principal.user_id)
-        .detail(detail);
-    state.audit(entry).await?;
-    Ok(())
-}
+use crate::db::reports::ReportRow;
+use crate::domain::report::ReportState;
 
 /// A report with the labels and flags the pages show.
 #[derive(Debug, Clone, Serialize)]
