@@ -1,6 +1,10 @@
-//! A token bucket: the arithmetic behind the per-address limit on login attempts.
+//! The allowance of login attempts one address has, as a `governor` quota: `governor` does the
+//! arithmetic (GCRA, the token bucket's equivalent without a timer per address).
 
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::Quota;
 
 /// How many requests may come in a burst and how fast the allowance comes back.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -10,54 +14,24 @@ pub struct BucketPolicy {
     pub refill_every: Duration,
 }
 
-/// One address's allowance.
-#[derive(Debug, Clone, Copy)]
-pub struct Bucket {
-    tokens: f64,
-    updated: Instant,
-}
-
-impl Bucket {
-    pub fn full(policy: &BucketPolicy, now: Instant) -> Self {
-        Bucket {
-            tokens: f64::from(policy.burst),
-            updated: now,
-        }
-    }
-
-    /// Spends one token if there is one; false means the request must be refused.
-    pub fn try_take(&mut self, policy: &BucketPolicy, now: Instant) -> bool {
-        self.refill(policy, now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// When the bucket was last spent from or checked.
-    pub fn last_used(&self) -> Instant {
-        self.updated
-    }
-
-    /// Whether the bucket has filled up again, so it can be forgotten.
-    pub fn is_full(&self, policy: &BucketPolicy, now: Instant) -> bool {
-        let mut copy = *self;
-        copy.refill(policy, now);
-        copy.tokens >= f64::from(policy.burst)
-    }
-
-    fn refill(&mut self, policy: &BucketPolicy, now: Instant) {
-        let elapsed = now.saturating_duration_since(self.updated);
-        let earned = elapsed.as_secs_f64() / policy.refill_every.as_secs_f64().max(f64::EPSILON);
-        self.tokens = (self.tokens + earned).min(f64::from(policy.burst));
-        self.updated = now;
+impl BucketPolicy {
+    /// The quota for `governor`: `burst` attempts at once, then one more each `refill_every`.
+    /// The settings refuse a burst of 0 and a refill time of 0; should one come through anyway,
+    /// it counts as the smallest allowance, never as no limit.
+    pub fn quota(&self) -> Quota {
+        let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);
+        let period = self.refill_every.max(Duration::from_nanos(1));
+        Quota::with_period(period)
+            .expect("a period of at least one nanosecond makes a quota")
+            .allow_burst(burst)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use governor::RateLimiter;
+    use governor::clock::FakeRelativeClock;
+
     use super::*;
 
     const POLICY: BucketPolicy = BucketPolicy {
@@ -67,24 +41,42 @@ mod tests {
 
     #[test]
     fn a_burst_is_allowed_then_refused() {
-        let start = Instant::now();
-        let mut bucket = Bucket::full(&POLICY, start);
-        assert!(bucket.try_take(&POLICY, start));
-        assert!(bucket.try_take(&POLICY, start));
-        assert!(bucket.try_take(&POLICY, start));
-        assert!(!bucket.try_take(&POLICY, start));
+        let clock = FakeRelativeClock::default();
+        let bucket = RateLimiter::direct_with_clock(POLICY.quota(), clock);
+        assert!(bucket.check().is_ok());
+        assert!(bucket.check().is_ok());
+        assert!(bucket.check().is_ok());
+        assert!(bucket.check().is_err());
     }
 
     #[test]
     fn tokens_come_back_with_time() {
-        let start = Instant::now();
-        let mut bucket = Bucket::full(&POLICY, start);
+        let clock = FakeRelativeClock::default();
+        let bucket = RateLimiter::direct_with_clock(POLICY.quota(), clock.clone());
         for _ in 0..3 {
-            assert!(bucket.try_take(&POLICY, start));
+            assert!(bucket.check().is_ok());
         }
-        assert!(!bucket.try_take(&POLICY, start + Duration::from_secs(9)));
-        assert!(bucket.try_take(&POLICY, start + Duration::from_secs(11)));
-        assert!(!bucket.is_full(&POLICY, start + Duration::from_secs(11)));
-        assert!(bucket.is_full(&POLICY, start + Duration::from_secs(60)));
+        clock.advance(Duration::from_secs(9));
+        assert!(bucket.check().is_err());
+        clock.advance(Duration::from_secs(2));
+        assert!(bucket.check().is_ok(), "one token back after 10 seconds");
+        assert!(bucket.check().is_err(), "but only one");
+        clock.advance(Duration::from_secs(60));
+        for _ in 0..3 {
+            assert!(bucket.check().is_ok(), "the whole burst back once full");
+        }
+        assert!(bucket.check().is_err(), "never more than the burst");
+    }
+
+    #[test]
+    fn a_policy_the_settings_refuse_still_limits() {
+        let clock = FakeRelativeClock::default();
+        let zero = BucketPolicy {
+            burst: 0,
+            refill_every: Duration::ZERO,
+        };
+        let bucket = RateLimiter::direct_with_clock(zero.quota(), clock);
+        assert!(bucket.check().is_ok());
+        assert!(bucket.check().is_err());
     }
 }

@@ -18,7 +18,7 @@ use crate::db::users::{self, UserRow};
 use crate::db::{account_links, sessions};
 use crate::domain::account_link::LinkPurpose;
 use crate::domain::audit::AuditEvent;
-use crate::domain::password::NewPassword;
+use crate::domain::password::{AccountWords, NewPassword};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::mail::texts;
@@ -145,9 +145,10 @@ async fn submit(
         .map(|session| session.csrf_token)
         .ok_or(AppError::Csrf)?;
     let mut errors = FormErrors::default();
+    let words = AccountWords::new(&user.username, &user.display_name, &user.email);
     let new_password = errors.check(
         "new_password",
-        NewPassword::parse(form.new_password.clone(), &user.username),
+        NewPassword::parse_for(form.new_password.clone(), words),
     );
     if form.confirm_password != form.new_password {
         errors.add(

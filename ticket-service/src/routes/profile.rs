@@ -13,7 +13,7 @@ use crate::auth::principal::Principal;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{sessions, users};
 use crate::domain::audit::AuditEvent;
-use crate::domain::password::NewPassword;
+use crate::domain::password::{AccountWords, NewPassword};
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::Choice;
 use crate::error::AppError;
@@ -203,9 +203,10 @@ pub async fn change_password(
             errors.add("current_password", message);
         }
     }
+    let words = AccountWords::new(&account.username, &account.display_name, &account.email);
     let new_password = errors.check(
         "new_password",
-        NewPassword::parse(form.new_password.clone(), &account.username),
+        NewPassword::parse_for(form.new_password.clone(), words),
     );
     if new_password.is_some() && form.new_password == form.current_password {
         errors.add(

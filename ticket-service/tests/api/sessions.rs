@@ -118,7 +118,7 @@ async fn a_weak_new_password_is_refused_with_a_reason() {
     assert!(page.body.contains("href=\"#current_password\""));
     assert!(
         page.body
-            .contains("href=\"#new_password\">La password è tra quelle più usate")
+            .contains("href=\"#new_password\">La password è troppo facile da indovinare")
     );
     assert!(page.body.contains("href=\"#confirm_password\""));
     assert!(
@@ -130,6 +130,32 @@ async fn a_weak_new_password_is_refused_with_a_reason() {
         .login("demo.interfaccia", &app.password("demo.interfaccia"))
         .await;
     assert_eq!(page.status, 303, "the old password still works");
+}
+
+#[tokio::test]
+async fn a_new_password_made_of_ones_own_name_is_refused() {
+    let app = spawn_app().await;
+    let mut client = app.logged_in("demo.servizio").await;
+    // The account's display name: a long passphrase that another account could choose.
+    let chosen = "Prova Operatore di un servizio della rete";
+    let page = client
+        .send_form(
+            "/profilo/password",
+            "/profilo/password",
+            &[
+                ("current_password", &app.password("demo.servizio")),
+                ("new_password", chosen),
+                ("confirm_password", chosen),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("Contiene il tuo nome o una parte del tuo indirizzo e-mail"),
+        "{}",
+        page.body
+    );
 }
 
 /// Logs `username` in from a browser that calls itself `agent`.
