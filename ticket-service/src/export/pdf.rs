@@ -1,10 +1,28 @@
-//! A small writer of tagged PDF (ACCESSIBILITY.md F13): headings and paragraphs laid out on A4
-//! pages with the standard Helvetica fonts, each block marked as a structure element (H1, H2,
-//! H3, P) of a Document, with the document's title shown in the title bar and its language.
-//! Decorations (answer boxes, page numbers) are marked as artifacts so that assistive
-//! technology skips them.
+//! The tagged PDF of printed batches (ACCESSIBILITY.md F13), written with krilla and refused
+//! unless krilla's PDF/UA-1 check passes. Headings and paragraphs are laid out on A4 pages in
+//! DejaVu Sans, embedded as a subset (PDF/UA allows no font that is not embedded); each block
+//! is a structure element (H1, H2, H3, P) of a Document, the headings also make the outline,
+//! the title is shown in the title bar and the language is declared. Decorations (answer
+//! boxes, the footer with the page number) are artifacts, so assistive technology skips them.
 
-use std::fmt::Write as _;
+use std::num::NonZeroU16;
+use std::sync::LazyLock;
+
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, Tag, TagGroup, TagKind, TagTree};
+use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::GlyphMetrics;
+use skrifa::{FontRef, MetadataProvider};
 
 /// A piece of the document, in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,458 +37,493 @@ pub enum Block {
     PageBreak,
 }
 
+/// Why no PDF was made. A file that would not conform is never handed out.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the PDF would not conform to PDF/UA-1: {0}")]
+    NotConforming(String),
+    #[error("the PDF could not be written: {0}")]
+    NotWritten(String),
+}
+
+impl From<KrillaError> for PdfError {
+    fn from(error: KrillaError) -> Self {
+        match error {
+            KrillaError::Validation(errors) => PdfError::NotConforming(
+                errors
+                    .iter()
+                    .map(|(error, _)| format!("{error:?}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            other => PdfError::NotWritten(other.to_string()),
+        }
+    }
+}
+
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
 const MARGIN: f32 = 56.0;
 const TEXT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+/// The lowest a text line may sit: the bottom margin.
+const BOTTOM: f32 = PAGE_HEIGHT - MARGIN;
+/// The baseline of the footer, in the bottom margin.
+const FOOTER_BASELINE: f32 = PAGE_HEIGHT - 30.0;
+const FOOTER_SIZE: f32 = 9.0;
+/// Room left above each answer box.
+const BOX_GAP: f32 = 8.0;
 
-/// One marked run of text lines on one page.
-struct Run {
-    mcid: usize,
-    bold: bool,
-    size: f32,
-    lines: Vec<(f32, String)>,
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// One font: krilla's handle to draw and embed it, and its character map and advances to
+/// measure lines before they are drawn.
+struct Face {
+    font: Font,
+    charmap: skrifa::charmap::Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
 }
 
-#[derive(Default)]
-struct PageLayout {
-    runs: Vec<Run>,
-    /// Artifact drawing operators (boxes).
-    artifacts: String,
-}
-
-/// A structure element: its tag and where its content is (page index, MCID).
-struct Element {
-    tag: &'static str,
-    parts: Vec<(usize, usize)>,
-}
-
-struct Layout {
-    pages: Vec<PageLayout>,
-    elements: Vec<Element>,
-    y: f32,
-}
-
-impl Layout {
-    fn new() -> Self {
-        Layout {
-            pages: vec![PageLayout::default()],
-            elements: Vec::new(),
-            y: PAGE_HEIGHT - MARGIN,
+impl Face {
+    fn load(bytes: &'static [u8]) -> Face {
+        let font = Font::new(bytes.into(), 0).expect("the bundled DejaVu Sans parses");
+        let font_ref = FontRef::new(bytes).expect("the bundled DejaVu Sans parses");
+        Face {
+            font,
+            charmap: font_ref.charmap(),
+            // At one pixel per em, advances come in ems: multiplied by the font size below.
+            metrics: font_ref.glyph_metrics(Size::new(1.0), LocationRef::default()),
         }
     }
 
-    fn page_is_empty(&self) -> bool {
-        self.pages
-            .last()
-            .is_some_and(|page| page.runs.is_empty() && page.artifacts.is_empty())
+    fn covers(&self, c: char) -> bool {
+        self.charmap.map(c).is_some_and(|glyph| glyph.to_u32() != 0)
+    }
+
+    /// The width of `text` set at `size` points, kerning aside.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let ems: f32 = text
+            .chars()
+            .filter_map(|c| self.charmap.map(c))
+            .filter_map(|glyph| self.metrics.advance_width(glyph))
+            .sum();
+        ems * size
+    }
+
+    /// `text` with only what this font can show: tabs become spaces, other control characters
+    /// and byte order marks go, and a character the font lacks becomes U+FFFD (shown as a
+    /// replacement mark). PDF/UA forbids drawing a glyph the font does not have.
+    fn printable(&self, text: &str) -> String {
+        text.chars()
+            .filter_map(|c| match c {
+                '\t' => Some(' '),
+                '\n' => Some('\n'),
+                '\u{feff}' | '\u{fffe}' => None,
+                c if c.is_control() => None,
+                c if self.covers(c) => Some(c),
+                _ => Some('\u{fffd}'),
+            })
+            .collect()
+    }
+}
+
+struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts {
+    regular: Face::load(REGULAR),
+    bold: Face::load(BOLD),
+});
+
+/// The structure type of a block of text, and how it is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    H1,
+    H2,
+    H3,
+    P,
+}
+
+impl Kind {
+    fn size(self) -> f32 {
+        match self {
+            Kind::H1 => 18.0,
+            Kind::H2 => 14.0,
+            Kind::H3 => 12.0,
+            Kind::P => 11.0,
+        }
+    }
+
+    fn leading(self) -> f32 {
+        self.size() * 1.35
+    }
+
+    fn space_before(self) -> f32 {
+        match self {
+            Kind::H1 => 0.0,
+            Kind::H2 => 12.0,
+            Kind::H3 => 10.0,
+            Kind::P => 4.0,
+        }
+    }
+
+    fn face(self, fonts: &Fonts) -> &Face {
+        match self {
+            Kind::P => &fonts.regular,
+            _ => &fonts.bold,
+        }
+    }
+
+    /// The structure element; a heading carries its text as title, as PDF/UA asks.
+    fn tag(self, text: &str) -> TagKind {
+        let level = match self {
+            Kind::H1 => 1,
+            Kind::H2 => 2,
+            Kind::H3 => 3,
+            Kind::P => return Tag::P.into(),
+        };
+        let level = NonZeroU16::new(level).expect("heading levels start at 1");
+        Tag::Hn(level, Some(one_line(text))).into()
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line of text placed on a page, with its baseline measured from the top of the page.
+#[derive(Debug)]
+struct Line {
+    page: usize,
+    baseline: f32,
+    text: String,
+}
+
+/// What the layout put on the pages, in reading order.
+#[derive(Debug)]
+enum Placed {
+    Text {
+        kind: Kind,
+        text: String,
+        lines: Vec<Line>,
+    },
+    AnswerBox {
+        page: usize,
+        top: f32,
+        height: f32,
+    },
+}
+
+/// Places blocks top to bottom, starting a page when the next line would enter the bottom
+/// margin.
+struct Layout<'f> {
+    fonts: &'f Fonts,
+    placed: Vec<Placed>,
+    page: usize,
+    /// How far down the current page is filled, from its top edge.
+    y: f32,
+    page_used: bool,
+}
+
+impl<'f> Layout<'f> {
+    fn of(fonts: &'f Fonts, blocks: &[Block]) -> Layout<'f> {
+        let mut layout = Layout {
+            fonts,
+            placed: Vec::new(),
+            page: 0,
+            y: MARGIN,
+            page_used: false,
+        };
+        for block in blocks {
+            match block {
+                Block::H1(text) => layout.text(Kind::H1, text),
+                Block::H2(text) => layout.text(Kind::H2, text),
+                Block::H3(text) => layout.text(Kind::H3, text),
+                Block::P(text) => layout.text(Kind::P, text),
+                Block::AnswerSpace(height) => layout.answer_space(*height),
+                Block::PageBreak => {
+                    if layout.page_used {
+                        layout.new_page();
+                    }
+                }
+            }
+        }
+        layout
+    }
+
+    fn pages(&self) -> usize {
+        self.page + 1
     }
 
     fn new_page(&mut self) {
-        self.pages.push(PageLayout::default());
-        self.y = PAGE_HEIGHT - MARGIN;
+        self.page += 1;
+        self.y = MARGIN;
+        self.page_used = false;
     }
 
-    fn next_mcid(&self) -> usize {
-        self.pages.last().map_or(0, |page| page.runs.len())
-    }
-
-    /// Lays out `text` as one structure element, continuing on new pages as needed.
-    fn text(&mut self, tag: &'static str, text: &str, size: f32, bold: bool, space_before: f32) {
-        let leading = size * 1.35;
-        let lines = wrap(text, size);
-        if self.y - space_before - leading < MARGIN {
-            self.new_page();
-        } else if !self.page_is_empty() {
-            self.y -= space_before;
+    /// Lays out `text` as one structure element, continuing on new pages as needed. A heading
+    /// keeps a line of room for what follows it, so it never ends a page alone.
+    fn text(&mut self, kind: Kind, text: &str) {
+        let face = kind.face(self.fonts);
+        let text = face.printable(text);
+        if text.trim().is_empty() {
+            return;
         }
-        let mut element = Element {
-            tag,
-            parts: Vec::new(),
+        let keep = if kind == Kind::P {
+            0.0
+        } else {
+            Kind::P.leading()
         };
-        let mut run: Option<Run> = None;
-        for line in lines {
-            if self.y - leading < MARGIN {
-                if let Some(done) = run.take() {
-                    self.push_run(done, &mut element);
-                }
+        if self.y + kind.space_before() + kind.leading() + keep > BOTTOM {
+            self.new_page();
+        } else if self.page_used {
+            self.y += kind.space_before();
+        }
+        let mut lines = Vec::new();
+        for line in wrap(face, &text, kind.size()) {
+            if self.y + kind.leading() > BOTTOM {
                 self.new_page();
             }
-            self.y -= leading;
-            let current = run.get_or_insert_with(|| Run {
-                mcid: self.next_mcid(),
-                bold,
-                size,
-                lines: Vec::new(),
+            self.y += kind.leading();
+            lines.push(Line {
+                page: self.page,
+                baseline: self.y,
+                text: line,
             });
-            current.lines.push((self.y, line));
         }
-        if let Some(done) = run {
-            self.push_run(done, &mut element);
-        }
-        self.elements.push(element);
-    }
-
-    fn push_run(&mut self, run: Run, element: &mut Element) {
-        let page = self.pages.len() - 1;
-        element.parts.push((page, run.mcid));
-        self.pages[page].runs.push(run);
+        self.page_used = true;
+        self.placed.push(Placed::Text { kind, text, lines });
     }
 
     fn answer_space(&mut self, height: f32) {
-        if self.y - height - 8.0 < MARGIN {
+        let height = height.clamp(0.0, BOTTOM - MARGIN - BOX_GAP);
+        if self.y + BOX_GAP + height > BOTTOM {
             self.new_page();
         }
-        self.y -= height + 8.0;
-        let y = self.y;
-        if let Some(page) = self.pages.last_mut() {
-            let _ = writeln!(
-                page.artifacts,
-                "/Artifact BMC 0.5 w {MARGIN} {y:.1} {TEXT_WIDTH} {height:.1} re S EMC"
-            );
-        }
+        let top = self.y + BOX_GAP;
+        self.y = top + height;
+        self.page_used = true;
+        self.placed.push(Placed::AnswerBox {
+            page: self.page,
+            top,
+            height,
+        });
     }
 }
 
-/// Splits `text` into lines that fit the text width at `size`, breaking at spaces; an
-/// average Helvetica glyph is about half the font size wide.
-fn wrap(text: &str, size: f32) -> Vec<String> {
-    let per_line = ((TEXT_WIDTH / (size * 0.52)) as usize).max(10);
+/// Splits `text` into lines no wider than the text width at `size`, breaking at spaces; a word
+/// wider than a whole line is cut where the line is full, rather than running off the page. A
+/// line that ends at a break between words keeps a trailing space, so that text read from the
+/// PDF (by a screen reader, or copied) does not run the last word of a line into the next.
+fn wrap(face: &Face, text: &str, size: f32) -> Vec<String> {
+    let space = face.width(" ", size);
     let mut lines = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
+        let mut width = 0.0;
         for word in paragraph.split_whitespace() {
-            let fits = line.chars().count() + 1 + word.chars().count() <= per_line;
-            if !line.is_empty() && !fits {
-                lines.push(std::mem::take(&mut line));
+            let word_width = face.width(word, size);
+            if !line.is_empty() && width + space + word_width <= TEXT_WIDTH {
+                line.push(' ');
+                line.push_str(word);
+                width += space + word_width;
+                continue;
             }
             if !line.is_empty() {
                 line.push(' ');
+                lines.push(std::mem::take(&mut line));
             }
-            line.push_str(word);
-            // A word longer than a whole line is cut, rather than running off the page.
-            while line.chars().count() > per_line {
-                let head: String = line.chars().take(per_line).collect();
-                line = line.chars().skip(per_line).collect();
-                lines.push(head);
+            let mut rest = word;
+            while face.width(rest, size) > TEXT_WIDTH {
+                let cut = fitting_prefix(face, rest, size);
+                lines.push(rest[..cut].to_owned());
+                rest = &rest[cut..];
             }
+            line.push_str(rest);
+            width = face.width(rest, size);
         }
+        line.push(' ');
         lines.push(line);
+    }
+    if let Some(last) = lines.last_mut() {
+        last.pop();
     }
     lines
 }
 
-/// `text` in WinAnsiEncoding as a PDF literal string; characters outside it become `?`.
-fn literal(text: &str) -> String {
-    let mut out = String::from("(");
-    for c in text.chars() {
-        let byte: u8 = match c {
-            '€' => 0x80,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '–' => 0x96,
-            '—' => 0x97,
-            c if (c as u32) < 0x100 && !c.is_control() => c as u8,
-            _ => b'?',
-        };
-        match byte {
-            b'(' | b')' | b'\\' => {
-                out.push('\\');
-                out.push(byte as char);
-            }
-            0x20..=0x7e => out.push(byte as char),
-            _ => {
-                let _ = write!(out, "\\{byte:03o}");
-            }
+/// The length in bytes of the longest start of `word` that fits the text width (at least one
+/// character, so that cutting always moves on).
+fn fitting_prefix(face: &Face, word: &str, size: f32) -> usize {
+    let mut width = 0.0;
+    for (index, c) in word.char_indices() {
+        width += face.width(c.encode_utf8(&mut [0; 4]), size);
+        if width > TEXT_WIDTH {
+            return index.max(c.len_utf8());
         }
     }
-    out.push(')');
-    out
+    word.len()
 }
 
-/// A PDF text string in UTF-16BE with its byte order mark, for the title.
-fn text_string(text: &str) -> String {
-    let mut out = String::from("<FEFF");
-    for unit in text.encode_utf16() {
-        let _ = write!(out, "{unit:04X}");
+/// The finished document, or why there is none: krilla checks it against PDF/UA-1 and an
+/// error of that check means no file, never a file that does not conform.
+pub fn render(title: &str, lang: &str, blocks: &[Block]) -> Result<Vec<u8>, PdfError> {
+    let fonts = &*FONTS;
+    let layout = Layout::of(fonts, blocks);
+    let mut document = Document::new_with(settings()?);
+    let mut groups: Vec<Option<TagGroup>> = layout
+        .placed
+        .iter()
+        .map(|placed| match placed {
+            Placed::Text { kind, text, .. } => Some(TagGroup::new(kind.tag(text))),
+            Placed::AnswerBox { .. } => None,
+        })
+        .collect();
+    let footer_title = fonts.regular.printable(&one_line(title));
+    for page in 0..layout.pages() {
+        let footer = format!("{footer_title} – pagina {} di {}", page + 1, layout.pages());
+        let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).expect("A4 is a page size");
+        let mut sheet = document.start_page_with(settings);
+        let mut surface = sheet.surface();
+        draw_page(&mut surface, &layout, page, &mut groups);
+        draw_footer(&mut surface, &fonts.regular, &footer);
+        surface.finish();
+        sheet.finish();
     }
-    out.push('>');
-    out
+    let mut tree = TagTree::new();
+    for group in groups.into_iter().flatten() {
+        tree.push(group);
+    }
+    document.set_tag_tree(tree);
+    document.set_outline(outline(&layout));
+    document.set_metadata(
+        Metadata::new()
+            .title(title.to_owned())
+            .language(lang.to_owned())
+            .producer("respi-tickets".to_owned()),
+    );
+    Ok(document.finish()?)
 }
 
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Tagged PDF checked against PDF/UA-1 (which also writes its identification in the XMP
+/// metadata and shows the title in the title bar), compressed.
+fn settings() -> Result<SerializeSettings, PdfError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|error| PdfError::NotWritten(format!("{error:?}")))?;
+    Ok(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        compress_content_streams: true,
+        ..SerializeSettings::default()
+    })
 }
 
-/// The finished document.
-pub fn render(title: &str, lang: &str, blocks: &[Block]) -> Vec<u8> {
-    let mut layout = Layout::new();
-    for block in blocks {
-        match block {
-            Block::H1(text) => layout.text("H1", text, 18.0, true, 0.0),
-            Block::H2(text) => layout.text("H2", text, 14.0, true, 12.0),
-            Block::H3(text) => layout.text("H3", text, 12.0, true, 10.0),
-            Block::P(text) => layout.text("P", text, 11.0, false, 4.0),
-            Block::AnswerSpace(height) => layout.answer_space(*height),
-            Block::PageBreak => {
-                if !layout.page_is_empty() {
-                    layout.new_page();
+/// Draws what the layout put on page `index`: each text block's lines as one marked run that
+/// joins the block's structure element, and the answer boxes as artifacts.
+fn draw_page(
+    surface: &mut Surface,
+    layout: &Layout,
+    index: usize,
+    groups: &mut [Option<TagGroup>],
+) {
+    for (placed, group) in layout.placed.iter().zip(groups.iter_mut()) {
+        match placed {
+            Placed::Text { kind, lines, .. } => {
+                let mut on_page = lines.iter().filter(|line| line.page == index).peekable();
+                let (Some(group), Some(_)) = (group, on_page.peek()) else {
+                    continue;
+                };
+                let face = kind.face(layout.fonts);
+                let id = surface.start_tagged(ContentTag::Other);
+                for line in on_page {
+                    surface.draw_text(
+                        Point::from_xy(MARGIN, line.baseline),
+                        face.font.clone(),
+                        kind.size(),
+                        &line.text,
+                        false,
+                        TextDirection::Auto,
+                    );
+                }
+                surface.end_tagged();
+                group.push(id);
+            }
+            Placed::AnswerBox { page, top, height } if *page == index => {
+                draw_box(surface, *top, *height);
+            }
+            Placed::AnswerBox { .. } => {}
+        }
+    }
+}
+
+fn draw_box(surface: &mut Surface, top: f32, height: f32) {
+    let Some(rect) = Rect::from_xywh(MARGIN, top, TEXT_WIDTH, height) else {
+        return;
+    };
+    let mut path = PathBuilder::new();
+    path.push_rect(rect);
+    let Some(path) = path.finish() else {
+        return;
+    };
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+        ArtifactType::Layout,
+    )));
+    surface.set_stroke(Some(Stroke {
+        width: 0.5,
+        ..Stroke::default()
+    }));
+    surface.draw_path(&path);
+    surface.set_stroke(None);
+    surface.end_tagged();
+}
+
+fn draw_footer(surface: &mut Surface, face: &Face, text: &str) {
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+        ArtifactType::Footer,
+    )));
+    surface.draw_text(
+        Point::from_xy(MARGIN, FOOTER_BASELINE),
+        face.font.clone(),
+        FOOTER_SIZE,
+        text,
+        false,
+        TextDirection::Auto,
+    );
+    surface.end_tagged();
+}
+
+/// The bookmarks: each H1, with the H2s that follow it inside.
+fn outline(layout: &Layout) -> Outline {
+    let mut outline = Outline::new();
+    let mut open: Option<OutlineNode> = None;
+    for placed in &layout.placed {
+        let Placed::Text { kind, text, lines } = placed else {
+            continue;
+        };
+        let Some(first) = lines.first() else {
+            continue;
+        };
+        let top = Point::from_xy(MARGIN, first.baseline - kind.leading());
+        let node = OutlineNode::new(one_line(text), XyzDestination::new(first.page, top));
+        match (kind, open.as_mut()) {
+            (Kind::H1, _) => {
+                if let Some(done) = open.replace(node) {
+                    outline.push_child(done);
                 }
             }
+            (Kind::H2, Some(parent)) => parent.push_child(node),
+            (Kind::H2, None) => outline.push_child(node),
+            _ => {}
         }
     }
-
-    // Object numbers: fixed objects first, then a page and its content per page, then the
-    // structure elements.
-    const CATALOG: usize = 1;
-    const PAGES: usize = 2;
-    const INFO: usize = 3;
-    const FONT: usize = 4;
-    const FONT_BOLD: usize = 5;
-    const STRUCT_ROOT: usize = 6;
-    const DOCUMENT: usize = 7;
-    const METADATA: usize = 8;
-    let page_obj = |i: usize| 9 + 2 * i;
-    let content_obj = |i: usize| 10 + 2 * i;
-    let first_element = 9 + 2 * layout.pages.len();
-    let element_obj = |i: usize| first_element + i;
-    let count = first_element + layout.elements.len();
-
-    let mut objects: Vec<Vec<u8>> = vec![Vec::new(); count];
-    let lang_literal = literal(lang);
-    objects[CATALOG] = format!(
-        "<< /Type /Catalog /Pages {PAGES} 0 R /Lang {lang_literal} /MarkInfo << /Marked true >> \
-         /StructTreeRoot {STRUCT_ROOT} 0 R /Metadata {METADATA} 0 R \
-         /ViewerPreferences << /DisplayDocTitle true >> >>"
-    )
-    .into_bytes();
-    let kids: Vec<String> = (0..layout.pages.len())
-        .map(|i| format!("{} 0 R", page_obj(i)))
-        .collect();
-    objects[PAGES] = format!(
-        "<< /Type /Pages /Kids [{}] /Count {} >>",
-        kids.join(" "),
-        layout.pages.len()
-    )
-    .into_bytes();
-    objects[INFO] = format!(
-        "<< /Title {} /Producer (respi-tickets) >>",
-        text_string(title)
-    )
-    .into_bytes();
-    objects[FONT] =
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-            .to_vec();
-    objects[FONT_BOLD] =
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-            .to_vec();
-
-    // The parent tree maps each page's MCIDs back to their structure elements.
-    let mut parents: Vec<Vec<usize>> = layout
-        .pages
-        .iter()
-        .map(|page| vec![0; page.runs.len()])
-        .collect();
-    for (index, element) in layout.elements.iter().enumerate() {
-        for (page, mcid) in &element.parts {
-            parents[*page][*mcid] = element_obj(index);
-        }
+    if let Some(done) = open {
+        outline.push_child(done);
     }
-    let mut nums = String::new();
-    for (page, refs) in parents.iter().enumerate() {
-        let refs: Vec<String> = refs.iter().map(|r| format!("{r} 0 R")).collect();
-        let _ = write!(nums, "{page} [{}] ", refs.join(" "));
-    }
-    objects[STRUCT_ROOT] = format!(
-        "<< /Type /StructTreeRoot /K [{DOCUMENT} 0 R] /ParentTree << /Nums [{nums}] >> \
-         /ParentTreeNextKey {} >>",
-        layout.pages.len()
-    )
-    .into_bytes();
-    let children: Vec<String> = (0..layout.elements.len())
-        .map(|i| format!("{} 0 R", element_obj(i)))
-        .collect();
-    objects[DOCUMENT] = format!(
-        "<< /Type /StructElem /S /Document /P {STRUCT_ROOT} 0 R /K [{}] >>",
-        children.join(" ")
-    )
-    .into_bytes();
-    let xmp = format!(
-        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\
-         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\
-         <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\
-         <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\
-         <dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\
-         </rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>",
-        xml_escape(title),
-        xml_escape(lang)
-    );
-    let mut metadata = format!(
-        "<< /Type /Metadata /Subtype /XML /Length {} >>\nstream\n",
-        xmp.len()
-    )
-    .into_bytes();
-    metadata.extend_from_slice(xmp.as_bytes());
-    metadata.extend_from_slice(b"\nendstream");
-    objects[METADATA] = metadata;
-
-    let total = layout.pages.len();
-    for (i, page) in layout.pages.iter().enumerate() {
-        let mut content = String::new();
-        for run in &page.runs {
-            let font = if run.bold { "F2" } else { "F1" };
-            let tag = layout
-                .elements
-                .iter()
-                .find(|element| element.parts.contains(&(i, run.mcid)))
-                .map_or("P", |element| element.tag);
-            let _ = writeln!(content, "/{tag} << /MCID {} >> BDC BT", run.mcid);
-            let _ = writeln!(content, "/{font} {} Tf", run.size);
-            for (y, line) in &run.lines {
-                let _ = writeln!(content, "1 0 0 1 {MARGIN} {y:.1} Tm {} Tj", literal(line));
-            }
-            content.push_str("ET EMC\n");
-        }
-        content.push_str(&page.artifacts);
-        let _ = writeln!(
-            content,
-            "/Artifact << /Type /Pagination >> BDC BT /F1 9 Tf 1 0 0 1 {MARGIN} 30 Tm {} Tj ET EMC",
-            literal(&format!("{title} – pagina {} di {total}", i + 1))
-        );
-        objects[page_obj(i)] = format!(
-            "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {PAGE_WIDTH} {PAGE_HEIGHT}] \
-             /Resources << /Font << /F1 {FONT} 0 R /F2 {FONT_BOLD} 0 R >> >> \
-             /Contents {} 0 R /StructParents {i} /Tabs /S >>",
-            content_obj(i)
-        )
-        .into_bytes();
-        let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
-        stream.extend_from_slice(content.as_bytes());
-        stream.extend_from_slice(b"endstream");
-        objects[content_obj(i)] = stream;
-    }
-    for (index, element) in layout.elements.iter().enumerate() {
-        let kids: Vec<String> = element
-            .parts
-            .iter()
-            .map(|(page, mcid)| {
-                format!("<< /Type /MCR /Pg {} 0 R /MCID {mcid} >>", page_obj(*page))
-            })
-            .collect();
-        objects[element_obj(index)] = format!(
-            "<< /Type /StructElem /S /{} /P {DOCUMENT} 0 R /K [{}] >>",
-            element.tag,
-            kids.join(" ")
-        )
-        .into_bytes();
-    }
-
-    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
-    let mut offsets = vec![0usize; count];
-    for (number, body) in objects.iter().enumerate().skip(1) {
-        offsets[number] = out.len();
-        out.extend_from_slice(format!("{number} 0 obj\n").as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    let mut table = format!("xref\n0 {count}\n0000000000 65535 f \n");
-    for offset in &offsets[1..] {
-        let _ = writeln!(table, "{offset:010} 00000 n ");
-    }
-    let _ = write!(
-        table,
-        "trailer\n<< /Size {count} /Root {CATALOG} 0 R /Info {INFO} 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    );
-    out.extend_from_slice(table.as_bytes());
-    out
+    outline
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Vec<u8> {
-        let mut blocks = vec![
-            Block::H1("Lotto n. 3".to_owned()),
-            Block::P("Segnalazioni: 2".to_owned()),
-        ];
-        for n in 0..2 {
-            blocks.push(Block::PageBreak);
-            blocks.push(Block::H2(format!("RESPI-2026-00000{n} – Questura")));
-            blocks.push(Block::P(
-                "Descrizione: città, perché (prova) \\ più".repeat(40),
-            ));
-            blocks.push(Block::H3("Risposta dell'ufficio".to_owned()));
-            blocks.push(Block::AnswerSpace(200.0));
-        }
-        render("Lotto n. 3 – Segnalazioni", "it-IT", &blocks)
-    }
-
-    #[test]
-    fn the_document_is_tagged_titled_and_in_italian() {
-        let pdf = sample();
-        let text = String::from_utf8_lossy(&pdf);
-        assert!(text.starts_with("%PDF-1.7"));
-        assert!(text.contains("/Lang (it-IT)"));
-        assert!(text.contains("/MarkInfo << /Marked true >>"));
-        assert!(text.contains("/StructTreeRoot"));
-        assert!(text.contains("/DisplayDocTitle true"));
-        assert!(text.contains("/Title <FEFF"));
-        assert!(text.contains("/S /H1"));
-        assert!(text.contains("/S /H2"));
-        assert!(text.contains("/H3 << /MCID"));
-        assert!(text.contains("/Artifact BMC"));
-        assert!(text.trim_end().ends_with("%%EOF"));
-    }
-
-    #[test]
-    fn every_xref_offset_points_at_its_object() {
-        let pdf = sample();
-        let text = String::from_utf8_lossy(&pdf).into_owned();
-        let start: usize = text
-            .rsplit("startxref\n")
-            .next()
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        // The offset counts bytes of the file, not characters of the lossy text.
-        let table = std::str::from_utf8(&pdf[start..]).unwrap();
-        let entries: Vec<&str> = table
-            .lines()
-            .skip(3)
-            .take_while(|l| l.ends_with("n "))
-            .collect();
-        assert!(entries.len() > 10);
-        for (i, entry) in entries.iter().enumerate() {
-            let offset: usize = entry[..10].parse().unwrap();
-            let header = format!("{} 0 obj", i + 1);
-            assert_eq!(&pdf[offset..offset + header.len()], header.as_bytes());
-        }
-    }
-
-    #[test]
-    fn long_texts_flow_onto_new_pages_and_breaks_start_sheets() {
-        let text = String::from_utf8_lossy(&sample()).into_owned();
-        let pages = text.matches("/Type /Page ").count();
-        assert!(pages >= 3, "{pages} pages");
-        assert!(text.contains("/Type /MCR"));
-    }
-
-    #[test]
-    fn strings_are_escaped_and_encoded() {
-        assert_eq!(literal("a(b)\\"), "(a\\(b\\)\\\\)");
-        assert_eq!(literal("è–"), "(\\350\\226)");
-        assert_eq!(literal("日"), "(?)");
-        assert_eq!(text_string("Aè"), "<FEFF004100E8>");
-        assert_eq!(wrap("uno due tre", 11.0), vec!["uno due tre"]);
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 
 mod admin;
 mod authorisation;
+mod batch_pdf;
 mod csrf;
 mod demo;
 mod forms;

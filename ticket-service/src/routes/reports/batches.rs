@@ -342,7 +342,17 @@ pub async fn pdf(
         .collect();
     let batch = BatchView::from(batch);
     let title = format!("Lotto n. {id} – Segnalazioni alla Questura e alla Prefettura");
-    let bytes = pdf::render(&title, "it-IT", &pdf_blocks(&batch, &reports));
+    let blocks = pdf_blocks(&batch, &reports);
+    // Laying out and embedding the fonts of a large batch takes a few hundred milliseconds.
+    let rendered = tokio::task::spawn_blocking(move || pdf::render(&title, "it-IT", &blocks))
+        .await
+        .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()));
+    let bytes = rendered.map_err(|error| {
+        tracing::error!(%error, batch = id, "batch PDF not written");
+        AppError::Refused(
+            "Non è stato possibile creare un PDF accessibile del lotto. Stampa il lotto dalla sua pagina e avvisa l'assistenza.",
+        )
+    })?;
     let disposition = format!("attachment; filename=\"lotto-{id}.pdf\"");
     Ok((
         [
