@@ -7,10 +7,8 @@ use respi_tickets::db::{self, Db, reports};
 use respi_tickets::domain::organisation::OrganisationKind;
 use respi_tickets::startup::Application;
 
-use crate::helpers::{spawn_app_with, test_settings};
-use crate::reports::file_report;
-
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+use crate::helpers::{spawn_app, spawn_app_with, test_settings};
+use crate::steps::{PDF, file_report};
 
 fn count(path: &std::path::Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -161,4 +159,61 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
     // The real timeline is still append-only.
     let conn = rusqlite::Connection::open(path).unwrap();
     assert!(conn.execute("DELETE FROM report_events", []).is_err());
+}
+
+#[tokio::test]
+async fn the_demo_lists_its_pages_and_each_opens_for_exactly_its_logins() {
+    let app = spawn_app().await;
+    let mut anonymous = app.client();
+    let listing = anonymous.get("/__routes").await;
+    assert_eq!(listing.status, 200);
+    assert_eq!(listing.header("content-type"), Some("application/json"));
+    let logins = [
+        "demo.sportello",
+        "demo.servizio",
+        "demo.coordinamento",
+        "demo.interfaccia",
+        "demo.questura",
+        "demo.prefettura",
+        "demo.admin",
+    ];
+    let mut clients = Vec::new();
+    for login in logins {
+        clients.push((login, app.logged_in(login).await));
+    }
+    let mut checked = 0;
+    for entry in listing.body.split("{\"path\":\"").skip(1) {
+        let path = &entry[..entry.find('"').unwrap()];
+        let allowed = &entry[entry.find('[').unwrap()..entry.find(']').unwrap()];
+        if allowed.len() == 1 {
+            assert_eq!(anonymous.get(path).await.status, 200, "{path}");
+            continue;
+        }
+        for (login, client) in &mut clients {
+            let status = client.get(path).await.status;
+            if allowed.contains(&format!("\"{login}\"")) {
+                assert_eq!(status, 200, "{login} on {path}");
+            } else {
+                assert!(
+                    status == 403 || status == 404,
+                    "{login} on {path}: {status}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50);
+}
+
+#[tokio::test]
+async fn the_route_listing_exists_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = crate::helpers::test_settings(&dir);
+    let app = respi_tickets::startup::Application::build(settings, false)
+        .await
+        .unwrap();
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let response = reqwest::get(format!("{address}/__routes")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
 }
