@@ -1,24 +1,48 @@
 //! The report workflow over HTTP, role by role, with the mails received by an SMTP sink:
 //! the whole story, the transitions and forms that change nothing, the daily digest.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{Client, SmtpSink, spawn_app};
 use crate::steps::{
     NOTE, PDF, act, batch_of, file_report, file_report_with_attachment, spawn_app_with_mail,
     state_of, upload,
 };
 
+/// The people of the story, each logged in, and the mails they receive.
+struct Cast {
+    sink: SmtpSink,
+    office: Client,
+    coordination: Client,
+    liaison: Client,
+    questura: Client,
+    prefettura: Client,
+}
+
 #[tokio::test]
 async fn the_whole_story_role_by_role() {
     let (app, sink) = spawn_app_with_mail().await;
-    let mut office = app.logged_in("demo.sportello").await;
-    let mut coordination = app.logged_in("demo.coordinamento").await;
-    let mut liaison = app.logged_in("demo.interfaccia").await;
-    let mut questura = app.logged_in("demo.questura").await;
-    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let mut cast = Cast {
+        sink,
+        office: app.logged_in("demo.sportello").await,
+        coordination: app.logged_in("demo.coordinamento").await,
+        liaison: app.logged_in("demo.interfaccia").await,
+        questura: app.logged_in("demo.questura").await,
+        prefettura: app.logged_in("demo.prefettura").await,
+    };
+    let (id, protocol) = file_with_an_attachment(&mut cast).await;
+    attach_after_sending(&mut cast, &id).await;
+    take_in_charge(&mut cast, &id, &protocol).await;
+    batch_and_hand_over(&mut cast, &id, &protocol).await;
+    record_and_publish_the_answer(&mut cast, &id, &protocol).await;
+    refuse_then_validate(&mut cast, &id, &protocol).await;
+    reopen_and_close(&mut cast, &id, &protocol).await;
+    tell_the_timeline(&mut cast, &id).await;
+}
 
-    // Filing with an attachment, through the form and its review step; an urgent report is
-    // announced to the coordination.
-    let (id, protocol) = file_report_with_attachment(&mut office, "U1").await;
+/// Filing with an attachment, through the form and its review step; an urgent report is
+/// announced to the coordination. Returns the id and the protocol number.
+async fn file_with_an_attachment(cast: &mut Cast) -> (String, String) {
+    let Cast { office, sink, .. } = cast;
+    let (id, protocol) = file_report_with_attachment(office, "U1").await;
     assert!(protocol.starts_with("RESPI-20"));
     // The demo's two reports came first.
     assert!(protocol.ends_with("-000003"));
@@ -30,13 +54,19 @@ async fn the_whole_story_role_by_role() {
         ])
         .await;
     assert!(!mail.contains("Okafor"), "mails carry no citizen data");
+    (id, protocol)
+}
 
-    // A further attachment after sending, checked by content; each served only as a download.
-    let added = upload(&mut office, &id, "integrazione.pdf", PDF).await;
+/// A further attachment after sending, checked by content; each served only as a download.
+async fn attach_after_sending(cast: &mut Cast, id: &str) {
+    let Cast {
+        office, prefettura, ..
+    } = cast;
+    let added = upload(office, id, "integrazione.pdf", PDF).await;
     assert_eq!(added.status, 303, "{}", added.body);
     let fake = upload(
-        &mut office,
-        &id,
+        office,
+        id,
         "finto.pdf",
         b"<html><script>alert(1)</script></html>",
     )
@@ -64,10 +94,14 @@ async fn the_whole_story_role_by_role() {
             .starts_with("attachment;")
     );
     assert_eq!(prefettura.download(&link).await.0, 404);
+}
 
-    // The coordination takes it in charge; the same form again changes nothing.
+/// The coordination takes it in charge; the same form again changes nothing. Then a topic
+/// and an internal note.
+async fn take_in_charge(cast: &mut Cast, id: &str, protocol: &str) {
+    let Cast { coordination, .. } = cast;
     let queue = coordination.get("/segnalazioni").await;
-    assert!(queue.body.contains(&protocol));
+    assert!(queue.body.contains(protocol));
     let page = coordination.get(&format!("/segnalazioni/{id}")).await;
     let take = page.form_with_button("Prendi in carico");
     assert_eq!(coordination.submit(&take).await.status, 303);
@@ -94,29 +128,44 @@ async fn the_whole_story_role_by_role() {
             .body
             .contains(NOTE)
     );
+}
 
-    // A batch, printed, handed over by the liaison.
-    let batch = batch_of(&mut coordination, &id).await;
+/// A batch, printed, handed over by the liaison.
+async fn batch_and_hand_over(cast: &mut Cast, id: &str, protocol: &str) {
+    let Cast {
+        office,
+        coordination,
+        liaison,
+        ..
+    } = cast;
+    let batch = batch_of(coordination, id).await;
     let print = coordination.get(&batch).await;
     assert_eq!(print.status, 200);
-    assert!(print.body.contains(&protocol));
+    assert!(print.body.contains(protocol));
     assert!(print.body.contains("Risposta dell'ufficio"));
     assert!(print.body.contains("batch-sheet"));
     assert!(!print.body.contains(NOTE));
-    assert_eq!(
-        state_of(&mut coordination, &id).await,
-        "Inoltrata (in un lotto)"
-    );
+    assert_eq!(state_of(coordination, id).await, "Inoltrata (in un lotto)");
     let open = liaison.get(&batch).await;
     let handed_over = open.form_with_button("Segna il lotto come consegnato");
     assert_eq!(liaison.submit(&handed_over).await.status, 303);
     assert_eq!(liaison.submit(&handed_over).await.status, 409);
-    assert_eq!(state_of(&mut office, &id).await, "In attesa di risposta");
+    assert_eq!(state_of(office, id).await, "In attesa di risposta");
+}
 
-    // The liaison records the answer, the coordination publishes it.
+/// The liaison records the answer, the coordination publishes it.
+async fn record_and_publish_the_answer(cast: &mut Cast, id: &str, protocol: &str) {
+    let Cast {
+        office,
+        coordination,
+        liaison,
+        prefettura,
+        sink,
+        ..
+    } = cast;
     let recorded = act(
-        &mut liaison,
-        &id,
+        liaison,
+        id,
         "Registra la risposta ricevuta",
         "Pratica in lavorazione, convocazione entro dicembre.",
     )
@@ -128,8 +177,8 @@ async fn the_whole_story_role_by_role() {
         "the office reads the answer only once published"
     );
     let published = act(
-        &mut coordination,
-        &id,
+        coordination,
+        id,
         "Pubblica la risposta",
         "La pratica è in lavorazione: la convocazione arriverà entro dicembre.",
     )
@@ -138,15 +187,11 @@ async fn the_whole_story_role_by_role() {
     sink.find(&[
         "To: demo.sportello@example.invalid",
         "disponibile la risposta",
-        &protocol,
+        protocol,
     ])
     .await;
-    sink.find(&[
-        "To: demo.questura@example.invalid",
-        "da validare",
-        &protocol,
-    ])
-    .await;
+    sink.find(&["To: demo.questura@example.invalid", "da validare", protocol])
+        .await;
     let office_page = office.get(&format!("/segnalazioni/{id}")).await;
     assert!(office_page.body.contains("arriverà entro dicembre"));
     assert!(
@@ -160,15 +205,23 @@ async fn the_whole_story_role_by_role() {
         prefettura.get(&format!("/segnalazioni/{id}")).await.status,
         404
     );
+}
 
-    // A refusal needs a reason and sends the report back to the coordination.
-    let no_reason = act(&mut questura, &id, "Rifiuta la risposta", "  ").await;
+/// A refusal needs a reason and sends the report back to the coordination.
+async fn refuse_then_validate(cast: &mut Cast, id: &str, protocol: &str) {
+    let Cast {
+        coordination,
+        questura,
+        sink,
+        ..
+    } = cast;
+    let no_reason = act(questura, id, "Rifiuta la risposta", "  ").await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("<title>Errore: "));
     assert!(no_reason.body.contains("aria-invalid=\"true\""));
     let refused = act(
-        &mut questura,
-        &id,
+        questura,
+        id,
         "Rifiuta la risposta",
         "Indicare che serve la ricevuta del bollettino.",
     )
@@ -177,35 +230,44 @@ async fn the_whole_story_role_by_role() {
     sink.find(&[
         "To: demo.coordinamento@example.invalid",
         "stata validata",
-        &protocol,
+        protocol,
     ])
     .await;
-    assert_eq!(state_of(&mut coordination, &id).await, "Presa in carico");
+    assert_eq!(state_of(coordination, id).await, "Presa in carico");
 
     // The corrected answer is published and validated.
     let republished = act(
-        &mut coordination,
-        &id,
+        coordination,
+        id,
         "Pubblica la risposta",
         "In lavorazione; portare la ricevuta del bollettino alla convocazione.",
     )
     .await;
     assert_eq!(republished.status, 303);
-    let validated = act(&mut questura, &id, "Valida la risposta", "").await;
+    let validated = act(questura, id, "Valida la risposta", "").await;
     assert_eq!(validated.status, 303);
     let validation_mail = sink
         .find(&[
             "To: demo.sportello@example.invalid",
             "stata validata",
-            &protocol,
+            protocol,
         ])
         .await;
     assert!(!validation_mail.contains("non "));
+}
 
-    // The office reopens it with a reason; the coordination hears about it.
+/// The office reopens it with a reason; the coordination hears about it.
+async fn reopen_and_close(cast: &mut Cast, id: &str, protocol: &str) {
+    let Cast {
+        office,
+        coordination,
+        questura,
+        sink,
+        ..
+    } = cast;
     let reopened = act(
-        &mut office,
-        &id,
+        office,
+        id,
         "Riapri la segnalazione",
         "La convocazione non è arrivata.",
     )
@@ -214,7 +276,7 @@ async fn the_whole_story_role_by_role() {
     sink.find(&[
         "To: demo.coordinamento@example.invalid",
         "riaperta",
-        &protocol,
+        protocol,
     ])
     .await;
     let page = office.get(&format!("/segnalazioni/{id}")).await;
@@ -223,15 +285,13 @@ async fn the_whole_story_role_by_role() {
 
     // Back through the coordination to the close.
     assert_eq!(
-        act(&mut coordination, &id, "Prendi in carico", "")
-            .await
-            .status,
+        act(coordination, id, "Prendi in carico", "").await.status,
         303
     );
     assert_eq!(
         act(
-            &mut coordination,
-            &id,
+            coordination,
+            id,
             "Pubblica la risposta",
             "Convocazione inviata di nuovo per SMS.",
         )
@@ -240,19 +300,17 @@ async fn the_whole_story_role_by_role() {
         303
     );
     assert_eq!(
-        act(&mut questura, &id, "Valida la risposta", "")
-            .await
-            .status,
+        act(questura, id, "Valida la risposta", "").await.status,
         303
     );
-    let closed = act(&mut office, &id, "Chiudi la segnalazione", "").await;
+    let closed = act(office, id, "Chiudi la segnalazione", "").await;
     assert_eq!(closed.status, 303);
-    assert_eq!(
-        state_of(&mut office, &id).await,
-        "Chiusa (riaperta 1 volta)"
-    );
+    assert_eq!(state_of(office, id).await, "Chiusa (riaperta 1 volta)");
+}
 
-    // The timeline tells the whole story, in order.
+/// The timeline tells the whole story, in order.
+async fn tell_the_timeline(cast: &mut Cast, id: &str) {
+    let Cast { office, .. } = cast;
     let page = office.get(&format!("/segnalazioni/{id}")).await;
     let timeline = &page.body[page.body.find("Cronologia").unwrap()..];
     let steps = [
