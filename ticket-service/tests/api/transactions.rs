@@ -1,6 +1,7 @@
 //! A change and its audit line or timeline entry are written together or not at all.
 
-use crate::service_files::spawn;
+use crate::helpers::Client;
+use crate::service_files::{Service, spawn};
 use crate::steps::{add_organisation, attach, file_report, send_form_with_files};
 
 #[tokio::test]
@@ -11,8 +12,17 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let mut office = app.logged_in("demo.sportello").await;
 
-    // An organisation edited by hand.
-    let id = add_organisation(&mut admin, "Sportello di Cherasco").await;
+    an_organisation_edited_by_hand_is_not_saved(&service, &mut admin).await;
+    a_new_topic_is_not_saved(&service, &mut coordination).await;
+    the_other_sessions_are_not_ended(&service, &mut office).await;
+    a_failed_login_is_not_counted(&service).await;
+    a_topic_assigned_and_a_file_attached_are_not_kept(&service, &mut office, &mut coordination)
+        .await;
+}
+
+/// An organisation renamed or added by hand, its audit line refused: neither change stays.
+async fn an_organisation_edited_by_hand_is_not_saved(service: &Service, admin: &mut Client) {
+    let id = add_organisation(admin, "Sportello di Cherasco").await;
     service.refuse_inserts("audit_log", "NEW.event = 'organisation_saved'");
     let path = format!("/admin/organizzazioni/{id}");
     let renamed = admin
@@ -38,8 +48,10 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
         !list.body.contains("Sportello di Alba"),
         "the new one is undone"
     );
+}
 
-    // A topic.
+/// A new topic, its audit line refused: it is not listed.
+async fn a_new_topic_is_not_saved(service: &Service, coordination: &mut Client) {
     service.refuse_inserts("audit_log", "NEW.event = 'topic_saved'");
     let topic = coordination
         .send_form(
@@ -60,9 +72,11 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
             .body
             .contains("Argomento di prova 7Q3")
     );
+}
 
-    // Ending one's other sessions.
-    let other = app.logged_in("demo.sportello").await;
+/// Ending one's other sessions, the audit line refused: the other session lives on.
+async fn the_other_sessions_are_not_ended(service: &Service, office: &mut Client) {
+    let other = service.app.logged_in("demo.sportello").await;
     service.refuse_inserts("audit_log", "NEW.event = 'sessions_ended'");
     let ended = office
         .send_form("/profilo/sessioni", "/profilo/sessioni/termina-altre", &[])
@@ -75,10 +89,12 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
         200,
         "the other session lives on"
     );
+}
 
-    // A failed login's counter.
+/// A failed login, its audit line refused: the account's counter stays at zero.
+async fn a_failed_login_is_not_counted(service: &Service) {
     service.refuse_inserts("audit_log", "NEW.event = 'login_failed'");
-    let mut stranger = app.client();
+    let mut stranger = service.app.client();
     let failed = stranger
         .login("demo.servizio", "non è la password giusta")
         .await;
@@ -88,9 +104,16 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
         service.number("SELECT failed_logins FROM users WHERE username = 'demo.servizio'"),
         0
     );
+}
 
-    // The timeline: a topic assigned and a file attached.
-    let (report, _) = file_report(&mut office, "U3").await;
+/// The timeline: a topic assigned and a file attached, their entries refused: neither is
+/// kept, nor the file.
+async fn a_topic_assigned_and_a_file_attached_are_not_kept(
+    service: &Service,
+    office: &mut Client,
+    coordination: &mut Client,
+) {
+    let (report, _) = file_report(office, "U3").await;
     service.refuse_inserts("report_events", "NEW.action IN ('argomento', 'allegato')");
     let assigned = coordination
         .send_form(
@@ -106,7 +129,7 @@ async fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
         )),
         0
     );
-    let upload = attach(&mut office, &report, "documento.pdf").await;
+    let upload = attach(office, &report, "documento.pdf").await;
     assert_eq!(upload.status, 500);
     assert_eq!(service.number("SELECT COUNT(*) FROM attachments"), 0);
     assert_eq!(service.stored_files(), 0);
