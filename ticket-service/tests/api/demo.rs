@@ -66,8 +66,17 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
         .count();
     assert_eq!(stored, 1);
 
-    // A real account and a real report in the same database.
-    let real_db = Db::open(&settings.database).unwrap();
+    add_a_real_account_and_report(&settings.database);
+    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 4);
+
+    let real = Application::build(settings.clone(), false).await.unwrap();
+    drop(real);
+    assert_only_the_real_report_is_left(&settings);
+}
+
+/// A real account, added from the command line, and a real report of it, in `database`.
+fn add_a_real_account_and_report(database: &std::path::Path) {
+    let real_db = Db::open(database).unwrap();
     cli::add_user(
         &real_db,
         &AddUser {
@@ -110,10 +119,11 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
         })
         .unwrap();
     drop(real_db);
-    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 4);
+}
 
-    let real = Application::build(settings.clone(), false).await.unwrap();
-    drop(real);
+/// After a normal start: the real report alone, with nothing of the demo's left behind (rows,
+/// timeline entries, files) and the removal in the audit log.
+fn assert_only_the_real_report_is_left(settings: &Settings) {
     let path = &settings.database;
     assert_eq!(
         count(path, "SELECT COUNT(*) FROM reports"),
