@@ -1,20 +1,24 @@
 //! Demo data for `serve --demo`: an office and a service when the portal has none, and one
 //! account per role with a fresh random password at every start.
 
+use rusqlite::Connection;
+
 use crate::auth::totp_key::TotpKey;
 use crate::auth::{password, token, totp};
 use crate::config::ReportSettings;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::organisations::{self, NewOrganisation};
+use crate::db::organisations::{self, NewOrganisation, OrganisationRow};
 use crate::db::reports::{self, NewReport};
-use crate::db::timeline::TransitionEffects;
-use crate::db::{self, Db, DbError, sessions, users};
+use crate::db::timeline::{self, TransitionEffects};
+use crate::db::users::{self, UserRow};
+use crate::db::{self, Db, DbError, sessions};
 use crate::db::{batches, demo_rows};
 use crate::domain::audit::AuditEvent;
 use crate::domain::organisation::{OrganisationKind, OrganisationSource};
 use crate::domain::password::NewPassword;
 use crate::domain::report::{ReportAction, ReportScope, ReportState};
 use crate::domain::role::Role;
+use crate::domain::urgency::UrgencyCode;
 use crate::domain::user::{DisplayName, Email, Username};
 
 /// A demo login to print at start.
@@ -47,9 +51,24 @@ pub fn seed(
     key: &TotpKey,
 ) -> Result<Vec<DemoAccount>, DemoError> {
     let now = db::now();
+    add_missing_organisations(db, now)?;
+    let mut accounts = Vec::new();
+    for role in Role::ALL {
+        let second_factor = second_factor_roles.contains(&role);
+        accounts.push(seed_account(db, role, second_factor, key, now)?);
+    }
+    Ok(accounts)
+}
+
+/// The first organisation of `kind`, if the database has one.
+fn first_of_kind(db: &Db, kind: OrganisationKind) -> Result<Option<OrganisationRow>, DbError> {
+    db.call_blocking(|conn| organisations::first_of_kind(conn, kind))
+}
+
+/// A demo office and a demo service, each only when the portal has none.
+fn add_missing_organisations(db: &Db, now: i64) -> Result<(), DemoError> {
     let mut demo_organisations = Vec::new();
-    let has = |kind| db.call_blocking(|conn| organisations::first_of_kind(conn, kind));
-    if has(OrganisationKind::Office)?.is_none() {
+    if first_of_kind(db, OrganisationKind::Office)?.is_none() {
         let mut office = NewOrganisation::named(
             "demo/sportello",
             "Sportello di prova",
@@ -58,7 +77,7 @@ pub fn seed(
         office.owner = Some("Comune di prova".to_owned());
         demo_organisations.push(office);
     }
-    if has(OrganisationKind::Service)?.is_none() {
+    if first_of_kind(db, OrganisationKind::Service)?.is_none() {
         let mut service = NewOrganisation::named(
             "demo/servizio",
             "Servizio sociale di prova",
@@ -70,64 +89,76 @@ pub fn seed(
     db.call_blocking(|conn| {
         organisations::sync_source(conn, OrganisationSource::Demo, &demo_organisations, now)
     })?;
+    Ok(())
+}
 
-    let mut accounts = Vec::new();
-    for role in Role::ALL {
-        let kind = role.organisation_kinds()[0];
-        let organisation = has(kind)?.ok_or(DemoError::NoOrganisation(role))?;
-        let username = Username::parse(&format!("demo.{}", role.as_str()))
-            .expect("demo user names follow the user name rule");
-        let display_name =
-            DisplayName::parse(&format!("Prova {}", role.label())).expect("demo names are short");
-        let email = Email::parse(&format!("demo.{}@example.invalid", role.as_str()))
-            .expect("demo addresses are well formed");
-        let password = token::initial_password();
-        let totp_secret = second_factor_roles.contains(&role).then(totp::new_secret);
-        let sealed = totp_secret.as_deref().map(|secret| key.seal(secret));
-        let hash = password::hash_blocking(
-            &NewPassword::parse(password.clone(), username.as_str())
-                .expect("generated passwords follow the password rule"),
-        )?;
-        db.call_blocking(|conn| {
-            let tx = conn.transaction()?;
-            match users::find_by_username(&tx, username.as_str())? {
-                Some(existing) => {
-                    users::set_password(&tx, existing.id, &hash, false, now)?;
-                    users::set_active(&tx, existing.id, true)?;
-                    sessions::delete_for_user(&tx, existing.id, None)?;
-                }
-                None => {
-                    users::insert(
-                        &tx,
-                        &users::NewUser {
-                            username: &username,
-                            display_name: &display_name,
-                            email: &email,
-                            role,
-                            organisation_id: organisation.id,
-                            password_hash: &hash,
-                            must_change_password: false,
-                            demo: true,
-                        },
-                        now,
-                    )?;
-                }
-            }
-            let user = users::find_by_username(&tx, username.as_str())?;
-            if let Some(user) = user {
-                users::set_second_factor(&tx, user.id, sealed.as_deref(), None)?;
-            }
-            tx.commit()
-        })?;
-        accounts.push(DemoAccount {
-            username: username.to_string(),
-            role,
-            organisation: organisation.name,
-            password,
-            totp_secret,
-        });
+/// The demo account of `role`, with a fresh password (and TOTP secret when `second_factor`).
+fn seed_account(
+    db: &Db,
+    role: Role,
+    second_factor: bool,
+    key: &TotpKey,
+    now: i64,
+) -> Result<DemoAccount, DemoError> {
+    let kind = role.organisation_kinds()[0];
+    let organisation = first_of_kind(db, kind)?.ok_or(DemoError::NoOrganisation(role))?;
+    let username = Username::parse(&format!("demo.{}", role.as_str()))
+        .expect("demo user names follow the user name rule");
+    let display_name =
+        DisplayName::parse(&format!("Prova {}", role.label())).expect("demo names are short");
+    let email = Email::parse(&format!("demo.{}@example.invalid", role.as_str()))
+        .expect("demo addresses are well formed");
+    let password = token::initial_password();
+    let totp_secret = second_factor.then(totp::new_secret);
+    let sealed = totp_secret.as_deref().map(|secret| key.seal(secret));
+    let hash = password::hash_blocking(
+        &NewPassword::parse(password.clone(), username.as_str())
+            .expect("generated passwords follow the password rule"),
+    )?;
+    let user = users::NewUser {
+        username: &username,
+        display_name: &display_name,
+        email: &email,
+        role,
+        organisation_id: organisation.id,
+        password_hash: &hash,
+        must_change_password: false,
+        demo: true,
+    };
+    db.call_blocking(|conn| store_account(conn, &user, sealed.as_deref(), now))?;
+    Ok(DemoAccount {
+        username: username.to_string(),
+        role,
+        organisation: organisation.name,
+        password,
+        totp_secret,
+    })
+}
+
+/// Inserts the demo account, or gives an existing one the new password, enables it and ends
+/// its sessions; then sets its second factor (none when `sealed` is `None`).
+fn store_account(
+    conn: &mut Connection,
+    user: &users::NewUser,
+    sealed: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    match users::find_by_username(&tx, user.username.as_str())? {
+        Some(existing) => {
+            users::set_password(&tx, existing.id, user.password_hash, false, now)?;
+            users::set_active(&tx, existing.id, true)?;
+            sessions::delete_for_user(&tx, existing.id, None)?;
+        }
+        None => {
+            users::insert(&tx, user, now)?;
+        }
     }
-    Ok(accounts)
+    let stored = users::find_by_username(&tx, user.username.as_str())?;
+    if let Some(stored) = stored {
+        users::set_second_factor(&tx, stored.id, sealed, None)?;
+    }
+    tx.commit()
 }
 
 /// Disables the demo accounts and ends their sessions, so a database once started with
@@ -196,80 +227,11 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
         let (Some(office), Some(coordination)) = (office, coordination) else {
             return Ok(None);
         };
-        let today = crate::clock::Clock::system().today();
-        let (Some(first), Some(last)) = (settings.urgency.first(), settings.urgency.last()) else {
-            return Ok(None);
-        };
-        let mut ids = Vec::new();
-        for (key, urgency) in DEMO_KEYS.into_iter().zip([first, last]) {
-            if let Some(existing) = reports::find_by_submission_key(conn, ReportScope::All, key)? {
-                ids.push(existing.id);
-                continue;
-            }
-            let due = settings
-                .calendar()
-                .add_business_days(today, urgency.business_days);
-            let report = NewReport {
-                organisation_id: office.organisation_id,
-                filed_by: office.id,
-                kind: "stato_pratica".to_owned(),
-                addressed_office: "questura_immigrazione".to_owned(),
-                institution: OrganisationKind::Questura,
-                file_kind: "permesso_soggiorno".to_owned(),
-                file_reference: Some("DEMO-0001".to_owned()),
-                citizen_family_name: "Persona".to_owned(),
-                citizen_given_name: "Di prova".to_owned(),
-                citizen_birth_date: None,
-                citizen_tax_code: None,
-                description: "Segnalazione di prova creata dalla modalità dimostrativa.".to_owned(),
-                urgency: urgency.code.clone(),
-                urgency_reason: "Esempio.".to_owned(),
-                due_date: due,
-                submission_key: key.to_owned(),
-            };
-            let tx = conn.transaction()?;
-            let (id, _) = reports::insert(&tx, &report, today.year(), db::now())?;
-            tx.commit()?;
-            ids.push(id);
-        }
+        let ids = file_demo_reports(conn, &office, settings)?;
         let [report_id, batched_id] = ids[..] else {
             return Ok(None);
         };
-        let now = db::now();
-        let tx = conn.transaction()?;
-        let none = TransitionEffects::default();
-        crate::db::timeline::apply_transition(
-            &tx,
-            batched_id,
-            coordination.id,
-            ReportAction::TakeInCharge,
-            ReportState::New,
-            ReportState::InCharge,
-            "",
-            &none,
-            now,
-        )?;
-        let moved = crate::db::timeline::apply_transition(
-            &tx,
-            batched_id,
-            coordination.id,
-            ReportAction::AddToBatch,
-            ReportState::InCharge,
-            ReportState::Batched,
-            "",
-            &none,
-            now,
-        )?;
-        if moved {
-            let batch = batches::insert(&tx, coordination.id, now)?;
-            batches::add_report(&tx, batch, batched_id)?;
-        }
-        tx.commit()?;
-        let batch_id: i64 = conn.query_row(
-            "SELECT batch_id FROM batch_reports WHERE report_id = ?1",
-            [batched_id],
-            |row| row.get(0),
-        )?;
+        let batch_id = batch_demo_report(conn, batched_id, coordination.id)?;
         Ok(Some(DemoRecords {
             report_id,
             batch_id,
@@ -278,4 +240,104 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
         }))
     })?;
     records.ok_or(DemoError::NoOrganisation(Role::Office))
+}
+
+/// Files the demo reports as `office`, the first with the most urgent code and the second
+/// with the least, keeping those an earlier start filed. Their ids; none without codes.
+fn file_demo_reports(
+    conn: &mut Connection,
+    office: &UserRow,
+    settings: &ReportSettings,
+) -> rusqlite::Result<Vec<i64>> {
+    let today = crate::clock::Clock::system().today();
+    let (Some(first), Some(last)) = (settings.urgency.first(), settings.urgency.last()) else {
+        return Ok(Vec::new());
+    };
+    let mut ids = Vec::new();
+    for (key, urgency) in DEMO_KEYS.into_iter().zip([first, last]) {
+        if let Some(existing) = reports::find_by_submission_key(conn, ReportScope::All, key)? {
+            ids.push(existing.id);
+            continue;
+        }
+        let due = settings
+            .calendar()
+            .add_business_days(today, urgency.business_days);
+        let report = demo_report(office, key, urgency, due);
+        let tx = conn.transaction()?;
+        let (id, _) = reports::insert(&tx, &report, today.year(), db::now())?;
+        tx.commit()?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// A demo report of `office` to the Questura about a residence permit.
+fn demo_report(
+    office: &UserRow,
+    key: &str,
+    urgency: &UrgencyCode,
+    due_date: jiff::civil::Date,
+) -> NewReport {
+    NewReport {
+        organisation_id: office.organisation_id,
+        filed_by: office.id,
+        kind: "stato_pratica".to_owned(),
+        addressed_office: "questura_immigrazione".to_owned(),
+        institution: OrganisationKind::Questura,
+        file_kind: "permesso_soggiorno".to_owned(),
+        file_reference: Some("DEMO-0001".to_owned()),
+        citizen_family_name: "Persona".to_owned(),
+        citizen_given_name: "Di prova".to_owned(),
+        citizen_birth_date: None,
+        citizen_tax_code: None,
+        description: "Segnalazione di prova creata dalla modalità dimostrativa.".to_owned(),
+        urgency: urgency.code.clone(),
+        urgency_reason: "Esempio.".to_owned(),
+        due_date,
+        submission_key: key.to_owned(),
+    }
+}
+
+/// Takes the report in charge and puts it in a new batch as the coordination, unless an
+/// earlier start did; the id of the batch that holds it.
+fn batch_demo_report(
+    conn: &mut Connection,
+    report_id: i64,
+    coordination_id: i64,
+) -> rusqlite::Result<i64> {
+    let now = db::now();
+    let tx = conn.transaction()?;
+    let none = TransitionEffects::default();
+    timeline::apply_transition(
+        &tx,
+        report_id,
+        coordination_id,
+        ReportAction::TakeInCharge,
+        ReportState::New,
+        ReportState::InCharge,
+        "",
+        &none,
+        now,
+    )?;
+    let moved = timeline::apply_transition(
+        &tx,
+        report_id,
+        coordination_id,
+        ReportAction::AddToBatch,
+        ReportState::InCharge,
+        ReportState::Batched,
+        "",
+        &none,
+        now,
+    )?;
+    if moved {
+        let batch = batches::insert(&tx, coordination_id, now)?;
+        batches::add_report(&tx, batch, report_id)?;
+    }
+    tx.commit()?;
+    conn.query_row(
+        "SELECT batch_id FROM batch_reports WHERE report_id = ?1",
+        [report_id],
+        |row| row.get(0),
+    )
 }

@@ -31,11 +31,11 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session::load_session;
+use crate::config::ReportSettings;
 use crate::error::AppError;
 use crate::middleware::error_pages::{REQUEST_ID_HEADER, error_pages};
 use crate::middleware::request_id::{ClientRequestId, set_aside_client_request_id};
@@ -43,9 +43,43 @@ use crate::middleware::security_headers::security_headers;
 use crate::paths;
 use crate::state::AppState;
 
+/// The whole service: the public routes and the pages, inside the layers every request
+/// passes.
 pub fn router(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(dashboard::show))
+    let routes = public_routes(&state).merge(pages(&state));
+    with_outer_layers(routes, state)
+}
+
+/// What answers without a session: the health check, the demo's route list, the stylesheet
+/// and the theme's static files.
+fn public_routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new().route(paths::HEALTH, get(health::check));
+    if state.demo.is_some() {
+        router = router.route(paths::ROUTE_LIST, get(demo_routes::list));
+    }
+    router
+        .route(paths::STYLESHEET, get(assets::stylesheet))
+        .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
+}
+
+/// Every page, each request with its session loaded; bodies are held to `max_body_bytes`
+/// except where files are uploaded.
+fn pages(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .merge(account_pages())
+        .merge(administration())
+        .merge(report_pages())
+        .merge(batches_and_topics())
+        .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
+        .merge(uploads(&state.settings.reports))
+        .layer(from_fn_with_state(state.clone(), load_session))
+}
+
+/// Logging in and out, one-time links, and what a user does with their own account.
+fn account_pages() -> Router<AppState> {
+    Router::new()
+        .route(paths::HOME, get(dashboard::show))
         .route(paths::LOGIN, get(login::form).post(login::submit))
         .route(
             paths::LOGIN_CODE,
@@ -81,6 +115,15 @@ pub fn router(state: AppState) -> Router {
             paths::REPLACE_SECOND_FACTOR,
             get(second_factor::replace_form),
         )
+        .route(
+            paths::REAUTHENTICATION,
+            get(reauthentication::form).post(reauthentication::submit),
+        )
+}
+
+/// Users, organisations and the audit log.
+fn administration() -> Router<AppState> {
+    Router::new()
         .route(paths::USERS, get(admin_users::list))
         .route(
             paths::NEW_USER,
@@ -101,10 +144,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route(paths::AUDIT, get(admin_audit::list))
         .route(paths::AUDIT_EXPORT, get(admin_audit::export))
-        .route(
-            paths::REAUTHENTICATION,
-            get(reauthentication::form).post(reauthentication::submit),
-        )
+}
+
+/// Reports: the lists, the form (its submission is among the uploads), one report and what is
+/// done to it, and the notifications about them.
+fn report_pages() -> Router<AppState> {
+    Router::new()
         .route(paths::REPORTS, get(reports::list::list))
         .route(paths::NEW_REPORT, get(reports::filing::new_form))
         .route(paths::CONFIRM_REPORT, post(reports::filing::confirm))
@@ -116,6 +161,16 @@ pub fn router(state: AppState) -> Router {
             paths::REPORT_ATTACHMENT,
             get(reports::attachments::download),
         )
+        .route(paths::NOTIFICATIONS, get(reports::notifications::list))
+        .route(
+            paths::NOTIFICATIONS_READ,
+            post(reports::notifications::mark_all_read),
+        )
+}
+
+/// The batches carried to the Questura and Prefettura, and the topics reports are filed under.
+fn batches_and_topics() -> Router<AppState> {
+    Router::new()
         .route(
             paths::BATCHES,
             get(reports::batches::list).post(reports::batches::create),
@@ -129,19 +184,14 @@ pub fn router(state: AppState) -> Router {
         .route(paths::TOPICS, get(topics::list))
         .route(paths::NEW_TOPIC, get(topics::new_form).post(topics::create))
         .route(paths::TOPIC, get(topics::edit_form).post(topics::update))
-        .route(paths::NOTIFICATIONS, get(reports::notifications::list))
-        .route(
-            paths::NOTIFICATIONS_READ,
-            post(reports::notifications::mark_all_read),
-        )
-        .fallback(not_found)
-        .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes));
+}
 
-    // Attachments are the one place where a large body is expected; the limit there is the
-    // attachment size (times the files the report form takes) plus room for the other fields.
-    let max_file = state.settings.reports.attachment_max_bytes;
+/// Attachments are the one place where a large body is expected; the limit there is the
+/// attachment size (times the files the report form takes) plus room for the other fields.
+fn uploads(settings: &ReportSettings) -> Router<AppState> {
+    let max_file = settings.attachment_max_bytes;
     let upload_limit = max_file + 64 * 1024;
-    let uploads = Router::new()
+    let attachments = Router::new()
         .route(
             paths::REPORT_ATTACHMENTS,
             post(reports::attachments::upload),
@@ -153,51 +203,46 @@ pub fn router(state: AppState) -> Router {
         .route(paths::NEW_REPORT, post(reports::filing::review))
         .layer(DefaultBodyLimit::max(form_limit))
         .layer(RequestBodyLimitLayer::new(form_limit));
+    attachments.merge(report_form)
+}
 
-    let pages = pages
-        .merge(uploads)
-        .merge(report_form)
-        .layer(from_fn_with_state(state.clone(), load_session));
-
+/// The layers every request passes, the first listed outermost: the client's request id set
+/// aside, ours set, the request traced and its id returned, the security headers, the error
+/// pages, and a panic turned into an error page.
+fn with_outer_layers(routes: Router<AppState>, state: AppState) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
-    let mut router = Router::new().route(paths::HEALTH, get(health::check));
-    if state.demo.is_some() {
-        router = router.route(paths::ROUTE_LIST, get(demo_routes::list));
-    }
-    router
-        .route(paths::STYLESHEET, get(assets::stylesheet))
-        .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
-        .merge(pages)
+    routes
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn(set_aside_client_request_id))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                        let id = request
-                            .headers()
-                            .get(REQUEST_ID_HEADER)
-                            .and_then(|value| value.to_str().ok())
-                            .unwrap_or("");
-                        let client_id = request
-                            .extensions()
-                            .get::<ClientRequestId>()
-                            .map(|client| client.0.as_str());
-                        tracing::info_span!(
-                            "request",
-                            method = %request.method(),
-                            path = loggable_path(request.uri().path()),
-                            request_id = id,
-                            client_request_id = client_id,
-                        )
-                    }),
-                )
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(from_fn_with_state(state.clone(), security_headers))
                 .layer(from_fn_with_state(state.clone(), error_pages))
                 .layer(CatchPanicLayer::new()),
         )
         .with_state(state)
+}
+
+/// The span a request is logged in: method, loggable path and both request ids.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let client_id = request
+        .extensions()
+        .get::<ClientRequestId>()
+        .map(|client| client.0.as_str());
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = loggable_path(request.uri().path()),
+        request_id = id,
+        client_request_id = client_id,
+    )
 }
 
 /// The path as it may be logged: without the query string, and without the secret token of

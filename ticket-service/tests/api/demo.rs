@@ -7,10 +7,8 @@ use respi_tickets::db::{self, Db, reports};
 use respi_tickets::domain::organisation::OrganisationKind;
 use respi_tickets::startup::Application;
 
-use crate::helpers::{spawn_app_with, test_settings};
-use crate::reports::file_report;
-
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+use crate::helpers::{spawn_app, spawn_app_with, test_settings};
+use crate::steps::{PDF, file_report};
 
 fn count(path: &std::path::Path, sql: &str) -> i64 {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -68,8 +66,17 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
         .count();
     assert_eq!(stored, 1);
 
-    // A real account and a real report in the same database.
-    let real_db = Db::open(&settings.database).unwrap();
+    add_a_real_account_and_report(&settings.database);
+    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 4);
+
+    let real = Application::build(settings.clone(), false).await.unwrap();
+    drop(real);
+    assert_only_the_real_report_is_left(&settings);
+}
+
+/// A real account, added from the command line, and a real report of it, in `database`.
+fn add_a_real_account_and_report(database: &std::path::Path) {
+    let real_db = Db::open(database).unwrap();
     cli::add_user(
         &real_db,
         &AddUser {
@@ -112,10 +119,11 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
         })
         .unwrap();
     drop(real_db);
-    assert_eq!(count(&settings.database, "SELECT COUNT(*) FROM reports"), 4);
+}
 
-    let real = Application::build(settings.clone(), false).await.unwrap();
-    drop(real);
+/// After a normal start: the real report alone, with nothing of the demo's left behind (rows,
+/// timeline entries, files) and the removal in the audit log.
+fn assert_only_the_real_report_is_left(settings: &Settings) {
     let path = &settings.database;
     assert_eq!(
         count(path, "SELECT COUNT(*) FROM reports"),
@@ -161,4 +169,61 @@ async fn demo_reports_in_a_real_database_are_removed_at_a_normal_start() {
     // The real timeline is still append-only.
     let conn = rusqlite::Connection::open(path).unwrap();
     assert!(conn.execute("DELETE FROM report_events", []).is_err());
+}
+
+#[tokio::test]
+async fn the_demo_lists_its_pages_and_each_opens_for_exactly_its_logins() {
+    let app = spawn_app().await;
+    let mut anonymous = app.client();
+    let listing = anonymous.get("/__routes").await;
+    assert_eq!(listing.status, 200);
+    assert_eq!(listing.header("content-type"), Some("application/json"));
+    let logins = [
+        "demo.sportello",
+        "demo.servizio",
+        "demo.coordinamento",
+        "demo.interfaccia",
+        "demo.questura",
+        "demo.prefettura",
+        "demo.admin",
+    ];
+    let mut clients = Vec::new();
+    for login in logins {
+        clients.push((login, app.logged_in(login).await));
+    }
+    let mut checked = 0;
+    for entry in listing.body.split("{\"path\":\"").skip(1) {
+        let path = &entry[..entry.find('"').unwrap()];
+        let allowed = &entry[entry.find('[').unwrap()..entry.find(']').unwrap()];
+        if allowed.len() == 1 {
+            assert_eq!(anonymous.get(path).await.status, 200, "{path}");
+            continue;
+        }
+        for (login, client) in &mut clients {
+            let status = client.get(path).await.status;
+            if allowed.contains(&format!("\"{login}\"")) {
+                assert_eq!(status, 200, "{login} on {path}");
+            } else {
+                assert!(
+                    status == 403 || status == 404,
+                    "{login} on {path}: {status}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50);
+}
+
+#[tokio::test]
+async fn the_route_listing_exists_only_in_demo_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = crate::helpers::test_settings(&dir);
+    let app = respi_tickets::startup::Application::build(settings, false)
+        .await
+        .unwrap();
+    let address = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let response = reqwest::get(format!("{address}/__routes")).await.unwrap();
+    assert_eq!(response.status().as_u16(), 404);
 }

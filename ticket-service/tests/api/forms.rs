@@ -82,79 +82,10 @@ pub fn forms_of(html: &str, page_path: &str) -> Vec<Form> {
                 action if action.is_empty() => page_path.to_owned(),
                 action => action,
             };
-            let mut controls = Vec::new();
-            for field in form.select(&fields) {
-                let element = field.value();
-                if element.attr("disabled").is_some() {
-                    continue;
-                }
-                let name = element.attr("name").unwrap_or("").to_owned();
-                let value = element.attr("value").unwrap_or("").to_owned();
-                let checked = element.attr("checked").is_some();
-                let mut control = Control {
-                    kind: Kind::Typed,
-                    name,
-                    value,
-                    on: false,
-                    options: Vec::new(),
-                    label: String::new(),
-                    files: Vec::new(),
-                    multiple: element.attr("multiple").is_some(),
-                };
-                match element.name() {
-                    "textarea" => {
-                        control.kind = Kind::Textarea;
-                        control.value = field.text().collect();
-                    }
-                    "select" => {
-                        control.kind = Kind::Select;
-                        let mut selected = None;
-                        for option in field.select(&options) {
-                            let text = normalised_text(option);
-                            let value = option
-                                .value()
-                                .attr("value")
-                                .map_or_else(|| text.clone(), str::to_owned);
-                            if option.value().attr("selected").is_some() {
-                                selected = Some(value.clone());
-                            }
-                            control.options.push((value, text));
-                        }
-                        control.value = selected
-                            .or_else(|| control.options.first().map(|(value, _)| value.clone()))
-                            .unwrap_or_default();
-                    }
-                    "button" => match element.attr("type").unwrap_or("submit") {
-                        "submit" => {
-                            control.kind = Kind::Submit;
-                            control.label = normalised_text(field);
-                        }
-                        _ => continue,
-                    },
-                    _ => match element.attr("type").unwrap_or("text") {
-                        "hidden" => control.kind = Kind::Hidden,
-                        "checkbox" | "radio" => {
-                            control.kind = if element.attr("type") == Some("radio") {
-                                Kind::Radio
-                            } else {
-                                Kind::Checkbox
-                            };
-                            control.on = checked;
-                            if element.attr("value").is_none() {
-                                control.value = "on".to_owned();
-                            }
-                        }
-                        "file" => control.kind = Kind::File,
-                        "submit" | "image" => {
-                            control.kind = Kind::Submit;
-                            control.label = control.value.clone();
-                        }
-                        "button" | "reset" => continue,
-                        _ => control.kind = Kind::Typed,
-                    },
-                }
-                controls.push(control);
-            }
+            let controls = form
+                .select(&fields)
+                .filter_map(|field| control_of(field, &options))
+                .collect();
             Form {
                 action,
                 method: attr("method").to_ascii_lowercase(),
@@ -163,6 +94,81 @@ pub fn forms_of(html: &str, page_path: &str) -> Vec<Form> {
             }
         })
         .collect()
+}
+
+/// The control a field of a form is, with its value as the page sets it; `None` for a field
+/// a browser does not submit (disabled, a plain or reset button).
+fn control_of(field: ElementRef, options: &Selector) -> Option<Control> {
+    let element = field.value();
+    if element.attr("disabled").is_some() {
+        return None;
+    }
+    let name = element.attr("name").unwrap_or("").to_owned();
+    let value = element.attr("value").unwrap_or("").to_owned();
+    let checked = element.attr("checked").is_some();
+    let mut control = Control {
+        kind: Kind::Typed,
+        name,
+        value,
+        on: false,
+        options: Vec::new(),
+        label: String::new(),
+        files: Vec::new(),
+        multiple: element.attr("multiple").is_some(),
+    };
+    match element.name() {
+        "textarea" => {
+            control.kind = Kind::Textarea;
+            control.value = field.text().collect();
+        }
+        "select" => {
+            control.kind = Kind::Select;
+            let mut selected = None;
+            for option in field.select(options) {
+                let text = normalised_text(option);
+                let value = option
+                    .value()
+                    .attr("value")
+                    .map_or_else(|| text.clone(), str::to_owned);
+                if option.value().attr("selected").is_some() {
+                    selected = Some(value.clone());
+                }
+                control.options.push((value, text));
+            }
+            control.value = selected
+                .or_else(|| control.options.first().map(|(value, _)| value.clone()))
+                .unwrap_or_default();
+        }
+        "button" => match element.attr("type").unwrap_or("submit") {
+            "submit" => {
+                control.kind = Kind::Submit;
+                control.label = normalised_text(field);
+            }
+            _ => return None,
+        },
+        _ => match element.attr("type").unwrap_or("text") {
+            "hidden" => control.kind = Kind::Hidden,
+            "checkbox" | "radio" => {
+                control.kind = if element.attr("type") == Some("radio") {
+                    Kind::Radio
+                } else {
+                    Kind::Checkbox
+                };
+                control.on = checked;
+                if element.attr("value").is_none() {
+                    control.value = "on".to_owned();
+                }
+            }
+            "file" => control.kind = Kind::File,
+            "submit" | "image" => {
+                control.kind = Kind::Submit;
+                control.label = control.value.clone();
+            }
+            "button" | "reset" => return None,
+            _ => control.kind = Kind::Typed,
+        },
+    }
+    Some(control)
 }
 
 impl Form {

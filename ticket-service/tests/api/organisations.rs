@@ -1,6 +1,8 @@
 //! Organisations imported from the portal's content.
 
-use crate::helpers::spawn_app_with;
+use respi_tickets::config::Settings;
+
+use crate::helpers::{Client, Page, TestApp, spawn_app_with};
 
 const OFFICE: &str = "---\ntitle: \"Sportello immigrati di Bra\"\ndescription: Sportello\noffice:\n  kind: sportello\n  owner: Comune di Bra\n  area: alba-bra\n---\n\nTesto.\n";
 
@@ -66,6 +68,21 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     assert_eq!(form.status, 200);
     let csrf = form.csrf();
 
+    wrong_forms_are_refused(&mut admin, &form).await;
+    let id = add_rename_and_disable(&mut admin).await;
+    the_next_import_leaves_it_alone(&mut admin, &settings).await;
+    imported_organisations_are_read_only(&mut admin, &csrf).await;
+    the_coordination_changes_nothing(&app, &id).await;
+
+    let audit = admin.get("/admin/audit").await;
+    assert!(audit.body.contains("Organizzazione aggiunta o modificata"));
+    assert!(audit.body.contains("disattivata"));
+}
+
+/// An empty name, a bad address and telephone, a name taken, a kind the form does not offer:
+/// each comes back with its error.
+async fn wrong_forms_are_refused(admin: &mut Client, form: &Page) {
+    let new = "/admin/organizzazioni/nuova";
     let wrong = admin
         .send_form(
             new,
@@ -109,7 +126,11 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         not_for_hand.status, 422,
         "the institutions come from the configuration"
     );
+}
 
+/// An office added by hand, then renamed and disabled; returns its id.
+async fn add_rename_and_disable(admin: &mut Client) -> String {
+    let new = "/admin/organizzazioni/nuova";
     let created = admin
         .send_form(
             new,
@@ -149,8 +170,11 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         .to_owned();
     assert!(row.contains("Disattivata"), "{row}");
     assert!(row.contains("Inserita dall"));
+    id
+}
 
-    // The next import leaves the organisation as the admin left it.
+/// The next import leaves the organisation as the admin left it.
+async fn the_next_import_leaves_it_alone(admin: &mut Client, settings: &Settings) {
     let db = respi_tickets::db::Db::open(&settings.database).unwrap();
     respi_tickets::import::sync_all(&db, &settings.content_dir, &settings.network).unwrap();
     let list = admin.get("/admin/organizzazioni").await;
@@ -167,8 +191,11 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         .unwrap()
         .to_owned();
     assert!(row.contains("Disattivata"));
+}
 
-    // An imported organisation is read-only here, with where it changes.
+/// An imported organisation is read-only here, with where it changes.
+async fn imported_organisations_are_read_only(admin: &mut Client, csrf: &str) {
+    let list = admin.get("/admin/organizzazioni").await;
     let imported = organisation_id(&list.body, "Coordinamento della rete");
     let page = admin
         .get(&format!("/admin/organizzazioni/{imported}"))
@@ -184,7 +211,7 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
     let refused = admin
         .post_raw(
             &format!("/admin/organizzazioni/{imported}"),
-            &[("csrf", &csrf), ("name", "Altro nome"), ("kind", "office")],
+            &[("csrf", csrf), ("name", "Altro nome"), ("kind", "office")],
         )
         .await;
     assert_eq!(refused.status, 409);
@@ -195,8 +222,10 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
             .body
             .contains("Coordinamento della rete")
     );
+}
 
-    // The coordination sees the list but changes nothing.
+/// The coordination sees the list but changes nothing.
+async fn the_coordination_changes_nothing(app: &TestApp, id: &str) {
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let page = coordination.get("/admin/organizzazioni").await;
     assert!(!page.body.contains("Nuova organizzazione"));
@@ -224,8 +253,4 @@ async fn admins_add_edit_and_disable_organisations_and_imports_leave_them_alone(
         )
         .await;
     assert_eq!(denied.status, 403);
-
-    let audit = admin.get("/admin/audit").await;
-    assert!(audit.body.contains("Organizzazione aggiunta o modificata"));
-    assert!(audit.body.contains("disattivata"));
 }

@@ -1,7 +1,7 @@
 //! Topics and their standard answers, edited by the coordination and the admins: validation
 //! with F4 errors, renaming, disabling, and what the report page then offers.
 
-use crate::helpers::{Client, spawn_app};
+use crate::helpers::{Client, Page, spawn_app};
 
 /// The id of the topic called `name` in the list of `/argomenti`.
 async fn topic_id(client: &mut Client, name: &str) -> String {
@@ -28,121 +28,11 @@ async fn offered_topics(client: &mut Client, report: &str) -> String {
 async fn the_coordination_creates_renames_and_disables_a_topic() {
     let app = spawn_app().await;
     let mut coordination = app.logged_in("demo.coordinamento").await;
-    let new = |name: &str, answer: &str| {
-        [
-            ("name", name.to_owned()),
-            ("standard_answer", answer.to_owned()),
-        ]
-    };
-    async fn create(client: &mut Client, fields: &[(&str, String)]) -> crate::helpers::Page {
-        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        client
-            .send_form("/argomenti/nuovo", "/argomenti/nuovo", &fields)
-            .await
-    }
-
-    // Bad input: each answered per F4, nothing typed is lost, nothing is written.
-    let missing = create(&mut coordination, &new("  ", "Testo da tenere")).await;
-    assert_eq!(missing.status, 422);
-    assert!(missing.body.contains("<title>Errore: "));
-    assert!(missing.body.contains("href=\"#name\""));
-    assert!(missing.body.contains("aria-invalid=\"true\""));
-    assert!(missing.body.contains(">Testo da tenere</textarea>"));
-    let duplicate = create(&mut coordination, &new("lavoro", "")).await;
-    assert_eq!(duplicate.status, 422);
-    assert!(
-        duplicate
-            .body
-            .contains("Esiste già un argomento con questo nome")
-    );
-    let too_long = create(&mut coordination, &new("Asilo", &"x".repeat(4001))).await;
-    assert_eq!(too_long.status, 422);
-    assert!(too_long.body.contains("href=\"#standard_answer\""));
-    assert!(too_long.body.contains("value=\"Asilo\""));
-    assert!(
-        !coordination
-            .get("/argomenti")
-            .await
-            .body
-            .contains(">Asilo</th>")
-    );
-
-    let created = create(
-        &mut coordination,
-        &new("Asilo", "Risposta standard sull'asilo."),
-    )
-    .await;
-    assert_eq!(created.status, 303, "{}", created.body);
-    assert_eq!(created.location(), Some("/argomenti?esito=creato"));
-    let id = topic_id(&mut coordination, "Asilo").await;
-    assert!(
-        offered_topics(&mut coordination, "1")
-            .await
-            .contains(">Asilo</option>")
-    );
-
-    // The report gets the topic, then the topic is renamed and its answer rewritten.
-    let page = coordination.get("/segnalazioni/1").await;
-    let assign = page
-        .form("/segnalazioni/1/argomento")
-        .choose("topic", "Asilo");
-    assert_eq!(coordination.submit(&assign).await.status, 303);
+    bad_topics_are_refused(&mut coordination).await;
+    let id = create_asilo(&mut coordination).await;
     let edit_path = format!("/argomenti/{id}");
-    let renamed = coordination
-        .send_form(
-            &edit_path,
-            &edit_path,
-            &[
-                ("name", "Protezione internazionale"),
-                ("standard_answer", "Nuovo testo della risposta."),
-            ],
-        )
-        .await;
-    assert_eq!(renamed.status, 303, "{}", renamed.body);
-    let edit = coordination.get(&edit_path).await;
-    assert!(edit.body.contains("value=\"Protezione internazionale\""));
-    assert!(
-        edit.body
-            .contains(">Nuovo testo della risposta.</textarea>")
-    );
-    assert_eq!(edit.form(&edit_path).value("active").as_deref(), Some("1"));
-    let report = coordination.get("/segnalazioni/1").await;
-    assert!(report.body.contains("Protezione internazionale"));
-
-    // Renaming onto another topic's name is refused.
-    let clash = coordination
-        .send_form(&edit_path, &edit_path, &[("name", "Cittadinanza")])
-        .await;
-    assert_eq!(clash.status, 422);
-
-    // A report page opened while the topic is still active offers it.
-    let stale = coordination.get("/segnalazioni/2").await;
-    let stale_choice = stale
-        .form("/segnalazioni/2/argomento")
-        .choose("topic", "Protezione internazionale");
-
-    // Disabled: no longer offered for other reports, kept where it is.
-    let page = coordination.get(&edit_path).await;
-    let disable = page.form(&edit_path).check("active", "1", false);
-    assert_eq!(coordination.submit(&disable).await.status, 303);
-    let list = coordination.get("/argomenti?esito=salvato").await;
-    assert!(list.body.contains("Disattivato"));
-    assert!(list.body.contains("role=\"status\""));
-    assert!(
-        offered_topics(&mut coordination, "1")
-            .await
-            .contains(">Protezione internazionale</option>"),
-        "the report that has it still shows it"
-    );
-    assert!(
-        !offered_topics(&mut coordination, "2")
-            .await
-            .contains("Protezione internazionale"),
-    );
-    // The page opened before is sent now: the disabled topic is refused.
-    let refused = coordination.submit(&stale_choice).await;
-    assert_eq!(refused.status, 409);
-    assert!(refused.body.contains("disattivato"));
+    assign_then_rename(&mut coordination, &edit_path).await;
+    let page = disable_while_a_report_page_is_open(&mut coordination, &edit_path).await;
 
     // An address no page links to, with a body built by hand.
     let csrf = page.csrf();
@@ -158,6 +48,130 @@ async fn the_coordination_creates_renames_and_disables_a_topic() {
     let audit = admin.get("/admin/audit").await;
     assert!(audit.body.contains("Argomento creato o modificato"));
     assert!(audit.body.contains("disattivato"));
+}
+
+/// Sends the new-topic form with `name` and `answer` typed in.
+async fn create_topic(client: &mut Client, name: &str, answer: &str) -> Page {
+    client
+        .send_form(
+            "/argomenti/nuovo",
+            "/argomenti/nuovo",
+            &[("name", name), ("standard_answer", answer)],
+        )
+        .await
+}
+
+/// Bad input: each answered per F4, nothing typed is lost, nothing is written.
+async fn bad_topics_are_refused(coordination: &mut Client) {
+    let missing = create_topic(coordination, "  ", "Testo da tenere").await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("<title>Errore: "));
+    assert!(missing.body.contains("href=\"#name\""));
+    assert!(missing.body.contains("aria-invalid=\"true\""));
+    assert!(missing.body.contains(">Testo da tenere</textarea>"));
+    let duplicate = create_topic(coordination, "lavoro", "").await;
+    assert_eq!(duplicate.status, 422);
+    assert!(
+        duplicate
+            .body
+            .contains("Esiste già un argomento con questo nome")
+    );
+    let too_long = create_topic(coordination, "Asilo", &"x".repeat(4001)).await;
+    assert_eq!(too_long.status, 422);
+    assert!(too_long.body.contains("href=\"#standard_answer\""));
+    assert!(too_long.body.contains("value=\"Asilo\""));
+    assert!(
+        !coordination
+            .get("/argomenti")
+            .await
+            .body
+            .contains(">Asilo</th>")
+    );
+}
+
+/// The topic "Asilo", created and offered on a report's page; returns its id.
+async fn create_asilo(coordination: &mut Client) -> String {
+    let created = create_topic(coordination, "Asilo", "Risposta standard sull'asilo.").await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(created.location(), Some("/argomenti?esito=creato"));
+    let id = topic_id(coordination, "Asilo").await;
+    assert!(
+        offered_topics(coordination, "1")
+            .await
+            .contains(">Asilo</option>")
+    );
+    id
+}
+
+/// The report gets the topic, then the topic is renamed and its answer rewritten; a rename
+/// onto another topic's name is refused.
+async fn assign_then_rename(coordination: &mut Client, edit_path: &str) {
+    let page = coordination.get("/segnalazioni/1").await;
+    let assign = page
+        .form("/segnalazioni/1/argomento")
+        .choose("topic", "Asilo");
+    assert_eq!(coordination.submit(&assign).await.status, 303);
+    let renamed = coordination
+        .send_form(
+            edit_path,
+            edit_path,
+            &[
+                ("name", "Protezione internazionale"),
+                ("standard_answer", "Nuovo testo della risposta."),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let edit = coordination.get(edit_path).await;
+    assert!(edit.body.contains("value=\"Protezione internazionale\""));
+    assert!(
+        edit.body
+            .contains(">Nuovo testo della risposta.</textarea>")
+    );
+    assert_eq!(edit.form(edit_path).value("active").as_deref(), Some("1"));
+    let report = coordination.get("/segnalazioni/1").await;
+    assert!(report.body.contains("Protezione internazionale"));
+
+    // Renaming onto another topic's name is refused.
+    let clash = coordination
+        .send_form(edit_path, edit_path, &[("name", "Cittadinanza")])
+        .await;
+    assert_eq!(clash.status, 422);
+}
+
+/// Disabled while a report page that offers it is open: no longer offered for other reports,
+/// kept where it is, refused from the page opened before. Returns the topic's page it was
+/// disabled from.
+async fn disable_while_a_report_page_is_open(coordination: &mut Client, edit_path: &str) -> Page {
+    // A report page opened while the topic is still active offers it.
+    let stale = coordination.get("/segnalazioni/2").await;
+    let stale_choice = stale
+        .form("/segnalazioni/2/argomento")
+        .choose("topic", "Protezione internazionale");
+
+    // Disabled: no longer offered for other reports, kept where it is.
+    let page = coordination.get(edit_path).await;
+    let disable = page.form(edit_path).check("active", "1", false);
+    assert_eq!(coordination.submit(&disable).await.status, 303);
+    let list = coordination.get("/argomenti?esito=salvato").await;
+    assert!(list.body.contains("Disattivato"));
+    assert!(list.body.contains("role=\"status\""));
+    assert!(
+        offered_topics(coordination, "1")
+            .await
+            .contains(">Protezione internazionale</option>"),
+        "the report that has it still shows it"
+    );
+    assert!(
+        !offered_topics(coordination, "2")
+            .await
+            .contains("Protezione internazionale"),
+    );
+    // The page opened before is sent now: the disabled topic is refused.
+    let refused = coordination.submit(&stale_choice).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("disattivato"));
+    page
 }
 
 #[tokio::test]
