@@ -51,10 +51,10 @@ impl Drop for StoredFile {
         if self.kept {
             return;
         }
-        if let Err(error) = std::fs::remove_file(&self.path) {
-            if error.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(%error, "attachment file not removed");
-            }
+        if let Err(error) = std::fs::remove_file(&self.path)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(%error, "attachment file not removed");
         }
     }
 }
@@ -62,10 +62,10 @@ impl Drop for StoredFile {
 /// Deletes stored attachment files whose rows are gone; a file already gone is no problem.
 pub async fn delete(folder: &Path, names: Vec<String>) {
     for name in names {
-        if let Err(error) = tokio::fs::remove_file(folder.join(&name)).await {
-            if error.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(%error, "attachment file not removed");
-            }
+        if let Err(error) = tokio::fs::remove_file(folder.join(&name)).await
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(%error, "attachment file not removed");
         }
     }
 }

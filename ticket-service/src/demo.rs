@@ -194,10 +194,10 @@ pub fn purge(db: &Db, attachment_dir: &std::path::Path) -> Result<usize, DbError
     })?;
     // The rows are gone: their files go after them, never before.
     for name in &purged.stored_files {
-        if let Err(error) = std::fs::remove_file(attachment_dir.join(name)) {
-            if error.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(%error, "demo attachment not removed");
-            }
+        if let Err(error) = std::fs::remove_file(attachment_dir.join(name))
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(%error, "demo attachment not removed");
         }
     }
     Ok(purged.reports)

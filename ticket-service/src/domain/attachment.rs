@@ -145,7 +145,7 @@ impl QuotaExceeded {
 /// A size as people read it: whole megabytes from 1 MB, otherwise kilobytes rounded up.
 pub fn readable_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64).replace('.', ",")

@@ -41,10 +41,11 @@ fn office_pages(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
             if index.is_file() {
                 pages.push((name, index));
             }
-        } else if let Some(stem) = name.strip_suffix(".md") {
-            if !stem.starts_with('_') && !stem.contains('.') {
-                pages.push((stem.to_owned(), path));
-            }
+        } else if let Some(stem) = name.strip_suffix(".md")
+            && !stem.starts_with('_')
+            && !stem.contains('.')
+        {
+            pages.push((stem.to_owned(), path));
         }
     }
     pages.sort();

@@ -189,14 +189,14 @@ async fn submit(
     if !consumed {
         return Err(AppError::LinkNotUsable);
     }
-    if purpose == LinkPurpose::Reset {
-        if let Some(mailer) = &state.mailer {
-            mailer.send_in_background(texts::password_changed(
-                &user.email,
-                &user.display_name,
-                &user.username,
-            ));
-        }
+    if purpose == LinkPurpose::Reset
+        && let Some(mailer) = &state.mailer
+    {
+        mailer.send_in_background(texts::password_changed(
+            &user.email,
+            &user.display_name,
+            &user.username,
+        ));
     }
     Ok(Redirect::to(&paths::with_outcome(paths::LOGIN, "password")).into_response())
 }

@@ -76,7 +76,7 @@ pub fn italian_number(value: f64, decimals: usize) -> String {
     let digits: Vec<char> = int.chars().collect();
     let mut grouped = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && *c != '-' && digits[i - 1] != '-' {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && *c != '-' && digits[i - 1] != '-' {
             grouped.push('.');
         }
         grouped.push(*c);

@@ -123,7 +123,7 @@ pub fn format_size(bytes: u64) -> String {
     let tenths = (bytes * 10 + MB / 2) / MB;
     if tenths >= 100 {
         format!("{} MB", (tenths + 5) / 10)
-    } else if tenths % 10 == 0 {
+    } else if tenths.is_multiple_of(10) {
         format!("{} MB", tenths / 10)
     } else {
         format!("{},{} MB", tenths / 10, tenths % 10)

@@ -70,16 +70,16 @@ pub fn effects_of(
         start_waiting: to == ReportState::AwaitingAnswer,
         ..TransitionEffects::default()
     };
-    if from == ReportState::AwaitingAnswer {
-        if let Some(since) = report.waiting_since {
-            let paused = calendar.business_days_between(local_date(since), local_date(now));
-            effects.stop_waiting_after = Some((now - since).max(0));
-            effects.due_date = Some(
-                calendar
-                    .add_business_days(report.due_date, paused)
-                    .to_string(),
-            );
-        }
+    if from == ReportState::AwaitingAnswer
+        && let Some(since) = report.waiting_since
+    {
+        let paused = calendar.business_days_between(local_date(since), local_date(now));
+        effects.stop_waiting_after = Some((now - since).max(0));
+        effects.due_date = Some(
+            calendar
+                .add_business_days(report.due_date, paused)
+                .to_string(),
+        );
     }
     if to == ReportState::Reopened {
         // A reopened report is a new request: it gets the full time of its urgency again.

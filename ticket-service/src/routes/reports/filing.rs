@@ -703,16 +703,16 @@ pub async fn confirm(
         Ok(id) => id,
         Err(error) => {
             // Two confirmations racing: the UNIQUE key lets one through; the other finds it.
-            if let db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)) = &error {
-                if failure.code == rusqlite::ErrorCode::ConstraintViolation {
-                    let key = form.submission_key.clone();
-                    let existing = state
-                        .db
-                        .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
-                        .await?;
-                    if let Some(existing) = existing {
-                        return already_filed(&state, &principal, existing);
-                    }
+            if let db::DbError::Query(rusqlite::Error::SqliteFailure(failure, _)) = &error
+                && failure.code == rusqlite::ErrorCode::ConstraintViolation
+            {
+                let key = form.submission_key.clone();
+                let existing = state
+                    .db
+                    .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
+                    .await?;
+                if let Some(existing) = existing {
+                    return already_filed(&state, &principal, existing);
                 }
             }
             return Err(error.into());
