@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod rate_limit;
 pub mod report;
 pub mod report_fields;
+pub mod report_form;
 pub mod role;
 pub mod second_factor;
 pub mod session;

@@ -198,7 +198,7 @@ fn uploads(settings: &ReportSettings) -> Router<AppState> {
         )
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
-    let form_limit = max_file * reports::filing::MAX_DRAFT_FILES + 64 * 1024;
+    let form_limit = max_file * crate::app::reports::filing::MAX_DRAFT_FILES + 64 * 1024;
     let report_form = Router::new()
         .route(paths::NEW_REPORT, post(reports::filing::review))
         .layer(DefaultBodyLimit::max(form_limit))
