@@ -3,6 +3,7 @@
 //! on a report they cannot see.
 
 pub mod actions;
+pub mod detail;
 pub mod filing;
 
 use crate::auth::principal::Principal;

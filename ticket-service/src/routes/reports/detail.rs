@@ -7,17 +7,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::app::reports::actions::text_field_of;
-use crate::app::reports::{audit, load, scope_of};
+use crate::app::reports::actions::{NOTE_FIELD, text_field_of};
+use crate::app::reports::detail::{self, OpenedReport};
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
 use crate::db::attachments::AttachmentRow;
-use crate::db::timeline::{AnswerStages, TextRow};
-use crate::db::topics;
+use crate::db::timeline::TextRow;
 use crate::domain::attachment::readable_size;
-use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
-use crate::domain::report::{self as workflow, ReportAction};
+use crate::domain::report::{self as workflow, ReportAction, ReportState};
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
@@ -151,60 +149,62 @@ pub async fn render(
     id: i64,
     shown: Shown<'_>,
 ) -> Result<Response, AppError> {
-    let scope = scope_of(state, principal).await?;
-    let report = load(state, scope, id).await?;
-    audit(
+    let opened = detail::open(state, principal, id).await?;
+    let report = &opened.report;
+    let (topic_answer, draft) = starting_answer(&opened, shown.standard_answer);
+    let actions = action_forms(principal, report.state, shown.typed, &draft);
+    let note_text = if shown.typed.action == NOTE_FIELD {
+        shown.typed.text.clone()
+    } else {
+        String::new()
+    };
+    let page = Page::for_user(
         state,
         principal,
-        AuditEvent::ReportOpened,
-        report.protocol.clone(),
+        &format!("Segnalazione {}", report.protocol),
+        paths::REPORTS,
     )
-    .await?;
-    let internal = principal.can(Action::HandleInternalNotes);
-    let stages = if internal {
-        AnswerStages::All
-    } else {
-        AnswerStages::Published
+    .with("actions", &actions)
+    .with("current_state", &report.state.as_str())
+    .with("has_standard_answer", &topic_answer.is_some())
+    .with("note_text", &note_text);
+    let page = with_report(page, state, principal, opened)
+        .errors(shown.errors)
+        .outcome(status_message(shown.outcome));
+    let status = match shown.errors.is_empty() {
+        true => StatusCode::OK,
+        false => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let user_id = principal.user_id;
-    let now = state.clock.now();
-    let (events, answers, notes, attachments, topics, received) = state
-        .db
-        .call(move |conn| {
-            crate::db::notifications::mark_read(conn, user_id, id, now)?;
-            let notes = if internal {
-                crate::db::timeline::notes(conn, id)?
-            } else {
-                Vec::new()
-            };
-            Ok((
-                crate::db::timeline::events(conn, id)?,
-                crate::db::timeline::answers(conn, id, stages)?,
-                notes,
-                crate::db::attachments::attachments(conn, id)?,
-                topics::list(conn)?,
-                crate::db::timeline::latest_answer(conn, id, "ricevuta")?,
-            ))
-        })
-        .await?;
-    let state_now = report.state;
-    // The publishing form starts from the standard answer when asked, otherwise from what
-    // the liaison recorded.
-    let topic_answer = report.topic_id.and_then(|topic| {
-        topics
+    Ok((status, page.render(state, "report.html")?).into_response())
+}
+
+/// The report's standard answer (of its topic), and the text the answer forms start from: the
+/// standard answer when asked, otherwise what the liaison recorded.
+fn starting_answer(opened: &OpenedReport, standard: bool) -> (Option<String>, String) {
+    let topic_answer = opened.report.topic_id.and_then(|topic| {
+        opened
+            .topics
             .iter()
             .find(|t| t.id == topic)
             .map(|t| t.standard_answer.clone())
             .filter(|text| !text.is_empty())
     });
-    let draft = if shown.standard_answer {
-        topic_answer.clone().or(received)
-    } else {
-        received
+    let draft = match (standard, &topic_answer) {
+        (true, Some(answer)) => Some(answer.clone()),
+        _ => opened.received.clone(),
     };
-    let draft = draft.unwrap_or_default();
-    let typed = shown.typed;
-    let actions: Vec<ActionForm> = workflow::available_actions(state_now, principal.role)
+    (topic_answer, draft.unwrap_or_default())
+}
+
+/// The forms of the steps the principal may take from `current`, each with its text: what
+/// was typed when the form comes back, the starting answer for the answer forms.
+fn action_forms(
+    principal: &Principal,
+    current: ReportState,
+    typed: &ActionTyped,
+    draft: &str,
+) -> Vec<ActionForm> {
+    workflow::available_actions(current, principal.role)
         .into_iter()
         .filter(|action| !action.is_batch_action())
         .map(|action| ActionForm {
@@ -221,19 +221,20 @@ pub async fn render(
             text: if typed.action == action.as_str() {
                 typed.text.clone()
             } else if action.needs_answer() {
-                draft.clone()
+                draft.to_owned()
             } else {
                 String::new()
             },
         })
-        .collect();
-    let note_text = if typed.action == "nota" {
-        typed.text.clone()
-    } else {
-        String::new()
-    };
+        .collect()
+}
+
+/// The report with its timeline, answers, notes, attachments and topic choice.
+fn with_report(page: Page, state: &AppState, principal: &Principal, opened: OpenedReport) -> Page {
+    let report = opened.report;
     // Disabled topics are not offered, except the one the report already has.
-    let topic_options: Vec<OptionView> = topics
+    let topic_options: Vec<OptionView> = opened
+        .topics
         .iter()
         .filter(|topic| topic.active || report.topic_id == Some(topic.id))
         .map(|topic| OptionView {
@@ -242,7 +243,8 @@ pub async fn render(
         })
         .collect();
     let selected_topic = report.topic_id.map(|id| id.to_string()).unwrap_or_default();
-    let events: Vec<EventView> = events
+    let events: Vec<EventView> = opened
+        .events
         .into_iter()
         .map(|event| EventView {
             when: local_time(event.at),
@@ -251,53 +253,31 @@ pub async fn render(
             comment: event.comment,
         })
         .collect();
-    let attachments: Vec<AttachmentView> = attachments
+    let attachments: Vec<AttachmentView> = opened
+        .attachments
         .into_iter()
         .map(|row| AttachmentView {
             size_kb: (row.size + 1023) / 1024,
             row,
         })
         .collect();
+    let texts = |rows: Vec<TextRow>| rows.into_iter().map(TextView::from).collect::<Vec<_>>();
     let can_attach = principal.can(Action::FileReport) || principal.can(Action::AssignTopics);
-    let topics_in_use = principal.can(Action::AssignTopics);
-    let view = ReportView::new(report, &state.settings.reports, state.clock.today());
-    let title = format!("Segnalazione {}", view.row.protocol);
-    let mut page = Page::for_user(state, principal, &title, paths::REPORTS)
-        .with("report", &view)
-        .with("events", &events)
-        .with(
-            "answers",
-            &answers.into_iter().map(TextView::from).collect::<Vec<_>>(),
-        )
-        .with("internal", &internal)
-        .with(
-            "notes",
-            &notes.into_iter().map(TextView::from).collect::<Vec<_>>(),
-        )
-        .with("attachments", &attachments)
-        .with("can_attach", &can_attach)
-        .with(
-            "max_attachment",
-            &readable_size(u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0)),
-        )
-        .with("actions", &actions)
-        .with("current_state", &state_now.as_str())
-        .with("has_standard_answer", &topic_answer.is_some())
-        .with("can_assign_topic", &topics_in_use)
-        .with("topics_options", &topic_options)
-        .with("selected_topic", &selected_topic)
-        .with("note_text", &note_text)
-        .errors(shown.errors);
-    if let Some(message) = status_message(shown.outcome) {
-        page = page.status_message(message);
-    }
-    let html = page.render(state, "report.html")?;
-    let status = if shown.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, html).into_response())
+    let max_attachment = u64::try_from(state.settings.reports.attachment_max_bytes).unwrap_or(0);
+    page.with(
+        "report",
+        &ReportView::new(report, &state.settings.reports, state.clock.today()),
+    )
+    .with("events", &events)
+    .with("answers", &texts(opened.answers))
+    .with("internal", &opened.internal)
+    .with("notes", &texts(opened.notes))
+    .with("attachments", &attachments)
+    .with("can_attach", &can_attach)
+    .with("max_attachment", &readable_size(max_attachment))
+    .with("can_assign_topic", &principal.can(Action::AssignTopics))
+    .with("topics_options", &topic_options)
+    .with("selected_topic", &selected_topic)
 }
 
 #[cfg(test)]

@@ -1,0 +1,78 @@
+//! Opening a report: the principal's scope, the audit line of who read it, its notifications
+//! marked read, and everything its page shows.
+
+use crate::app::reports::{audit, load, scope_of};
+use crate::auth::principal::Principal;
+use crate::db::attachments::{self, AttachmentRow};
+use crate::db::notifications;
+use crate::db::reports::ReportRow;
+use crate::db::timeline::{self, AnswerStages, EventRow, TextRow};
+use crate::db::topics::{self, TopicRow};
+use crate::domain::audit::AuditEvent;
+use crate::domain::permissions::Action;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// A report as its page shows it to the principal.
+pub struct OpenedReport {
+    pub report: ReportRow,
+    pub events: Vec<EventRow>,
+    /// The answers the principal may read: all for the coordination, the published ones
+    /// for the others.
+    pub answers: Vec<TextRow>,
+    /// Internal notes, only for those who handle them.
+    pub internal: bool,
+    pub notes: Vec<TextRow>,
+    pub attachments: Vec<AttachmentRow>,
+    pub topics: Vec<TopicRow>,
+    /// The latest answer the liaison recorded, the start of the publishing form.
+    pub received: Option<String>,
+}
+
+/// Opens report `id` for the principal: audited (by protocol number), its notifications read.
+pub async fn open(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<OpenedReport, AppError> {
+    let scope = scope_of(state, principal).await?;
+    let report = load(state, scope, id).await?;
+    let detail = report.protocol.clone();
+    audit(state, principal, AuditEvent::ReportOpened, detail).await?;
+    let internal = principal.can(Action::HandleInternalNotes);
+    let stages = if internal {
+        AnswerStages::All
+    } else {
+        AnswerStages::Published
+    };
+    let (user_id, now) = (principal.user_id, state.clock.now());
+    let (events, answers, notes, attachments, topics, received) = state
+        .db
+        .call(move |conn| {
+            notifications::mark_read(conn, user_id, id, now)?;
+            let notes = if internal {
+                timeline::notes(conn, id)?
+            } else {
+                Vec::new()
+            };
+            Ok((
+                timeline::events(conn, id)?,
+                timeline::answers(conn, id, stages)?,
+                notes,
+                attachments::attachments(conn, id)?,
+                topics::list(conn)?,
+                timeline::latest_answer(conn, id, "ricevuta")?,
+            ))
+        })
+        .await?;
+    Ok(OpenedReport {
+        report,
+        events,
+        answers,
+        internal,
+        notes,
+        attachments,
+        topics,
+        received,
+    })
+}
