@@ -22,8 +22,8 @@ use crate::domain::report::{self as workflow, ReportAction, ReportScope, ReportS
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::forms::FormErrors;
+use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
-use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
 use crate::routes::reports::ReportView;
 use crate::state::AppState;
