@@ -3,6 +3,7 @@
 //! on a report they cannot see.
 
 pub mod actions;
+pub mod attachments;
 pub mod batches;
 pub mod list;
 
