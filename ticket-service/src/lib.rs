@@ -17,6 +17,7 @@ pub mod import;
 pub mod mail;
 pub mod middleware;
 pub mod notify;
+pub mod pagination;
 pub mod paths;
 pub mod routes;
 pub mod startup;

@@ -3,8 +3,11 @@
 //! on a report they cannot see.
 
 pub mod actions;
+pub mod attachments;
+pub mod batches;
 pub mod detail;
 pub mod filing;
+pub mod list;
 
 use crate::auth::principal::Principal;
 use crate::db::audit::AuditEntry;

@@ -1,29 +1,25 @@
 //! `/lotti`: printed batches. The coordination gathers reports taken in charge into a batch,
 //! prints it (one report per sheet, a cover list, room for the answer) and marks it handed
 //! over; the liaison sees the open batches and records the answers from each report's page.
-//! Internal notes are never loaded here, so no print can carry them.
+//! The use cases are in `app::reports::batches`, which never loads internal notes, so no
+//! print can carry them.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::app::reports::actions::{ALREADY_CHANGED, effects_of};
-use crate::app::reports::audit;
+use crate::app::reports::batches::{self, Created, Overview, Printable, Printout, REPORT_FIELD};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
-use crate::db::batches::{self, BatchRow};
-use crate::db::reports::{self, ReportList, ReportRow};
-use crate::domain::audit::AuditEvent;
-use crate::domain::permissions::Action;
-use crate::domain::report::{self as workflow, ReportAction, ReportScope, ReportState};
+use crate::db::batches::BatchRow;
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::forms::FormErrors;
+use crate::pagination::PageQuery;
 use crate::paths;
-use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::routes::path_id::PathId;
 use crate::routes::reports::ReportView;
 use crate::state::AppState;
@@ -47,51 +43,39 @@ impl From<BatchRow> for BatchView {
     }
 }
 
-fn may_create(principal: &Principal) -> bool {
-    workflow::transition(
-        ReportState::InCharge,
-        ReportAction::AddToBatch,
-        principal.role,
-    )
-    .is_ok()
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(page): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let overview = batches::overview(&state, &principal, &page).await?;
+    render_list(&state, &principal, overview, &FormErrors::default())
 }
 
-async fn render_list(
+/// The batches page; with errors it answers 422.
+fn render_list(
     state: &AppState,
     principal: &Principal,
-    page: &PageQuery,
+    overview: Overview,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let settings = &state.settings.reports;
-    let today = state.clock.today();
-    // Only reports taken in charge can go in a batch; the query picks them, queue order.
-    let candidates_list = ReportList {
-        scope: ReportScope::All,
-        state: Some(ReportState::InCharge),
-        by_due_date: false,
-        today: today.to_string(),
-        urgency_codes: settings.urgency.iter().map(|u| u.code.clone()).collect(),
-    };
-    let request = PageRequest::new(page, state.settings.page_size);
-    let (paged, candidates) = state
-        .db
-        .call(move |conn| {
-            let paged = request.load(conn, batches::count, batches::page)?;
-            // A negative LIMIT reads them all: every candidate must be offered.
-            let candidates = reports::page(conn, &candidates_list, -1, 0)?;
-            Ok((paged, candidates))
-        })
-        .await?;
-    let candidates: Vec<ReportView> = candidates
+    let candidates: Vec<ReportView> = overview
+        .candidates
         .into_iter()
-        .map(|row| ReportView::new(row, settings, today))
+        .map(|row| ReportView::new(row, settings, overview.today))
         .collect();
-    let pages = paged.links(paths::BATCHES, &[]);
-    let views: Vec<BatchView> = paged.rows.into_iter().map(BatchView::from).collect();
+    let pages = overview.batches.links(paths::BATCHES, &[]);
+    let views: Vec<BatchView> = overview
+        .batches
+        .rows
+        .into_iter()
+        .map(BatchView::from)
+        .collect();
     let html = Page::for_user(state, principal, "Lotti da consegnare", paths::BATCHES)
         .with("batches", &views)
         .with("pages", &pages)
-        .with("may_create", &may_create(principal))
+        .with("may_create", &overview.may_create)
         .with("candidates", &candidates)
         .errors(errors)
         .render(state, "batches.html")?;
@@ -103,15 +87,6 @@ async fn render_list(
     Ok((status, html).into_response())
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    principal: Principal,
-    Query(page): Query<PageQuery>,
-) -> Result<Response, AppError> {
-    principal.require(&state, Action::ForwardReports).await?;
-    render_list(&state, &principal, &page, &FormErrors::default()).await
-}
-
 /// `POST /lotti`: a batch of the ticked reports. The form is read as pairs because the
 /// checkboxes repeat the `report` name.
 pub async fn create(
@@ -119,85 +94,25 @@ pub async fn create(
     principal: Principal,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ForwardReports).await?;
-    if !may_create(&principal) {
-        return Err(AppError::Forbidden);
-    }
-    let ids: Vec<i64> = pairs
+    let ticked: Vec<&str> = pairs
         .iter()
-        .filter(|(name, _)| name == "report")
-        .map(|(_, value)| value.parse().map_err(|_| AppError::BadForm))
-        .collect::<Result<_, _>>()?;
-    if ids.is_empty() {
-        let mut errors = FormErrors::default();
-        errors.add(
-            "report",
-            "Scegli almeno una segnalazione da inserire nel lotto.",
-        );
-        return render_list(&state, &principal, &PageQuery::default(), &errors).await;
+        .filter(|(name, _)| name == REPORT_FIELD)
+        .map(|(_, value)| value.as_str())
+        .collect();
+    match batches::create(&state, &principal, &ticked).await? {
+        Created::Batch(batch) => Ok(to_batch(batch, "creato")),
+        Created::Invalid(errors) => {
+            let overview = batches::overview(&state, &principal, &PageQuery::default()).await?;
+            render_list(&state, &principal, overview, &errors)
+        }
     }
-    let user_id = principal.user_id;
-    let settings = state.settings.reports.clone();
-    let created = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let now = state.clock.now();
-            let batch = batches::insert(&tx, user_id, now)?;
-            for id in ids {
-                let Some(report) = reports::find(&tx, ReportScope::All, id)? else {
-                    return Ok(None);
-                };
-                let from = ReportState::InCharge;
-                let to = ReportState::Batched;
-                let effects = effects_of(&settings, &report, from, to, now);
-                let applied = crate::db::timeline::apply_transition(
-                    &tx,
-                    id,
-                    user_id,
-                    ReportAction::AddToBatch,
-                    from,
-                    to,
-                    "",
-                    &effects,
-                    now,
-                )?;
-                if !applied {
-                    // Dropping the transaction undoes the batch and every report moved so far.
-                    return Ok(None);
-                }
-                batches::add_report(&tx, batch, id)?;
-            }
-            tx.commit()?;
-            Ok(Some(batch))
-        })
-        .await?;
-    let Some(batch) = created else {
-        return Err(AppError::Refused(ALREADY_CHANGED));
-    };
-    Ok(Redirect::to(&paths::with_outcome(&paths::batch(batch), "creato")).into_response())
 }
 
-async fn load_batch(state: &AppState, id: i64) -> Result<(BatchRow, Vec<ReportRow>), AppError> {
-    state
-        .db
-        .call(move |conn| {
-            let Some(batch) = batches::find(conn, id)? else {
-                return Ok(None);
-            };
-            let mut rows = Vec::new();
-            for report_id in batches::report_ids(conn, id)? {
-                if let Some(row) = reports::find(conn, ReportScope::All, report_id)? {
-                    rows.push(row);
-                }
-            }
-            Ok(Some((batch, rows)))
-        })
-        .await?
-        .ok_or(AppError::NotFound)
+fn to_batch(id: i64, outcome: &str) -> Response {
+    Redirect::to(&paths::with_outcome(&paths::batch(id), outcome)).into_response()
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Deserialize)]
 pub struct BatchQuery {
     #[serde(default)]
     #[serde(rename = "esito")]
@@ -211,49 +126,42 @@ pub async fn show(
     PathId(id): PathId,
     Query(query): Query<BatchQuery>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ForwardReports).await?;
-    let (batch, rows) = load_batch(&state, id).await?;
-    // The print page shows what the PDF holds, citizen data included: it asks for the
-    // password again in the same way (ASVS 3.7.1).
-    principal.require_recent_authentication(&state)?;
-    audit(
-        &state,
-        &principal,
-        AuditEvent::BatchExported,
-        format!("lotto {id}, pagina di stampa"),
-    )
-    .await?;
-    let settings = &state.settings.reports;
-    let today = state.clock.today();
-    let reports: Vec<ReportView> = rows
-        .into_iter()
-        .map(|row| ReportView::new(row, settings, today))
-        .collect();
-    let may_forward = batch.forwarded_at.is_none()
-        && workflow::transition(
-            ReportState::Batched,
-            ReportAction::MarkForwarded,
-            principal.role,
-        )
-        .is_ok();
-    let title = format!("Lotto n. {id}");
-    let mut page = Page::for_user(&state, &principal, &title, paths::BATCHES)
-        .with("batch", &BatchView::from(batch))
-        .with("reports", &reports)
-        .with("may_forward", &may_forward)
-        .with("printed_on", &local_time(state.clock.now()));
-    match query.outcome.as_deref() {
-        Some("creato") => {
-            page = page.status_message("Lotto creato. Stampalo con il comando di stampa del browser: ogni segnalazione è su un foglio.");
-        }
+    let printable = batches::open_for_print(&state, &principal, id, Printout::Page).await?;
+    let status = match query.outcome.as_deref() {
+        Some("creato") => Some(
+            "Lotto creato. Stampalo con il comando di stampa del browser: ogni segnalazione è su un foglio.",
+        ),
         Some("consegnato") => {
-            page = page.status_message(
-                "Lotto segnato come consegnato: le segnalazioni sono in attesa di risposta.",
-            );
+            Some("Lotto segnato come consegnato: le segnalazioni sono in attesa di risposta.")
         }
-        _ => {}
+        _ => None,
+    };
+    render_batch(&state, &principal, printable, status)
+}
+
+/// The print page of a batch, with the status message of what was just done to it.
+fn render_batch(
+    state: &AppState,
+    principal: &Principal,
+    printable: Printable,
+    status: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let settings = &state.settings.reports;
+    let reports: Vec<ReportView> = printable
+        .reports
+        .into_iter()
+        .map(|row| ReportView::new(row, settings, printable.today))
+        .collect();
+    let title = format!("Lotto n. {}", printable.batch.id);
+    let mut page = Page::for_user(state, principal, &title, paths::BATCHES)
+        .with("batch", &BatchView::from(printable.batch))
+        .with("reports", &reports)
+        .with("may_forward", &printable.may_forward)
+        .with("printed_on", &local_time(printable.printed_at));
+    if let Some(message) = status {
+        page = page.status_message(message);
     }
-    page.render(&state, "batch.html")
+    page.render(state, "batch.html")
         .map(IntoResponse::into_response)
 }
 
@@ -324,35 +232,8 @@ pub async fn pdf(
     principal: Principal,
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ForwardReports).await?;
-    let (batch, rows) = load_batch(&state, id).await?;
-    principal.require_recent_authentication(&state)?;
-    audit(
-        &state,
-        &principal,
-        AuditEvent::BatchExported,
-        format!("lotto {id}, PDF"),
-    )
-    .await?;
-    let settings = &state.settings.reports;
-    let today = state.clock.today();
-    let reports: Vec<ReportView> = rows
-        .into_iter()
-        .map(|row| ReportView::new(row, settings, today))
-        .collect();
-    let batch = BatchView::from(batch);
-    let title = format!("Lotto n. {id} – Segnalazioni alla Questura e alla Prefettura");
-    let blocks = pdf_blocks(&batch, &reports);
-    // Laying out and embedding the fonts of a large batch takes a few hundred milliseconds.
-    let rendered = tokio::task::spawn_blocking(move || pdf::render(&title, "it-IT", &blocks))
-        .await
-        .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()));
-    let bytes = rendered.map_err(|error| {
-        tracing::error!(%error, batch = id, "batch PDF not written");
-        AppError::Refused(
-            "Non è stato possibile creare un PDF accessibile del lotto. Stampa il lotto dalla sua pagina e avvisa l'assistenza.",
-        )
-    })?;
+    let printable = batches::open_for_print(&state, &principal, id, Printout::Pdf).await?;
+    let bytes = render_pdf(&state, printable).await?;
     let disposition = format!("attachment; filename=\"lotto-{id}.pdf\"");
     Ok((
         [
@@ -364,6 +245,30 @@ pub async fn pdf(
         .into_response())
 }
 
+/// The batch's PDF, laid out on a blocking thread: embedding the fonts of a large batch takes
+/// a few hundred milliseconds.
+async fn render_pdf(state: &AppState, printable: Printable) -> Result<Vec<u8>, AppError> {
+    let settings = &state.settings.reports;
+    let reports: Vec<ReportView> = printable
+        .reports
+        .into_iter()
+        .map(|row| ReportView::new(row, settings, printable.today))
+        .collect();
+    let id = printable.batch.id;
+    let batch = BatchView::from(printable.batch);
+    let title = format!("Lotto n. {id} – Segnalazioni alla Questura e alla Prefettura");
+    let blocks = pdf_blocks(&batch, &reports);
+    let rendered = tokio::task::spawn_blocking(move || pdf::render(&title, "it-IT", &blocks))
+        .await
+        .unwrap_or_else(|failed| std::panic::resume_unwind(failed.into_panic()));
+    rendered.map_err(|error| {
+        tracing::error!(%error, batch = id, "batch PDF not written");
+        AppError::Refused(
+            "Non è stato possibile creare un PDF accessibile del lotto. Stampa il lotto dalla sua pagina e avvisa l'assistenza.",
+        )
+    })
+}
+
 /// `POST /lotti/{id}/consegnato`: the batch was handed to the Questura or the Prefettura; its
 /// reports wait for the answer and their clocks pause.
 pub async fn mark_forwarded(
@@ -372,50 +277,6 @@ pub async fn mark_forwarded(
     PathId(id): PathId,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ForwardReports).await?;
-    let from = ReportState::Batched;
-    let to = workflow::transition(from, ReportAction::MarkForwarded, principal.role)
-        .map_err(|_| AppError::Forbidden)?;
-    load_batch(&state, id).await?;
-    let user_id = principal.user_id;
-    let settings = state.settings.reports.clone();
-    let marked = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let now = state.clock.now();
-            if !batches::mark_forwarded(&tx, id, user_id, now)? {
-                return Ok(false);
-            }
-            for report_id in batches::report_ids(&tx, id)? {
-                let Some(report) = reports::find(&tx, ReportScope::All, report_id)? else {
-                    continue;
-                };
-                // A report reopened or answered in the meantime stays where it is.
-                if report.state != from {
-                    continue;
-                }
-                let effects = effects_of(&settings, &report, from, to, now);
-                crate::db::timeline::apply_transition(
-                    &tx,
-                    report_id,
-                    user_id,
-                    ReportAction::MarkForwarded,
-                    from,
-                    to,
-                    "",
-                    &effects,
-                    now,
-                )?;
-            }
-            tx.commit()?;
-            Ok(true)
-        })
-        .await?;
-    if !marked {
-        return Err(AppError::Refused(
-            "Questo lotto era già stato segnato come consegnato: non è stato cambiato nulla.",
-        ));
-    }
-    Ok(Redirect::to(&paths::with_outcome(&paths::batch(id), "consegnato")).into_response())
+    batches::mark_forwarded(&state, &principal, id).await?;
+    Ok(to_batch(id, "consegnato"))
 }

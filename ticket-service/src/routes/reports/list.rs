@@ -1,20 +1,20 @@
 //! `GET /segnalazioni`: the reports the principal may see, a page at a time, sorted by urgency
 //! or by due date with overdue reports first and marked, and filtered by state. Scope, filter,
-//! order and page are all in the query. For the coordination this is the queue.
+//! order and page are all in the query. For the coordination this is the queue. The use case
+//! is in `app::reports::list`.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::{Deserialize, Serialize};
 
-use crate::app::reports::scope_of;
+use crate::app::reports::list::{self, ListRequest, ReportsPage};
 use crate::auth::principal::Principal;
-use crate::db::reports::{self, ReportList};
 use crate::domain::permissions::Action;
 use crate::domain::report::ReportState;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::pagination::{self, PageQuery};
 use crate::paths;
-use crate::routes::pagination::{self, PageQuery, PageRequest};
 use crate::routes::reports::ReportView;
 use crate::state::AppState;
 use crate::templates::Page;
@@ -44,39 +44,37 @@ pub async fn list(
     Query(query): Query<ListQuery>,
     Query(page): Query<PageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope_of(&state, &principal).await?;
-    let by_due_date = query.order.as_deref() == Some("scadenza");
-    let filter = query
-        .state
-        .as_deref()
-        .and_then(|code| code.parse::<ReportState>().ok());
-    let today = state.clock.today();
-    let settings = &state.settings.reports;
-    let list = ReportList {
-        scope,
-        state: filter,
-        by_due_date,
-        today: today.to_string(),
-        urgency_codes: settings.urgency.iter().map(|u| u.code.clone()).collect(),
+    let request = ListRequest {
+        order: query.order.as_deref(),
+        state: query.state.as_deref(),
+        page: &page,
     };
-    let request = PageRequest::new(&page, state.settings.page_size);
-    let paged = state
-        .db
-        .call(move |conn| {
-            request.load(
-                conn,
-                |conn| reports::count(conn, &list),
-                |conn, limit, offset| reports::page(conn, &list, limit, offset),
-            )
-        })
-        .await?;
-    let order = if by_due_date { "scadenza" } else { "urgenza" };
-    let state_code = filter.map_or("", ReportState::as_str);
-    let pages = paged.links(paths::REPORTS, &[("stato", state_code), ("ordina", order)]);
-    let views: Vec<ReportView> = paged
+    let listed = list::reports_page(&state, &principal, request).await?;
+    render(&state, &principal, listed)
+}
+
+/// The list's page: the reports, the links to the other pages, and the controls of order and
+/// filter, which keep each other's choice.
+fn render(
+    state: &AppState,
+    principal: &Principal,
+    listed: ReportsPage,
+) -> Result<Html<String>, AppError> {
+    let settings = &state.settings.reports;
+    let order = if listed.by_due_date {
+        "scadenza"
+    } else {
+        "urgenza"
+    };
+    let state_code = listed.filter.map_or("", ReportState::as_str);
+    let pages = listed
+        .paged
+        .links(paths::REPORTS, &[("stato", state_code), ("ordina", order)]);
+    let views: Vec<ReportView> = listed
+        .paged
         .rows
         .into_iter()
-        .map(|row| ReportView::new(row, settings, today))
+        .map(|row| ReportView::new(row, settings, listed.today))
         .collect();
     let states: Vec<StateOption> = ReportState::ALL
         .into_iter()
@@ -90,27 +88,17 @@ pub async fn list(
         Role::Questura | Role::Prefettura => "Segnalazioni indirizzate al tuo ente",
         _ => "Le segnalazioni della tua organizzazione",
     };
-    Page::for_user(&state, &principal, title, paths::REPORTS)
+    let sorted_by =
+        |order: &str| pagination::url(paths::REPORTS, &[("stato", state_code), ("ordina", order)]);
+    Page::for_user(state, principal, title, paths::REPORTS)
         .with("reports", &views)
         .with("pages", &pages)
-        .with("by_due_date", &by_due_date)
+        .with("by_due_date", &listed.by_due_date)
         .with("order", &order)
-        .with(
-            "by_urgency_url",
-            &pagination::url(
-                paths::REPORTS,
-                &[("stato", state_code), ("ordina", "urgenza")],
-            ),
-        )
-        .with(
-            "by_due_date_url",
-            &pagination::url(
-                paths::REPORTS,
-                &[("stato", state_code), ("ordina", "scadenza")],
-            ),
-        )
+        .with("by_urgency_url", &sorted_by("urgenza"))
+        .with("by_due_date_url", &sorted_by("scadenza"))
         .with("state_filter", &state_code)
         .with("states", &states)
         .with("can_file", &principal.can(Action::FileReport))
-        .render(&state, "reports.html")
+        .render(state, "reports.html")
 }

@@ -11,8 +11,8 @@ use crate::clock::local_time;
 use crate::db::notifications::NotificationRow;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
-use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::templates::Page;
 
