@@ -55,7 +55,7 @@ async fn render(
     errors: &FormErrors,
     status_message: Option<&str>,
 ) -> Result<Response, AppError> {
-    let path = format!("/admin/utenti/{}", user.id);
+    let path = paths::user(user.id);
     let mut page = Page::for_user(state, principal, &user.username, &path)
         .with("account", user)
         .with("role_label", &user.role().map_or("", Role::label))
@@ -158,7 +158,7 @@ pub async fn change_role(
         return render(&state, &principal, &user, &form, &errors, None).await;
     };
     if user.role == role.as_str() && user.organisation_id == organisation.id {
-        return Ok(Redirect::to(&format!("/admin/utenti/{}", user.id)).into_response());
+        return Ok(Redirect::to(&paths::user(user.id)).into_response());
     }
     let entry = AuditEntry::new(AuditEvent::RoleChanged)
         .actor(principal.user_id)
@@ -254,5 +254,5 @@ pub async fn send_link(
     };
     let mail = links::issue(&state, &mailer, &user, purpose, Some(principal.user_id)).await?;
     mailer.send(&mail).await?;
-    Ok(Redirect::to(&format!("/admin/utenti/{}?esito=collegamento", user.id)).into_response())
+    Ok(Redirect::to(&paths::with_outcome(&paths::user(user.id), "collegamento")).into_response())
 }

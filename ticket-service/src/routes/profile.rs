@@ -105,7 +105,7 @@ pub async fn set_mail_choice(
     } else {
         "notifiche-invariate"
     };
-    Ok(Redirect::to(&format!("/profilo?esito={outcome}")).into_response())
+    Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, outcome)).into_response())
 }
 
 #[derive(Deserialize)]

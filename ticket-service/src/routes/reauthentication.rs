@@ -18,7 +18,6 @@ use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
-use crate::routes::login::safe_next;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -59,7 +58,7 @@ async fn render(
         "Conferma la tua identità",
         paths::REAUTHENTICATION,
     )
-    .with("next", &safe_next(next).unwrap_or("/"))
+    .with("next", &paths::next_or_home(next))
     .with("needs_code", &has_second_factor(state, principal).await?)
     .with("minutes", &(state.settings.session.reauth_secs / 60).max(1))
     .errors(errors)
@@ -128,7 +127,7 @@ pub async fn submit(
                 tx.commit()
             })
             .await?;
-        return Ok(Redirect::to(safe_next(&form.next).unwrap_or("/")).into_response());
+        return Ok(Redirect::to(paths::next_or_home(&form.next)).into_response());
     }
     let mut errors = FormErrors::default();
     let message = if needs_code {

@@ -24,7 +24,7 @@ use crate::domain::second_factor::PENDING_LOGIN_SECS;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
-use crate::routes::login::{redirect_with_cookie, safe_next};
+use crate::routes::login::redirect_with_cookie;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -48,7 +48,7 @@ fn render_code_form(
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
     let html = Page::anonymous(state, "Codice di verifica", Some(csrf))
-        .with("next", &safe_next(next).unwrap_or(""))
+        .with("next", &paths::safe_next(next).unwrap_or(""))
         .errors(errors)
         .render(state, "login_code.html")?;
     let status = if errors.is_empty() {
@@ -140,7 +140,7 @@ pub async fn code_submit(
         .await?;
     match verdict {
         Verdict::Accepted => Ok(redirect_with_cookie(
-            safe_next(&form.next).unwrap_or("/"),
+            paths::next_or_home(&form.next),
             session::cookie_header(&issued.cookie_value),
         )),
         refused => {
