@@ -8,3 +8,4 @@
 pub mod form_session;
 pub mod login;
 pub mod reports;
+pub mod second_factor;
