@@ -5,7 +5,9 @@
 //! together with its audit line or timeline entry. It returns what happened (a typed outcome,
 //! or the form's errors to show again), never HTML: handlers in `routes` render.
 
+pub mod account_links;
 pub mod form_session;
 pub mod login;
+pub mod passwords;
 pub mod reports;
 pub mod second_factor;

@@ -7,15 +7,14 @@ use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::app::account_links;
 use crate::auth::attempts::{self, Verdict};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::auth::{links, password};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::sessions;
 use crate::db::users::{self, UserRow};
-use crate::domain::account_link::LinkPurpose;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::role::Role;
@@ -235,24 +234,6 @@ pub async fn send_link(
     PathId(id): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ManageUsers).await?;
-    let user = find_user(&state, id).await?;
-    let Some(mailer) = state.mailer.clone() else {
-        return Err(AppError::Refused(
-            "L'invio di e-mail non è configurato: usa il comando «respi-tickets user reset».",
-        ));
-    };
-    if !user.active {
-        return Err(AppError::Refused(
-            "L'utente è disattivato: riattivalo prima di inviargli un collegamento.",
-        ));
-    }
-    let purpose = if user.password_hash == password::UNUSABLE_HASH {
-        LinkPurpose::Activation
-    } else {
-        LinkPurpose::Reset
-    };
-    let mail = links::issue(&state, &mailer, &user, purpose, Some(principal.user_id)).await?;
-    mailer.send(&mail).await?;
-    Ok(Redirect::to(&paths::with_outcome(&paths::user(user.id), "collegamento")).into_response())
+    account_links::send_to_user(&state, &principal, id).await?;
+    Ok(Redirect::to(&paths::with_outcome(&paths::user(id), "collegamento")).into_response())
 }
