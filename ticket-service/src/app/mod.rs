@@ -11,3 +11,4 @@ pub mod login;
 pub mod passwords;
 pub mod reports;
 pub mod second_factor;
+pub mod reauthentication;
