@@ -9,6 +9,7 @@ pub mod account_links;
 pub mod form_session;
 pub mod login;
 pub mod passwords;
+pub mod reauthentication;
 pub mod reports;
 pub mod second_factor;
-pub mod reauthentication;
+pub mod users;
