@@ -13,3 +13,4 @@ pub mod reauthentication;
 pub mod reports;
 pub mod second_factor;
 pub mod users;
+pub mod organisations;
