@@ -8,9 +8,10 @@
 pub mod account_links;
 pub mod form_session;
 pub mod login;
+pub mod organisations;
 pub mod passwords;
 pub mod reauthentication;
 pub mod reports;
 pub mod second_factor;
+pub mod topics;
 pub mod users;
-pub mod organisations;
