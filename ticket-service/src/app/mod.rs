@@ -15,3 +15,4 @@ pub mod reports;
 pub mod second_factor;
 pub mod topics;
 pub mod users;
+pub mod own_sessions;
