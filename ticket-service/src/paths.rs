@@ -99,6 +99,22 @@ fn fill(pattern: &str, values: &[&dyn std::fmt::Display]) -> String {
     out
 }
 
+/// Where to go after a form that ends elsewhere (login, code, confirmation): only a path on
+/// this site (`/…`, not `//host` nor `/\host`), so no form can be used to send people away.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let is_local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control())
+        && next.len() <= 512;
+    is_local.then_some(next)
+}
+
+/// [`safe_next`], or the home page when `next` is not a path on this site.
+pub fn next_or_home(next: &str) -> &str {
+    safe_next(next).unwrap_or(HOME)
+}
+
 /// `path` with `?esito=outcome`: the page shows the message of a form's outcome.
 pub fn with_outcome(path: &str, outcome: &str) -> String {
     format!("{path}?esito={outcome}")
@@ -196,6 +212,23 @@ mod tests {
             with_next(LOGIN, "/admin/utenti?x=1"),
             "/login?next=%2Fadmin%2Futenti%3Fx%3D1"
         );
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_a_form() {
+        assert_eq!(safe_next("/admin/utenti"), Some("/admin/utenti"));
+        assert_eq!(safe_next("/profilo?x=1"), Some("/profilo?x=1"));
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "admin",
+            "/a\nb",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
+        assert_eq!(next_or_home("//evil.example"), HOME);
     }
 
     #[test]

@@ -5,4 +5,15 @@
 //! together with its audit line or timeline entry. It returns what happened (a typed outcome,
 //! or the form's errors to show again), never HTML: handlers in `routes` render.
 
+pub mod account_links;
+pub mod audit_log;
+pub mod form_session;
+pub mod login;
+pub mod organisations;
+pub mod own_sessions;
+pub mod passwords;
+pub mod reauthentication;
 pub mod reports;
+pub mod second_factor;
+pub mod topics;
+pub mod users;

@@ -16,13 +16,6 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-impl ClientIp {
-    /// The address as the audit log stores it.
-    pub fn audit(self) -> Option<String> {
-        Some(self.0.to_string())
-    }
-}
-
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = AppError;
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod lockout;
 pub mod organisation;
 pub mod password;
+pub mod password_choice;
 pub mod permissions;
 pub mod rate_limit;
 pub mod report;

@@ -4,6 +4,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use super::user::{Email, FieldProblem};
+
 /// What an organisation is; it bounds which roles its people can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -150,6 +152,27 @@ pub fn optional_line(text: &str, max: usize) -> Result<Option<String>, String> {
     Ok((!text.is_empty()).then(|| text.to_owned()))
 }
 
+/// The name of an organisation: required, one line, at most 120 characters.
+pub fn parse_name(text: &str) -> Result<String, String> {
+    optional_line(text, 120)?.ok_or_else(|| "Scrivi il nome dell'organizzazione.".to_owned())
+}
+
+/// The kind chosen for an organisation added by hand: one of [`MANUAL_KINDS`].
+pub fn parse_manual_kind(text: &str) -> Result<OrganisationKind, &'static str> {
+    text.parse::<OrganisationKind>()
+        .ok()
+        .filter(|kind| MANUAL_KINDS.contains(kind))
+        .ok_or("Scegli se è uno sportello o un servizio della rete.")
+}
+
+/// An optional e-mail address: `None` when empty, otherwise a well-formed one.
+pub fn optional_email(text: &str) -> Result<Option<String>, FieldProblem> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Email::parse(text).map(|email| Some(email.as_str().to_owned()))
+}
+
 /// A telephone number as people write it: digits, spaces, `+`, `/`, `.`, `-`, at most 30.
 pub fn optional_phone(text: &str) -> Result<Option<String>, String> {
     let text = text.trim();
@@ -191,6 +214,32 @@ mod tests {
             Some("+39 0172 123456")
         );
         assert!(optional_phone("chiamami").is_err());
+    }
+
+    #[test]
+    fn a_name_is_required_and_the_kind_is_an_office_or_a_service() {
+        assert_eq!(parse_name("  Comune di Bra ").unwrap(), "Comune di Bra");
+        assert_eq!(
+            parse_name("  ").unwrap_err(),
+            "Scrivi il nome dell'organizzazione."
+        );
+        assert!(parse_name(&"a".repeat(121)).is_err());
+        assert_eq!(parse_manual_kind("office"), Ok(OrganisationKind::Office));
+        assert_eq!(parse_manual_kind("service"), Ok(OrganisationKind::Service));
+        assert!(parse_manual_kind("questura").is_err());
+        assert!(parse_manual_kind("").is_err());
+    }
+
+    #[test]
+    fn the_e_mail_address_may_be_left_empty() {
+        assert_eq!(optional_email("  "), Ok(None));
+        assert_eq!(
+            optional_email(" info@comune.bra.cn.it ")
+                .unwrap()
+                .as_deref(),
+            Some("info@comune.bra.cn.it")
+        );
+        assert!(optional_email("info").is_err());
     }
 
     #[test]

@@ -89,6 +89,31 @@ impl Role {
     pub fn may_belong_to(self, kind: OrganisationKind) -> bool {
         self.organisation_kinds().contains(&kind)
     }
+
+    /// The role chosen in a form's role field, or what to tell the person.
+    pub fn parse_choice(text: &str) -> Result<Role, String> {
+        if text.is_empty() {
+            return Err("Scegli il ruolo.".to_owned());
+        }
+        text.parse()
+            .map_err(|problem: UnknownRole| problem.to_string())
+    }
+
+    /// Whether a login with this role may belong to the organisation called `name`, of `kind`
+    /// (`None` for a kind that is not known), with the reason for the form when it may not.
+    pub fn check_membership(
+        self,
+        kind: Option<OrganisationKind>,
+        name: &str,
+    ) -> Result<(), String> {
+        if kind.is_some_and(|kind| self.may_belong_to(kind)) {
+            return Ok(());
+        }
+        Err(format!(
+            "Un utente con ruolo «{}» non può appartenere a «{name}»: scegli un'organizzazione adatta al ruolo.",
+            self.label()
+        ))
+    }
 }
 
 impl fmt::Display for Role {
@@ -126,6 +151,32 @@ mod tests {
         }
         assert!("Admin".parse::<Role>().is_err());
         assert!("".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn a_role_is_chosen_in_a_form_by_its_name() {
+        assert_eq!(Role::parse_choice("interfaccia"), Ok(Role::Liaison));
+        assert_eq!(Role::parse_choice(""), Err("Scegli il ruolo.".to_owned()));
+        assert!(
+            Role::parse_choice("Admin")
+                .unwrap_err()
+                .contains("ruolo sconosciuto")
+        );
+    }
+
+    #[test]
+    fn a_membership_that_would_widen_what_a_role_sees_is_refused_in_words() {
+        let questura = Some(OrganisationKind::Questura);
+        assert_eq!(
+            Role::Questura.check_membership(questura, "Questura"),
+            Ok(())
+        );
+        let problem = Role::Office
+            .check_membership(questura, "Questura di Cuneo")
+            .unwrap_err();
+        assert!(problem.contains("«Operatore di sportello»"));
+        assert!(problem.contains("«Questura di Cuneo»"));
+        assert!(Role::Admin.check_membership(None, "?").is_err());
     }
 
     #[test]

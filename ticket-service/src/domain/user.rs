@@ -101,6 +101,41 @@ impl Email {
     }
 }
 
+/// A user name as typed at the login or in the forgotten-password form: trimmed and lowercase,
+/// like the stored ones. Only its shape on the way to a lookup is checked here: whether it
+/// names an account is for the database to say, in the same time either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedUsername(String);
+
+impl TypedUsername {
+    /// Longest input looked up; longer cannot be a user name.
+    pub const MAX_CHARS: usize = 64;
+
+    pub fn parse(input: &str) -> Result<Self, FieldProblem> {
+        let value = input.trim().to_lowercase();
+        if value.is_empty() {
+            return Err(FieldProblem("Scrivi il nome utente."));
+        }
+        Ok(TypedUsername(value))
+    }
+
+    /// The name to look up, or `None` when it is too long to name any account.
+    pub fn lookup(&self) -> Option<&str> {
+        (self.0.chars().count() <= Self::MAX_CHARS).then_some(self.0.as_str())
+    }
+}
+
+/// Why an account whose password is right still may not log in, for the audit log.
+pub fn inactive_reason(user_active: bool, organisation_active: bool) -> Option<&'static str> {
+    if !user_active {
+        Some("utenza disattivata")
+    } else if !organisation_active {
+        Some("organizzazione disattivata")
+    } else {
+        None
+    }
+}
+
 /// What is wrong with a field, in words that tell the person how to fix it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -115,6 +150,31 @@ mod tests {
         assert_eq!(
             Username::parse(" Mario.Rossi ").unwrap().as_str(),
             "mario.rossi"
+        );
+    }
+
+    #[test]
+    fn typed_usernames_are_looked_up_lowercase_unless_too_long() {
+        let typed = TypedUsername::parse("  Mario.Rossi ").unwrap();
+        assert_eq!(typed.lookup(), Some("mario.rossi"));
+        assert_eq!(
+            TypedUsername::parse("  "),
+            Err(FieldProblem("Scrivi il nome utente."))
+        );
+        let longest = "à".repeat(TypedUsername::MAX_CHARS);
+        assert!(TypedUsername::parse(&longest).unwrap().lookup().is_some());
+        let too_long = format!("{longest}a");
+        assert_eq!(TypedUsername::parse(&too_long).unwrap().lookup(), None);
+    }
+
+    #[test]
+    fn a_disabled_account_or_organisation_cannot_log_in() {
+        assert_eq!(inactive_reason(true, true), None);
+        assert_eq!(inactive_reason(false, true), Some("utenza disattivata"));
+        assert_eq!(inactive_reason(false, false), Some("utenza disattivata"));
+        assert_eq!(
+            inactive_reason(true, false),
+            Some("organizzazione disattivata")
         );
     }
 

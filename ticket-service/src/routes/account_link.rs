@@ -3,26 +3,21 @@
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
 use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
+use crate::app::account_links::user_of_link;
+use crate::app::form_session;
+use crate::app::passwords::{self, LinkPassword, SetPasswordForm};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::links::looks_like_token;
-use crate::auth::session::{self, CurrentSession};
-use crate::auth::token;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::users::{self, UserRow};
-use crate::db::{account_links, sessions};
+use crate::auth::session::CurrentSession;
+use crate::db::users::UserRow;
 use crate::domain::account_link::LinkPurpose;
-use crate::domain::audit::AuditEvent;
-use crate::domain::password::{AccountWords, NewPassword};
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::mail::texts;
 use crate::paths;
+use crate::routes::login::with_started_session;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -31,32 +26,6 @@ fn title(purpose: LinkPurpose) -> &'static str {
         LinkPurpose::Activation => "Attiva l'utenza",
         LinkPurpose::Reset => "Reimposta la password",
     }
-}
-
-/// The active user a usable link belongs to.
-async fn user_of_link(
-    state: &AppState,
-    purpose: LinkPurpose,
-    raw: &str,
-) -> Result<(Vec<u8>, UserRow), AppError> {
-    if !looks_like_token(raw) {
-        return Err(AppError::LinkNotUsable);
-    }
-    let hash = token::digest(raw);
-    let lookup = hash.clone();
-    let now = state.clock.now();
-    let user = state
-        .db
-        .call(
-            move |conn| match account_links::find_usable(conn, purpose, &lookup, now)? {
-                Some(user_id) => users::find_by_id(conn, user_id),
-                None => Ok(None),
-            },
-        )
-        .await?
-        .filter(|user| user.active)
-        .ok_or(AppError::LinkNotUsable)?;
-    Ok((hash, user))
 }
 
 fn render(
@@ -89,21 +58,17 @@ async fn show(
     raw: String,
 ) -> Result<Response, AppError> {
     let (_, user) = user_of_link(&state, purpose, &raw).await?;
-    let errors = FormErrors::default();
-    match current.0 {
-        Some(session) => render(&state, purpose, &session.csrf_token, &raw, &user, &errors),
-        None => {
-            if !state.login_form_limiter.try_attempt(client) {
-                return Err(AppError::TooManyRequests);
-            }
-            let issued = session::start_anonymous(&state).await?;
-            let mut response = render(&state, purpose, &issued.csrf_token, &raw, &user, &errors)?;
-            response
-                .headers_mut()
-                .insert(SET_COOKIE, session::cookie_header(&issued.cookie_value));
-            Ok(response)
-        }
-    }
+    let session = form_session::for_form(&state, client, current.0.as_ref()).await?;
+    let no_errors = FormErrors::default();
+    let page = render(
+        &state,
+        purpose,
+        &session.csrf_token,
+        &raw,
+        &user,
+        &no_errors,
+    )?;
+    Ok(with_started_session(page, session.started.as_ref()))
 }
 
 pub async fn show_activation(
@@ -124,14 +89,6 @@ pub async fn show_reset(
     show(state, client, current, LinkPurpose::Reset, raw).await
 }
 
-#[derive(Deserialize)]
-pub struct SetPasswordForm {
-    #[serde(default)]
-    new_password: String,
-    #[serde(default)]
-    confirm_password: String,
-}
-
 async fn submit(
     state: AppState,
     current: CurrentSession,
@@ -139,66 +96,15 @@ async fn submit(
     raw: String,
     form: SetPasswordForm,
 ) -> Result<Response, AppError> {
-    let (hash, user) = user_of_link(&state, purpose, &raw).await?;
-    let csrf = current
-        .0
-        .map(|session| session.csrf_token)
-        .ok_or(AppError::Csrf)?;
-    let mut errors = FormErrors::default();
-    let words = AccountWords::new(&user.username, &user.display_name, &user.email);
-    let new_password = errors.check(
-        "new_password",
-        NewPassword::parse_for(form.new_password.clone(), words),
-    );
-    if form.confirm_password != form.new_password {
-        errors.add(
-            "confirm_password",
-            "Le due password non coincidono: riscrivi la nuova password in entrambi i campi.",
-        );
+    match passwords::set_with_link(&state, purpose, &raw, form).await? {
+        LinkPassword::Set => {
+            Ok(Redirect::to(&paths::with_outcome(paths::LOGIN, "password")).into_response())
+        }
+        LinkPassword::Invalid { errors, user } => {
+            let session = current.0.ok_or(AppError::Csrf)?;
+            render(&state, purpose, &session.csrf_token, &raw, &user, &errors)
+        }
     }
-    let new_password = match new_password {
-        Some(password) if errors.is_empty() => password,
-        _ => return render(&state, purpose, &csrf, &raw, &user, &errors),
-    };
-    let password_hash = state.hashing.hash(new_password).await?;
-    let user_id = user.id;
-    let entry = AuditEntry::new(AuditEvent::PasswordChanged)
-        .actor(user_id)
-        .subject(user_id)
-        .detail(match purpose {
-            LinkPurpose::Activation => "con il collegamento di attivazione",
-            LinkPurpose::Reset => "con il collegamento di reimpostazione",
-        });
-    let now = state.clock.now();
-    let consumed = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            // Consuming inside the same transaction makes the link single-use even when two
-            // submissions race.
-            if !account_links::consume(&tx, &hash, now)? {
-                return Ok(false);
-            }
-            users::set_password(&tx, user_id, &password_hash, false, now)?;
-            sessions::delete_for_user(&tx, user_id, None)?;
-            audit::append(&tx, &entry, now)?;
-            tx.commit()?;
-            Ok(true)
-        })
-        .await?;
-    if !consumed {
-        return Err(AppError::LinkNotUsable);
-    }
-    if purpose == LinkPurpose::Reset
-        && let Some(mailer) = &state.mailer
-    {
-        mailer.send_in_background(texts::password_changed(
-            &user.email,
-            &user.display_name,
-            &user.username,
-        ));
-    }
-    Ok(Redirect::to(&paths::with_outcome(paths::LOGIN, "password")).into_response())
 }
 
 pub async fn submit_activation(

@@ -8,9 +8,10 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
+use crate::app::audit_log;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::principal::Principal;
-use crate::db::audit::{self, AuditEntry, AuditRow};
+use crate::db::audit::{self, AuditRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
@@ -128,21 +129,7 @@ pub async fn export(
     principal: Principal,
     ClientIp(client): ClientIp,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ReadAuditLog).await?;
-    principal.require_recent_authentication(&state)?;
-    let entry = AuditEntry::new(AuditEvent::AuditExported)
-        .actor(principal.user_id)
-        .ip(Some(client.to_string()))
-        .detail("CSV completo");
-    let now = state.clock.now();
-    let rows = state
-        .db
-        .call(move |conn| {
-            audit::append(conn, &entry, now)?;
-            // A negative LIMIT reads the whole log.
-            audit::page(conn, -1, 0)
-        })
-        .await?;
+    let rows = audit_log::export(&state, &principal, client).await?;
     let bytes = to_csv(&rows).map_err(|error| {
         tracing::error!(%error, "audit CSV not written");
         AppError::Refused("Non è stato possibile preparare il file. Riprova più tardi.")

@@ -9,21 +9,15 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::app::organisations::{self, OrganisationChange, OrganisationForm};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::organisations::{self, OrganisationRow};
-use crate::db::sessions;
-use crate::domain::audit::AuditEvent;
-use crate::domain::organisation::{
-    MANUAL_KINDS, OrganisationFields, OrganisationKind, OrganisationSource, edited_in,
-    optional_line, optional_phone, slugify,
-};
+use crate::db::organisations::{self as db_organisations, OrganisationRow};
+use crate::domain::organisation::{OrganisationSource, edited_in};
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::Choice;
-use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
@@ -63,7 +57,7 @@ pub async fn list(
     let request = PageRequest::new(&page, state.settings.page_size);
     let paged = state
         .db
-        .call(move |conn| request.load(conn, organisations::count, organisations::page))
+        .call(move |conn| request.load(conn, db_organisations::count, db_organisations::page))
         .await?;
     let pages = paged.links(paths::ORGANISATIONS, &[]);
     let views: Vec<OrganisationView> = paged.rows.into_iter().map(OrganisationView::from).collect();
@@ -76,47 +70,6 @@ pub async fn list(
         ("salvata", "Organizzazione salvata."),
     ]))
     .render(&state, "organisations.html")
-}
-
-/// What the administrator typed, kept as text so the form can show it again.
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct OrganisationForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    service_kind: String,
-    #[serde(default)]
-    owner: String,
-    #[serde(default)]
-    area: String,
-    #[serde(default)]
-    municipality: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    /// The checkbox of the edit form: present when ticked.
-    #[serde(default)]
-    active: Option<String>,
-}
-
-impl From<&OrganisationRow> for OrganisationForm {
-    fn from(row: &OrganisationRow) -> Self {
-        let text = |value: &Option<String>| value.clone().unwrap_or_default();
-        OrganisationForm {
-            name: row.name.clone(),
-            kind: row.kind.clone(),
-            service_kind: text(&row.service_kind),
-            owner: text(&row.owner),
-            area: text(&row.area),
-            municipality: text(&row.municipality),
-            email: text(&row.email),
-            phone: text(&row.phone),
-            active: row.active.then(|| "1".to_owned()),
-        }
-    }
 }
 
 const KIND_CHOICES: [Choice; 2] = [
@@ -182,122 +135,16 @@ pub async fn show(
     principal
         .require(&state, Action::ManageOrganisations)
         .await?;
-    let row = state
-        .db
-        .call(move |conn| organisations::find_by_id(conn, id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match edited_in(&row.source) {
-        None => render_form(
-            &state,
-            &principal,
-            Some(id),
-            &OrganisationForm::from(&row),
-            &FormErrors::default(),
-        ),
-        Some(place) => {
-            let html = Page::for_user(&state, &principal, &row.name, paths::ORGANISATIONS)
-                .with("place", &place)
-                .with("organisation", &OrganisationView::from(row))
-                .render(&state, "organisation.html")?;
-            Ok(html.into_response())
-        }
-    }
-}
-
-/// Checks the form field by field, in page order.
-async fn check(
-    state: &AppState,
-    form: &OrganisationForm,
-    id: Option<i64>,
-) -> Result<Result<OrganisationFields, FormErrors>, AppError> {
-    let mut errors = FormErrors::default();
-    let name = match optional_line(&form.name, 120) {
-        Ok(Some(name)) => Some(name),
-        Ok(None) => {
-            errors.add("name", "Scrivi il nome dell'organizzazione.");
-            None
-        }
-        Err(problem) => {
-            errors.add("name", problem);
-            None
-        }
+    let row = organisations::find(&state.db, id).await?;
+    let Some(place) = edited_in(&row.source) else {
+        let form = OrganisationForm::from(&row);
+        return render_form(&state, &principal, Some(id), &form, &FormErrors::default());
     };
-    if let Some(name) = &name {
-        let lookup = name.clone();
-        let taken = state
-            .db
-            .call(move |conn| organisations::name_taken(conn, &lookup, id))
-            .await?;
-        if taken {
-            errors.add(
-                "name",
-                "Esiste già un'organizzazione con questo nome: controlla l'elenco o scegli un nome diverso.",
-            );
-        }
-    }
-    let kind = form
-        .kind
-        .parse::<OrganisationKind>()
-        .ok()
-        .filter(|kind| MANUAL_KINDS.contains(kind));
-    if kind.is_none() {
-        errors.add(
-            "kind",
-            "Scegli se è uno sportello o un servizio della rete.",
-        );
-    }
-    let service_kind = errors.check("service_kind", optional_line(&form.service_kind, 80));
-    let owner = errors.check("owner", optional_line(&form.owner, 120));
-    let area = errors.check("area", optional_line(&form.area, 80));
-    let municipality = errors.check("municipality", optional_line(&form.municipality, 80));
-    let email = if form.email.trim().is_empty() {
-        Some(None)
-    } else {
-        errors
-            .check("email", Email::parse(&form.email))
-            .map(|email| Some(email.as_str().to_owned()))
-    };
-    let phone = errors.check("phone", optional_phone(&form.phone));
-    let fields = match (
-        name,
-        kind,
-        service_kind,
-        owner,
-        area,
-        municipality,
-        email,
-        phone,
-    ) {
-        (
-            Some(name),
-            Some(kind),
-            Some(service_kind),
-            Some(owner),
-            Some(area),
-            Some(municipality),
-            Some(email),
-            Some(phone),
-        ) if errors.is_empty() => OrganisationFields {
-            name,
-            kind,
-            service_kind,
-            owner,
-            area,
-            municipality,
-            email,
-            phone,
-        },
-        _ => return Ok(Err(errors)),
-    };
-    Ok(Ok(fields))
-}
-
-/// The audit line of a change, written in the change's transaction.
-fn saved(actor: i64, detail: String) -> AuditEntry {
-    AuditEntry::new(AuditEvent::OrganisationSaved)
-        .actor(actor)
-        .detail(detail)
+    let html = Page::for_user(&state, &principal, &row.name, paths::ORGANISATIONS)
+        .with("place", &place)
+        .with("organisation", &OrganisationView::from(row))
+        .render(&state, "organisation.html")?;
+    Ok(html.into_response())
 }
 
 pub async fn create(
@@ -305,34 +152,15 @@ pub async fn create(
     principal: Principal,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
-    principal
-        .require(&state, Action::ManageOrganisations)
-        .await?;
-    let fields = match check(&state, &form, None).await? {
-        Ok(fields) => fields,
-        Err(errors) => return render_form(&state, &principal, None, &form, &errors),
-    };
-    let base = format!("manuale/{}", slugify(&fields.name));
-    let actor = principal.user_id;
-    state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            // Names are unique, but two names can give one slug ("Bra" and "BRA!").
-            let mut slug = base.clone();
-            let mut n = 2;
-            while organisations::find_by_slug(&tx, &slug)?.is_some() {
-                slug = format!("{base}-{n}");
-                n += 1;
-            }
-            let now = state.clock.now();
-            let id = organisations::insert_manual(&tx, &slug, &fields, now)?;
-            let detail = format!("organizzazione {id} aggiunta: {}", fields.name);
-            audit::append(&tx, &saved(actor, detail), now)?;
-            tx.commit()
-        })
-        .await?;
-    Ok(Redirect::to(&paths::with_outcome(paths::ORGANISATIONS, "creata")).into_response())
+    match organisations::create(&state, &principal, &form).await? {
+        OrganisationChange::Saved => {
+            let to = paths::with_outcome(paths::ORGANISATIONS, "creata");
+            Ok(Redirect::to(&to).into_response())
+        }
+        OrganisationChange::Invalid(errors) => {
+            render_form(&state, &principal, None, &form, &errors)
+        }
+    }
 }
 
 pub async fn update(
@@ -341,48 +169,13 @@ pub async fn update(
     PathId(id): PathId,
     CsrfForm(form): CsrfForm<OrganisationForm>,
 ) -> Result<Response, AppError> {
-    principal
-        .require(&state, Action::ManageOrganisations)
-        .await?;
-    let before = state
-        .db
-        .call(move |conn| organisations::find_by_id(conn, id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if edited_in(&before.source).is_some() {
-        return Err(AppError::Refused(
-            "Questa organizzazione viene dai contenuti del portale o dalla configurazione: si modifica lì, non qui. Non è stato cambiato nulla.",
-        ));
+    match organisations::update(&state, &principal, id, &form).await? {
+        OrganisationChange::Saved => {
+            let to = paths::with_outcome(paths::ORGANISATIONS, "salvata");
+            Ok(Redirect::to(&to).into_response())
+        }
+        OrganisationChange::Invalid(errors) => {
+            render_form(&state, &principal, Some(id), &form, &errors)
+        }
     }
-    let fields = match check(&state, &form, Some(id)).await? {
-        Ok(fields) => fields,
-        Err(errors) => return render_form(&state, &principal, Some(id), &form, &errors),
-    };
-    let active = form.active.is_some();
-    let mut detail = format!("organizzazione {id} modificata: {}", fields.name);
-    if before.active != active {
-        detail.push_str(if active {
-            ", riattivata"
-        } else {
-            ", disattivata"
-        });
-    }
-    let actor = principal.user_id;
-    state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let now = state.clock.now();
-            organisations::update_manual(&tx, id, &fields, active, now)?;
-            // Its users may no longer work in the reserved area: their sessions end now, and
-            // no new one starts while the organisation stays disabled.
-            if !active {
-                let ended = sessions::delete_for_organisation(&tx, id)?;
-                detail.push_str(&format!(", sessioni chiuse: {ended}"));
-            }
-            audit::append(&tx, &saved(actor, detail), now)?;
-            tx.commit()
-        })
-        .await?;
-    Ok(Redirect::to(&paths::with_outcome(paths::ORGANISATIONS, "salvata")).into_response())
 }

@@ -1,5 +1,5 @@
 //! The role and organisation fields shared by the new-user form and the role change form: their
-//! choices and their validation.
+//! choices (`app::users` checks what was chosen).
 
 use serde::Serialize;
 
@@ -7,7 +7,6 @@ use crate::db::organisations::{self, OrganisationRow};
 use crate::domain::organisation::OrganisationKind;
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::forms::FormErrors;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -47,50 +46,4 @@ pub async fn organisation_groups(state: &AppState) -> Result<Vec<OrganisationGro
         })
         .filter(|group| !group.organisations.is_empty())
         .collect())
-}
-
-/// Parses the `role` and `organisation` fields and checks that the role may belong to the
-/// organisation; problems go to `errors` under those two field ids.
-pub async fn check_assignment(
-    state: &AppState,
-    role: &str,
-    organisation: &str,
-    errors: &mut FormErrors,
-) -> Result<Option<(Role, OrganisationRow)>, AppError> {
-    let role = if role.is_empty() {
-        errors.add("role", "Scegli il ruolo.");
-        None
-    } else {
-        errors.check("role", role.parse::<Role>())
-    };
-    let organisation = match organisation.trim().parse::<i64>() {
-        Ok(id) => state
-            .db
-            .call(move |conn| organisations::find_by_id(conn, id))
-            .await?
-            .filter(|org| org.active),
-        Err(_) => None,
-    };
-    let Some(organisation) = organisation else {
-        errors.add("organisation", "Scegli l'organizzazione dall'elenco.");
-        return Ok(None);
-    };
-    let Some(role) = role else {
-        return Ok(None);
-    };
-    if !organisation
-        .kind()
-        .is_some_and(|kind| role.may_belong_to(kind))
-    {
-        errors.add(
-            "organisation",
-            format!(
-                "Un utente con ruolo «{}» non può appartenere a «{}»: scegli un'organizzazione adatta al ruolo.",
-                role.label(),
-                organisation.name
-            ),
-        );
-        return Ok(None);
-    }
-    Ok(Some((role, organisation)))
 }

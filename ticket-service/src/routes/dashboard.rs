@@ -47,7 +47,7 @@ pub async fn show(
             url: page_of(action),
         })
         .collect();
-    Page::for_user(&state, &principal, "Area riservata", "/")
+    Page::for_user(&state, &principal, "Area riservata", paths::HOME)
         .with("actions", &actions)
         .render(&state, "dashboard.html")
 }

@@ -5,19 +5,17 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::app::account_links::{self, ResetRequest};
+use crate::app::form_session;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::links;
-use crate::auth::session::{self, CurrentSession};
-use crate::db::users;
-use crate::domain::account_link::LinkPurpose;
+use crate::auth::session::CurrentSession;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::mail::Mailer;
+use crate::routes::login::with_started_session;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -52,21 +50,15 @@ pub async fn form(
     ClientIp(client): ClientIp,
     Extension(current): Extension<CurrentSession>,
 ) -> Result<Response, AppError> {
-    let no_errors = FormErrors::default();
-    match current.0 {
-        Some(session) => render(&state, &session.csrf_token, "", &no_errors, false),
-        None => {
-            if !state.login_form_limiter.try_attempt(client) {
-                return Err(AppError::TooManyRequests);
-            }
-            let issued = session::start_anonymous(&state).await?;
-            let mut response = render(&state, &issued.csrf_token, "", &no_errors, false)?;
-            response
-                .headers_mut()
-                .insert(SET_COOKIE, session::cookie_header(&issued.cookie_value));
-            Ok(response)
-        }
-    }
+    let session = form_session::for_form(&state, client, current.0.as_ref()).await?;
+    let page = render(
+        &state,
+        &session.csrf_token,
+        "",
+        &FormErrors::default(),
+        false,
+    )?;
+    Ok(with_started_session(page, session.started.as_ref()))
 }
 
 #[derive(Deserialize)]
@@ -85,44 +77,10 @@ pub async fn submit(
         .0
         .map(|session| session.csrf_token)
         .ok_or(AppError::Csrf)?;
-    // Shares the login budget of the address: both guess at accounts.
-    if !state.login_limiter.try_attempt(client) {
-        return Err(AppError::TooManyRequests);
+    let no_errors = FormErrors::default();
+    match account_links::request_reset(&state, client, &form.username).await? {
+        ResetRequest::Unavailable => render(&state, &csrf, "", &no_errors, false),
+        ResetRequest::Invalid(errors) => render(&state, &csrf, &form.username, &errors, false),
+        ResetRequest::Requested => render(&state, &csrf, "", &no_errors, true),
     }
-    let Some(mailer) = state.mailer.clone() else {
-        return render(&state, &csrf, "", &FormErrors::default(), false);
-    };
-    let username = form.username.trim().to_lowercase();
-    if username.is_empty() {
-        let mut errors = FormErrors::default();
-        errors.add("username", "Scrivi il nome utente.");
-        return render(&state, &csrf, &form.username, &errors, false);
-    }
-    if username.chars().count() <= 64 {
-        // The whole lookup runs after the answer, so the time taken says nothing either.
-        let state = state.clone();
-        tokio::spawn(async move {
-            if let Err(error) = send_reset_link(&state, &mailer, username).await {
-                tracing::error!(%error, "reset link not sent");
-            }
-        });
-    }
-    render(&state, &csrf, "", &FormErrors::default(), true)
-}
-
-async fn send_reset_link(
-    state: &AppState,
-    mailer: &Mailer,
-    username: String,
-) -> Result<(), AppError> {
-    let user = state
-        .db
-        .call(move |conn| users::find_by_username(conn, &username))
-        .await?
-        .filter(|user| user.active);
-    if let Some(user) = user {
-        let mail = links::issue(state, mailer, &user, LinkPurpose::Reset, None).await?;
-        mailer.send(&mail).await?;
-    }
-    Ok(())
 }

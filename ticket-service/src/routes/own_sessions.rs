@@ -5,13 +5,12 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Serialize;
 
+use crate::app::own_sessions;
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::clock::local_time;
-use crate::db::audit::{self, AuditEntry};
 use crate::db::sessions::{self, OwnSession};
-use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
 use crate::paths;
@@ -59,42 +58,16 @@ pub async fn list(
     page.render(&state, "sessions.html")
 }
 
-/// The audit line of sessions ended by their user, written in the same transaction.
-fn ended(principal: &Principal, client: ClientIp, detail: String) -> AuditEntry {
-    AuditEntry::new(AuditEvent::SessionsEnded)
-        .actor(principal.user_id)
-        .subject(principal.user_id)
-        .ip(client.audit())
-        .detail(detail)
-}
-
 /// `POST /profilo/sessioni/{number}/termina`: ends one of the user's other sessions; someone
 /// else's session, the current one or one already ended is 404.
 pub async fn end_one(
     State(state): State<AppState>,
     principal: Principal,
-    client: ClientIp,
+    ClientIp(client): ClientIp,
     PathId(number): PathId,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ManageOwnAccount).await?;
-    let (id, current) = (principal.user_id, principal.session_id_hash.clone());
-    let entry = ended(&principal, client, "una sessione".to_owned());
-    let found = state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            if !sessions::delete_own(&tx, id, number, &current)? {
-                return Ok(false);
-            }
-            audit::append(&tx, &entry, state.clock.now())?;
-            tx.commit()?;
-            Ok(true)
-        })
-        .await?;
-    if !found {
-        return Err(AppError::NotFound);
-    }
+    own_sessions::end_one(&state, &principal, client, number).await?;
     Ok(Redirect::to(&paths::with_outcome(paths::OWN_SESSIONS, "terminata")).into_response())
 }
 
@@ -102,21 +75,9 @@ pub async fn end_one(
 pub async fn end_others(
     State(state): State<AppState>,
     principal: Principal,
-    client: ClientIp,
+    ClientIp(client): ClientIp,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ManageOwnAccount).await?;
-    let (id, current) = (principal.user_id, principal.session_id_hash.clone());
-    let entry = ended(&principal, client, String::new());
-    state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let count = sessions::delete_for_user(&tx, id, Some(&current))?;
-            let entry = entry.detail(format!("tutte le altre ({count})"));
-            audit::append(&tx, &entry, state.clock.now())?;
-            tx.commit()
-        })
-        .await?;
+    own_sessions::end_others(&state, &principal, client).await?;
     Ok(Redirect::to(&paths::with_outcome(paths::OWN_SESSIONS, "altre")).into_response())
 }

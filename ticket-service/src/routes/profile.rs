@@ -6,19 +6,15 @@ use axum::response::Redirect;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::auth::attempts::{self, Verdict};
+use crate::app::passwords::{self, PasswordChange, PasswordForm};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
-use crate::db::audit::{self, AuditEntry};
-use crate::db::{sessions, users};
-use crate::domain::audit::AuditEvent;
-use crate::domain::password::{AccountWords, NewPassword};
+use crate::db::users;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::Choice;
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::mail::texts;
 use crate::paths;
 use crate::routes::outcome::OutcomeQuery;
 use crate::state::AppState;
@@ -105,38 +101,7 @@ pub async fn set_mail_choice(
     } else {
         "notifiche-invariate"
     };
-    Ok(Redirect::to(&format!("/profilo?esito={outcome}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    current_password: String,
-    #[serde(default)]
-    new_password: String,
-    #[serde(default)]
-    confirm_password: String,
-}
-
-/// What to tell a logged-in user whose current password was not accepted, if it was not.
-fn refusal(verdict: Verdict) -> Option<&'static str> {
-    match verdict {
-        Verdict::Accepted => None,
-        Verdict::Locked { .. } => {
-            Some("L'utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.")
-        }
-        Verdict::Refused { .. } | Verdict::CodeReused { .. } => {
-            Some("La password attuale non è corretta: riscrivila.")
-        }
-    }
-}
-
-async fn must_change(state: &AppState, user_id: i64) -> Result<bool, AppError> {
-    Ok(state
-        .db
-        .call(move |conn| users::find_by_id(conn, user_id))
-        .await?
-        .is_some_and(|user| user.must_change_password))
+    Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, outcome)).into_response())
 }
 
 fn render_form(
@@ -167,7 +132,7 @@ pub async fn password_form(
     principal: Principal,
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageOwnAccount).await?;
-    let must_change = must_change(&state, principal.user_id).await?;
+    let must_change = passwords::must_change(&state, principal.user_id).await?;
     render_form(&state, &principal, must_change, &FormErrors::default())
 }
 
@@ -177,77 +142,13 @@ pub async fn change_password(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
-    principal.require(&state, Action::ManageOwnAccount).await?;
-    let id = principal.user_id;
-    let account = state
-        .db
-        .call(move |conn| users::find_by_id(conn, id))
-        .await?
-        .ok_or(AppError::NotFound)?;
-
-    let mut errors = FormErrors::default();
-    if form.current_password.is_empty() {
-        errors.add("current_password", "Scrivi la password attuale.");
-    } else {
-        // Guessing the current password here is guessing it at the login: the same limits.
-        let verdict = attempts::confirm_identity(
-            &state,
-            id,
-            client,
-            form.current_password.clone(),
-            None,
-            "cambio della password",
-        )
-        .await?;
-        if let Some(message) = refusal(verdict) {
-            errors.add("current_password", message);
+    match passwords::change_own(&state, &principal, client, form).await? {
+        PasswordChange::Changed => {
+            Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, "password")).into_response())
         }
+        PasswordChange::Invalid {
+            errors,
+            must_change,
+        } => render_form(&state, &principal, must_change, &errors),
     }
-    let words = AccountWords::new(&account.username, &account.display_name, &account.email);
-    let new_password = errors.check(
-        "new_password",
-        NewPassword::parse_for(form.new_password.clone(), words),
-    );
-    if new_password.is_some() && form.new_password == form.current_password {
-        errors.add(
-            "new_password",
-            "La nuova password deve essere diversa da quella attuale.",
-        );
-    }
-    if form.confirm_password != form.new_password {
-        errors.add(
-            "confirm_password",
-            "Le due password non coincidono: riscrivi la nuova password in entrambi i campi.",
-        );
-    }
-    let new_password = match new_password {
-        Some(password) if errors.is_empty() => password,
-        _ => return render_form(&state, &principal, account.must_change_password, &errors),
-    };
-
-    let hash = state.hashing.hash(new_password).await?;
-    let keep = principal.session_id_hash.clone();
-    let entry = AuditEntry::new(AuditEvent::PasswordChanged)
-        .actor(id)
-        .subject(id);
-    state
-        .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let now = state.clock.now();
-            users::set_password(&tx, id, &hash, false, now)?;
-            // ASVS 3.3.3: a changed password ends every other session of the account.
-            sessions::delete_for_user(&tx, id, Some(&keep))?;
-            audit::append(&tx, &entry, now)?;
-            tx.commit()
-        })
-        .await?;
-    if let Some(mailer) = &state.mailer {
-        mailer.send_in_background(texts::password_changed(
-            &account.email,
-            &account.display_name,
-            &account.username,
-        ));
-    }
-    Ok(Redirect::to(&paths::with_outcome(paths::PROFILE, "password")).into_response())
 }
