@@ -15,8 +15,8 @@ use crate::db::audit::{self, AuditRow};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::error::AppError;
+use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
-use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::templates::Page;
 

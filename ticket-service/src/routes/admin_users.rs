@@ -14,10 +14,10 @@ use crate::domain::permissions::Action;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
 use crate::routes::assignment::{organisation_groups, role_options};
 use crate::routes::outcome::OutcomeQuery;
-use crate::routes::pagination::{PageQuery, PageRequest};
 use crate::state::AppState;
 use crate::templates::Page;
 

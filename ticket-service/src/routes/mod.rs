@@ -14,7 +14,6 @@ mod health;
 pub(crate) mod login;
 mod outcome;
 mod own_sessions;
-mod pagination;
 mod path_id;
 mod profile;
 mod reauthentication;

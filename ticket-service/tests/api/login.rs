@@ -125,10 +125,10 @@ async fn each_further_failure_doubles_the_lock() {
     app.client()
         .login("demo.servizio", "wrong password 2")
         .await;
-    app.clock.advance(3);
+    app.clock.advance(2);
     let page = app.client().login("demo.servizio", &password).await;
     assert_eq!(page.status, 422, "still inside the doubled lock");
-    app.clock.advance(1);
+    app.clock.advance(3);
     let page = app.client().login("demo.servizio", &password).await;
     assert_eq!(page.status, 303);
 }
