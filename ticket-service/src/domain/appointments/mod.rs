@@ -1,0 +1,6 @@
+//! Appointments at the Prefettura's citizenship office, as rules without I/O: the weekly
+//! opening plans with their exceptions and the free slots they give (`slots`), and the checks
+//! of the person booked for (`identity`).
+
+pub mod identity;
+pub mod slots;
