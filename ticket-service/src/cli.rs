@@ -59,10 +59,7 @@ pub fn add_user(db: &Db, request: &AddUser<'_>) -> Result<String, CliError> {
         .call_blocking(|conn| organisations::find_by_slug(conn, &slug))?
         .filter(|org| org.active)
         .ok_or_else(|| CliError::UnknownOrganisation(slug.clone()))?;
-    if !organisation
-        .kind()
-        .is_some_and(|kind| role.may_belong_to(kind))
-    {
+    if !role.may_belong_to(organisation.kind) {
         return Err(CliError::WrongOrganisation {
             role,
             organisation: organisation.name,
@@ -192,7 +189,7 @@ mod tests {
         assert_eq!(password.chars().count(), 23);
         let user = find_user(&db, "anna.admin").unwrap();
         assert!(user.must_change_password);
-        assert_eq!(user.role(), Some(Role::Admin));
+        assert_eq!(user.role, Role::Admin);
         assert!(matches!(add_user(&db, &admin()), Err(CliError::Taken(_))));
     }
 

@@ -54,7 +54,7 @@ impl From<&OrganisationRow> for OrganisationForm {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         OrganisationForm {
             name: row.name.clone(),
-            kind: row.kind.clone(),
+            kind: row.kind.as_str().to_owned(),
             service_kind: text(&row.service_kind),
             owner: text(&row.owner),
             area: text(&row.area),

@@ -55,7 +55,7 @@ async fn check_assignment(
     let Some(role) = role else {
         return Ok(None);
     };
-    if let Err(problem) = role.check_membership(organisation.kind(), &organisation.name) {
+    if let Err(problem) = role.check_membership(Some(organisation.kind), &organisation.name) {
         errors.add("organisation", problem);
         return Ok(None);
     }
@@ -248,7 +248,7 @@ impl From<&UserRow> for RoleForm {
     /// The form as it opens: the account's role and organisation.
     fn from(user: &UserRow) -> Self {
         RoleForm {
-            role: user.role.clone(),
+            role: user.role.as_str().to_owned(),
             organisation: user.organisation_id.to_string(),
             admin_password: String::new(),
         }
@@ -292,7 +292,7 @@ pub async fn change_role(
         let user = Box::new(user);
         return Ok(RoleChange::Invalid { errors, user });
     };
-    if user.role == role.as_str() && user.organisation_id == organisation.id {
+    if user.role == role && user.organisation_id == organisation.id {
         return Ok(RoleChange::Unchanged);
     }
     let entry = AuditEntry::new(AuditEvent::RoleChanged)

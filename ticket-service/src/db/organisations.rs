@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::db::columns;
 use crate::domain::organisation::{OrganisationFields, OrganisationKind, OrganisationSource};
 
 /// An organisation as an importer describes it.
@@ -41,7 +42,7 @@ pub struct OrganisationRow {
     pub id: i64,
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrganisationKind,
     pub service_kind: Option<String>,
     pub owner: Option<String>,
     pub area: Option<String>,
@@ -58,7 +59,7 @@ impl OrganisationRow {
             id: row.get("id")?,
             slug: row.get("slug")?,
             name: row.get("name")?,
-            kind: row.get("kind")?,
+            kind: columns::parsed(row, "kind")?,
             service_kind: row.get("service_kind")?,
             owner: row.get("owner")?,
             area: row.get("area")?,
@@ -68,10 +69,6 @@ impl OrganisationRow {
             source: row.get("source")?,
             active: row.get("active")?,
         })
-    }
-
-    pub fn kind(&self) -> Option<OrganisationKind> {
-        self.kind.parse().ok()
     }
 }
 

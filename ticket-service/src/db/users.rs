@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::db::account_links;
+use crate::db::columns;
 use crate::domain::lockout::LockoutPolicy;
 use crate::domain::password;
 use crate::domain::role::Role;
@@ -16,7 +17,7 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub organisation_id: i64,
     pub organisation_name: String,
     /// A user of a disabled organisation cannot log in.
@@ -44,7 +45,7 @@ impl UserRow {
             username: row.get("username")?,
             display_name: row.get("display_name")?,
             email: row.get("email")?,
-            role: row.get("role")?,
+            role: columns::parsed(row, "role")?,
             organisation_id: row.get("organisation_id")?,
             organisation_name: row.get("organisation_name")?,
             organisation_active: row.get("organisation_active")?,
@@ -66,11 +67,6 @@ impl UserRow {
     pub fn temporary_password_expired(&self, lifetime_secs: i64, now: i64) -> bool {
         self.must_change_password
             && password::temporary_password_expired(self.password_changed_at, lifetime_secs, now)
-    }
-
-    /// The stored role; the CHECK constraint guarantees it parses.
-    pub fn role(&self) -> Option<Role> {
-        self.role.parse().ok()
     }
 }
 

@@ -39,7 +39,7 @@ struct OrganisationView {
 impl From<OrganisationRow> for OrganisationView {
     fn from(row: OrganisationRow) -> Self {
         OrganisationView {
-            kind_label: row.kind().map_or("", |kind| kind.label()),
+            kind_label: row.kind.label(),
             source_label: OrganisationSource::label(&row.source),
             editable: edited_in(&row.source).is_none(),
             row,

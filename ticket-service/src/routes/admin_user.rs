@@ -14,7 +14,6 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::users::UserRow;
 use crate::domain::permissions::Action;
-use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
@@ -35,7 +34,7 @@ async fn render(
     let path = paths::user(user.id);
     let mut page = Page::for_user(state, principal, &user.username, &path)
         .with("account", user)
-        .with("role_label", &user.role().map_or("", Role::label))
+        .with("role_label", &user.role.label())
         .with("is_self", &(user.id == principal.user_id))
         .with("mail_available", &state.mailer.is_some())
         .with("form", form)

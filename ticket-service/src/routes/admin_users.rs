@@ -11,7 +11,6 @@ use crate::auth::principal::Principal;
 use crate::db::users::{self as db_users, UserRow};
 use crate::domain::lockout::LockoutPolicy;
 use crate::domain::permissions::Action;
-use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::pagination::{PageQuery, PageRequest};
@@ -49,7 +48,7 @@ pub async fn list(
         .rows
         .into_iter()
         .map(|row| UserView {
-            role_label: row.role().map_or("", Role::label),
+            role_label: row.role.label(),
             locked: LockoutPolicy::is_locked(row.locked_until, now),
             temporary_password_expired: row.temporary_password_expired(lifetime, now),
             row,

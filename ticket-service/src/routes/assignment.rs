@@ -40,7 +40,7 @@ pub async fn organisation_groups(state: &AppState) -> Result<Vec<OrganisationGro
             label: kind.label(),
             organisations: all
                 .iter()
-                .filter(|org| org.active && org.kind() == Some(kind))
+                .filter(|org| org.active && org.kind == kind)
                 .cloned()
                 .collect(),
         })
