@@ -1,6 +1,7 @@
 //! The SQLite database: opening it safely, migrations, and the queries of each table.
 
 pub mod account_links;
+pub mod appointments;
 pub mod attachment_usage;
 pub mod attachments;
 pub mod audit;
@@ -70,6 +71,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0008_draft_attachments.sql")),
         M::up(include_str!("migrations/0009_manual_organisations.sql")).foreign_key_check(),
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
+        M::up(include_str!("migrations/0011_appointments.sql")),
     ])
 }
 

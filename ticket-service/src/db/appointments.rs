@@ -1,0 +1,396 @@
+//! Kinds of appointment with their plans, and bookings. A booking is written only in the
+//! transaction that counted the seats of its slot, so the last seat goes to one booking
+//! however many operators ask for it at once.
+
+use std::collections::HashMap;
+
+use jiff::civil::{Date, DateTime, Time, Weekday};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::db::columns;
+use crate::domain::appointments::slots::{Exception, Opening, Plan};
+
+/// A kind of appointment as stored, with its plan.
+#[derive(Debug, Clone)]
+pub struct KindRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub plan: Plan,
+}
+
+/// A kind of appointment to add, with its weekly plan.
+pub struct NewKind<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub plan: &'a Plan,
+}
+
+/// A booking to make.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub kind_id: i64,
+    pub starts_at: DateTime,
+    pub person_key: String,
+    pub person_name: String,
+    pub contact: Option<String>,
+    pub organisation_id: i64,
+    pub booked_by: i64,
+}
+
+/// What became of a booking asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Booked {
+    /// Made, with this id.
+    Made(i64),
+    /// The slot had no seat left.
+    Full,
+    /// The person already holds an active booking of this kind.
+    PersonAlreadyBooked,
+}
+
+fn weekday_number(weekday: Weekday) -> i8 {
+    weekday.to_monday_one_offset()
+}
+
+fn weekday_of(number: i8) -> Option<Weekday> {
+    Weekday::from_monday_one_offset(number).ok()
+}
+
+/// Adds a kind of appointment with its plan; returns its id.
+pub fn insert_kind(conn: &mut Connection, kind: &NewKind<'_>) -> rusqlite::Result<i64> {
+    let tx = conn.transaction()?;
+    let plan = kind.plan;
+    tx.execute(
+        "INSERT INTO appointment_kinds
+             (code, name, slot_minutes, seats, min_notice_hours, horizon_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            kind.code,
+            kind.name,
+            plan.slot_minutes,
+            plan.seats,
+            plan.min_notice_hours,
+            plan.horizon_days
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for opening in &plan.openings {
+        tx.execute(
+            "INSERT INTO appointment_openings (kind_id, weekday, opens, closes)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id,
+                weekday_number(opening.weekday),
+                opening.from.to_string(),
+                opening.until.to_string()
+            ],
+        )?;
+    }
+    for exception in &plan.exceptions {
+        let (day, hours) = match *exception {
+            Exception::Closed(day) => (day, None),
+            Exception::Open { date, from, until } => (date, Some((from, until))),
+        };
+        tx.execute(
+            "INSERT INTO appointment_exceptions (kind_id, day, opens, closes)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id,
+                day.to_string(),
+                hours.map(|(from, _)| from.to_string()),
+                hours.map(|(_, until)| until.to_string())
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+/// The kind `id` with its plan, when it exists and is active.
+pub fn find_kind(conn: &Connection, id: i64) -> rusqlite::Result<Option<KindRow>> {
+    let Some((code, name, mut plan)) = conn
+        .query_row(
+            "SELECT code, name, slot_minutes, seats, min_notice_hours, horizon_days
+             FROM appointment_kinds WHERE id = ?1 AND active = 1",
+            [id],
+            |row| {
+                let plan = Plan {
+                    openings: Vec::new(),
+                    slot_minutes: row.get("slot_minutes")?,
+                    seats: row.get("seats")?,
+                    exceptions: Vec::new(),
+                    min_notice_hours: row.get("min_notice_hours")?,
+                    horizon_days: row.get("horizon_days")?,
+                };
+                Ok((
+                    row.get::<_, String>("code")?,
+                    row.get::<_, String>("name")?,
+                    plan,
+                ))
+            },
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    plan.openings = openings(conn, id)?;
+    plan.exceptions = exceptions(conn, id)?;
+    Ok(Some(KindRow {
+        id,
+        code,
+        name,
+        plan,
+    }))
+}
+
+fn openings(conn: &Connection, kind_id: i64) -> rusqlite::Result<Vec<Opening>> {
+    let mut statement = conn.prepare(
+        "SELECT weekday, opens, closes FROM appointment_openings
+         WHERE kind_id = ?1 ORDER BY weekday, opens",
+    )?;
+    let rows = statement.query_map([kind_id], |row: &Row<'_>| {
+        let number: i8 = row.get("weekday")?;
+        Ok(Opening {
+            weekday: weekday_of(number).ok_or(rusqlite::Error::IntegralValueOutOfRange(
+                0,
+                i64::from(number),
+            ))?,
+            from: columns::parsed::<Time>(row, "opens")?,
+            until: columns::parsed::<Time>(row, "closes")?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn exceptions(conn: &Connection, kind_id: i64) -> rusqlite::Result<Vec<Exception>> {
+    let mut statement = conn.prepare(
+        "SELECT day, opens, closes FROM appointment_exceptions WHERE kind_id = ?1 ORDER BY day",
+    )?;
+    let rows = statement.query_map([kind_id], |row: &Row<'_>| {
+        let date: Date = columns::parsed(row, "day")?;
+        let opens: Option<Time> = columns::parsed_optional(row, "opens")?;
+        let closes: Option<Time> = columns::parsed_optional(row, "closes")?;
+        Ok(match (opens, closes) {
+            (Some(from), Some(until)) => Exception::Open { date, from, until },
+            _ => Exception::Closed(date),
+        })
+    })?;
+    rows.collect()
+}
+
+/// The seats taken in each slot of kind `kind_id` from `from` on.
+pub fn booked_seats(
+    conn: &Connection,
+    kind_id: i64,
+    from: DateTime,
+) -> rusqlite::Result<HashMap<DateTime, u32>> {
+    let mut statement = conn.prepare(
+        "SELECT starts_at, COUNT(*) AS taken FROM bookings
+         WHERE kind_id = ?1 AND state = 'attiva' AND starts_at >= ?2
+         GROUP BY starts_at",
+    )?;
+    let rows = statement.query_map(params![kind_id, from.to_string()], |row| {
+        Ok((
+            columns::parsed::<DateTime>(row, "starts_at")?,
+            row.get::<_, u32>("taken")?,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Books a seat of the slot when one is left, counting and writing in one immediate
+/// transaction: concurrent bookings of the last seat give one booking and `Full` to the rest.
+pub fn book(
+    conn: &mut Connection,
+    booking: &NewBooking,
+    seats: u32,
+    now: i64,
+) -> rusqlite::Result<Booked> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let starts_at = booking.starts_at.to_string();
+    let taken: u32 = tx.query_row(
+        "SELECT COUNT(*) FROM bookings WHERE kind_id = ?1 AND starts_at = ?2 AND state = 'attiva'",
+        params![booking.kind_id, starts_at],
+        |row| row.get(0),
+    )?;
+    if taken >= seats {
+        return Ok(Booked::Full);
+    }
+    let inserted = tx.execute(
+        "INSERT INTO bookings (kind_id, starts_at, person_key, person_name, contact,
+                               organisation_id, booked_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            booking.kind_id,
+            starts_at,
+            booking.person_key,
+            booking.person_name,
+            booking.contact,
+            booking.organisation_id,
+            booking.booked_by,
+            now
+        ],
+    );
+    match inserted {
+        Ok(_) => {
+            let id = tx.last_insert_rowid();
+            tx.commit()?;
+            Ok(Booked::Made(id))
+        }
+        Err(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == ErrorCode::ConstraintViolation =>
+        {
+            Ok(Booked::PersonAlreadyBooked)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::{date, time};
+
+    use super::*;
+    use crate::db::Db;
+
+    fn plan(seats: u32) -> Plan {
+        Plan {
+            openings: vec![Opening {
+                weekday: Weekday::Tuesday,
+                from: time(9, 0, 0, 0),
+                until: time(11, 0, 0, 0),
+            }],
+            slot_minutes: 30,
+            seats,
+            exceptions: vec![
+                Exception::Closed(date(2026, 12, 15)),
+                Exception::Open {
+                    date: date(2026, 12, 19),
+                    from: time(9, 0, 0, 0),
+                    until: time(10, 0, 0, 0),
+                },
+            ],
+            min_notice_hours: 24,
+            horizon_days: 30,
+        }
+    }
+
+    fn seeded(seats: u32) -> (tempfile::TempDir, std::path::PathBuf, i64) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        let db = Db::open(&path).unwrap();
+        let kind = db
+            .call_blocking(|c| {
+                c.execute_batch(
+                    "INSERT INTO organisations (id, slug, name, kind, source, updated_at) VALUES
+                         (1, 'a', 'Sportello A', 'office', 'demo', 0);
+                     INSERT INTO users (id, username, display_name, email, role, organisation_id,
+                                        password_hash, created_at, password_changed_at) VALUES
+                         (1, 'a', 'A', 'a@example.invalid', 'sportello', 1, 'x', 0, 0);",
+                )?;
+                let plan = plan(seats);
+                insert_kind(
+                    c,
+                    &NewKind {
+                        code: "giuramento",
+                        name: "Giuramento",
+                        plan: &plan,
+                    },
+                )
+            })
+            .unwrap();
+        (dir, path, kind)
+    }
+
+    fn booking(kind_id: i64, person: usize) -> NewBooking {
+        NewBooking {
+            kind_id,
+            starts_at: date(2026, 12, 22).at(9, 30, 0, 0),
+            person_key: format!("pratica:{person}"),
+            person_name: format!("Persona {person}"),
+            contact: None,
+            organisation_id: 1,
+            booked_by: 1,
+        }
+    }
+
+    #[test]
+    fn a_plan_comes_back_as_it_was_saved() {
+        let (_dir, path, kind) = seeded(2);
+        let db = Db::open(&path).unwrap();
+        let found = db.call_blocking(|c| find_kind(c, kind)).unwrap().unwrap();
+        assert_eq!(found.plan, plan(2));
+        assert_eq!(found.code, "giuramento");
+    }
+
+    #[test]
+    fn the_last_seat_goes_to_one_booking_however_many_race_for_it() {
+        let (_dir, path, kind) = seeded(1);
+        // Twenty connections of their own to the same file, ten bookings each, at once.
+        let handles: Vec<_> = (0..20)
+            .map(|connection| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let db = Db::open(&path).unwrap();
+                    (0..10)
+                        .map(|n| {
+                            let wanted = booking(kind, connection * 10 + n);
+                            db.call_blocking(|c| book(c, &wanted, 1, 0)).unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let outcomes: Vec<Booked> = handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap())
+            .collect();
+        assert_eq!(outcomes.len(), 200);
+        let made = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Booked::Made(_)))
+            .count();
+        assert_eq!(made, 1, "{outcomes:?}");
+        assert!(
+            outcomes
+                .iter()
+                .all(|outcome| matches!(outcome, Booked::Made(_) | Booked::Full))
+        );
+        let db = Db::open(&path).unwrap();
+        let taken = db
+            .call_blocking(|c| booked_seats(c, kind, date(2026, 12, 1).at(0, 0, 0, 0)))
+            .unwrap();
+        assert_eq!(
+            taken,
+            HashMap::from([(date(2026, 12, 22).at(9, 30, 0, 0), 1)])
+        );
+    }
+
+    #[test]
+    fn a_person_holds_one_active_booking_per_kind() {
+        let (_dir, path, kind) = seeded(5);
+        let db = Db::open(&path).unwrap();
+        let first = booking(kind, 7);
+        assert!(matches!(
+            db.call_blocking(|c| book(c, &first, 5, 0)).unwrap(),
+            Booked::Made(_)
+        ));
+        let again = NewBooking {
+            starts_at: date(2026, 12, 22).at(10, 0, 0, 0),
+            ..booking(kind, 7)
+        };
+        assert_eq!(
+            db.call_blocking(|c| book(c, &again, 5, 0)).unwrap(),
+            Booked::PersonAlreadyBooked
+        );
+        let taken = db
+            .call_blocking(|c| booked_seats(c, kind, date(2026, 12, 1).at(0, 0, 0, 0)))
+            .unwrap();
+        assert_eq!(
+            taken.values().sum::<u32>(),
+            1,
+            "nothing written for the refused one"
+        );
+    }
+}
