@@ -214,9 +214,74 @@ pub struct DemoRecords {
     pub user_id: i64,
     /// The demo office operator's organisation, for the admin's organisation page.
     pub organisation_id: i64,
+    /// The first kind of appointment, for the booking page.
+    pub appointment_kind: i64,
 }
 
 /// Submission keys of the demo reports: finding them means the demo ran before.
+/// The demo's kinds of appointment, marked as examples: documents handed in Monday to
+/// Thursday mornings, two people every half hour; the oath on Wednesdays, three an hour.
+pub fn seed_appointments(db: &Db) -> Result<i64, DemoError> {
+    use crate::db::appointments::{self, NewKind};
+    use crate::domain::appointments::slots::{Opening, Plan};
+    use jiff::civil::{Time, Weekday};
+    let opening = |weekday, from: Time, until: Time| Opening {
+        weekday,
+        from,
+        until,
+    };
+    let (nine, ten, noon) = (
+        Time::constant(9, 0, 0, 0),
+        Time::constant(10, 0, 0, 0),
+        Time::constant(12, 0, 0, 0),
+    );
+    let documents = Plan {
+        openings: [
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+        ]
+        .into_iter()
+        .map(|day| opening(day, nine, noon))
+        .collect(),
+        slot_minutes: 30,
+        seats: 2,
+        exceptions: Vec::new(),
+        min_notice_hours: 24,
+        horizon_days: 30,
+    };
+    let oath = Plan {
+        openings: vec![opening(Weekday::Wednesday, ten, noon)],
+        slot_minutes: 60,
+        seats: 3,
+        horizon_days: 60,
+        ..documents.clone()
+    };
+    let first = db.call_blocking(|conn| {
+        let kinds = appointments::kinds(conn)?;
+        if let Some(kind) = kinds.into_iter().min_by_key(|kind| kind.id) {
+            return Ok(kind.id);
+        }
+        let documents_id = appointments::insert_kind(
+            conn,
+            &NewKind {
+                code: "consegna_documenti",
+                name: "Consegna di documenti (esempio)",
+                plan: &documents,
+            },
+        )?;
+        let oath_kind = NewKind {
+            code: "giuramento",
+            name: "Giuramento (esempio)",
+            plan: &oath,
+        };
+        appointments::insert_kind(conn, &oath_kind)?;
+        Ok(documents_id)
+    })?;
+    Ok(first)
+}
+
 const DEMO_KEYS: [&str; 2] = ["demo-segnalazione-0001", "demo-segnalazione-0002"];
 
 /// Files two demo reports as `demo.sportello` (one new, one in a batch), once per database.
@@ -237,6 +302,7 @@ pub fn seed_reports(db: &Db, settings: &ReportSettings) -> Result<DemoRecords, D
             batch_id,
             user_id: office.id,
             organisation_id: office.organisation_id,
+            appointment_kind: 0,
         }))
     })?;
     records.ok_or(DemoError::NoOrganisation(Role::Office))

@@ -63,6 +63,10 @@ pub const TOPICS: &str = "/argomenti";
 pub const NEW_TOPIC: &str = "/argomenti/nuovo";
 pub const TOPIC: &str = "/argomenti/{id}";
 pub const NOTIFICATIONS: &str = "/notifiche";
+pub const APPOINTMENTS: &str = "/appuntamenti";
+pub const BOOKING_REVIEW: &str = "/appuntamenti/prenota";
+pub const BOOKING_CONFIRM: &str = "/appuntamenti/conferma";
+pub const BOOKING: &str = "/appuntamenti/{id}";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 
 /// Percent-encodes a query-string component.
@@ -187,6 +191,18 @@ pub fn topic(id: i64) -> String {
 
 pub fn end_session(number: i64) -> String {
     fill(END_SESSION, &[&number])
+}
+
+pub fn booking(id: i64) -> String {
+    fill(BOOKING, &[&id])
+}
+
+/// The booking page of kind `kind`, on `day` when given.
+pub fn appointments_of(kind: i64, day: Option<&str>) -> String {
+    match day {
+        Some(day) => format!("{APPOINTMENTS}?tipo={kind}&giorno={day}"),
+        None => format!("{APPOINTMENTS}?tipo={kind}"),
+    }
 }
 
 pub fn activation(token: &str) -> String {

@@ -167,7 +167,8 @@ impl Application {
                 .as_ref()
                 .expect("the demo makes a key when none is configured");
             let accounts = demo::seed(&db, &settings.login.second_factor_roles, key)?;
-            let records = demo::seed_reports(&db, &settings.reports)?;
+            let mut records = demo::seed_reports(&db, &settings.reports)?;
+            records.appointment_kind = demo::seed_appointments(&db)?;
             (accounts, Some(records))
         } else {
             let disabled = demo::disable(&db)?;

@@ -73,6 +73,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reports.html", include_str!("../templates/reports.html")),
     ("report.html", include_str!("../templates/report.html")),
     (
+        "appointments.html",
+        include_str!("../templates/appointments.html"),
+    ),
+    (
+        "appointment_review.html",
+        include_str!("../templates/appointment_review.html"),
+    ),
+    (
+        "appointment.html",
+        include_str!("../templates/appointment.html"),
+    ),
+    (
         "report_new.html",
         include_str!("../templates/report_new.html"),
     ),

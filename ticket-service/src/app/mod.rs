@@ -6,6 +6,7 @@
 //! or the form's errors to show again), never HTML: handlers in `routes` render.
 
 pub mod account_links;
+pub mod appointments;
 pub mod audit_log;
 pub mod form_session;
 pub mod login;

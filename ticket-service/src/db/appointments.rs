@@ -247,6 +247,73 @@ pub fn book(
     }
 }
 
+/// A kind of appointment as the booking pages list it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KindSummary {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The active kinds of appointment, by name.
+pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<KindSummary>> {
+    let mut statement =
+        conn.prepare("SELECT id, name FROM appointment_kinds WHERE active = 1 ORDER BY name")?;
+    let rows = statement.query_map([], |row| {
+        Ok(KindSummary {
+            id: row.get("id")?,
+            name: row.get("name")?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// A booking as its receipt shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BookingRow {
+    pub id: i64,
+    pub kind_name: String,
+    pub starts_at: DateTime,
+    pub person_name: String,
+    pub person_key: String,
+    pub contact: Option<String>,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub booked_by_name: String,
+    pub state: String,
+    pub created_at: i64,
+}
+
+/// Booking `id`, with the names its receipt shows.
+pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<BookingRow>> {
+    conn.query_row(
+        "SELECT b.id, k.name AS kind_name, b.starts_at, b.person_name, b.person_key, b.contact,
+                b.organisation_id, o.name AS organisation_name, u.display_name AS booked_by_name,
+                b.state, b.created_at
+         FROM bookings b
+         JOIN appointment_kinds k ON k.id = b.kind_id
+         JOIN organisations o ON o.id = b.organisation_id
+         JOIN users u ON u.id = b.booked_by
+         WHERE b.id = ?1",
+        [id],
+        |row| {
+            Ok(BookingRow {
+                id: row.get("id")?,
+                kind_name: row.get("kind_name")?,
+                starts_at: columns::parsed(row, "starts_at")?,
+                person_name: row.get("person_name")?,
+                person_key: row.get("person_key")?,
+                contact: row.get("contact")?,
+                organisation_id: row.get("organisation_id")?,
+                organisation_name: row.get("organisation_name")?,
+                booked_by_name: row.get("booked_by_name")?,
+                state: row.get("state")?,
+                created_at: row.get("created_at")?,
+            })
+        },
+    )
+    .optional()
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::{date, time};

@@ -30,6 +30,7 @@ fn page_of(action: Action) -> Option<&'static str> {
         Action::ManageUsers => Some(paths::USERS),
         Action::ViewOrganisations => Some(paths::ORGANISATIONS),
         Action::ReadAuditLog => Some(paths::AUDIT),
+        Action::BookAppointments => Some(paths::APPOINTMENTS),
         _ => None,
     }
 }

@@ -26,7 +26,7 @@ const REPORT_VIEWERS: &[Action] = &[
     Action::ViewAddressedReports,
 ];
 
-/// The GET pages, with `{report}`, `{batch}`, `{user}` and `{organisation}` standing for the
+/// The GET pages, with `{report}`, `{batch}`, `{user}`, `{organisation}` and `{kind}` standing for the
 /// demo's ids.
 const PAGES: &[(&str, Openers)] = &[
     (paths::LOGIN, Openers::Anonymous),
@@ -51,6 +51,15 @@ const PAGES: &[(&str, Openers)] = &[
         Openers::AnyOf(REPORT_VIEWERS),
     ),
     (paths::NEW_REPORT, Openers::AnyOf(&[Action::FileReport])),
+    (
+        paths::APPOINTMENTS,
+        Openers::AnyOf(&[Action::BookAppointments]),
+    ),
+    // The first kind of appointment, with its first day's times and the booking form.
+    (
+        "/appuntamenti?tipo={kind}",
+        Openers::AnyOf(&[Action::BookAppointments]),
+    ),
     // The demo report was filed by the demo office and is addressed to the Questura.
     (
         "/segnalazioni/{report}",
@@ -137,7 +146,8 @@ pub fn listing(records: DemoRecords) -> String {
                 .replace("{report}", &records.report_id.to_string())
                 .replace("{batch}", &records.batch_id.to_string())
                 .replace("{user}", &records.user_id.to_string())
-                .replace("{organisation}", &records.organisation_id.to_string());
+                .replace("{organisation}", &records.organisation_id.to_string())
+                .replace("{kind}", &records.appointment_kind.to_string());
             let logins: Vec<String> = logins(openers).iter().map(|l| json_string(l)).collect();
             format!(
                 "{{\"path\":{},\"logins\":[{}]}}",
@@ -165,7 +175,11 @@ mod tests {
             batch_id: 2,
             user_id: 9,
             organisation_id: 4,
+            appointment_kind: 3,
         });
+        assert!(json.contains(
+            "{\"path\":\"/appuntamenti?tipo=3\",\"logins\":[\"demo.sportello\",\"demo.prefettura\"]}"
+        ));
         assert!(json.contains("{\"path\":\"/segnalazioni/5\",\"logins\":[\"demo.sportello\",\"demo.coordinamento\",\"demo.interfaccia\",\"demo.questura\"]}"));
         assert!(json.contains(
             "{\"path\":\"/lotti/2\",\"logins\":[\"demo.coordinamento\",\"demo.interfaccia\"]}"
@@ -175,6 +189,7 @@ mod tests {
             json.contains("{\"path\":\"/admin/organizzazioni/4\",\"logins\":[\"demo.admin\"]}")
         );
         assert!(!json.contains("{report}"));
+        assert!(!json.contains("{kind}"));
         assert_eq!(json_string("a\"b\n"), "\"a\\\"b\\u000a\"");
     }
 }

@@ -5,6 +5,7 @@ mod admin_audit;
 mod admin_organisations;
 mod admin_user;
 mod admin_users;
+mod appointments;
 mod assets;
 mod assignment;
 mod dashboard;
@@ -69,6 +70,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .merge(administration())
         .merge(report_pages())
         .merge(batches_and_topics())
+        .merge(appointment_pages())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .merge(uploads(&state.settings.reports))
@@ -165,6 +167,15 @@ fn report_pages() -> Router<AppState> {
             paths::NOTIFICATIONS_READ,
             post(reports::notifications::mark_all_read),
         )
+}
+
+/// Booking appointments at the Prefettura's citizenship office.
+fn appointment_pages() -> Router<AppState> {
+    Router::new()
+        .route(paths::APPOINTMENTS, get(appointments::page))
+        .route(paths::BOOKING_REVIEW, post(appointments::review))
+        .route(paths::BOOKING_CONFIRM, post(appointments::confirm))
+        .route(paths::BOOKING, get(appointments::receipt))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.

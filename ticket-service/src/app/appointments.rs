@@ -1,0 +1,244 @@
+//! Booking an appointment at the Prefettura's citizenship office for a person an office
+//! assists: the free slots of a kind, the booking checked before it is made (the review
+//! page), and made only if its slot still has a seat, atomically.
+
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+
+use crate::auth::principal::Principal;
+use crate::clock::rome;
+use crate::db::appointments::{self, Booked, BookingRow, KindRow, KindSummary, NewBooking};
+use crate::domain::appointments::identity::PersonId;
+use crate::domain::appointments::slots::FreeSlot;
+use crate::domain::permissions::Action;
+use crate::domain::report_fields::{MAX_SHORT_TEXT, bounded_text};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::forms::FormErrors;
+use crate::state::AppState;
+
+/// The booking form as sent: raw text, parsed after the permission check.
+pub struct BookingRequest<'a> {
+    pub kind: &'a str,
+    pub slot: &'a str,
+    pub family_name: &'a str,
+    pub given_name: &'a str,
+    /// `cf` for a fiscal code, `pratica` for a file number.
+    pub id_kind: &'a str,
+    pub identifier: &'a str,
+    pub contact: &'a str,
+}
+
+/// A booking whose every field holds, ready for the review page or to be made.
+#[derive(Debug, Clone)]
+pub struct CheckedBooking {
+    pub kind: KindRow,
+    pub starts_at: DateTime,
+    pub person_name: String,
+    pub person: PersonId,
+    pub contact: Option<String>,
+}
+
+/// Why a booking form is not taken.
+pub enum Refused {
+    /// Mistakes in the form, or a time that is not offered at all.
+    Invalid(FormErrors),
+    /// The time is offered but its seats are all taken: nothing was booked.
+    Full,
+}
+
+/// What the confirmation did.
+pub enum Confirmed {
+    Booked(i64),
+    /// The form has mistakes, or the slot is no longer offered.
+    Invalid(FormErrors),
+    /// Someone else took the last seat meanwhile: nothing was booked.
+    Full,
+}
+
+/// The Italian wall-clock time now.
+fn local_now(state: &AppState) -> DateTime {
+    let now = Timestamp::from_second(state.clock.now()).unwrap_or(Timestamp::UNIX_EPOCH);
+    now.to_zoned(rome()).datetime()
+}
+
+/// The kinds of appointment that can be booked.
+pub async fn kinds(state: &AppState, principal: &Principal) -> Result<Vec<KindSummary>, AppError> {
+    principal.require(state, Action::BookAppointments).await?;
+    Ok(state.db.call(|conn| appointments::kinds(conn)).await?)
+}
+
+/// Kind `id` and its free slots now, from the first to the horizon.
+pub async fn offer(
+    state: &AppState,
+    principal: &Principal,
+    kind_id: &str,
+) -> Result<(KindRow, Vec<FreeSlot>), AppError> {
+    principal.require(state, Action::BookAppointments).await?;
+    let kind_id: i64 = kind_id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let now = local_now(state);
+    let (kind, booked) = state
+        .db
+        .call(move |conn| {
+            let Some(kind) = appointments::find_kind(conn, kind_id)? else {
+                return Ok(None);
+            };
+            let booked = appointments::booked_seats(conn, kind_id, now)?;
+            Ok(Some((kind, booked)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let calendar = state.settings.reports.calendar();
+    let free = kind.plan.free_slots(now, &calendar, &booked);
+    Ok((kind, free))
+}
+
+/// Checks the booking form: a slot the kind offers now, the person's names and identifier.
+pub async fn check(
+    state: &AppState,
+    principal: &Principal,
+    request: &BookingRequest<'_>,
+) -> Result<Result<CheckedBooking, Refused>, AppError> {
+    let (kind, free) = offer(state, principal, request.kind).await?;
+    let mut errors = FormErrors::default();
+    let starts_at = request.slot.parse::<DateTime>().ok();
+    let offered = starts_at.filter(|start| free.iter().any(|slot| slot.start == *start));
+    if let Some(start) = starts_at
+        && offered.is_none()
+        && is_plan_slot(state, &kind, start)
+    {
+        return Ok(Err(Refused::Full));
+    }
+    if offered.is_none() {
+        errors.add(
+            "slot",
+            "Scegli uno degli orari liberi: quello indicato è passato, pieno, fuori dal calendario o in un giorno di chiusura.",
+        );
+    }
+    let family = required(
+        &mut errors,
+        "family_name",
+        request.family_name,
+        "Scrivi il cognome della persona.",
+    );
+    let given = required(
+        &mut errors,
+        "given_name",
+        request.given_name,
+        "Scrivi il nome della persona.",
+    );
+    let person = match request.id_kind {
+        "cf" => errors.check("identifier", PersonId::fiscal_code(request.identifier)),
+        "pratica" => errors.check("identifier", PersonId::file_number(request.identifier)),
+        _ => {
+            errors.add(
+                "id_kind",
+                "Scegli se indicare il codice fiscale o il numero della pratica.",
+            );
+            None
+        }
+    };
+    let contact = errors
+        .check("contact", bounded_text(request.contact, MAX_SHORT_TEXT))
+        .flatten();
+    match (offered, family, given, person) {
+        (Some(starts_at), Some(family), Some(given), Some(person)) if errors.is_empty() => {
+            Ok(Ok(CheckedBooking {
+                kind,
+                starts_at,
+                person_name: format!("{family} {given}"),
+                person,
+                contact,
+            }))
+        }
+        _ => Ok(Err(Refused::Invalid(errors))),
+    }
+}
+
+/// Whether `start` is a time the kind offers now when nobody has booked it: if it is not
+/// free, its seats are taken.
+fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
+    let calendar = state.settings.reports.calendar();
+    let unbooked = kind
+        .plan
+        .free_slots(local_now(state), &calendar, &Default::default());
+    unbooked.iter().any(|slot| slot.start == start)
+}
+
+fn required(
+    errors: &mut FormErrors,
+    field: &'static str,
+    value: &str,
+    missing: &str,
+) -> Option<String> {
+    match bounded_text(value, MAX_SHORT_TEXT) {
+        Ok(Some(text)) => Some(text),
+        Ok(None) => {
+            errors.add(field, missing);
+            None
+        }
+        Err(problem) => {
+            errors.add(field, problem);
+            None
+        }
+    }
+}
+
+/// Makes the booking checked again from the review page's fields, if its slot still has a
+/// seat and the person holds no other active booking of this kind.
+pub async fn confirm(
+    state: &AppState,
+    principal: &Principal,
+    request: &BookingRequest<'_>,
+) -> Result<Confirmed, AppError> {
+    let checked = match check(state, principal, request).await? {
+        Ok(checked) => checked,
+        Err(Refused::Invalid(errors)) => return Ok(Confirmed::Invalid(errors)),
+        Err(Refused::Full) => return Ok(Confirmed::Full),
+    };
+    let booking = NewBooking {
+        kind_id: checked.kind.id,
+        starts_at: checked.starts_at,
+        person_key: checked.person.key(),
+        person_name: checked.person_name,
+        contact: checked.contact,
+        organisation_id: principal.organisation_id,
+        booked_by: principal.user_id,
+    };
+    let (seats, now) = (checked.kind.plan.seats, state.clock.now());
+    let booked = state
+        .db
+        .call(move |conn| appointments::book(conn, &booking, seats, now))
+        .await?;
+    Ok(match booked {
+        Booked::Made(id) => Confirmed::Booked(id),
+        Booked::Full => Confirmed::Full,
+        Booked::PersonAlreadyBooked => {
+            let mut errors = FormErrors::default();
+            errors.add(
+                "identifier",
+                "Questa persona ha già un appuntamento di questo tipo: annulla quello prima di prenotarne un altro.",
+            );
+            Confirmed::Invalid(errors)
+        }
+    })
+}
+
+/// Booking `id` for its receipt: the office that made it, the Prefettura and the admins.
+pub async fn receipt(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+) -> Result<BookingRow, AppError> {
+    principal.require(state, Action::BookAppointments).await?;
+    let booking = state
+        .db
+        .call(move |conn| appointments::find_booking(conn, id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sees_all = matches!(principal.role, Role::Prefettura | Role::Admin);
+    if !sees_all && booking.organisation_id != principal.organisation_id {
+        return Err(AppError::NotFound);
+    }
+    Ok(booking)
+}

@@ -1,0 +1,190 @@
+//! Booking an appointment at the Prefettura's citizenship office through the pages: the kinds,
+//! the days and times of the demo's plan, the review page, the receipt; bad input; and many
+//! operators racing for the last seat of a slot.
+
+use std::path::Path;
+
+use tokio::task::JoinSet;
+
+use crate::hardening_auth::spawn_app_and_database;
+use crate::helpers::{Client, Form, Page};
+
+/// The address of the first link whose target starts with `prefix`, `&amp;` undone.
+fn first_link(page: &Page, prefix: &str) -> String {
+    let marker = format!("href=\"{prefix}");
+    let start = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("a link to {prefix}: {}", page.body))
+        + "href=\"".len();
+    let end = page.body[start..].find('"').unwrap() + start;
+    page.body[start..end].replace("&amp;", "&")
+}
+
+/// The values of the radio buttons `name` on the page, in order.
+fn radio_values(page: &Page, name: &str) -> Vec<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    page.body
+        .match_indices(&marker)
+        .map(|(at, _)| {
+            let rest = &page.body[at + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The first kind's page: its days, and the first day's times with the booking form.
+async fn first_kind(office: &mut Client) -> Page {
+    let start = office.get("/appuntamenti").await;
+    assert_eq!(start.status, 200, "{}", start.body);
+    assert!(start.body.contains("Consegna di documenti (esempio)"));
+    let kind = office.get(&first_link(&start, "/appuntamenti?tipo=")).await;
+    assert_eq!(kind.status, 200);
+    assert!(kind.body.contains("orari liberi"), "{}", kind.body);
+    kind
+}
+
+fn booking_form(page: &Page, slot: &str, identifier: (&str, &str)) -> Form {
+    page.form("/appuntamenti/prenota")
+        .set("slot", slot)
+        .set("family_name", "Okafor")
+        .set("given_name", "Grace")
+        .set("id_kind", identifier.0)
+        .set("identifier", identifier.1)
+}
+
+fn active_bookings(database: &Path, slot: &str) -> i64 {
+    let conn = rusqlite::Connection::open(database).unwrap();
+    conn.query_row(
+        "SELECT COUNT(*) FROM bookings WHERE starts_at = ?1 AND state = 'attiva'",
+        [slot],
+        |row| row.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_office_books_a_slot_for_a_person_and_gets_a_receipt() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let dashboard = office.get("/").await;
+    assert!(dashboard.body.contains("href=\"/appuntamenti\""));
+    let kind = first_kind(&mut office).await;
+    let slots = radio_values(&kind, "slot");
+    assert!(!slots.is_empty());
+
+    // A fiscal code with a wrong check character: the form comes back, nothing is booked.
+    let wrong = office
+        .submit(&booking_form(&kind, &slots[0], ("cf", "RSSMRA85T10A562T")))
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("href=\"#identifier\""));
+    assert!(wrong.body.contains("dovrebbe essere «S»"));
+
+    let review = office
+        .submit(&booking_form(&wrong, &slots[0], ("cf", "rssmra85t10a562s")))
+        .await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("Controlla la prenotazione"));
+    assert!(review.body.contains("Okafor Grace"));
+    assert_eq!(
+        active_bookings(&database, &slots[0]),
+        0,
+        "not booked before confirming"
+    );
+
+    let booked = office
+        .submit(&review.form_with_button("Conferma la prenotazione"))
+        .await;
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    let receipt = office.get(booked.location().unwrap()).await;
+    assert_eq!(receipt.status, 200);
+    assert!(receipt.body.contains("Prenotazione fatta."));
+    assert!(receipt.body.contains("Okafor Grace"));
+    assert!(receipt.body.contains("Consegna di documenti (esempio)"));
+    assert_eq!(active_bookings(&database, &slots[0]), 1);
+
+    // The same person again, at another time of the same kind: refused.
+    let again = office
+        .submit(&booking_form(&kind, &slots[1], ("cf", "RSSMRA85T10A562S")))
+        .await;
+    let again = office
+        .submit(&again.form_with_button("Conferma la prenotazione"))
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("ha già un appuntamento"));
+
+    // A time that is not offered (in the past) is refused on the review, by hand.
+    let tampered =
+        booking_form(&kind, &slots[0], ("pratica", "K10/C-1")).tamper("day", "2020-01-07");
+    let past = office
+        .submit(&tampered.tamper("slot", "2020-01-07T09:00:00"))
+        .await;
+    assert_eq!(past.status, 422);
+    assert!(past.body.contains("href=\"#slot\""));
+
+    // The receipt is the office's: a login without bookings does not reach it.
+    let mut service = app.logged_in("demo.servizio").await;
+    assert_eq!(service.get("/appuntamenti").await.status, 403);
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let seen = prefettura.get(booked.location().unwrap()).await;
+    assert_eq!(seen.status, 200);
+}
+
+#[tokio::test]
+async fn two_hundred_operators_racing_for_the_last_seat_make_one_booking() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slot = radio_values(&kind, "slot")[0].clone();
+
+    // The demo's slots take two people: one seat is taken first.
+    let first = office
+        .submit(&booking_form(&kind, &slot, ("pratica", "K10/C-0")))
+        .await;
+    let taken = office
+        .submit(&first.form_with_button("Conferma la prenotazione"))
+        .await;
+    assert_eq!(taken.status, 303);
+
+    // Two hundred review pages, for two hundred people, all for the last seat.
+    let mut confirmations = Vec::new();
+    for n in 1..=200 {
+        let review = office
+            .submit(&booking_form(
+                &kind,
+                &slot,
+                ("pratica", &format!("K10/C-{n}")),
+            ))
+            .await;
+        assert_eq!(review.status, 200, "{}", review.body);
+        confirmations.push(review.form_with_button("Conferma la prenotazione"));
+    }
+    let mut tasks = JoinSet::new();
+    for confirmation in confirmations {
+        let mut operator = app.client();
+        operator.session.clone_from(&office.session);
+        tasks.spawn(async move { operator.submit(&confirmation).await });
+    }
+    let (mut booked, mut told) = (0, 0);
+    while let Some(page) = tasks.join_next().await {
+        let page = page.unwrap();
+        match page.status {
+            303 => booked += 1,
+            409 => {
+                assert!(
+                    page.body
+                        .contains("è stato prenotato da un altro sportello")
+                );
+                assert!(
+                    page.body.contains("name=\"slot\""),
+                    "the free times are shown"
+                );
+                told += 1;
+            }
+            other => panic!("unexpected status {other}: {}", page.body),
+        }
+    }
+    assert_eq!((booked, told), (1, 199));
+    assert_eq!(active_bookings(&database, &slot), 2);
+}
