@@ -21,15 +21,16 @@
 // (by default the debug build of the repository this file is in, and that repository's root)
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
-import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { readDemoAccounts, totpCode } from './tickets.mjs';
+import {
+  button, chooseOption, chooseRadio, field, leadsTo, link, logIn, logInByKeyboard, pressOn,
+  skipToMain, startDemo, tabTo, typeInto,
+} from './reserved-area.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({
@@ -41,53 +42,10 @@ const { values: args } = parseArgs({
 });
 
 const STEP_TIMEOUT_MS = 10_000;
-// Tab presses allowed to reach a control: the header, menu and a long form fit in this.
-const MAX_TAB_STOPS = 60;
 
 // ---------------------------------------------------------------------------------------
 // The reserved area with demo data, in a folder of its own
 
-async function startDemo(binary, root, work) {
-  const outFile = join(work, 'serve.out');
-  const logFile = join(work, 'serve.log');
-  const out = openSync(outFile, 'w');
-  const log = openSync(logFile, 'w');
-  const child = spawn(resolve(binary), ['serve', '--demo'], {
-    cwd: resolve(root),
-    env: {
-      ...process.env,
-      RESPI_TICKETS_BIND: '127.0.0.1:0',
-      RESPI_TICKETS_DATABASE: join(work, 'respi-tickets.sqlite3'),
-      RESPI_TICKETS_REPORTS__ATTACHMENT_DIR: join(work, 'attachments'),
-      RESPI_TICKETS_LOGIN__IP_BURST: '1000',
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', out, log],
-  });
-  closeSync(out);
-  closeSync(log);
-  let failure = null;
-  child.once('error', (err) => { failure = err; });
-  const exited = new Promise((ok) => child.once('exit', ok));
-  const stop = async () => {
-    if (child.pid && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM'); // a graceful shutdown checkpoints the database
-      await exited;
-    }
-  };
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !failure && child.exitCode === null) {
-    const address = (await readFile(outFile, 'utf8')).match(/^Area riservata in ascolto su (http:\/\/\S+?)\/?$/m)?.[1];
-    if (address && (await fetch(`${address}/healthz`).then((r) => r.ok, () => false))) {
-      return { base: address, accounts: await readDemoAccounts(outFile), logFile, stop };
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  await stop();
-  if (failure) throw new Error(`respi-tickets serve --demo did not start: ${failure.message}`);
-  const printed = `${await readFile(outFile, 'utf8')}${await readFile(logFile, 'utf8')}`;
-  throw new Error(`respi-tickets serve --demo did not start:\n${printed}`);
-}
 
 // A one-page PDF, the kind of receipt an office attaches: valid (the service checks what a
 // file is by its first bytes, a person's PDF reader by its cross-reference table).
@@ -155,144 +113,28 @@ function listRow(page, protocol) {
   }, protocol);
 }
 
-// Why a form did not lead where it should: the error summary, or the error page's message.
-async function pageProblem(page) {
-  return page.evaluate(() => {
-    const text = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const summary = document.querySelector('main [role=alert]');
-    if (summary) return `error summary: ${text(summary)}`;
-    return `page «${text(document.querySelector('main h1'))}»: ${text(document.querySelector('main p'))}`;
-  }).catch((err) => err.message);
-}
 
 function expectSame(what, shown, wanted) {
   if (shown !== wanted) throw new Error(`${what}: expected «${wanted}», the page shows «${shown}»`);
 }
 
-// Runs `act` (a click, a key) that sends a form or follows a link, and waits for the page
-// it leads to; fails with what that page says when it is not a 200.
-async function leadsTo(page, act) {
-  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), act()]);
-  if (response?.status() !== 200) {
-    throw new Error(`HTTP ${response?.status()} at ${new URL(page.url()).pathname}, ${await pageProblem(page)}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // The keyboard: what has the focus, and moving it as a person does
 
-// The focused element as a keyboard user perceives it: what it is and its name (its label,
-// its text), the legend of its group, whether it is checked, the option shown by a select.
-function focused(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body || el === document.documentElement) return null;
-    const text = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
-    const name = el.labels?.length
-      ? text(el.labels[0].textContent)
-      : text(el.getAttribute('aria-label') || (el.localName === 'input' ? el.value : el.textContent));
-    return {
-      tag: el.localName,
-      type: el.localName === 'input' ? el.type : '',
-      name,
-      group: text(el.closest('fieldset')?.querySelector('legend')?.textContent),
-      checked: Boolean(el.checked),
-      selected: el.localName === 'select' ? text(el.selectedOptions[0]?.textContent) : '',
-    };
-  });
-}
 
-const describe = (f) => (f ? `${f.type || f.tag} «${f.name.slice(0, 40)}»` : '(nothing)');
 
-// What the focus is looked for: `name` says it in the failure message.
-const field = (label) => ({
-  name: `the field «${label}»`,
-  matches: (f) => ['input', 'select', 'textarea'].includes(f.tag) && !['radio', 'checkbox', 'submit'].includes(f.type) && f.name.startsWith(label),
-});
-const radioGroup = (legend) => ({ name: `the radio buttons «${legend}»`, matches: (f) => f.type === 'radio' && f.group.startsWith(legend) });
-const button = (label) => ({ name: `the button «${label}»`, matches: (f) => f.tag === 'button' && f.name === label });
-const link = (label) => ({ name: `the link «${label}»`, matches: (f) => f.tag === 'a' && f.name === label });
 
-// Presses Tab (Shift+Tab with `back`) until the focus is on `target`, at most MAX_TAB_STOPS
-// times; the failure names the last stops the focus went through.
-async function tabTo(page, target, { back = false } = {}) {
-  const key = back ? 'Shift+Tab' : 'Tab';
-  const stops = [];
-  for (let i = 0; i < MAX_TAB_STOPS; i++) {
-    await page.keyboard.press(key);
-    const now = await focused(page);
-    if (now && target.matches(now)) return now;
-    stops.push(describe(now));
-  }
-  throw new Error(`${target.name} not reached after ${MAX_TAB_STOPS} presses of ${key} on ${new URL(page.url()).pathname}; the last stops: ${stops.slice(-6).join(', ')}`);
-}
 
-// Tab to a text field, then type into it.
-async function typeInto(page, label, text) {
-  await tabTo(page, field(label));
-  await page.keyboard.type(text);
-}
 
-// Tab into a radio group, then the arrow keys to the option (which checks it) and Space.
-async function chooseRadio(page, legend, option) {
-  let now = await tabTo(page, radioGroup(legend));
-  for (let i = 0; i < 10 && !now.name.startsWith(option); i++) {
-    await page.keyboard.press('ArrowDown');
-    now = await focused(page);
-  }
-  if (!now.name.startsWith(option)) throw new Error(`«${legend}»: no option «${option}» among its radio buttons`);
-  if (!now.checked) await page.keyboard.press('Space');
-  if (!(await focused(page)).checked) throw new Error(`«${legend}»: «${option}» is not checked after Space`);
-}
 
-// Tab to a closed select, then the arrow keys until it shows the option.
-async function chooseOption(page, label, option) {
-  let now = await tabTo(page, field(label));
-  for (let i = 0; i < 20 && now.selected !== option; i++) {
-    await page.keyboard.press('ArrowDown');
-    now = await focused(page);
-  }
-  if (now.selected !== option) throw new Error(`«${label}»: the arrow keys never showed «${option}» (stopped at «${now.selected}»)`);
-}
 
-// The first Tab stop of a page is the skip link: following it puts the focus at the start
-// of the main content, past the header and the menu.
-async function skipToMain(page) {
-  await tabTo(page, link('Vai al contenuto principale'));
-  await page.keyboard.press('Enter');
-}
 
-// Presses Enter on a link or button reached with Tab, and waits for the page it leads to.
-async function pressOn(page, target, options) {
-  await tabTo(page, target, options);
-  await leadsTo(page, () => page.keyboard.press('Enter'));
-}
 
 // ---------------------------------------------------------------------------------------
 // Logging in
 
-// With the keyboard: the login form's fields and its button, found with Tab.
-async function logInByKeyboard(page, base, account) {
-  await page.goto(`${base}/login`);
-  await typeInto(page, 'Nome utente', account.username);
-  await typeInto(page, 'Password', account.password);
-  await pressOn(page, button('Accedi'));
-  if (new URL(page.url()).pathname.startsWith('/login')) throw new Error(`the login ended on ${new URL(page.url()).pathname}: ${await pageProblem(page)}`);
-}
 
-// With the mouse: fields by their labels, then the TOTP code when the account has one.
-async function logIn(page, base, account) {
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Nome utente').fill(account.username);
-  await page.getByLabel('Password').fill(account.password);
-  await leadsTo(page, () => page.getByRole('button', { name: 'Accedi' }).click());
-  if (new URL(page.url()).pathname === '/login/codice') {
-    if (!account.totpSecret) throw new Error('the service asks for a TOTP code, but printed no TOTP key for the account');
-    await page.getByLabel('Codice di 6 cifre').fill(totpCode(account.totpSecret));
-    await leadsTo(page, () => page.getByRole('button', { name: 'Verifica' }).click());
-  }
-  if (new URL(page.url()).pathname.startsWith('/login')) throw new Error(`the login ended on ${new URL(page.url()).pathname}: ${await pageProblem(page)}`);
-}
 
 // Follows the link `label` of the main menu.
 function fromMenu(page, label) {

@@ -1,0 +1,147 @@
+// Booking an appointment at the Prefettura's citizenship office in Debian's Chromium, on a
+// screen 320 pixels wide, with the keyboard only: the office operator logs in, follows the
+// dashboard's link to the appointments, picks the kind of appointment, takes the first free
+// time of the first day offered, types the person's details, checks the review page and
+// confirms; the receipt shows the booking. At every page the width must fit the screen (no
+// scrolling sideways, WCAG 1.4.10).
+//
+// It starts a reserved area of its own with demo data (`respi-tickets serve --demo`), as the
+// report story does.
+//
+// Usage: node appointments.mjs [--tickets target/debug/respi-tickets] [--root .] [--chromium PATH]
+// Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import {
+  button, focused, link, logInByKeyboard, pressOn, radioGroup, startDemo, tabTo, typeInto,
+} from './reserved-area.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'respi-tickets') },
+    root: { type: 'string', default: ROOT },
+    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  },
+});
+
+const WIDTH = 320;
+
+// The page as read: its title, the message at the top, and whether it fits the width.
+function readPage(page) {
+  return page.evaluate(() => {
+    const text = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const main = document.querySelector('main');
+    return {
+      title: text(main.querySelector('h1')),
+      status: text(main.querySelector('[role=status]')),
+      terms: Object.fromEntries([...main.querySelectorAll('dt')].map((dt) => [text(dt), text(dt.nextElementSibling)])),
+      width: document.documentElement.scrollWidth,
+    };
+  });
+}
+
+async function fits(page, where) {
+  const { width } = await readPage(page);
+  if (width > WIDTH) throw new Error(`${where}: the page is ${width} px wide on a ${WIDTH} px screen`);
+}
+
+// Tab into the radio group and check the option that has the focus first, with Space.
+async function chooseFirst(page, legend) {
+  const first = await tabTo(page, radioGroup(legend));
+  await page.keyboard.press('Space');
+  if (!(await focused(page)).checked) throw new Error(`«${legend}»: «${first.name}» is not checked after Space`);
+  return first.name;
+}
+
+async function booking(browser, demo, run) {
+  const office = demo.accounts.get('demo.sportello');
+  if (!office) throw new Error('no demo.sportello in what respi-tickets serve --demo printed');
+  const context = await browser.newContext({ locale: 'it-IT', viewport: { width: WIDTH, height: 640 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  let time = '';
+  await run('the office logs in with the keyboard', async () => {
+    await logInByKeyboard(page, demo.base, office);
+    await fits(page, 'the dashboard');
+  });
+  await run('from the dashboard to the kind of appointment', async () => {
+    await pressOn(page, link("Prenotare appuntamenti all'Ufficio Cittadinanza"));
+    await fits(page, 'the appointments page');
+    await pressOn(page, link('Consegna di documenti (esempio)'));
+    const read = await readPage(page);
+    if (!read.title.startsWith('Appuntamenti')) throw new Error(`the page reads «${read.title}»`);
+    await fits(page, 'the days and times');
+  });
+  await run('the first free time and the person, then the review', async () => {
+    time = await chooseFirst(page, 'Orario');
+    await typeInto(page, 'Cognome', 'Okafor');
+    await typeInto(page, 'Nome', 'Adaeze');
+    await chooseFirst(page, 'Come identifichi la persona');
+    await typeInto(page, 'Codice fiscale o numero della pratica', 'RSSMRA85T10A562S');
+    await pressOn(page, button('Controlla la prenotazione'));
+    const read = await readPage(page);
+    if (read.title !== 'Controlla la prenotazione') throw new Error(`the page reads «${read.title}»`);
+    if (read.terms.Persona !== 'Okafor Adaeze') throw new Error(`the review shows «${read.terms.Persona}»`);
+    await fits(page, 'the review page');
+    return time;
+  });
+  await run('confirmed: the receipt', async () => {
+    await pressOn(page, button('Conferma la prenotazione'));
+    const read = await readPage(page);
+    if (!read.title.startsWith('Prenotazione n.')) throw new Error(`the page reads «${read.title}»`);
+    if (read.status !== 'Prenotazione fatta.') throw new Error(`the message reads «${read.status}»`);
+    const when = read.terms['Giorno e ora'] ?? '';
+    if (!when.endsWith(time.slice(0, 5))) throw new Error(`the receipt says «${when}», the time chosen was «${time}»`);
+    await fits(page, 'the receipt');
+    return when;
+  });
+  await context.close();
+}
+
+let passed = 0;
+let failed = 0;
+const work = await mkdtemp(join(tmpdir(), 'respi-booking-'));
+let demo = null;
+let browser = null;
+let number = 0;
+const run = async (name, body) => {
+  number += 1;
+  const t = Date.now();
+  try {
+    const detail = await body();
+    passed += 1;
+    console.log(`ok   ${number}. ${name}${detail ? `: ${detail}` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  } catch (err) {
+    failed += 1;
+    console.log(`FAIL ${number}. ${name}: ${err.message.split('\n')[0]}`);
+    throw Object.assign(new Error('booking stopped'), { reported: true });
+  }
+};
+try {
+  demo = await startDemo(args.tickets, args.root, work);
+  browser = await chromium.launch({
+    executablePath: args.chromium,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  await booking(browser, demo, run);
+} catch (err) {
+  if (!err.reported) {
+    failed += 1;
+    console.log(`FAIL ${err.stack ?? err}`);
+  }
+  const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
+  if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
+} finally {
+  await browser?.close();
+  await demo?.stop();
+  await rm(work, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
