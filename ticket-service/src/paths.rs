@@ -67,6 +67,7 @@ pub const APPOINTMENTS: &str = "/appuntamenti";
 pub const BOOKING_REVIEW: &str = "/appuntamenti/prenota";
 pub const BOOKING_CONFIRM: &str = "/appuntamenti/conferma";
 pub const BOOKING: &str = "/appuntamenti/{id}";
+pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 
 /// Percent-encodes a query-string component.
@@ -195,6 +196,10 @@ pub fn end_session(number: i64) -> String {
 
 pub fn booking(id: i64) -> String {
     fill(BOOKING, &[&id])
+}
+
+pub fn booking_calendar(id: i64) -> String {
+    fill(BOOKING_CALENDAR, &[&id])
 }
 
 /// The booking page of kind `kind`, on `day` when given.

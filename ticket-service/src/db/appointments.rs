@@ -273,6 +273,7 @@ pub struct BookingRow {
     pub id: i64,
     pub kind_name: String,
     pub starts_at: DateTime,
+    pub slot_minutes: i32,
     pub person_name: String,
     pub person_key: String,
     pub contact: Option<String>,
@@ -286,7 +287,7 @@ pub struct BookingRow {
 /// Booking `id`, with the names its receipt shows.
 pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<BookingRow>> {
     conn.query_row(
-        "SELECT b.id, k.name AS kind_name, b.starts_at, b.person_name, b.person_key, b.contact,
+        "SELECT b.id, k.name AS kind_name, b.starts_at, k.slot_minutes, b.person_name, b.person_key, b.contact,
                 b.organisation_id, o.name AS organisation_name, u.display_name AS booked_by_name,
                 b.state, b.created_at
          FROM bookings b
@@ -300,6 +301,7 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
                 id: row.get("id")?,
                 kind_name: row.get("kind_name")?,
                 starts_at: columns::parsed(row, "starts_at")?,
+                slot_minutes: row.get("slot_minutes")?,
                 person_name: row.get("person_name")?,
                 person_key: row.get("person_key")?,
                 contact: row.get("contact")?,

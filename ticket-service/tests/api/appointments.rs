@@ -123,12 +123,60 @@ async fn an_office_books_a_slot_for_a_person_and_gets_a_receipt() {
     assert_eq!(past.status, 422);
     assert!(past.body.contains("href=\"#slot\""));
 
+    let calendar = receipt_calendar(&mut office, booked.location().unwrap(), &slots[0]).await;
+    assert!(
+        calendar.contains("\"summary\": \"Consegna di documenti (esempio)\""),
+        "{calendar}"
+    );
+
     // The receipt is the office's: a login without bookings does not reach it.
     let mut service = app.logged_in("demo.servizio").await;
     assert_eq!(service.get("/appuntamenti").await.status, 403);
     let mut prefettura = app.logged_in("demo.prefettura").await;
     let seen = prefettura.get(booked.location().unwrap()).await;
     assert_eq!(seen.status, 200);
+}
+
+/// Downloads the receipt's calendar file and reads it with Python's `icalendar`, apart from
+/// the service: one event in Europe/Rome, at the booked time, lasting the slot.
+async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> String {
+    let path = receipt.split('?').next().unwrap();
+    let (status, headers, body) = office.download(&format!("{path}/calendario.ics")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "text/calendar; charset=utf-8");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prenotazione.ics");
+    std::fs::write(&file, &body).unwrap();
+    let reader = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/read_ics.py");
+    let output = std::process::Command::new("python3")
+        .arg(reader)
+        .arg(&file)
+        .output()
+        .expect("python3 runs (scripts/test installs the icalendar package)");
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let start = slot.parse::<jiff::civil::DateTime>().unwrap();
+    let utc = |at: jiff::civil::DateTime| {
+        let instant = at.in_tz("Europe/Rome").unwrap().timestamp();
+        instant.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+    };
+    let end = start.checked_add(jiff::Span::new().minutes(30)).unwrap();
+    for expected in [
+        "\"version\": \"2.0\"".to_owned(),
+        "\"zones\": [\"Europe/Rome\"]".to_owned(),
+        "\"tzid\": \"Europe/Rome\"".to_owned(),
+        format!("\"start_utc\": \"{}\"", utc(start)),
+        format!("\"end_utc\": \"{}\"", utc(end)),
+        "\"location\": \"Prefettura \\u2013 Ufficio Cittadinanza\"".to_owned(),
+    ] {
+        assert!(printed.contains(&expected), "{expected} in {printed}");
+    }
+    assert_eq!(printed.matches("\"uid\"").count(), 1, "one event");
+    printed
 }
 
 #[tokio::test]

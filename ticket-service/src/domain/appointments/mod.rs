@@ -2,5 +2,6 @@
 //! opening plans with their exceptions and the free slots they give (`slots`), and the checks
 //! of the person booked for (`identity`).
 
+pub mod ics;
 pub mod identity;
 pub mod slots;
