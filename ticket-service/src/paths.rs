@@ -68,6 +68,7 @@ pub const BOOKING_REVIEW: &str = "/appuntamenti/prenota";
 pub const BOOKING_CONFIRM: &str = "/appuntamenti/conferma";
 pub const BOOKING: &str = "/appuntamenti/{id}";
 pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
+pub const BOOKING_CANCEL: &str = "/appuntamenti/{id}/annulla";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 
 /// Percent-encodes a query-string component.
@@ -196,6 +197,10 @@ pub fn end_session(number: i64) -> String {
 
 pub fn booking(id: i64) -> String {
     fill(BOOKING, &[&id])
+}
+
+pub fn booking_cancel(id: i64) -> String {
+    fill(BOOKING_CANCEL, &[&id])
 }
 
 pub fn booking_calendar(id: i64) -> String {

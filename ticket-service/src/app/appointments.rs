@@ -8,8 +8,10 @@ use jiff::civil::DateTime;
 use crate::auth::principal::Principal;
 use crate::clock::rome;
 use crate::db::appointments::{self, Booked, BookingRow, KindRow, KindSummary, NewBooking};
+use crate::db::audit::AuditEntry;
 use crate::domain::appointments::identity::PersonId;
 use crate::domain::appointments::slots::FreeSlot;
+use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::{MAX_SHORT_TEXT, bounded_text};
 use crate::domain::role::Role;
@@ -241,4 +243,50 @@ pub async fn receipt(
         return Err(AppError::NotFound);
     }
     Ok(booking)
+}
+
+/// Whether an office may still cancel the booking: not after the kind's minimum notice
+/// before it starts, the same notice a new booking needs.
+pub fn cancellable(state: &AppState, booking: &BookingRow, notice_hours: i32) -> bool {
+    let cut_off = booking
+        .starts_at
+        .checked_sub(jiff::Span::new().hours(notice_hours))
+        .unwrap_or(booking.starts_at);
+    booking.state == "attiva" && local_now(state) < cut_off
+}
+
+/// Cancels booking `id` for the office that made it (or the Prefettura), up to the cut-off;
+/// its seat is free again.
+pub async fn cancel(state: &AppState, principal: &Principal, id: i64) -> Result<(), AppError> {
+    let booking = receipt(state, principal, id).await?;
+    let notice = notice_of(state, &booking).await?;
+    if !cancellable(state, &booking, notice) {
+        return Err(AppError::Refused(
+            "Questa prenotazione non si può più annullare dal sito: è già annullata, oppure manca meno del preavviso richiesto. Se la persona non può presentarsi, avvisa direttamente la Prefettura.",
+        ));
+    }
+    let entry = AuditEntry::new(AuditEvent::BookingCancelled)
+        .actor(principal.user_id)
+        .detail(format!("prenotazione {id}"));
+    let now = state.clock.now();
+    let cancelled = state
+        .db
+        .call(move |conn| appointments::cancel(conn, id, &entry, now))
+        .await?;
+    if !cancelled {
+        return Err(AppError::Refused(
+            "La prenotazione era già stata annullata: non è cambiato nulla.",
+        ));
+    }
+    Ok(())
+}
+
+/// The minimum notice of the booking's kind, in hours.
+pub async fn notice_of(state: &AppState, booking: &BookingRow) -> Result<i32, AppError> {
+    let kind_id = booking.kind_id;
+    let kind = state
+        .db
+        .call(move |conn| appointments::find_kind(conn, kind_id))
+        .await?;
+    Ok(kind.map_or(0, |kind| kind.plan.min_notice_hours))
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use jiff::civil::{Date, DateTime, Time, Weekday};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
 
+use crate::db::audit::{self, AuditEntry};
 use crate::db::columns;
 use crate::domain::appointments::slots::{Exception, Opening, Plan};
 
@@ -271,6 +272,7 @@ pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<KindSummary>> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BookingRow {
     pub id: i64,
+    pub kind_id: i64,
     pub kind_name: String,
     pub starts_at: DateTime,
     pub slot_minutes: i32,
@@ -287,7 +289,7 @@ pub struct BookingRow {
 /// Booking `id`, with the names its receipt shows.
 pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<BookingRow>> {
     conn.query_row(
-        "SELECT b.id, k.name AS kind_name, b.starts_at, k.slot_minutes, b.person_name, b.person_key, b.contact,
+        "SELECT b.id, b.kind_id, k.name AS kind_name, b.starts_at, k.slot_minutes, b.person_name, b.person_key, b.contact,
                 b.organisation_id, o.name AS organisation_name, u.display_name AS booked_by_name,
                 b.state, b.created_at
          FROM bookings b
@@ -299,6 +301,7 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
         |row| {
             Ok(BookingRow {
                 id: row.get("id")?,
+                kind_id: row.get("kind_id")?,
                 kind_name: row.get("kind_name")?,
                 starts_at: columns::parsed(row, "starts_at")?,
                 slot_minutes: row.get("slot_minutes")?,
@@ -314,6 +317,26 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
         },
     )
     .optional()
+}
+
+/// Cancels active booking `id` with its audit line, in one transaction; false when it was
+/// no longer active (cancelled twice, or marked meanwhile).
+pub fn cancel(
+    conn: &mut Connection,
+    id: i64,
+    entry: &AuditEntry,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE bookings SET state = 'annullata', changed_at = ?2 WHERE id = ?1 AND state = 'attiva'",
+        params![id, now],
+    )?;
+    if changed == 1 {
+        audit::append(&tx, entry, now)?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
 }
 
 #[cfg(test)]

@@ -40,10 +40,12 @@ pub enum AuditEvent {
     SessionsEnded,
     /// A start without `--demo` removed the reports the demo accounts had filed.
     DemoDataRemoved,
+    /// An office cancelled one of its bookings of an appointment.
+    BookingCancelled,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 22] = [
+    const ALL: [AuditEvent; 23] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -66,6 +68,7 @@ impl AuditEvent {
         AuditEvent::TopicSaved,
         AuditEvent::OrganisationSaved,
         AuditEvent::DemoDataRemoved,
+        AuditEvent::BookingCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -92,6 +95,7 @@ impl AuditEvent {
             AuditEvent::TopicSaved => "topic_saved",
             AuditEvent::OrganisationSaved => "organisation_saved",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
+            AuditEvent::BookingCancelled => "booking_cancelled",
         }
     }
 
@@ -119,6 +123,7 @@ impl AuditEvent {
             AuditEvent::TopicSaved => "Argomento creato o modificato",
             AuditEvent::OrganisationSaved => "Organizzazione aggiunta o modificata",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
+            AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
         }
     }
 

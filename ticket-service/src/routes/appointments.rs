@@ -20,6 +20,7 @@ use crate::domain::report_fields::Choice;
 use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::paths;
+use crate::routes::outcome::OutcomeQuery;
 use crate::routes::path_id::PathId;
 use crate::state::AppState;
 use crate::templates::Page;
@@ -154,8 +155,11 @@ pub async fn receipt(
     State(state): State<AppState>,
     principal: Principal,
     PathId(id): PathId,
+    Query(query): Query<OutcomeQuery>,
 ) -> Result<Response, AppError> {
     let booking = appointments::receipt(&state, &principal, id).await?;
+    let notice = appointments::notice_of(&state, &booking).await?;
+    let cancellable = appointments::cancellable(&state, &booking, notice);
     let title = format!("Prenotazione n. {}", booking.id);
     let state_label = match booking.state.as_str() {
         "attiva" => "Confermata",
@@ -166,12 +170,33 @@ pub async fn receipt(
     Page::for_user(&state, &principal, &title, paths::APPOINTMENTS)
         .with("when", &long_when(booking.starts_at))
         .with("calendar", &paths::booking_calendar(booking.id))
+        .with(
+            "cancel",
+            &cancellable.then(|| paths::booking_cancel(booking.id)),
+        )
+        .with("notice_hours", &notice)
         .with("state_label", &state_label)
         .with("booking", &booking)
-        .outcome((booking.state == "attiva").then_some("Prenotazione fatta."))
+        .outcome(outcome_message(query.outcome.as_deref()))
         .render(&state, "appointment.html")
         .map(IntoResponse::into_response)
 }
+
+/// `POST /appuntamenti/{id}/annulla`: cancels the booking, up to its cut-off.
+pub async fn cancel(
+    State(state): State<AppState>,
+    principal: Principal,
+    PathId(id): PathId,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    appointments::cancel(&state, &principal, id).await?;
+    let receipt = paths::with_outcome(&paths::booking(id), "annullato");
+    Ok(Redirect::to(&receipt).into_response())
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct Empty {}
 
 /// `GET /appuntamenti/{id}/calendario.ics`: the booking as an iCalendar event.
 pub async fn calendar_file(
@@ -204,6 +229,14 @@ pub async fn calendar_file(
         (CONTENT_DISPOSITION, name),
     ];
     Ok((headers, file).into_response())
+}
+
+fn outcome_message(outcome: Option<&str>) -> Option<&'static str> {
+    match outcome? {
+        "prenotato" => Some("Prenotazione fatta."),
+        "annullato" => Some("Prenotazione annullata: il posto è di nuovo libero."),
+        _ => None,
+    }
 }
 
 /// How a page is shown besides the offer: its errors, its status and a message.

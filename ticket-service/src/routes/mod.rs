@@ -177,6 +177,7 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::BOOKING_CONFIRM, post(appointments::confirm))
         .route(paths::BOOKING, get(appointments::receipt))
         .route(paths::BOOKING_CALENDAR, get(appointments::calendar_file))
+        .route(paths::BOOKING_CANCEL, post(appointments::cancel))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.

@@ -179,6 +179,78 @@ async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> Str
     printed
 }
 
+/// Sends the booking form, then confirms on the review page; returns the receipt's address.
+async fn book(office: &mut Client, form: &Form) -> String {
+    let review = office.submit(form).await;
+    let booked = office
+        .submit(&review.form_with_button("Conferma la prenotazione"))
+        .await;
+    assert_eq!(booked.status, 303, "{}", booked.body);
+    booked.location().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_office_cancels_up_to_the_notice_and_the_seat_is_free_again() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slot = radio_values(&kind, "slot")[0].clone();
+    let receipt = book(
+        &mut office,
+        &booking_form(&kind, &slot, ("pratica", "K10/C-9")),
+    )
+    .await;
+    let page = office.get(&receipt).await;
+    let cancelled = office
+        .submit(&page.form_with_button("Annulla la prenotazione"))
+        .await;
+    assert_eq!(cancelled.status, 303);
+    let page = office.get(cancelled.location().unwrap()).await;
+    assert!(
+        page.body
+            .contains("Prenotazione annullata: il posto è di nuovo libero.")
+    );
+    assert!(!page.has_button("Annulla la prenotazione"));
+    assert_eq!(active_bookings(&database, &slot), 0);
+
+    // The same person books again; later, inside the notice, the office can no longer cancel.
+    let receipt = book(
+        &mut office,
+        &booking_form(&kind, &slot, ("pratica", "K10/C-9")),
+    )
+    .await;
+    let page = office.get(&receipt).await;
+    assert!(page.has_button("Annulla la prenotazione"));
+    let start = slot.parse::<jiff::civil::DateTime>().unwrap();
+    let starts = start.in_tz("Europe/Rome").unwrap().timestamp().as_second();
+    let to_an_hour_before = starts - jiff::Timestamp::now().as_second() - 3600;
+    app.clock.advance(to_an_hour_before);
+    // Days have passed: the session has ended, the office logs in again.
+    let mut office = app.logged_in("demo.sportello").await;
+    assert!(
+        !office
+            .get(&receipt)
+            .await
+            .has_button("Annulla la prenotazione")
+    );
+    // No page shows the cancel form past the cut-off: the request is written by hand.
+    let token = office.get("/").await.csrf();
+    let path = format!("{}/annulla", receipt.split('?').next().unwrap());
+    let late = office.post_raw(&path, &[("csrf", &token)]).await;
+    assert_eq!(late.status, 409);
+    assert!(late.body.contains("non si può più annullare"));
+    assert_eq!(active_bookings(&database, &slot), 1);
+    let mut admin = app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert_eq!(
+        audit
+            .body
+            .matches("Prenotazione di un appuntamento annullata")
+            .count(),
+        1
+    );
+}
+
 #[tokio::test]
 async fn two_hundred_operators_racing_for_the_last_seat_make_one_booking() {
     let (app, database) = spawn_app_and_database(|_, _| {}).await;

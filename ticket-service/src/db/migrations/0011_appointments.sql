@@ -40,7 +40,8 @@ CREATE TABLE bookings (
     booked_by INTEGER NOT NULL REFERENCES users (id),
     state TEXT NOT NULL DEFAULT 'attiva'
         CHECK (state IN ('attiva', 'annullata', 'presente', 'assente')),
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    changed_at INTEGER
 );
 
 -- One active booking per person and kind of appointment.
