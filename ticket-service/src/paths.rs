@@ -69,6 +69,7 @@ pub const BOOKING_CONFIRM: &str = "/appuntamenti/conferma";
 pub const BOOKING: &str = "/appuntamenti/{id}";
 pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
 pub const BOOKING_CANCEL: &str = "/appuntamenti/{id}/annulla";
+pub const BOOKING_PDF: &str = "/appuntamenti/{id}/ricevuta.pdf";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 
 /// Percent-encodes a query-string component.
@@ -197,6 +198,10 @@ pub fn end_session(number: i64) -> String {
 
 pub fn booking(id: i64) -> String {
     fill(BOOKING, &[&id])
+}
+
+pub fn booking_pdf(id: i64) -> String {
+    fill(BOOKING_PDF, &[&id])
 }
 
 pub fn booking_cancel(id: i64) -> String {

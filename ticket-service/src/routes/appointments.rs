@@ -4,7 +4,6 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
@@ -13,7 +12,6 @@ use crate::app::appointments::{self, BookingRequest, CheckedBooking, Confirmed, 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::appointments::{KindRow, KindSummary};
-use crate::domain::appointments::ics;
 use crate::domain::appointments::identity::PersonId;
 use crate::domain::appointments::slots::{FreeSlot, weekday_name};
 use crate::domain::report_fields::Choice;
@@ -170,6 +168,7 @@ pub async fn receipt(
     Page::for_user(&state, &principal, &title, paths::APPOINTMENTS)
         .with("when", &long_when(booking.starts_at))
         .with("calendar", &paths::booking_calendar(booking.id))
+        .with("pdf", &paths::booking_pdf(booking.id))
         .with(
             "cancel",
             &cancellable.then(|| paths::booking_cancel(booking.id)),
@@ -197,39 +196,6 @@ pub async fn cancel(
 /// A form with nothing but its CSRF token.
 #[derive(Deserialize)]
 pub struct Empty {}
-
-/// `GET /appuntamenti/{id}/calendario.ics`: the booking as an iCalendar event.
-pub async fn calendar_file(
-    State(state): State<AppState>,
-    principal: Principal,
-    PathId(id): PathId,
-) -> Result<Response, AppError> {
-    let booking = appointments::receipt(&state, &principal, id).await?;
-    let uid = format!("prenotazione-{}@respi", booking.id);
-    let stamp = jiff::Timestamp::from_second(state.clock.now())
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
-    let description = format!(
-        "Appuntamento per {}, prenotato da {} ({}). Prenotazione n. {}.",
-        booking.person_name, booking.booked_by_name, booking.organisation_name, booking.id
-    );
-    let file = ics::calendar(&ics::Event {
-        uid: &uid,
-        starts_at: booking.starts_at,
-        minutes: booking.slot_minutes,
-        summary: &booking.kind_name,
-        location: "Prefettura – Ufficio Cittadinanza",
-        description: &description,
-        stamp: &stamp,
-    });
-    let name = format!("attachment; filename=\"prenotazione-{}.ics\"", booking.id);
-    let headers = [
-        (CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
-        (CONTENT_DISPOSITION, name),
-    ];
-    Ok((headers, file).into_response())
-}
 
 fn outcome_message(outcome: Option<&str>) -> Option<&'static str> {
     match outcome? {
@@ -448,6 +414,6 @@ fn long_day(date: Date) -> String {
 }
 
 /// "martedì 1 dicembre 2026 alle 09:30".
-fn long_when(at: DateTime) -> String {
+pub(crate) fn long_when(at: DateTime) -> String {
     format!("{} alle {}", long_day(at.date()), at.strftime("%H:%M"))
 }

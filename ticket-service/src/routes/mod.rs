@@ -8,6 +8,7 @@ mod admin_users;
 mod appointments;
 mod assets;
 mod assignment;
+mod booking_files;
 mod dashboard;
 mod demo_routes;
 mod forgotten_password;
@@ -176,7 +177,8 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::BOOKING_REVIEW, post(appointments::review))
         .route(paths::BOOKING_CONFIRM, post(appointments::confirm))
         .route(paths::BOOKING, get(appointments::receipt))
-        .route(paths::BOOKING_CALENDAR, get(appointments::calendar_file))
+        .route(paths::BOOKING_CALENDAR, get(booking_files::calendar_file))
+        .route(paths::BOOKING_PDF, get(booking_files::receipt_pdf))
         .route(paths::BOOKING_CANCEL, post(appointments::cancel))
 }
 

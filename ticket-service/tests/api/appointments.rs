@@ -6,6 +6,7 @@ use std::path::Path;
 
 use tokio::task::JoinSet;
 
+use crate::batch_pdf;
 use crate::hardening_auth::spawn_app_and_database;
 use crate::helpers::{Client, Form, Page};
 
@@ -124,6 +125,7 @@ async fn an_office_books_a_slot_for_a_person_and_gets_a_receipt() {
     assert!(past.body.contains("href=\"#slot\""));
 
     let calendar = receipt_calendar(&mut office, booked.location().unwrap(), &slots[0]).await;
+    receipt_pdf(&mut office, booked.location().unwrap()).await;
     assert!(
         calendar.contains("\"summary\": \"Consegna di documenti (esempio)\""),
         "{calendar}"
@@ -135,6 +137,31 @@ async fn an_office_books_a_slot_for_a_person_and_gets_a_receipt() {
     let mut prefettura = app.logged_in("demo.prefettura").await;
     let seen = prefettura.get(booked.location().unwrap()).await;
     assert_eq!(seen.status, 200);
+}
+
+/// Downloads the receipt as PDF and reads it with lopdf, apart from the service: tagged, in
+/// Italian, titled, with a heading and paragraphs.
+async fn receipt_pdf(office: &mut Client, receipt: &str) {
+    let path = receipt.split('?').next().unwrap();
+    let (status, headers, body) = office.download(&format!("{path}/ricevuta.pdf")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let document = lopdf::Document::load_mem(&body).expect("the receipt PDF parses");
+    let catalog = document.catalog().unwrap();
+    let lang = lopdf::decode_text_string(catalog.get(b"Lang").unwrap()).unwrap();
+    assert_eq!(lang, "it-IT");
+    let info = batch_pdf::dictionary(&document, document.trailer.get(b"Info").unwrap());
+    let title = lopdf::decode_text_string(info.get(b"Title").unwrap()).unwrap();
+    assert!(title.starts_with("Prenotazione n. "), "{title}");
+    let root = batch_pdf::dictionary(&document, catalog.get(b"StructTreeRoot").unwrap());
+    let mut types = Vec::new();
+    batch_pdf::structure_types(&document, root.get(b"K").unwrap(), &mut types);
+    for expected in ["Document", "H1", "P"] {
+        assert!(
+            types.iter().any(|t| t == expected),
+            "no {expected}: {types:?}"
+        );
+    }
 }
 
 /// Downloads the receipt's calendar file and reads it with Python's `icalendar`, apart from

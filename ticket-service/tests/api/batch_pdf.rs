@@ -21,7 +21,7 @@ async fn demo_batch_pdf() -> Document {
     Document::load_mem(&bytes).expect("the batch PDF must parse")
 }
 
-fn dictionary<'a>(document: &'a Document, object: &'a Object) -> &'a Dictionary {
+pub(crate) fn dictionary<'a>(document: &'a Document, object: &'a Object) -> &'a Dictionary {
     let (_, object) = document.dereference(object).unwrap();
     object
         .as_dict()
@@ -44,7 +44,7 @@ fn stream_bytes(document: &Document, object: &Object) -> Vec<u8> {
 }
 
 /// The structure types of the tree under `element`, in reading order.
-fn structure_types(document: &Document, element: &Object, found: &mut Vec<String>) {
+pub(crate) fn structure_types(document: &Document, element: &Object, found: &mut Vec<String>) {
     let Ok((_, resolved)) = document.dereference(element) else {
         return;
     };
