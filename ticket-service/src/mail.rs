@@ -2,8 +2,8 @@
 //! change (ASVS 2.2.3). Addresses and subjects go through lettre's typed builders, so no user
 //! input can add a header.
 
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -35,6 +35,16 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// A file sent with the text, such as the `.ics` of a booking.
+    pub attachment: Option<MailAttachment>,
+}
+
+/// A file attached to a mail.
+#[derive(Debug, Clone)]
+pub struct MailAttachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub content: Vec<u8>,
 }
 
 #[derive(Clone)]
@@ -73,12 +83,26 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: &Mail) -> Result<(), MailError> {
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(mailbox(&mail.to)?)
-            .subject(mail.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())?;
+            .subject(mail.subject.clone());
+        let message = match &mail.attachment {
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone())?,
+            Some(file) => {
+                let content_type =
+                    ContentType::parse(file.content_type).unwrap_or(ContentType::TEXT_PLAIN);
+                let attached = Attachment::new(file.file_name.clone())
+                    .body(file.content.clone(), content_type);
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.body.clone()))
+                        .singlepart(attached),
+                )?
+            }
+        };
         self.transport.send(message).await?;
         Ok(())
     }
@@ -110,6 +134,7 @@ pub mod texts {
                  {link}\n\n\
                  Il collegamento funziona una sola volta. Se non aspettavi questo messaggio, ignoralo.\n"
             ),
+            attachment: None,
         }
     }
 
@@ -125,6 +150,7 @@ pub mod texts {
                  Il collegamento funziona una sola volta. Se non hai chiesto tu di reimpostare la password, \
                  ignora questo messaggio: la password attuale resta valida.\n"
             ),
+            attachment: None,
         }
     }
 
@@ -139,6 +165,7 @@ pub mod texts {
                  Se sei stato tu a scriverlo due volte, non devi fare nulla. Altrimenti qualcuno potrebbe \
                  conoscere la tua password: cambiala subito dal profilo e avvisa l'amministratore della rete.\n"
             ),
+            attachment: None,
         }
     }
 
@@ -151,6 +178,7 @@ pub mod texts {
                  la password dell'utenza «{username}» è appena stata cambiata e le altre sessioni aperte sono state chiuse.\n\n\
                  Se non sei stato tu, avvisa subito l'amministratore della rete.\n"
             ),
+            attachment: None,
         }
     }
 }

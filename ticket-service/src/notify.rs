@@ -126,6 +126,7 @@ pub async fn announce(
                     "Gentile {},\n\n{message}.\n\nPer leggerla accedi all'area riservata:\n\n{link}\n",
                     recipient.display_name
                 ),
+                attachment: None,
             });
         }
     }
@@ -150,6 +151,7 @@ fn digest_mail(recipient: &Recipient, items: &[DigestItem], link: impl Fn(&str) 
         to: recipient.email.clone(),
         subject: format!("Riepilogo giornaliero: {} notifiche", items.len()),
         body,
+        attachment: None,
     }
 }
 

@@ -9,15 +9,96 @@ use crate::auth::principal::Principal;
 use crate::clock::rome;
 use crate::db::appointments::{self, Booked, BookingRow, KindRow, KindSummary, NewBooking};
 use crate::db::audit::AuditEntry;
+use crate::db::users;
+use crate::domain::appointments::ics;
 use crate::domain::appointments::identity::PersonId;
 use crate::domain::appointments::slots::FreeSlot;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::{MAX_SHORT_TEXT, bounded_text};
 use crate::domain::role::Role;
+use crate::domain::user::Email;
 use crate::error::AppError;
 use crate::forms::FormErrors;
+use crate::mail::{Mail, MailAttachment};
 use crate::state::AppState;
+
+/// Where the appointments take place, as receipts and calendars say it.
+pub const PLACE: &str = "Prefettura – Ufficio Cittadinanza";
+
+/// The booking as an iCalendar file, made at `now` (UTC seconds).
+pub fn calendar_of(booking: &BookingRow, now: i64) -> String {
+    let uid = format!("prenotazione-{}@respi", booking.id);
+    let stamp = Timestamp::from_second(now)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let description = format!(
+        "Appuntamento per {}, prenotato da {} ({}). Prenotazione n. {}.",
+        booking.person_name, booking.booked_by_name, booking.organisation_name, booking.id
+    );
+    ics::calendar(&ics::Event {
+        uid: &uid,
+        starts_at: booking.starts_at,
+        minutes: booking.slot_minutes,
+        summary: &booking.kind_name,
+        location: PLACE,
+        description: &description,
+        stamp: &stamp,
+    })
+}
+
+/// Mails the booking with its `.ics` to the operator who made it and, when the person's
+/// contact is an e-mail address, to the person. Mail is sent in the background: a slow or
+/// failing server never undoes a booking.
+async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Result<(), AppError> {
+    let Some(mailer) = &state.mailer else {
+        return Ok(());
+    };
+    let user_id = principal.user_id;
+    let (booking, operator) = state
+        .db
+        .call(move |conn| {
+            Ok((
+                appointments::find_booking(conn, id)?,
+                users::find_by_id(conn, user_id)?,
+            ))
+        })
+        .await?;
+    let Some(booking) = booking else {
+        return Ok(());
+    };
+    let calendar = calendar_of(&booking, state.clock.now());
+    let person_mail = booking
+        .contact
+        .as_deref()
+        .filter(|contact| Email::parse(contact).is_ok());
+    let recipients = operator
+        .map(|user| user.email)
+        .into_iter()
+        .chain(person_mail.map(str::to_owned));
+    for to in recipients {
+        mailer.send_in_background(Mail {
+            to,
+            subject: format!("Appuntamento in Prefettura: {}", booking.kind_name),
+            body: format!(
+                "È stato prenotato un appuntamento all'Ufficio Cittadinanza della Prefettura.\n\n\
+                 Tipo: {}\nGiorno e ora: {}\nPersona: {}\nPrenotazione n. {}\n\n\
+                 Nel file allegato l'appuntamento per il calendario. Per annullarlo rivolgiti allo sportello che l'ha prenotato.\n",
+                booking.kind_name,
+                booking.starts_at.strftime("%d/%m/%Y %H:%M"),
+                booking.person_name,
+                booking.id
+            ),
+            attachment: Some(MailAttachment {
+                file_name: format!("prenotazione-{}.ics", booking.id),
+                content_type: "text/calendar; charset=utf-8",
+                content: calendar.clone().into_bytes(),
+            }),
+        });
+    }
+    Ok(())
+}
 
 /// The booking form as sent: raw text, parsed after the permission check.
 pub struct BookingRequest<'a> {
@@ -213,7 +294,10 @@ pub async fn confirm(
         .call(move |conn| appointments::book(conn, &booking, seats, now))
         .await?;
     Ok(match booked {
-        Booked::Made(id) => Confirmed::Booked(id),
+        Booked::Made(id) => {
+            mail_booking(state, principal, id).await?;
+            Confirmed::Booked(id)
+        }
         Booked::Full => Confirmed::Full,
         Booked::PersonAlreadyBooked => {
             let mut errors = FormErrors::default();

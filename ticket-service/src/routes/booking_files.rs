@@ -8,14 +8,13 @@ use axum::response::{IntoResponse, Response};
 use crate::app::appointments;
 use crate::auth::principal::Principal;
 use crate::db::appointments::BookingRow;
-use crate::domain::appointments::ics;
 use crate::error::AppError;
 use crate::export::pdf::{self, Block};
 use crate::routes::appointments::long_when;
 use crate::routes::path_id::PathId;
 use crate::state::AppState;
 
-const PLACE: &str = "Prefettura – Ufficio Cittadinanza";
+use crate::app::appointments::PLACE;
 
 /// `GET /appuntamenti/{id}/calendario.ics`: the booking as an iCalendar event.
 pub async fn calendar_file(
@@ -24,24 +23,7 @@ pub async fn calendar_file(
     PathId(id): PathId,
 ) -> Result<Response, AppError> {
     let booking = appointments::receipt(&state, &principal, id).await?;
-    let uid = format!("prenotazione-{}@respi", booking.id);
-    let stamp = jiff::Timestamp::from_second(state.clock.now())
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
-    let description = format!(
-        "Appuntamento per {}, prenotato da {} ({}). Prenotazione n. {}.",
-        booking.person_name, booking.booked_by_name, booking.organisation_name, booking.id
-    );
-    let file = ics::calendar(&ics::Event {
-        uid: &uid,
-        starts_at: booking.starts_at,
-        minutes: booking.slot_minutes,
-        summary: &booking.kind_name,
-        location: PLACE,
-        description: &description,
-        stamp: &stamp,
-    });
+    let file = appointments::calendar_of(&booking, state.clock.now());
     let name = format!("attachment; filename=\"prenotazione-{}.ics\"", booking.id);
     let headers = [
         (CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),

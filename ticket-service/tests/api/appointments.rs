@@ -335,3 +335,47 @@ async fn two_hundred_operators_racing_for_the_last_seat_make_one_booking() {
     assert_eq!((booked, told), (1, 199));
     assert_eq!(active_bookings(&database, &slot), 2);
 }
+
+#[tokio::test]
+async fn the_booking_is_mailed_with_its_calendar_file_to_the_operator_and_the_person() {
+    let (app, sink) = crate::steps::spawn_app_with_mail().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slot = radio_values(&kind, "slot")[0].clone();
+    let form = booking_form(&kind, &slot, ("pratica", "K10/C-77"))
+        .set("contact", "grace.okafor@example.invalid");
+    let receipt = book(&mut office, &form).await;
+    let id = receipt
+        .trim_start_matches("/appuntamenti/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let attachment = format!("prenotazione-{id}.ics");
+    for to in [
+        "demo.sportello@example.invalid",
+        "grace.okafor@example.invalid",
+    ] {
+        let mail = sink
+            .find(&[&format!("To: {to}"), "text/calendar", &attachment])
+            .await;
+        assert!(mail.contains("multipart/mixed"), "{mail}");
+        assert!(mail.contains("Appuntamento in Prefettura"), "{mail}");
+    }
+
+    // A contact that is a phone number gets no mail; the operator still does.
+    let before = sink.count();
+    let form = booking_form(&kind, &slot, ("pratica", "K10/C-78")).set("contact", "0171 123456");
+    let second = book(&mut office, &form).await;
+    let id = second
+        .trim_start_matches("/appuntamenti/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let attachment = format!("prenotazione-{id}.ics");
+    sink.find(&["To: demo.sportello@example.invalid", &attachment])
+        .await;
+    assert_eq!(sink.count(), before + 1, "one mail: the operator's");
+    assert!(!sink.any_contains("To: 0171"));
+}
