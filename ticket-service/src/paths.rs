@@ -65,6 +65,8 @@ pub const TOPIC: &str = "/argomenti/{id}";
 pub const NOTIFICATIONS: &str = "/notifiche";
 pub const APPOINTMENTS: &str = "/appuntamenti";
 pub const BOOKING_REVIEW: &str = "/appuntamenti/prenota";
+pub const APPOINTMENTS_DAY: &str = "/appuntamenti/giornata";
+pub const BOOKING_ATTENDANCE: &str = "/appuntamenti/{id}/presenza";
 pub const BOOKING_CONFIRM: &str = "/appuntamenti/conferma";
 pub const BOOKING: &str = "/appuntamenti/{id}";
 pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
@@ -202,6 +204,15 @@ pub fn booking(id: i64) -> String {
 
 pub fn booking_pdf(id: i64) -> String {
     fill(BOOKING_PDF, &[&id])
+}
+
+pub fn booking_attendance(id: i64) -> String {
+    fill(BOOKING_ATTENDANCE, &[&id])
+}
+
+/// The Prefettura's list of the appointments of `day`.
+pub fn appointments_day(day: &str) -> String {
+    format!("{APPOINTMENTS_DAY}?data={day}")
 }
 
 pub fn booking_cancel(id: i64) -> String {

@@ -85,6 +85,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/appointment.html"),
     ),
     (
+        "appointments_day.html",
+        include_str!("../templates/appointments_day.html"),
+    ),
+    (
         "report_new.html",
         include_str!("../templates/report_new.html"),
     ),

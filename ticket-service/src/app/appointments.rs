@@ -374,3 +374,55 @@ pub async fn notice_of(state: &AppState, booking: &BookingRow) -> Result<i32, Ap
         .await?;
     Ok(kind.map_or(0, |kind| kind.plan.min_notice_hours))
 }
+
+/// The bookings of `day` (today when not given or not a date), for the Prefettura.
+pub async fn day_list(
+    state: &AppState,
+    principal: &Principal,
+    day: Option<&str>,
+) -> Result<(jiff::civil::Date, Vec<BookingRow>), AppError> {
+    principal.require(state, Action::ManageAppointments).await?;
+    let day = day
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_else(|| local_now(state).date());
+    let rows = state
+        .db
+        .call(move |conn| appointments::day_bookings(conn, day))
+        .await?;
+    Ok((day, rows))
+}
+
+/// Records whether the person of booking `id` came; only once the appointment has begun.
+pub async fn mark_attendance(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    outcome: &str,
+) -> Result<jiff::civil::Date, AppError> {
+    principal.require(state, Action::ManageAppointments).await?;
+    let booking = receipt(state, principal, id).await?;
+    let attended = match outcome {
+        "presente" => true,
+        "assente" => false,
+        _ => return Err(AppError::BadForm),
+    };
+    if local_now(state) < booking.starts_at {
+        return Err(AppError::Refused(
+            "L'appuntamento non è ancora cominciato: la presenza si segna dall'ora dell'appuntamento in poi.",
+        ));
+    }
+    let entry = AuditEntry::new(AuditEvent::AttendanceMarked)
+        .actor(principal.user_id)
+        .detail(format!("prenotazione {id}: {outcome}"));
+    let now = state.clock.now();
+    let marked = state
+        .db
+        .call(move |conn| appointments::mark_attendance(conn, id, attended, &entry, now))
+        .await?;
+    if !marked {
+        return Err(AppError::Refused(
+            "La prenotazione è stata annullata: non c'è una presenza da segnare.",
+        ));
+    }
+    Ok(booking.starts_at.date())
+}

@@ -339,6 +339,46 @@ pub fn cancel(
     Ok(changed == 1)
 }
 
+/// The bookings of `day`, all kinds, by time: active ones and those marked since.
+pub fn day_bookings(conn: &Connection, day: Date) -> rusqlite::Result<Vec<BookingRow>> {
+    let mut statement = conn.prepare(
+        "SELECT b.id FROM bookings b
+         WHERE b.starts_at >= ?1 AND b.starts_at < ?2 AND b.state <> 'annullata'
+         ORDER BY b.starts_at, b.id",
+    )?;
+    let next = day.tomorrow().unwrap_or(day);
+    let ids: Vec<i64> = statement
+        .query_map(params![day.to_string(), next.to_string()], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        rows.extend(find_booking(conn, id)?);
+    }
+    Ok(rows)
+}
+
+/// Marks whether the person came (`presente`) or not (`assente`), with its audit line, in one
+/// transaction; false when the booking was cancelled.
+pub fn mark_attendance(
+    conn: &mut Connection,
+    id: i64,
+    attended: bool,
+    entry: &AuditEntry,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let tx = conn.transaction()?;
+    let state = if attended { "presente" } else { "assente" };
+    let changed = tx.execute(
+        "UPDATE bookings SET state = ?2, changed_at = ?3 WHERE id = ?1 AND state <> 'annullata'",
+        params![id, state, now],
+    )?;
+    if changed == 1 {
+        audit::append(&tx, entry, now)?;
+    }
+    tx.commit()?;
+    Ok(changed == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::{date, time};

@@ -42,10 +42,12 @@ pub enum AuditEvent {
     DemoDataRemoved,
     /// An office cancelled one of its bookings of an appointment.
     BookingCancelled,
+    /// The Prefettura recorded whether the person of a booking came.
+    AttendanceMarked,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 23] = [
+    const ALL: [AuditEvent; 24] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -69,6 +71,7 @@ impl AuditEvent {
         AuditEvent::OrganisationSaved,
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
+        AuditEvent::AttendanceMarked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +99,7 @@ impl AuditEvent {
             AuditEvent::OrganisationSaved => "organisation_saved",
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
+            AuditEvent::AttendanceMarked => "attendance_marked",
         }
     }
 
@@ -124,6 +128,7 @@ impl AuditEvent {
             AuditEvent::OrganisationSaved => "Organizzazione aggiunta o modificata",
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
+            AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
         }
     }
 

@@ -34,6 +34,8 @@ pub enum Action {
     ValidateAnswers,
     /// Book an appointment at the citizenship office.
     BookAppointments,
+    /// Keep the citizenship office's appointments: the day's list and who came.
+    ManageAppointments,
     /// See the network's statistics.
     ViewStatistics,
     /// List organisations.
@@ -47,7 +49,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -61,6 +63,7 @@ impl Action {
         Action::AnswerReports,
         Action::ValidateAnswers,
         Action::BookAppointments,
+        Action::ManageAppointments,
         Action::ViewStatistics,
         Action::ViewOrganisations,
         Action::ManageOrganisations,
@@ -86,6 +89,9 @@ impl Action {
             Action::AnswerReports => "Rispondere alle segnalazioni indirizzate al proprio ente",
             Action::ValidateAnswers => "Validare le risposte prima della pubblicazione come FAQ",
             Action::BookAppointments => "Prenotare appuntamenti all'Ufficio Cittadinanza",
+            Action::ManageAppointments => {
+                "Consultare gli appuntamenti del giorno e segnare chi si presenta"
+            }
             Action::ViewStatistics => "Consultare le statistiche della rete",
             Action::ViewOrganisations => "Consultare l'elenco delle organizzazioni",
             Action::ManageOrganisations => "Aggiungere, modificare e disattivare organizzazioni",
@@ -134,6 +140,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Prefettura, AnswerReports),
     (Prefettura, ValidateAnswers),
     (Prefettura, BookAppointments),
+    (Prefettura, ManageAppointments),
     (Admin, ViewDashboard),
     (Admin, ManageOwnAccount),
     (Admin, ViewStatistics),

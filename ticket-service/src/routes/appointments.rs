@@ -389,7 +389,7 @@ fn review_page(
 }
 
 /// "martedì 1 dicembre 2026".
-fn long_day(date: Date) -> String {
+pub(crate) fn long_day(date: Date) -> String {
     const MONTHS: [&str; 12] = [
         "gennaio",
         "febbraio",

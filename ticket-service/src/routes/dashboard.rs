@@ -31,6 +31,7 @@ fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewOrganisations => Some(paths::ORGANISATIONS),
         Action::ReadAuditLog => Some(paths::AUDIT),
         Action::BookAppointments => Some(paths::APPOINTMENTS),
+        Action::ManageAppointments => Some(paths::APPOINTMENTS_DAY),
         _ => None,
     }
 }

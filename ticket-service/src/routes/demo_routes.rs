@@ -55,6 +55,10 @@ const PAGES: &[(&str, Openers)] = &[
         paths::APPOINTMENTS,
         Openers::AnyOf(&[Action::BookAppointments]),
     ),
+    (
+        paths::APPOINTMENTS_DAY,
+        Openers::AnyOf(&[Action::ManageAppointments]),
+    ),
     // The first kind of appointment, with its first day's times and the booking form.
     (
         "/appuntamenti?tipo={kind}",

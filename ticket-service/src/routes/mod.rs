@@ -5,6 +5,7 @@ mod admin_audit;
 mod admin_organisations;
 mod admin_user;
 mod admin_users;
+mod appointment_day;
 mod appointments;
 mod assets;
 mod assignment;
@@ -179,6 +180,8 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::BOOKING, get(appointments::receipt))
         .route(paths::BOOKING_CALENDAR, get(booking_files::calendar_file))
         .route(paths::BOOKING_PDF, get(booking_files::receipt_pdf))
+        .route(paths::APPOINTMENTS_DAY, get(appointment_day::page))
+        .route(paths::BOOKING_ATTENDANCE, post(appointment_day::mark))
         .route(paths::BOOKING_CANCEL, post(appointments::cancel))
 }
 

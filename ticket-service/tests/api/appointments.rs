@@ -379,3 +379,46 @@ async fn the_booking_is_mailed_with_its_calendar_file_to_the_operator_and_the_pe
     assert_eq!(sink.count(), before + 1, "one mail: the operator's");
     assert!(!sink.any_contains("To: 0171"));
 }
+
+#[tokio::test]
+async fn the_prefettura_lists_the_day_and_records_who_came() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slot = radio_values(&kind, "slot")[0].clone();
+    book(
+        &mut office,
+        &booking_form(&kind, &slot, ("pratica", "K10/C-5")),
+    )
+    .await;
+    let day = &slot[..10];
+    let list_path = format!("/appuntamenti/giornata?data={day}");
+    assert_eq!(office.get(&list_path).await.status, 403);
+
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let list = prefettura.get(&list_path).await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Okafor Grace"));
+    assert!(list.body.contains("Atteso"));
+    let time = &slot[11..16];
+    let button = format!("Presente: Okafor Grace alle {time}");
+    let early = prefettura.submit(&list.form_with_button(&button)).await;
+    assert_eq!(early.status, 409, "not before the appointment begins");
+
+    // The appointment's time comes: the clock moves to ten minutes after it.
+    let start = slot.parse::<jiff::civil::DateTime>().unwrap();
+    let starts = start.in_tz("Europe/Rome").unwrap().timestamp().as_second();
+    app.clock
+        .advance(starts - jiff::Timestamp::now().as_second() + 600);
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let list = prefettura.get(&list_path).await;
+    let marked = prefettura.submit(&list.form_with_button(&button)).await;
+    assert_eq!(marked.status, 303, "{}", marked.body);
+    let list = prefettura.get(marked.location().unwrap()).await;
+    assert!(list.body.contains("<td>Presente</td>"), "{}", list.body);
+    let conn = rusqlite::Connection::open(&database).unwrap();
+    let stored: String = conn
+        .query_row("SELECT state FROM bookings", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(stored, "presente");
+}
