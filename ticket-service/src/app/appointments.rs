@@ -16,6 +16,7 @@ use crate::domain::appointments::slots::FreeSlot;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
 use crate::domain::report_fields::{MAX_SHORT_TEXT, bounded_text};
+use crate::domain::report_form::required_text;
 use crate::domain::role::Role;
 use crate::domain::user::Email;
 use crate::error::AppError;
@@ -198,16 +199,18 @@ pub async fn check(
             "Scegli uno degli orari liberi: quello indicato è passato, pieno, fuori dal calendario o in un giorno di chiusura.",
         );
     }
-    let family = required(
+    let family = required_text(
         &mut errors,
         "family_name",
         request.family_name,
+        MAX_SHORT_TEXT,
         "Scrivi il cognome della persona.",
     );
-    let given = required(
+    let given = required_text(
         &mut errors,
         "given_name",
         request.given_name,
+        MAX_SHORT_TEXT,
         "Scrivi il nome della persona.",
     );
     let person = match request.id_kind {
@@ -246,25 +249,6 @@ fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
         .plan
         .free_slots(local_now(state), &calendar, &Default::default());
     unbooked.iter().any(|slot| slot.start == start)
-}
-
-fn required(
-    errors: &mut FormErrors,
-    field: &'static str,
-    value: &str,
-    missing: &str,
-) -> Option<String> {
-    match bounded_text(value, MAX_SHORT_TEXT) {
-        Ok(Some(text)) => Some(text),
-        Ok(None) => {
-            errors.add(field, missing);
-            None
-        }
-        Err(problem) => {
-            errors.add(field, problem);
-            None
-        }
-    }
 }
 
 /// Makes the booking checked again from the review page's fields, if its slot still has a

@@ -17,4 +17,5 @@ pub mod reauthentication;
 pub mod reports;
 pub mod second_factor;
 pub mod topics;
+pub mod typed_password;
 pub mod users;

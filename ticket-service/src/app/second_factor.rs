@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use rusqlite::TransactionBehavior;
 use serde::{Deserialize, Serialize};
 
+use crate::app::typed_password::{self, PasswordField};
 use crate::auth::attempts::{self, Code, Typed, Verdict};
 use crate::auth::principal::Principal;
 use crate::auth::session::{self, CurrentSession, IssuedSession, Session, SessionOrigin};
@@ -206,7 +207,13 @@ pub async fn enrol(
     if replacing {
         // Replacing a factor is as strong as the factor: whoever holds only the session, or
         // a form opened before the factor was set, cannot swap in an app of their own.
-        check_password(state, user_id, client, form.password, &mut errors).await?;
+        let field = PasswordField {
+            name: "password",
+            missing: "Scrivi la tua password per sostituire la verifica in due passaggi già attiva.",
+            wrong: "La password non è corretta: riscrivila.",
+            confirms: "sostituzione della verifica in due passaggi",
+        };
+        typed_password::check(state, user_id, client, form.password, &field, &mut errors).await?;
     }
     let now = state.clock.now();
     // The sealed secret of the session becomes the account's as it is.
@@ -244,34 +251,4 @@ pub async fn enrol(
         })
         .await?;
     Ok(EnrolOutcome::Enabled)
-}
-
-/// The password asked before a factor is replaced, checked with the limits of the login.
-async fn check_password(
-    state: &AppState,
-    user_id: i64,
-    client: IpAddr,
-    password: String,
-    errors: &mut FormErrors,
-) -> Result<(), AppError> {
-    if password.is_empty() {
-        errors.add(
-            "password",
-            "Scrivi la tua password per sostituire la verifica in due passaggi già attiva.",
-        );
-        return Ok(());
-    }
-    let what = "sostituzione della verifica in due passaggi";
-    let verdict = attempts::confirm_identity(state, user_id, client, password, None, what).await?;
-    match verdict {
-        Verdict::Accepted => {}
-        Verdict::Locked { .. } => errors.add(
-            "password",
-            "L'utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.",
-        ),
-        Verdict::Refused { .. } | Verdict::CodeReused { .. } => {
-            errors.add("password", "La password non è corretta: riscrivila.");
-        }
-    }
-    Ok(())
 }

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::attempts::{self, Verdict};
+use crate::app::typed_password::{self, PasswordField};
 use crate::auth::principal::Principal;
 use crate::auth::{links, password, token};
 use crate::db::audit::{self, AuditEntry};
@@ -287,7 +287,14 @@ pub async fn change_role(
     let assignment =
         check_assignment(&state.db, &form.role, &form.organisation, &mut errors).await?;
     let password = form.admin_password.clone();
-    check_admin_password(state, principal.user_id, client, password, &mut errors).await?;
+    let field = PasswordField {
+        name: "admin_password",
+        missing: "Scrivi la tua password per confermare il cambio di ruolo.",
+        wrong: "La password non è corretta: scrivi la password con cui sei entrato.",
+        confirms: "conferma di un cambio di ruolo",
+    };
+    let admin = principal.user_id;
+    typed_password::check(state, admin, client, password, &field, &mut errors).await?;
     let Some((role, organisation)) = assignment.filter(|_| errors.is_empty()) else {
         let user = Box::new(user);
         return Ok(RoleChange::Invalid { errors, user });
@@ -317,38 +324,6 @@ pub async fn change_role(
         })
         .await?;
     Ok(RoleChange::Changed)
-}
-
-/// The admin's password before a role change, with the limits of the login: a stolen
-/// session cannot guess it.
-async fn check_admin_password(
-    state: &AppState,
-    admin_id: i64,
-    client: IpAddr,
-    password: String,
-    errors: &mut FormErrors,
-) -> Result<(), AppError> {
-    if password.is_empty() {
-        errors.add(
-            "admin_password",
-            "Scrivi la tua password per confermare il cambio di ruolo.",
-        );
-        return Ok(());
-    }
-    let what = "conferma di un cambio di ruolo";
-    let verdict = attempts::confirm_identity(state, admin_id, client, password, None, what).await?;
-    match verdict {
-        Verdict::Accepted => {}
-        Verdict::Locked { .. } => errors.add(
-            "admin_password",
-            "La tua utenza è sospesa per troppi tentativi sbagliati: riprova tra qualche minuto.",
-        ),
-        Verdict::Refused { .. } | Verdict::CodeReused { .. } => errors.add(
-            "admin_password",
-            "La password non è corretta: scrivi la password con cui sei entrato.",
-        ),
-    }
-    Ok(())
 }
 
 /// Disables an account and ends its sessions; disabling a disabled account changes nothing.

@@ -57,7 +57,7 @@ pub struct CheckedReport {
     pub business_days: u32,
 }
 
-fn required_text(
+pub fn required_text(
     errors: &mut FormErrors,
     field: &'static str,
     value: &str,
