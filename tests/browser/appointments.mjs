@@ -11,14 +11,11 @@
 // Usage: node appointments.mjs [--tickets target/debug/respi-tickets] [--root .] [--chromium PATH]
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import {
-  button, focused, link, logInByKeyboard, pressOn, radioGroup, startDemo, tabTo, typeInto,
+  button, focused, link, logInByKeyboard, playAgainstDemo, pressOn, radioGroup, tabTo, typeInto,
 } from './reserved-area.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -104,44 +101,4 @@ async function booking(browser, demo, run) {
   await context.close();
 }
 
-let passed = 0;
-let failed = 0;
-const work = await mkdtemp(join(tmpdir(), 'respi-booking-'));
-let demo = null;
-let browser = null;
-let number = 0;
-const run = async (name, body) => {
-  number += 1;
-  const t = Date.now();
-  try {
-    const detail = await body();
-    passed += 1;
-    console.log(`ok   ${number}. ${name}${detail ? `: ${detail}` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  } catch (err) {
-    failed += 1;
-    console.log(`FAIL ${number}. ${name}: ${err.message.split('\n')[0]}`);
-    throw Object.assign(new Error('booking stopped'), { reported: true });
-  }
-};
-try {
-  demo = await startDemo(args.tickets, args.root, work);
-  browser = await chromium.launch({
-    executablePath: args.chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await booking(browser, demo, run);
-} catch (err) {
-  if (!err.reported) {
-    failed += 1;
-    console.log(`FAIL ${err.stack ?? err}`);
-  }
-  const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
-  if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
-} finally {
-  await browser?.close();
-  await demo?.stop();
-  await rm(work, { recursive: true, force: true });
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(await playAgainstDemo({ ...args, name: 'booking', scenario: booking }));

@@ -4,8 +4,10 @@
 
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
 import { readDemoAccounts, totpCode } from './tickets.mjs';
 
 // Tab presses allowed to reach a control: the header, menu and a long form fit in this.
@@ -183,4 +185,53 @@ export async function logIn(page, base, account) {
     await leadsTo(page, () => page.getByRole('button', { name: 'Verifica' }).click());
   }
   if (new URL(page.url()).pathname.startsWith('/login')) throw new Error(`the login ended on ${new URL(page.url()).pathname}: ${await pageProblem(page)}`);
+}
+
+// Plays `scenario(browser, demo, run)` on a reserved area of its own, in Debian's Chromium:
+// `run(label, body)` is one step, which runs only while every earlier one passed and prints
+// one line. Prints "N passed, M failed" and returns the exit code (1 on any failure).
+export async function playAgainstDemo({ tickets, root, chromium: executablePath, name, scenario }) {
+  let passed = 0;
+  let failed = 0;
+  const work = await mkdtemp(join(tmpdir(), `respi-${name}-`));
+  let demo = null;
+  let browser = null;
+  const started = Date.now();
+  let number = 0;
+  const run = async (label, body) => {
+    number += 1;
+    const t = Date.now();
+    try {
+      const detail = await body();
+      passed += 1;
+      console.log(`ok   ${number}. ${label}${detail ? `: ${detail}` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed += 1;
+      console.log(`FAIL ${number}. ${label}: ${err.message.split('\n')[0]}`);
+      throw Object.assign(new Error(`${name} stopped`), { reported: true });
+    }
+  };
+  try {
+    demo = await startDemo(tickets, root, work);
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    await scenario(browser, demo, run);
+  } catch (err) {
+    if (!err.reported) {
+      failed += 1;
+      console.log(`FAIL ${err.stack ?? err}`);
+    }
+    const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
+    if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
+  } finally {
+    await browser?.close();
+    await demo?.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+  console.log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
 }

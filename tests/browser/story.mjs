@@ -21,15 +21,13 @@
 // (by default the debug build of the repository this file is in, and that repository's root)
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import {
   button, chooseOption, chooseRadio, field, leadsTo, link, logIn, logInByKeyboard, pressOn,
-  skipToMain, startDemo, tabTo, typeInto,
+  playAgainstDemo, skipToMain, tabTo, typeInto,
 } from './reserved-area.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -343,48 +341,9 @@ async function story(browser, demo, run) {
 
 // ---------------------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
-const work = await mkdtemp(join(tmpdir(), 'respi-story-'));
-let demo = null;
-let browser = null;
-const started = Date.now();
-let number = 0;
-// One step of the story: it runs only while every earlier one passed.
-const run = async (name, role, body) => {
-  number += 1;
-  const label = `${number}. ${name} (${role})`;
-  const t = Date.now();
-  try {
-    const detail = await body();
-    passed += 1;
-    console.log(`ok   ${label}${detail ? `: ${detail}` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  } catch (err) {
-    failed += 1;
-    console.log(`FAIL ${label}: ${err.message.split('\n')[0]}`);
-    throw Object.assign(new Error('story stopped'), { reported: true });
-  }
-};
-try {
-  demo = await startDemo(args.tickets, args.root, work);
-  browser = await chromium.launch({
-    executablePath: args.chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await story(browser, demo, run);
-} catch (err) {
-  if (!err.reported) {
-    failed += 1;
-    console.log(`FAIL ${err.stack ?? err}`);
-  }
-  const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
-  if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
-} finally {
-  await browser?.close();
-  await demo?.stop();
-  await rm(work, { recursive: true, force: true });
-}
-console.log(`story: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(await playAgainstDemo({
+  ...args,
+  name: 'story',
+  // Each step names the role that plays it.
+  scenario: (browser, demo, run) => story(browser, demo, (step, role, body) => run(`${step} (${role})`, body)),
+}));
