@@ -15,7 +15,7 @@ use crate::domain::appointments::identity::PersonId;
 use crate::domain::appointments::slots::FreeSlot;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
-use crate::domain::report_fields::{MAX_SHORT_TEXT, bounded_text};
+use crate::domain::report_fields::{MAX_LONG_TEXT, MAX_SHORT_TEXT, bounded_text};
 use crate::domain::report_form::required_text;
 use crate::domain::role::Role;
 use crate::domain::user::Email;
@@ -315,27 +315,57 @@ pub async fn receipt(
 
 /// Whether an office may still cancel the booking: not after the kind's minimum notice
 /// before it starts, the same notice a new booking needs.
-pub fn cancellable(state: &AppState, booking: &BookingRow, notice_hours: i32) -> bool {
+/// The Prefettura cancels up to the appointment's start, with a reason.
+pub fn cancellable(
+    state: &AppState,
+    booking: &BookingRow,
+    notice_hours: i32,
+    by_prefettura: bool,
+) -> bool {
+    let notice = if by_prefettura { 0 } else { notice_hours };
     let cut_off = booking
         .starts_at
-        .checked_sub(jiff::Span::new().hours(notice_hours))
+        .checked_sub(jiff::Span::new().hours(notice))
         .unwrap_or(booking.starts_at);
     booking.state == "attiva" && local_now(state) < cut_off
 }
 
-/// Cancels booking `id` for the office that made it (or the Prefettura), up to the cut-off;
-/// its seat is free again.
-pub async fn cancel(state: &AppState, principal: &Principal, id: i64) -> Result<(), AppError> {
+/// Whether the principal keeps the office's appointments (the Prefettura).
+pub fn keeps_appointments(principal: &Principal) -> bool {
+    principal.can(Action::ManageAppointments)
+}
+
+/// Cancels booking `id` for the office that made it, up to the cut-off, or for the
+/// Prefettura, with a `reason` mailed to the operator who booked; its seat is free again.
+pub async fn cancel(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
     let booking = receipt(state, principal, id).await?;
     let notice = notice_of(state, &booking).await?;
-    if !cancellable(state, &booking, notice) {
+    let by_prefettura = keeps_appointments(principal);
+    let reason = match (by_prefettura, bounded_text(reason, MAX_LONG_TEXT)) {
+        (false, _) => None,
+        (true, Ok(Some(reason))) => Some(reason),
+        (true, _) => {
+            return Err(AppError::Refused(
+                "Scrivi il motivo dell'annullamento (al massimo 4000 caratteri): lo sportello che ha prenotato lo riceverà. Non è stato annullato nulla.",
+            ));
+        }
+    };
+    if !cancellable(state, &booking, notice, by_prefettura) {
         return Err(AppError::Refused(
             "Questa prenotazione non si può più annullare dal sito: è già annullata, oppure manca meno del preavviso richiesto. Se la persona non può presentarsi, avvisa direttamente la Prefettura.",
         ));
     }
     let entry = AuditEntry::new(AuditEvent::BookingCancelled)
         .actor(principal.user_id)
-        .detail(format!("prenotazione {id}"));
+        .detail(match by_prefettura {
+            true => format!("prenotazione {id}, dalla Prefettura"),
+            false => format!("prenotazione {id}"),
+        });
     let now = state.clock.now();
     let cancelled = state
         .db
@@ -345,6 +375,36 @@ pub async fn cancel(state: &AppState, principal: &Principal, id: i64) -> Result<
         return Err(AppError::Refused(
             "La prenotazione era già stata annullata: non è cambiato nulla.",
         ));
+    }
+    if let Some(reason) = reason {
+        tell_office(state, &booking, &reason).await?;
+    }
+    Ok(())
+}
+
+/// Mails the operator who booked that the Prefettura cancelled the appointment, and why.
+async fn tell_office(state: &AppState, booking: &BookingRow, reason: &str) -> Result<(), AppError> {
+    let Some(mailer) = &state.mailer else {
+        return Ok(());
+    };
+    let user_id = booking.booked_by;
+    let operator = state
+        .db
+        .call(move |conn| users::find_by_id(conn, user_id))
+        .await?;
+    if let Some(operator) = operator {
+        mailer.send_in_background(Mail {
+            to: operator.email,
+            subject: format!("Appuntamento annullato dalla Prefettura: prenotazione n. {}", booking.id),
+            body: format!(
+                "La Prefettura ha annullato l'appuntamento «{}» del {} per {}.\n\nMotivo: {}\n\nAvvisa la persona e, se serve, prenota un altro orario.\n",
+                booking.kind_name,
+                booking.starts_at.strftime("%d/%m/%Y %H:%M"),
+                booking.person_name,
+                reason
+            ),
+            attachment: None,
+        });
     }
     Ok(())
 }

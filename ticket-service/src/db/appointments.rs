@@ -281,6 +281,7 @@ pub struct BookingRow {
     pub contact: Option<String>,
     pub organisation_id: i64,
     pub organisation_name: String,
+    pub booked_by: i64,
     pub booked_by_name: String,
     pub state: String,
     pub created_at: i64,
@@ -290,7 +291,8 @@ pub struct BookingRow {
 pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<BookingRow>> {
     conn.query_row(
         "SELECT b.id, b.kind_id, k.name AS kind_name, b.starts_at, k.slot_minutes, b.person_name, b.person_key, b.contact,
-                b.organisation_id, o.name AS organisation_name, u.display_name AS booked_by_name,
+                b.organisation_id, o.name AS organisation_name, b.booked_by,
+                u.display_name AS booked_by_name,
                 b.state, b.created_at
          FROM bookings b
          JOIN appointment_kinds k ON k.id = b.kind_id
@@ -310,6 +312,7 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
                 contact: row.get("contact")?,
                 organisation_id: row.get("organisation_id")?,
                 organisation_name: row.get("organisation_name")?,
+                booked_by: row.get("booked_by")?,
                 booked_by_name: row.get("booked_by_name")?,
                 state: row.get("state")?,
                 created_at: row.get("created_at")?,

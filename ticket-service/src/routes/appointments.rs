@@ -157,7 +157,8 @@ pub async fn receipt(
 ) -> Result<Response, AppError> {
     let booking = appointments::receipt(&state, &principal, id).await?;
     let notice = appointments::notice_of(&state, &booking).await?;
-    let cancellable = appointments::cancellable(&state, &booking, notice);
+    let by_prefettura = appointments::keeps_appointments(&principal);
+    let cancellable = appointments::cancellable(&state, &booking, notice, by_prefettura);
     let title = format!("Prenotazione n. {}", booking.id);
     let state_label = match booking.state.as_str() {
         "attiva" => "Confermata",
@@ -174,6 +175,7 @@ pub async fn receipt(
             &cancellable.then(|| paths::booking_cancel(booking.id)),
         )
         .with("notice_hours", &notice)
+        .with("ask_reason", &by_prefettura)
         .with("state_label", &state_label)
         .with("booking", &booking)
         .outcome(outcome_message(query.outcome.as_deref()))
@@ -186,16 +188,19 @@ pub async fn cancel(
     State(state): State<AppState>,
     principal: Principal,
     PathId(id): PathId,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<CancelForm>,
 ) -> Result<Response, AppError> {
-    appointments::cancel(&state, &principal, id).await?;
+    appointments::cancel(&state, &principal, id, &form.reason).await?;
     let receipt = paths::with_outcome(&paths::booking(id), "annullato");
     Ok(Redirect::to(&receipt).into_response())
 }
 
-/// A form with nothing but its CSRF token.
+/// The cancel form: the Prefettura's has the reason.
 #[derive(Deserialize)]
-pub struct Empty {}
+pub struct CancelForm {
+    #[serde(default, rename = "motivo")]
+    reason: String,
+}
 
 fn outcome_message(outcome: Option<&str>) -> Option<&'static str> {
     match outcome? {

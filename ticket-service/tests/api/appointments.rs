@@ -422,3 +422,37 @@ async fn the_prefettura_lists_the_day_and_records_who_came() {
         .unwrap();
     assert_eq!(stored, "presente");
 }
+
+#[tokio::test]
+async fn the_prefettura_cancels_with_a_reason_that_the_office_receives() {
+    let (app, sink) = crate::steps::spawn_app_with_mail().await;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slot = radio_values(&kind, "slot")[0].clone();
+    let receipt = book(
+        &mut office,
+        &booking_form(&kind, &slot, ("pratica", "K10/C-31")),
+    )
+    .await;
+    let receipt = receipt.split('?').next().unwrap().to_owned();
+
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let page = prefettura.get(&receipt).await;
+    let form = page.form_with_button("Annulla la prenotazione");
+    let without = prefettura.submit(&form).await;
+    assert_eq!(without.status, 409);
+    assert!(without.body.contains("Scrivi il motivo"));
+    assert!(office.get(&receipt).await.body.contains("Confermata"));
+
+    let reason = "Ufficio chiuso per un'assemblea del personale.";
+    let cancelled = prefettura.submit(&form.set("motivo", reason)).await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    assert!(office.get(&receipt).await.body.contains("Annullata"));
+    let mail = sink
+        .find(&[
+            "To: demo.sportello@example.invalid",
+            "annullato dalla Prefettura",
+        ])
+        .await;
+    assert!(mail.contains("assemblea del personale"), "{mail}");
+}
