@@ -64,6 +64,11 @@ pub const NEW_TOPIC: &str = "/argomenti/nuovo";
 pub const TOPIC: &str = "/argomenti/{id}";
 pub const NOTIFICATIONS: &str = "/notifiche";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
+/// Where the public portal's feedback forms post, without a session.
+pub const FEEDBACK: &str = "/feedback";
+/// The feedback of the portal's readers, for the coordination.
+pub const FEEDBACK_LIST: &str = "/riscontri";
+pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
 
 /// Percent-encodes a query-string component.
 pub fn form_urlencoded_component(value: &str) -> String {

@@ -7,6 +7,7 @@
 
 pub mod account_links;
 pub mod audit_log;
+pub mod feedback;
 pub mod form_session;
 pub mod login;
 pub mod organisations;
