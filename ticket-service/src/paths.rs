@@ -73,6 +73,11 @@ pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
 pub const BOOKING_CANCEL: &str = "/appuntamenti/{id}/annulla";
 pub const BOOKING_PDF: &str = "/appuntamenti/{id}/ricevuta.pdf";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
+/// Where the public portal's feedback forms post, without a session.
+pub const FEEDBACK: &str = "/feedback";
+/// The feedback of the portal's readers, for the coordination.
+pub const FEEDBACK_LIST: &str = "/riscontri";
+pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
 
 /// Percent-encodes a query-string component.
 pub fn form_urlencoded_component(value: &str) -> String {

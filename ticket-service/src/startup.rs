@@ -202,6 +202,10 @@ impl Application {
                 settings.login_form_bucket_policy(),
                 settings.login.ip_max_addresses,
             )),
+            feedback_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.feedback.bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
             hashing: Arc::new(PasswordHashing::new(settings.login.hash_concurrency)),
             totp_key,
             mailer,

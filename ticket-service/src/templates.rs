@@ -106,6 +106,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "notifications.html",
         include_str!("../templates/notifications.html"),
     ),
+    (
+        "feedback_sent.html",
+        include_str!("../templates/feedback_sent.html"),
+    ),
+    (
+        "feedback_form.html",
+        include_str!("../templates/feedback_form.html"),
+    ),
+    (
+        "feedback_list.html",
+        include_str!("../templates/feedback_list.html"),
+    ),
+    (
+        "feedback_pages.html",
+        include_str!("../templates/feedback_pages.html"),
+    ),
 ];
 
 /// The compiled templates. Tera escapes every value in `.html` templates.
@@ -172,6 +188,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
         paths::AUDIT,
         &[Action::ReadAuditLog],
     ),
+    ("Riscontri", paths::FEEDBACK_LIST, &[Action::ReadFeedback]),
 ];
 
 fn is_current(url: &str, path: &str) -> bool {

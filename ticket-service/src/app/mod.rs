@@ -8,6 +8,7 @@
 pub mod account_links;
 pub mod appointments;
 pub mod audit_log;
+pub mod feedback;
 pub mod form_session;
 pub mod login;
 pub mod organisations;

@@ -3,7 +3,9 @@
 
 use crate::domain::urgency::BusinessCalendar;
 
-use super::{ConfigError, LoginSettings, ReportSettings, SessionSettings, Settings};
+use super::{
+    ConfigError, FeedbackSettings, LoginSettings, ReportSettings, SessionSettings, Settings,
+};
 
 fn rule(key: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError::Rule {
@@ -47,6 +49,7 @@ impl Settings {
         requests(self)?;
         urgency(&self.reports)?;
         calendar(&self.reports)?;
+        feedback(&self.feedback)?;
         attachments(&self.reports)
     }
 }
@@ -135,6 +138,24 @@ fn login(login: &LoginSettings) -> Result<(), ConfigError> {
         1,
         30 * 24,
         "le ore di validità di una password temporanea",
+    )
+}
+
+/// How often one address may send the portal's feedback forms.
+fn feedback(feedback: &FeedbackSettings) -> Result<(), ConfigError> {
+    within(
+        "feedback.ip_burst",
+        feedback.ip_burst,
+        1,
+        1000,
+        "i moduli di feedback consecutivi da un indirizzo",
+    )?;
+    within(
+        "feedback.ip_refill_secs",
+        feedback.ip_refill_secs,
+        0.01,
+        3600.0,
+        "i secondi per recuperare un invio di feedback",
     )
 }
 

@@ -2,6 +2,7 @@
 //! environment variables (`RESPI_TICKETS_SESSION__IDLE_SECS=600` sets `session.idle_secs`).
 
 mod check;
+mod feedback;
 mod login;
 mod mail;
 mod reports;
@@ -20,6 +21,7 @@ use crate::domain::rate_limit::BucketPolicy;
 use crate::domain::role::Role;
 use crate::domain::session::SessionPolicy;
 
+pub use feedback::FeedbackSettings;
 pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
@@ -57,6 +59,7 @@ pub struct Settings {
     pub network: NetworkSettings,
     pub mail: MailSettings,
     pub reports: ReportSettings,
+    pub feedback: FeedbackSettings,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -107,6 +110,7 @@ impl Default for Settings {
             },
             mail: MailSettings::default(),
             reports: ReportSettings::default(),
+            feedback: FeedbackSettings::default(),
         }
     }
 }

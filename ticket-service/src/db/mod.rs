@@ -9,6 +9,7 @@ pub mod batches;
 pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
+pub mod feedback;
 pub mod notifications;
 pub mod organisations;
 pub mod reports;
@@ -72,6 +73,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0009_manual_organisations.sql")).foreign_key_check(),
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
         M::up(include_str!("migrations/0011_appointments.sql")),
+        M::up(include_str!("migrations/0012_feedback.sql")),
     ])
 }
 

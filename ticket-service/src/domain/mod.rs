@@ -4,6 +4,7 @@ pub mod account_link;
 pub mod appointments;
 pub mod attachment;
 pub mod audit;
+pub mod feedback;
 pub mod lockout;
 pub mod organisation;
 pub mod password;

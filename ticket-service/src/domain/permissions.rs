@@ -46,10 +46,12 @@ pub enum Action {
     ManageUsers,
     /// Read the security audit log.
     ReadAuditLog,
+    /// Read what readers of the portal said of its pages and the accessibility reports.
+    ReadFeedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -69,6 +71,7 @@ impl Action {
         Action::ManageOrganisations,
         Action::ManageUsers,
         Action::ReadAuditLog,
+        Action::ReadFeedback,
     ];
 
     /// What the action is called on the home page.
@@ -97,6 +100,9 @@ impl Action {
             Action::ManageOrganisations => "Aggiungere, modificare e disattivare organizzazioni",
             Action::ManageUsers => "Gestire gli utenti",
             Action::ReadAuditLog => "Consultare il registro di sicurezza",
+            Action::ReadFeedback => {
+                "Leggere i riscontri dei lettori del portale e le segnalazioni di accessibilità"
+            }
         }
     }
 }
@@ -124,6 +130,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, HandleInternalNotes),
     (Coordination, ViewStatistics),
     (Coordination, ViewOrganisations),
+    (Coordination, ReadFeedback),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),
@@ -149,6 +156,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Admin, ManageOrganisations),
     (Admin, ManageUsers),
     (Admin, ReadAuditLog),
+    (Admin, ReadFeedback),
 ];
 
 /// Whether `role` may perform `action`; false for every pair missing from the table.
@@ -207,6 +215,17 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(
                 allows(role, ManageTopics),
+                matches!(role, Coordination | Admin),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_coordination_and_admins_read_the_portal_feedback() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, ReadFeedback),
                 matches!(role, Coordination | Admin),
                 "{role}"
             );

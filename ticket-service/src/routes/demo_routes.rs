@@ -101,6 +101,14 @@ const PAGES: &[(&str, Openers)] = &[
     ),
     (paths::AUDIT, Openers::AnyOf(&[Action::ReadAuditLog])),
     (
+        paths::FEEDBACK_LIST,
+        Openers::AnyOf(&[Action::ReadFeedback]),
+    ),
+    (
+        paths::FEEDBACK_PAGES,
+        Openers::AnyOf(&[Action::ReadFeedback]),
+    ),
+    (
         paths::REAUTHENTICATION,
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),

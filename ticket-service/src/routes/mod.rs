@@ -12,6 +12,7 @@ mod assignment;
 mod booking_files;
 mod dashboard;
 mod demo_routes;
+mod feedback;
 mod forgotten_password;
 mod health;
 pub(crate) mod login;
@@ -52,8 +53,8 @@ pub fn router(state: AppState) -> Router {
     with_outer_layers(routes, state)
 }
 
-/// What answers without a session: the health check, the demo's route list, the stylesheet
-/// and the theme's static files.
+/// What answers without a session: the health check, the demo's route list, the portal's
+/// feedback form, the stylesheet and the theme's static files.
 fn public_routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new().route(paths::HEALTH, get(health::check));
     if state.demo.is_some() {
@@ -61,6 +62,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
     }
     router
         .route(paths::STYLESHEET, get(assets::stylesheet))
+        .merge(feedback::portal_form())
         .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
 }
 
@@ -73,6 +75,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .merge(report_pages())
         .merge(batches_and_topics())
         .merge(appointment_pages())
+        .merge(feedback::pages())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .merge(uploads(&state.settings.reports))

@@ -13,7 +13,7 @@ const ROLES: [&str; 7] = [
 ];
 
 /// Expected status of each page for each role, in the order of `ROLES`.
-const PAGES: [(&str, [u16; 7]); 24] = [
+const PAGES: [(&str, [u16; 7]); 26] = [
     ("/", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo", [200, 200, 200, 200, 200, 200, 200]),
     ("/profilo/password", [200, 200, 200, 200, 200, 200, 200]),
@@ -47,6 +47,8 @@ const PAGES: [(&str, [u16; 7]); 24] = [
     ("/conferma-identita", [200, 200, 200, 200, 200, 200, 200]),
     ("/admin/audit/esporta", [403, 403, 403, 403, 403, 403, 200]),
     ("/lotti/1/pdf", [403, 403, 200, 200, 403, 403, 403]),
+    ("/riscontri", [403, 403, 200, 403, 403, 403, 200]),
+    ("/riscontri/pagine", [403, 403, 200, 403, 403, 403, 200]),
 ];
 
 #[tokio::test]

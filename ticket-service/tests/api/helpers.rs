@@ -295,6 +295,36 @@ impl Client {
         self.submit(&form).await
     }
 
+    /// Submits a form of another site (the public portal) whose action is an address of this
+    /// service, as a browser does: to that path here, with the other site's `Origin` and
+    /// `Sec-Fetch-Site: cross-site`, and without this service's cookie.
+    pub async fn submit_cross_site(&mut self, form: &Form, origin: &str) -> Page {
+        assert_eq!(form.method, "post", "{}", form.describe());
+        let path = form
+            .action
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+            .unwrap_or_else(|| panic!("{} is not an address of another site", form.action));
+        let pairs: Vec<(String, String)> = form
+            .parts()
+            .into_iter()
+            .filter_map(|part| match part {
+                Part::Text(name, value) => Some((name, value)),
+                Part::File { .. } => None,
+            })
+            .collect();
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("origin", origin)
+            .header("sec-fetch-site", "cross-site")
+            .form(&pairs)
+            .send()
+            .await
+            .unwrap();
+        self.finish(path, response).await
+    }
+
     /// Posts a body written by hand. Only for tests of bad input that no rendered form can
     /// send (a missing or foreign token, a tampered or oversized field); each says so.
     pub async fn post_raw(&mut self, path: &str, form: &[(&str, &str)]) -> Page {

@@ -7,6 +7,7 @@ mod authorisation;
 mod batch_pdf;
 mod csrf;
 mod demo;
+mod feedback;
 mod forms;
 mod hardening_auth;
 mod headers;

@@ -1,0 +1,34 @@
+//! The feedback readers of the portal send without logging in: how often one address may send.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::rate_limit::BucketPolicy;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSettings {
+    /// Forms one address may send in a burst.
+    pub ip_burst: u32,
+    /// Seconds for one form of the burst to come back.
+    pub ip_refill_secs: f64,
+}
+
+impl Default for FeedbackSettings {
+    fn default() -> Self {
+        FeedbackSettings {
+            ip_burst: 10,
+            ip_refill_secs: 60.0,
+        }
+    }
+}
+
+impl FeedbackSettings {
+    pub fn bucket_policy(&self) -> BucketPolicy {
+        BucketPolicy {
+            burst: self.ip_burst,
+            refill_every: Duration::from_secs_f64(self.ip_refill_secs),
+        }
+    }
+}

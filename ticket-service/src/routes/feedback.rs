@@ -1,0 +1,249 @@
+//! `POST /feedback`: the forms of the public portal ("Questa pagina ti è stata utile?" on every
+//! page, and the accessibility report), answered with a plain page that leads back to the
+//! portal; `GET /riscontri` and `/riscontri/pagine`: what readers sent, for the coordination.
+//! The use cases are in `app::feedback`.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::app::feedback::{self, Outcome, Sent};
+use crate::auth::client_ip::ClientIp;
+use crate::auth::principal::Principal;
+use crate::db::feedback::{FeedbackRow, PageCounts};
+use crate::domain::feedback::{FeedbackForm, FeedbackKind, page_address};
+use crate::error::AppError;
+use crate::pagination::{PageQuery, PageRequest};
+use crate::paths;
+use crate::state::AppState;
+use crate::templates::Page;
+
+/// The largest form the portal sends: the longest texts allowed, percent-encoded, fit in it.
+const BODY_LIMIT: usize = 32 * 1024;
+
+/// `POST /feedback`, outside the session layer: the portal's readers have no session.
+pub fn portal_form() -> Router<AppState> {
+    Router::new()
+        .route(paths::FEEDBACK, post(send))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}
+
+/// The coordination's pages.
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route(paths::FEEDBACK_LIST, get(to_read))
+        .route(paths::FEEDBACK_PAGES, get(counts))
+}
+
+/// A URL-encoded form sent from the portal, which is another origin: unlike [`CsrfForm`] it
+/// asks for no session and no token. The portal is static and can hold no token of ours, and a
+/// forged submission gains nothing one needs to stop: it acts for nobody and only adds an
+/// anonymous row, which the per-address limit, the body limit and the trap field bound.
+///
+/// [`CsrfForm`]: crate::auth::csrf::CsrfForm
+pub struct PortalForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for PortalForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::BodyRejected(rejection.status()))?;
+        let form = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::BadForm)?;
+        Ok(PortalForm(form))
+    }
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    PortalForm(form): PortalForm<FeedbackForm>,
+) -> Result<Response, AppError> {
+    let sent = feedback::send(&state, client, &form).await?;
+    render_sent(&state, sent, &form)
+}
+
+/// The page after a form: thanks, the form again with its errors, or the request to wait.
+fn render_sent(state: &AppState, sent: Sent, form: &FeedbackForm) -> Result<Response, AppError> {
+    let Sent { outcome, back } = sent;
+    let (status, title, template) = match &outcome {
+        Outcome::Thanked { kind, .. } => {
+            (StatusCode::OK, thanks_title(*kind), "feedback_sent.html")
+        }
+        Outcome::Invalid { kind, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_title(*kind),
+            "feedback_form.html",
+        ),
+        Outcome::TooMany => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Troppi invii in poco tempo",
+            "feedback_sent.html",
+        ),
+    };
+    let mut page = Page::anonymous(state, title, None).with("back", &back);
+    page = match outcome {
+        Outcome::Thanked {
+            kind,
+            reply_expected,
+        } => page
+            .with("kind", &kind.as_str())
+            .with("reply_expected", &reply_expected)
+            .with("limited", &false),
+        Outcome::Invalid { kind, errors } => page
+            .with("kind", &kind.as_str())
+            .with("form", form)
+            .errors(&errors),
+        Outcome::TooMany => page.with("kind", &"").with("limited", &true),
+    };
+    Ok((status, page.render(state, template)?).into_response())
+}
+
+fn thanks_title(kind: FeedbackKind) -> &'static str {
+    match kind {
+        FeedbackKind::Page => "Grazie per il tuo parere",
+        FeedbackKind::Accessibility => "Segnalazione ricevuta",
+    }
+}
+
+fn form_title(kind: FeedbackKind) -> &'static str {
+    match kind {
+        FeedbackKind::Page => "Il tuo parere sulla pagina",
+        FeedbackKind::Accessibility => "Segnala un problema di accessibilità",
+    }
+}
+
+/// One entry of the list, as the page shows it.
+#[derive(Serialize)]
+struct EntryView {
+    day: String,
+    day_iso: String,
+    accessibility: bool,
+    useful: Option<bool>,
+    page: String,
+    /// The page's address on the portal; none for what a reader typed.
+    page_url: Option<String>,
+    comment: String,
+    reply_email: Option<String>,
+    due: Option<String>,
+    due_iso: Option<String>,
+    overdue: bool,
+}
+
+fn italian(day: Date) -> String {
+    day.strftime("%d/%m/%Y").to_string()
+}
+
+fn entry_view(row: FeedbackRow, base_url: &str, today: Date) -> EntryView {
+    let accessibility = row.kind == FeedbackKind::Accessibility;
+    // Only a path the service checked becomes a link; what a reader typed stays text.
+    let page_url =
+        (!accessibility && !base_url.is_empty()).then(|| page_address(base_url, &row.page));
+    EntryView {
+        day: italian(row.day),
+        day_iso: row.day.to_string(),
+        accessibility,
+        useful: row.useful,
+        page: row.page,
+        page_url,
+        comment: row.comment,
+        reply_email: row.reply_email,
+        due: row.due_date.map(italian),
+        due_iso: row.due_date.map(|day| day.to_string()),
+        overdue: row.due_date.is_some_and(|due| due < today),
+    }
+}
+
+/// `GET /riscontri`: accessibility reports with their due dates, then comments on pages.
+pub async fn to_read(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, AppError> {
+    let request = PageRequest::new(&query, state.settings.page_size);
+    let paged = feedback::to_read(&state, &principal, request).await?;
+    let pages = paged.links(paths::FEEDBACK_LIST, &[]);
+    let base_url = state.site.base_url.as_deref().unwrap_or("");
+    let today = state.clock.today();
+    let entries: Vec<EntryView> = paged
+        .rows
+        .into_iter()
+        .map(|row| entry_view(row, base_url, today))
+        .collect();
+    Page::for_user(
+        &state,
+        &principal,
+        "Riscontri dal portale",
+        paths::FEEDBACK_LIST,
+    )
+    .with("entries", &entries)
+    .with("pages", &pages)
+    .render(&state, "feedback_list.html")
+}
+
+#[derive(Serialize)]
+struct CountsView {
+    page: String,
+    page_url: Option<String>,
+    useful: i64,
+    not_useful: i64,
+}
+
+/// `GET /riscontri/pagine`: how many readers found each page useful, and how many did not.
+pub async fn counts(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(query): Query<PageQuery>,
+) -> Result<Html<String>, AppError> {
+    let request = PageRequest::new(&query, state.settings.page_size);
+    let paged = feedback::counts(&state, &principal, request).await?;
+    let pages = paged.links(paths::FEEDBACK_PAGES, &[]);
+    let base_url = state.site.base_url.as_deref().unwrap_or("");
+    let counts: Vec<CountsView> = paged
+        .rows
+        .into_iter()
+        .map(
+            |PageCounts {
+                 page,
+                 useful,
+                 not_useful,
+             }| CountsView {
+                page_url: (!base_url.is_empty()).then(|| page_address(base_url, &page)),
+                page,
+                useful,
+                not_useful,
+            },
+        )
+        .collect();
+    Page::for_user(
+        &state,
+        &principal,
+        "Pareri per pagina",
+        paths::FEEDBACK_PAGES,
+    )
+    .with("counts", &counts)
+    .with("pages", &pages)
+    .render(&state, "feedback_pages.html")
+}
