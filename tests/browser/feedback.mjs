@@ -14,7 +14,7 @@
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
 import { spawn } from 'node:child_process';
-import { closeSync, createReadStream, openSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -23,7 +23,8 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { f4Problems, logIn, readDemoAccounts } from './tickets.mjs';
+import { startDemo } from './reserved-area.mjs';
+import { f4Problems, logIn } from './tickets.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
@@ -98,42 +99,8 @@ function run(command, argv, cwd) {
 }
 
 // `respi-tickets serve --demo` from the repository root, reading the copy's site.toml.
-async function startTickets(binary, root, work, siteToml) {
-  const outFile = join(work, 'serve.out');
-  const logFile = join(work, 'serve.log');
-  const out = openSync(outFile, 'w');
-  const log = openSync(logFile, 'w');
-  const child = spawn(resolve(binary), ['serve', '--demo'], {
-    cwd: resolve(root),
-    env: {
-      ...process.env,
-      RESPI_TICKETS_BIND: '127.0.0.1:0',
-      RESPI_TICKETS_DATABASE: join(work, 'respi-tickets.sqlite3'),
-      RESPI_TICKETS_REPORTS__ATTACHMENT_DIR: join(work, 'attachments'),
-      RESPI_TICKETS_SITE_CONFIG: siteToml,
-      RUST_LOG: 'warn',
-    },
-    stdio: ['ignore', out, log],
-  });
-  closeSync(out);
-  closeSync(log);
-  const exited = new Promise((ok) => child.once('exit', ok));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited;
-    }
-  };
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    const address = (await readFile(outFile, 'utf8')).match(/^Area riservata in ascolto su (http:\/\/\S+?)\/?$/m)?.[1];
-    if (address && (await fetch(`${address}/healthz`).then((r) => r.ok, () => false))) {
-      return { base: address, accounts: await readDemoAccounts(outFile), logFile, stop };
-    }
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  await stop();
-  throw new Error(`respi-tickets serve --demo did not start:\n${await readFile(logFile, 'utf8')}`);
+function startTickets(binary, root, work, siteToml) {
+  return startDemo(binary, root, work, { RESPI_TICKETS_SITE_CONFIG: siteToml });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import { readDemoAccounts, totpCode } from './tickets.mjs';
 // Tab presses allowed to reach a control: the header, menu and a long form fit in this.
 export const MAX_TAB_STOPS = 60;
 
-export async function startDemo(binary, root, work) {
+// `env` adds variables of the service's settings (for example another site.toml).
+export async function startDemo(binary, root, work, env = {}) {
   const outFile = join(work, 'serve.out');
   const logFile = join(work, 'serve.log');
   const out = openSync(outFile, 'w');
@@ -27,6 +28,7 @@ export async function startDemo(binary, root, work) {
       RESPI_TICKETS_REPORTS__ATTACHMENT_DIR: join(work, 'attachments'),
       RESPI_TICKETS_LOGIN__IP_BURST: '1000',
       RUST_LOG: 'warn',
+      ...env,
     },
     stdio: ['ignore', out, log],
   });
