@@ -148,6 +148,20 @@ impl IntoResponse for AppError {
             AppError::Refused(message) => {
                 error_response(StatusCode::CONFLICT, ErrorMessage(message))
             }
+            AppError::Db(DbError::Busy) => {
+                tracing::warn!("database queue full: request turned away");
+                let mut response = error_response(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorMessage(
+                        "Il servizio è molto occupato in questo momento e la richiesta non è stata eseguita: riprova tra poco.",
+                    ),
+                );
+                response.headers_mut().insert(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from_static("5"),
+                );
+                response
+            }
             AppError::Db(_) | AppError::Template(_) | AppError::Hash(_) => {
                 tracing::error!(error = %self, "request failed");
                 error_response(
@@ -174,6 +188,15 @@ mod tests {
             response.headers()[axum::http::header::LOCATION],
             "/login?next=%2Fadmin%2Futenti%3Fx%3D1"
         );
+    }
+
+    #[test]
+    fn a_full_queue_asks_to_retry_shortly() {
+        let response = AppError::Db(DbError::Busy).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[axum::http::header::RETRY_AFTER], "5");
+        let message = response.extensions().get::<ErrorMessage>().unwrap();
+        assert!(message.0.contains("riprova tra poco"));
     }
 
     #[test]

@@ -31,10 +31,50 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Copia il database e gli allegati in FILE mentre il servizio è in funzione
+    Backup {
+        /// File della copia (viene creato; uno esistente viene sostituito solo a copia finita)
+        file: PathBuf,
+    },
+    /// Ripristina una copia fatta con `backup` (a servizio fermo); il database attuale viene
+    /// conservato accanto con il suffisso .prima-del-ripristino-…
+    Restore { file: PathBuf },
+    /// Diritti della persona (GDPR artt. 15 e 17): esporta o cancella i suoi dati
+    Persona {
+        #[command(subcommand)]
+        action: PersonCommand,
+    },
     /// Gestisce le utenze
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct PersonArgs {
+    /// Codice fiscale della persona
+    #[arg(long = "codice-fiscale")]
+    tax_code: Option<String>,
+    /// Numero della sua pratica
+    #[arg(long = "pratica")]
+    file_number: Option<String>,
+    /// Riferimento della richiesta della persona (es. protocollo della domanda)
+    #[arg(long = "richiesta")]
+    request: String,
+}
+
+#[derive(Subcommand)]
+enum PersonCommand {
+    /// Stampa in JSON ogni segnalazione e prenotazione che nomina la persona
+    Esporta {
+        #[command(flatten)]
+        person: PersonArgs,
+    },
+    /// Cancella i suoi dati identificativi e gli allegati da ogni segnalazione e prenotazione
+    Cancella {
+        #[command(flatten)]
+        person: PersonArgs,
     },
 }
 
@@ -145,6 +185,87 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .context("il servizio si è interrotto")
 }
 
+fn backup(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    if !settings.database.is_file() {
+        anyhow::bail!(
+            "il database {} non esiste: controlla l'impostazione «database»",
+            settings.database.display()
+        );
+    }
+    eprintln!("Copia di {} in corso…", settings.database.display());
+    let report = respi_tickets::backup::make(
+        &settings.database,
+        &settings.reports.attachment_dir,
+        file,
+        respi_tickets::db::now(),
+    )?;
+    println!(
+        "Copia completata: {} ({} segnalazioni, {} allegati, {} byte, schema {}).",
+        report.file.display(),
+        report.reports,
+        report.files,
+        report.bytes,
+        report.schema_version
+    );
+    if !report.missing_files.is_empty() {
+        println!(
+            "Attenzione: {} allegati indicati nel database mancavano già nella cartella {}: {}",
+            report.missing_files.len(),
+            settings.reports.attachment_dir.display(),
+            report.missing_files.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn restore(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let report = respi_tickets::backup::restore(
+        file,
+        &settings.database,
+        &settings.reports.attachment_dir,
+        respi_tickets::db::latest_schema_version(),
+        respi_tickets::db::now(),
+    )?;
+    println!(
+        "Ripristino completato in {}: {} segnalazioni, {} allegati (schema {}; al prossimo avvio il servizio lo aggiorna se serve).",
+        settings.database.display(),
+        report.reports,
+        report.files,
+        report.schema_version
+    );
+    if let Some(previous) = report.previous {
+        println!(
+            "Il database precedente è conservato in {}.",
+            previous.display()
+        );
+    }
+    Ok(())
+}
+
+fn person(settings: &Settings, action: PersonCommand) -> anyhow::Result<()> {
+    use respi_tickets::app::citizen_data::{self, Person};
+    let db = startup::prepare_database(settings)?;
+    match action {
+        PersonCommand::Esporta { person } => {
+            let who = Person::parse(person.tax_code.as_deref(), person.file_number.as_deref())?;
+            let export = citizen_data::export(&db, &who, &person.request)?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+        }
+        PersonCommand::Cancella { person } => {
+            let who = Person::parse(person.tax_code.as_deref(), person.file_number.as_deref())?;
+            let removed =
+                citizen_data::erase(&db, &who, &person.request, &settings.reports.attachment_dir)?;
+            println!(
+                "Dati cancellati: {} segnalazioni, {} prenotazioni, {} allegati.",
+                removed.reports,
+                removed.bookings,
+                removed.files.len()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging();
@@ -153,6 +274,9 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => tokio::runtime::Runtime::new()
             .context("impossibile avviare il runtime")?
             .block_on(serve(settings, demo)),
+        Command::Backup { file } => backup(&settings, &file),
+        Command::Persona { action } => person(&settings, action),
+        Command::Restore { file } => restore(&settings, &file),
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

@@ -62,7 +62,7 @@ pub fn prepare_database(settings: &Settings) -> Result<Db, DbError> {
 
 /// [`prepare_database`] on another file: the demo's own database.
 fn prepare_database_at(settings: &Settings, path: &std::path::Path) -> Result<Db, DbError> {
-    let db = Db::open(path)?;
+    let db = Db::open_with(path, &settings.pool)?;
     import::sync_all(&db, &settings.content_dir, &settings.network)?;
     Ok(db)
 }
@@ -234,6 +234,11 @@ impl Application {
         &self.demo_accounts
     }
 
+    /// The service's state, for tests that run a scheduled job at a chosen moment.
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
     /// The service's clock: a test moves it forward instead of waiting.
     pub fn clock(&self) -> Clock {
         self.state.clock.clone()
@@ -246,6 +251,10 @@ impl Application {
     ) -> std::io::Result<()> {
         let purge = tokio::spawn(purge_sessions_periodically(self.state.clone()));
         let digests = tokio::spawn(notify::send_digests_daily(self.state.clone()));
+        let retention = tokio::spawn(crate::app::retention::run_daily(self.state.clone()));
+        let backups = tokio::spawn(crate::backup::schedule::run_periodically(
+            self.state.clone(),
+        ));
         let result = axum::serve(
             self.listener,
             self.router
@@ -255,6 +264,8 @@ impl Application {
         .await;
         purge.abort();
         digests.abort();
+        backups.abort();
+        retention.abort();
         result
     }
 }

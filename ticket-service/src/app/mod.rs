@@ -8,6 +8,7 @@
 pub mod account_links;
 pub mod appointments;
 pub mod audit_log;
+pub mod citizen_data;
 pub mod feedback;
 pub mod form_session;
 pub mod login;
@@ -16,6 +17,7 @@ pub mod own_sessions;
 pub mod passwords;
 pub mod reauthentication;
 pub mod reports;
+pub mod retention;
 pub mod second_factor;
 pub mod topics;
 pub mod typed_password;

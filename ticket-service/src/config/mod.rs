@@ -7,6 +7,7 @@ mod login;
 mod mail;
 mod reports;
 mod site;
+mod storage;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
 pub use site::{SiteInfo, SiteInfoError};
+pub use storage::{BackupSettings, PoolSettings, RetentionSettings};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +62,10 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reports: ReportSettings,
     pub feedback: FeedbackSettings,
+    /// `[pool]`: read connections and the queue in front of the database.
+    pub pool: PoolSettings,
+    pub backup: BackupSettings,
+    pub retention: RetentionSettings,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -111,6 +117,9 @@ impl Default for Settings {
             mail: MailSettings::default(),
             reports: ReportSettings::default(),
             feedback: FeedbackSettings::default(),
+            pool: PoolSettings::default(),
+            backup: BackupSettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }

@@ -12,27 +12,31 @@ pub mod drafts;
 pub mod feedback;
 pub mod notifications;
 pub mod organisations;
+mod pool;
 pub mod reports;
+pub mod retention;
 pub mod sessions;
 pub mod timeline;
 pub mod topics;
 pub mod users;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
+
+pub use pool::PoolSettings;
 
 /// A handle to the database, cheap to clone.
 ///
-/// SQLite allows one writer at a time, and the reserved area has a few dozen users, so one
-/// connection behind a mutex is enough; the work runs on tokio's blocking threads so a slow
-/// query never stalls the async workers.
+/// One write connection and a small pool of read connections (WAL lets readers run beside
+/// the writer), each reached through a bounded queue: a request that waits longer than the
+/// configured time gets [`DbError::Busy`] and a "riprova tra poco" page instead of a hang.
+/// The work runs on tokio's blocking threads so a slow query never stalls the async workers.
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    pool: Arc<pool::Pool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,10 +62,23 @@ pub enum DbError {
     Query(#[from] rusqlite::Error),
     #[error("operazione sul database interrotta")]
     Interrupted,
+    /// Every connection stayed busy for longer than the queue allows.
+    #[error("il database è occupato da troppe richieste; riprova tra poco")]
+    Busy,
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
+    Migrations::new(migration_list())
+}
+
+/// The schema version a database has once every migration of this program ran (SQLite's
+/// `user_version`).
+pub fn latest_schema_version() -> i64 {
+    i64::try_from(migration_list().len()).expect("a few dozen migrations")
+}
+
+fn migration_list() -> Vec<M<'static>> {
+    vec![
         M::up(include_str!("migrations/0001_initial.sql")),
         M::up(include_str!("migrations/0002_account_links.sql")),
         M::up(include_str!("migrations/0003_second_factor.sql")),
@@ -74,7 +91,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
         M::up(include_str!("migrations/0011_appointments.sql")),
         M::up(include_str!("migrations/0012_feedback.sql")),
-    ])
+        M::up(include_str!("migrations/0018_retention.sql")),
+    ]
 }
 
 /// Applies the pending migrations, then turns foreign keys on. They are off while migrations
@@ -89,77 +107,70 @@ fn migrate(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
 
 impl Db {
     /// Opens `path`, creating it (and its folder) only when it does not exist, checks it, sets
-    /// WAL, foreign keys and a busy timeout, and applies pending migrations.
+    /// WAL, foreign keys, full synchronous commits and a busy timeout, and applies pending
+    /// migrations. Readers are opened on first use.
     pub fn open(path: &Path) -> Result<Db, DbError> {
-        let unusable = |source| DbError::Unusable {
-            path: path.to_owned(),
-            source,
-        };
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        // An existing file is never opened with CREATE, so a path that turns out to be
-        // unreadable is reported instead of being replaced by a fresh, empty database.
-        if !path.exists() {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| DbError::CreateDir {
-                    path: parent.to_owned(),
-                    source,
-                })?;
-            }
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        }
-        let mut conn = Connection::open_with_flags(path, flags).map_err(unusable)?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .map_err(unusable)?;
-        let check: String = conn
-            .query_row("PRAGMA quick_check", [], |row| row.get(0))
-            .map_err(unusable)?;
-        if check != "ok" {
-            return Err(unusable(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
-                Some(check),
-            )));
-        }
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(unusable)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(unusable)?;
-        migrate(&mut conn).map_err(|source| DbError::Migration {
+        Db::open_with(path, &PoolSettings::default())
+    }
+
+    /// [`Db::open`] with the pool's size and queue time.
+    pub fn open_with(path: &Path, settings: &PoolSettings) -> Result<Db, DbError> {
+        let mut writer = pool::open_checked(path)?;
+        migrate(&mut writer).map_err(|source| DbError::Migration {
             path: path.to_owned(),
             source,
         })?;
         Ok(Db {
-            conn: Arc::new(Mutex::new(conn)),
+            pool: Arc::new(pool::Pool::new(path, writer, settings)),
         })
     }
 
-    /// Runs `work` with the connection on a blocking thread.
+    /// Runs `work` with the write connection on a blocking thread. Everything that changes
+    /// the database goes through here, one at a time.
     pub async fn call<T, F>(&self, work: F) -> Result<T, DbError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
+        let pool = Arc::clone(&self.pool);
+        let permit = pool.wait_for_writer().await?;
         tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock leaves the connection itself usable: SQLite rolls
-            // back any open transaction, so the poison flag carries no information here.
-            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&mut conn)
+            let _permit = permit;
+            pool.with_writer(work)
         })
         .await
         .map_err(|_| DbError::Interrupted)?
-        .map_err(DbError::from)
     }
 
-    /// Runs `work` on the calling thread; for the command line, which has no runtime.
+    /// Runs `work` with a read connection on a blocking thread. The connection refuses
+    /// writes (`query_only`), so a query that would change data fails loudly in tests.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    {
+        let pool = Arc::clone(&self.pool);
+        let permit = pool.wait_for_reader().await?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            pool.with_reader(work)
+        })
+        .await
+        .map_err(|_| DbError::Interrupted)?
+    }
+
+    /// Runs `work` with the write connection on the calling thread; for the command line,
+    /// which has no runtime.
     pub fn call_blocking<T>(
         &self,
         work: impl FnOnce(&mut Connection) -> Result<T, rusqlite::Error>,
     ) -> Result<T, DbError> {
-        let mut conn = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        work(&mut conn).map_err(DbError::from)
+        self.pool.with_writer(work)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        self.pool.path()
     }
 }
 

@@ -44,10 +44,16 @@ pub enum AuditEvent {
     BookingCancelled,
     /// The Prefettura recorded whether the person of a booking came.
     AttendanceMarked,
+    /// The retention job deleted citizens' identifiers and attachments; the detail counts them.
+    RetentionApplied,
+    /// A person's data was exported on their request (GDPR art. 15).
+    CitizenDataExported,
+    /// A person's identifiers were deleted on their request (GDPR art. 17).
+    CitizenDataErased,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 24] = [
+    const ALL: [AuditEvent; 27] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -72,6 +78,9 @@ impl AuditEvent {
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
+        AuditEvent::RetentionApplied,
+        AuditEvent::CitizenDataExported,
+        AuditEvent::CitizenDataErased,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +109,9 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
+            AuditEvent::RetentionApplied => "retention_applied",
+            AuditEvent::CitizenDataExported => "citizen_data_exported",
+            AuditEvent::CitizenDataErased => "citizen_data_erased",
         }
     }
 
@@ -129,6 +141,11 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
+            AuditEvent::RetentionApplied => {
+                "Dati personali di segnalazioni chiuse da tempo cancellati (conservazione)"
+            }
+            AuditEvent::CitizenDataExported => "Dati di una persona esportati su sua richiesta",
+            AuditEvent::CitizenDataErased => "Dati di una persona cancellati su sua richiesta",
         }
     }
 
