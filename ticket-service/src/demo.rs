@@ -65,10 +65,19 @@ fn first_of_kind(db: &Db, kind: OrganisationKind) -> Result<Option<OrganisationR
     db.call_blocking(|conn| organisations::first_of_kind(conn, kind))
 }
 
+/// Whether the portal (or the administrator) gave an organisation of `kind`: the demo's own
+/// do not count, so a second start keeps them.
+fn has_real(db: &Db, kind: OrganisationKind) -> Result<bool, DbError> {
+    let demo = OrganisationSource::Demo.as_str();
+    Ok(db
+        .call_blocking(|conn| organisations::first_of_kind_except_source(conn, kind, demo))?
+        .is_some())
+}
+
 /// A demo office and a demo service, each only when the portal has none.
 fn add_missing_organisations(db: &Db, now: i64) -> Result<(), DemoError> {
     let mut demo_organisations = Vec::new();
-    if first_of_kind(db, OrganisationKind::Office)?.is_none() {
+    if !has_real(db, OrganisationKind::Office)? {
         let mut office = NewOrganisation::named(
             "demo/sportello",
             "Sportello di prova",
@@ -77,7 +86,7 @@ fn add_missing_organisations(db: &Db, now: i64) -> Result<(), DemoError> {
         office.owner = Some("Comune di prova".to_owned());
         demo_organisations.push(office);
     }
-    if first_of_kind(db, OrganisationKind::Service)?.is_none() {
+    if !has_real(db, OrganisationKind::Service)? {
         let mut service = NewOrganisation::named(
             "demo/servizio",
             "Servizio sociale di prova",

@@ -194,6 +194,23 @@ pub fn find_by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<Or
 }
 
 /// The first active organisation of a kind, by name; demo accounts attach to it.
+/// [`first_of_kind`] among the organisations that did not come from `source`.
+pub fn first_of_kind_except_source(
+    conn: &Connection,
+    kind: OrganisationKind,
+    source: &str,
+) -> rusqlite::Result<Option<OrganisationRow>> {
+    conn.query_row(
+        select_organisations!(
+            "WHERE kind = ?1 AND active = 1 AND source <> ?2
+             ORDER BY name COLLATE NOCASE LIMIT 1"
+        ),
+        params![kind.as_str(), source],
+        OrganisationRow::from_row,
+    )
+    .optional()
+}
+
 pub fn first_of_kind(
     conn: &Connection,
     kind: OrganisationKind,

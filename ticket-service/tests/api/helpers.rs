@@ -10,6 +10,7 @@ use reqwest::redirect::Policy;
 use respi_tickets::clock::Clock;
 use respi_tickets::config::Settings;
 use respi_tickets::startup::Application;
+use respi_tickets::state::AppState;
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub totp_secrets: HashMap<String, String>,
     /// The service's clock, to move time forward instead of waiting for it.
     pub clock: Clock,
+    /// The service's state, to run a scheduled job at a chosen moment.
+    pub state: AppState,
     /// Holds the database and content files until the test ends.
     _dir: TempDir,
 }
@@ -160,17 +163,29 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings, &TempDir)) -> 
         })
         .collect();
     let clock = app.clock();
+    let state = app.state();
     tokio::spawn(app.run_until(std::future::pending()));
     TestApp {
         address,
         passwords,
         totp_secrets,
         clock,
+        state,
         _dir: dir,
     }
 }
 
 impl TestApp {
+    /// The folder holding the service's files (`data/` with the database and attachments).
+    pub fn folder(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// The database the service (started with `--demo`) writes to.
+    pub fn database(&self) -> std::path::PathBuf {
+        self.state.settings.demo_database_path()
+    }
+
     pub fn client(&self) -> Client {
         self.browser("respi-tests")
     }
@@ -214,6 +229,14 @@ pub struct Client {
 
 impl Client {
     async fn finish(&mut self, path: &str, response: reqwest::Response) -> Page {
+        self.try_finish(path, response).await.unwrap()
+    }
+
+    async fn try_finish(
+        &mut self,
+        path: &str,
+        response: reqwest::Response,
+    ) -> Result<Page, reqwest::Error> {
         for value in response.headers().get_all(SET_COOKIE) {
             let value = value.to_str().unwrap();
             if let Some(rest) = value.strip_prefix("__Host-sid=") {
@@ -222,12 +245,12 @@ impl Client {
                     (!id.is_empty() && !value.contains("Max-Age=0")).then(|| id.to_owned());
             }
         }
-        Page {
+        Ok(Page {
             path: path.to_owned(),
             status: response.status().as_u16(),
             headers: response.headers().clone(),
-            body: response.text().await.unwrap(),
-        }
+            body: response.text().await?,
+        })
     }
 
     fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -237,15 +260,39 @@ impl Client {
         }
     }
 
+    /// A client of a service started elsewhere (another process), at `base`.
+    pub fn at(base: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .redirect(Policy::none())
+                .user_agent("respi-tests")
+                .timeout(Duration::from_secs(20))
+                .build()
+                .unwrap(),
+            base: base.trim_end_matches('/').to_owned(),
+            session: None,
+        }
+    }
+
     pub async fn get(&mut self, path: &str) -> Page {
+        self.try_get(path).await.unwrap()
+    }
+
+    /// [`Client::get`] that reports a failed connection instead of failing the test.
+    pub async fn try_get(&mut self, path: &str) -> Result<Page, reqwest::Error> {
         let request = self.with_cookie(self.http.get(format!("{}{path}", self.base)));
-        let response = request.send().await.unwrap();
-        self.finish(path, response).await
+        let response = request.send().await?;
+        self.try_finish(path, response).await
     }
 
     /// Submits a form found on a page, as a browser does: the fields it holds, with the
     /// values typed or chosen; the browser's `Origin` and `Sec-Fetch-Site` come with it.
     pub async fn submit(&mut self, form: &Form) -> Page {
+        self.try_submit(form).await.unwrap()
+    }
+
+    /// [`Client::submit`] that reports a failed connection instead of failing the test.
+    pub async fn try_submit(&mut self, form: &Form) -> Result<Page, reqwest::Error> {
         let url = format!("{}{}", self.base, form.action);
         let parts = form.parts();
         if form.method != "post" {
@@ -257,8 +304,8 @@ impl Client {
                 })
                 .collect();
             let request = self.with_cookie(self.http.get(&url).query(&query));
-            let response = request.send().await.unwrap();
-            return self.finish(&form.action, response).await;
+            let response = request.send().await?;
+            return self.try_finish(&form.action, response).await;
         }
         let request = self
             .with_cookie(self.http.post(&url))
@@ -279,8 +326,8 @@ impl Client {
                 .collect();
             request.form(&pairs)
         };
-        let response = request.send().await.unwrap();
-        self.finish(&form.action, response).await
+        let response = request.send().await?;
+        self.try_finish(&form.action, response).await
     }
 
     /// Opens `path`, fills in the form that submits to `action` with `fields` (typed into
