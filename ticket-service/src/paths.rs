@@ -6,6 +6,7 @@ use crate::domain::account_link::LinkPurpose;
 
 pub const HOME: &str = "/";
 pub const HEALTH: &str = "/healthz";
+pub const READY: &str = "/readyz";
 pub const ROUTE_LIST: &str = "/__routes";
 pub const STYLESHEET: &str = "/assets/tickets.css";
 pub const STATIC: &str = "/static";

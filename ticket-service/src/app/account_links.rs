@@ -30,7 +30,7 @@ pub async fn user_of_link(
     let now = state.clock.now();
     let user = state
         .db
-        .call(
+        .read(
             move |conn| match account_links::find_usable(conn, purpose, &lookup, now)? {
                 Some(user_id) => users::find_by_id(conn, user_id),
                 None => Ok(None),
@@ -92,7 +92,7 @@ async fn send_reset_link(
 ) -> Result<(), AppError> {
     let user = state
         .db
-        .call(move |conn| users::find_by_username(conn, &username))
+        .read(move |conn| users::find_by_username(conn, &username))
         .await?
         .filter(|user| user.active);
     if let Some(user) = user {
@@ -112,7 +112,7 @@ pub async fn send_to_user(
     principal.require(state, Action::ManageUsers).await?;
     let user = state
         .db
-        .call(move |conn| users::find_by_id(conn, user_id))
+        .read(move |conn| users::find_by_id(conn, user_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let Some(mailer) = state.mailer.clone() else {

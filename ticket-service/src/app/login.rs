@@ -68,7 +68,7 @@ pub async fn log_in(state: &AppState, request: LoginRequest) -> Result<LoginOutc
         Some(name) => {
             state
                 .db
-                .call(move |conn| users::find_by_username(conn, &name))
+                .read(move |conn| users::find_by_username(conn, &name))
                 .await?
         }
         None => None,

@@ -20,7 +20,7 @@ use crate::state::AppState;
 
 /// The organisation `id`, or 404.
 pub async fn find(db: &Db, id: i64) -> Result<OrganisationRow, AppError> {
-    db.call(move |conn| organisations::find_by_id(conn, id))
+    db.read(move |conn| organisations::find_by_id(conn, id))
         .await?
         .ok_or(AppError::NotFound)
 }

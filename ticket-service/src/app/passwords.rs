@@ -25,7 +25,7 @@ use crate::state::AppState;
 pub async fn must_change(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     Ok(state
         .db
-        .call(move |conn| users::find_by_id(conn, user_id))
+        .read(move |conn| users::find_by_id(conn, user_id))
         .await?
         .is_some_and(|user| user.must_change_password))
 }
@@ -76,7 +76,7 @@ pub async fn change_own(
     let id = principal.user_id;
     let account = state
         .db
-        .call(move |conn| users::find_by_id(conn, id))
+        .read(move |conn| users::find_by_id(conn, id))
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FormErrors::default();

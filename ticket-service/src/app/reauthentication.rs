@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub async fn needs_code(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     Ok(state
         .db
-        .call(move |conn| users::find_by_id(conn, user_id))
+        .read(move |conn| users::find_by_id(conn, user_id))
         .await?
         .is_some_and(|user| user.totp_secret.is_some()))
 }

@@ -58,7 +58,7 @@ pub async fn log_in_with_code(
     };
     let user = state
         .db
-        .call(move |conn| users::find_by_id(conn, user_id))
+        .read(move |conn| users::find_by_id(conn, user_id))
         .await?
         .filter(|user| user.active && user.organisation_active)
         .ok_or(AppError::NotFound)?;
@@ -131,7 +131,7 @@ fn enrolment_key(state: &AppState) -> Result<&TotpKey, AppError> {
 async fn enrolled(state: &AppState, user_id: i64) -> Result<Option<bool>, AppError> {
     Ok(state
         .db
-        .call(move |conn| users::find_by_id(conn, user_id))
+        .read(move |conn| users::find_by_id(conn, user_id))
         .await?
         .map(|user| user.totp_secret.is_some()))
 }

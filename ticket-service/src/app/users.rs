@@ -27,7 +27,7 @@ const USERNAME_TAKEN: &str = "Esiste già un utente con questo nome: scegline un
 
 /// The account `id`, or 404.
 pub async fn find(db: &Db, id: i64) -> Result<UserRow, AppError> {
-    db.call(move |conn| users::find_by_id(conn, id))
+    db.read(move |conn| users::find_by_id(conn, id))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -43,7 +43,7 @@ async fn check_assignment(
     let role = errors.check("role", Role::parse_choice(role));
     let organisation = match organisation.trim().parse::<i64>() {
         Ok(id) => db
-            .call(move |conn| organisations::find_by_id(conn, id))
+            .read(move |conn| organisations::find_by_id(conn, id))
             .await?
             .filter(|org| org.active),
         Err(_) => None,
@@ -98,7 +98,7 @@ async fn check_new_user(
     if let Some(username) = &username {
         let lookup = username.as_str().to_owned();
         let taken = db
-            .call(move |conn| users::find_by_username(conn, &lookup))
+            .read(move |conn| users::find_by_username(conn, &lookup))
             .await?
             .is_some();
         if taken {

@@ -227,6 +227,83 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn readers_refuse_writes_and_run_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("db.sqlite3")).unwrap();
+        let refused = db
+            .read(|c| c.execute("INSERT INTO audit_log (at, event) VALUES (1, 'x')", []))
+            .await;
+        assert!(refused.is_err(), "a read connection refuses writes");
+        // A write transaction held open does not stop a read.
+        let (hold, release) = std::sync::mpsc::channel::<()>();
+        let writer = db.clone();
+        let writing = tokio::spawn(async move {
+            writer
+                .call(move |c| {
+                    let tx = c.transaction()?;
+                    tx.execute("INSERT INTO audit_log (at, event) VALUES (1, 'x')", [])?;
+                    release.recv().ok();
+                    tx.commit()
+                })
+                .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let seen: i64 = db
+            .read(|c| c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)))
+            .await
+            .unwrap();
+        assert_eq!(
+            seen, 0,
+            "the reader sees the last commit, not the open write"
+        );
+        hold.send(()).unwrap();
+        writing.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_turns_requests_away_instead_of_hanging() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = PoolSettings {
+            readers: 1,
+            queue_wait_ms: 100,
+            queue_length: 8,
+        };
+        let db = Db::open_with(&dir.path().join("db.sqlite3"), &settings).unwrap();
+        let slow = db.clone();
+        let busy = tokio::spawn(async move {
+            slow.read(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(600));
+                Ok(())
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let started = std::time::Instant::now();
+        let turned_away = db.read(|_| Ok(())).await;
+        assert!(matches!(turned_away, Err(DbError::Busy)), "{turned_away:?}");
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        busy.await.unwrap().unwrap();
+        db.read(|_| Ok(())).await.expect("free again");
+
+        let none_waiting = PoolSettings {
+            queue_length: 0,
+            ..settings
+        };
+        let db = Db::open_with(&dir.path().join("other.sqlite3"), &none_waiting).unwrap();
+        let slow = db.clone();
+        let busy = tokio::spawn(async move {
+            slow.call(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                Ok(())
+            })
+            .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(db.call(|_| Ok(())).await, Err(DbError::Busy)));
+        busy.await.unwrap().unwrap();
+    }
+
     #[test]
     fn a_new_file_is_created_with_its_folder() {
         let dir = tempfile::tempdir().unwrap();
@@ -240,6 +317,13 @@ mod tests {
             .call_blocking(|c| c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)))
             .unwrap();
         assert_eq!(fk, 1);
+        let synchronous: i64 = db
+            .call_blocking(|c| c.query_row("PRAGMA synchronous", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(
+            synchronous, 2,
+            "FULL: a commit is on disk before it is acknowledged"
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub async fn list(
     let request = PageRequest::new(&page, state.settings.page_size);
     let paged = state
         .db
-        .call(move |conn| request.load(conn, audit::count, audit::page))
+        .read(move |conn| request.load(conn, audit::count, audit::page))
         .await?;
     let pages = paged.links(paths::AUDIT, &[]);
     let zone = TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC);

@@ -57,7 +57,7 @@ pub async fn list(
     let request = PageRequest::new(&page, state.settings.page_size);
     let paged = state
         .db
-        .call(move |conn| request.load(conn, db_organisations::count, db_organisations::page))
+        .read(move |conn| request.load(conn, db_organisations::count, db_organisations::page))
         .await?;
     let pages = paged.links(paths::ORGANISATIONS, &[]);
     let views: Vec<OrganisationView> = paged.rows.into_iter().map(OrganisationView::from).collect();

@@ -39,7 +39,7 @@ pub async fn list(
     let request = PageRequest::new(&page, state.settings.page_size);
     let paged = state
         .db
-        .call(move |conn| request.load(conn, db_users::count, db_users::page))
+        .read(move |conn| request.load(conn, db_users::count, db_users::page))
         .await?;
     let pages = paged.links(paths::USERS, &[]);
     let now = state.clock.now();

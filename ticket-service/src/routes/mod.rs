@@ -56,7 +56,9 @@ pub fn router(state: AppState) -> Router {
 /// What answers without a session: the health check, the demo's route list, the portal's
 /// feedback form, the stylesheet and the theme's static files.
 fn public_routes(state: &AppState) -> Router<AppState> {
-    let mut router = Router::new().route(paths::HEALTH, get(health::check));
+    let mut router = Router::new()
+        .route(paths::HEALTH, get(health::check))
+        .route(paths::READY, get(health::ready));
     if state.demo.is_some() {
         router = router.route(paths::ROUTE_LIST, get(demo_routes::list));
     }

@@ -37,7 +37,7 @@ pub async fn list(
     let (id, current) = (principal.user_id, principal.session_id_hash.clone());
     let rows = state
         .db
-        .call(move |conn| sessions::list_for_user(conn, id, &current))
+        .read(move |conn| sessions::list_for_user(conn, id, &current))
         .await?;
     let views: Vec<SessionView> = rows
         .into_iter()

@@ -242,7 +242,9 @@ async fn closed_reports_lose_personal_data_after_the_retention_period() {
     close_report(&database, &recent, app.clock.now());
     app.clock.advance(11 * 86_400);
 
-    let removed = respi_tickets::app::retention::apply(&app.state).await.unwrap();
+    let removed = respi_tickets::app::retention::apply(&app.state)
+        .await
+        .unwrap();
     assert_eq!((removed.reports, removed.files.len()), (1, 1));
     assert_eq!(citizen_of(&database, &old), (String::new(), None, 0));
     assert_eq!(
@@ -260,7 +262,9 @@ async fn closed_reports_lose_personal_data_after_the_retention_period() {
     assert_eq!(page.status, 200, "the report stays, for the statistics");
     assert!(!page.body.contains("Okafor"));
 
-    let again = respi_tickets::app::retention::apply(&app.state).await.unwrap();
+    let again = respi_tickets::app::retention::apply(&app.state)
+        .await
+        .unwrap();
     assert_eq!(again.reports, 0, "nothing twice");
     let mut admin = app.logged_in("demo.admin").await;
     let audit = admin.get("/admin/audit").await;
@@ -271,7 +275,11 @@ async fn closed_reports_lose_personal_data_after_the_retention_period() {
             .count(),
         1
     );
-    assert!(audit.body.contains("1 segnalazioni, 0 prenotazioni, 1 allegati"));
+    assert!(
+        audit
+            .body
+            .contains("1 segnalazioni, 0 prenotazioni, 1 allegati")
+    );
 }
 
 #[tokio::test]
@@ -292,7 +300,10 @@ async fn a_person_gets_their_data_and_has_it_erased_on_request() {
     };
     let mut missing = person_command("esporta");
     let refused = missing.output().unwrap();
-    assert!(!refused.status.success(), "the request's reference is required");
+    assert!(
+        !refused.status.success(),
+        "the request's reference is required"
+    );
 
     let mut export = person_command("esporta");
     export.args(["--richiesta", "Domanda 12/2026"]);
@@ -306,15 +317,33 @@ async fn a_person_gets_their_data_and_has_it_erased_on_request() {
     let mut erase = person_command("cancella");
     erase.args(["--richiesta", "Domanda 13/2026"]);
     let erased = run(erase);
-    assert!(String::from_utf8_lossy(&erased.stdout).contains("1 segnalazioni, 0 prenotazioni, 1 allegati"));
+    assert!(
+        String::from_utf8_lossy(&erased.stdout)
+            .contains("1 segnalazioni, 0 prenotazioni, 1 allegati")
+    );
     assert_eq!(citizen_of(&app.database(), &id), (String::new(), None, 0));
     let page = Client::get(&mut office, &format!("/segnalazioni/{id}")).await;
     assert!(!page.body.contains("Okafor"));
 
     let mut admin = app.logged_in("demo.admin").await;
     let audit = admin.get("/admin/audit").await;
-    assert!(audit.body.contains("Dati di una persona esportati su sua richiesta"));
-    assert!(audit.body.contains("richiesta Domanda 12/2026: 1 registrazioni"));
-    assert!(audit.body.contains("Dati di una persona cancellati su sua richiesta"));
-    assert!(!audit.body.contains("PS-2026-4411"), "the log names the request, not the person");
+    assert!(
+        audit
+            .body
+            .contains("Dati di una persona esportati su sua richiesta")
+    );
+    assert!(
+        audit
+            .body
+            .contains("richiesta Domanda 12/2026: 1 registrazioni")
+    );
+    assert!(
+        audit
+            .body
+            .contains("Dati di una persona cancellati su sua richiesta")
+    );
+    assert!(
+        !audit.body.contains("PS-2026-4411"),
+        "the log names the request, not the person"
+    );
 }

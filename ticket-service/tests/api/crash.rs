@@ -67,9 +67,7 @@ fn check_database(path: &std::path::Path, acknowledged: &BTreeMap<String, String
         .prepare("SELECT id FROM reports WHERE description = ?1")
         .unwrap();
     for (description, id) in acknowledged {
-        let found: Option<i64> = find
-            .query_row([description], |row| row.get(0))
-            .ok();
+        let found: Option<i64> = find.query_row([description], |row| row.get(0)).ok();
         assert_eq!(
             found.map(|found| found.to_string()).as_deref(),
             Some(id.as_str()),

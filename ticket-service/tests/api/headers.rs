@@ -116,3 +116,11 @@ async fn healthz_answers_without_login() {
     assert_eq!(page.status, 200);
     assert_eq!(page.body, "ok");
 }
+
+#[tokio::test]
+async fn readyz_answers_when_the_database_is_ready() {
+    let app = spawn_app().await;
+    let page = app.client().get("/readyz").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body, "pronto");
+}

@@ -151,7 +151,7 @@ pub async fn download(
     let report = load(state, scope, id).await?;
     let attachment = state
         .db
-        .call(move |conn| attachments::find_attachment(conn, id, attachment_id))
+        .read(move |conn| attachments::find_attachment(conn, id, attachment_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let path = state

@@ -61,7 +61,7 @@ pub async fn overview(
     let request = PageRequest::new(page, state.settings.page_size);
     let (batches, candidates) = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             let batches = request.load(conn, batches::count, batches::page)?;
             // A negative LIMIT reads them all: every candidate must be offered.
             let candidates = reports::page(conn, &candidates, -1, 0)?;
@@ -172,7 +172,7 @@ impl Step<'_> {
 async fn load_batch(state: &AppState, id: i64) -> Result<(BatchRow, Vec<ReportRow>), AppError> {
     state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             let Some(batch) = batches::find(conn, id)? else {
                 return Ok(None);
             };

@@ -51,7 +51,7 @@ pub async fn draft_files(
     let owner = owner_of(principal, key);
     Ok(state
         .db
-        .call(move |conn| drafts::list(conn, &owner))
+        .read(move |conn| drafts::list(conn, &owner))
         .await?)
 }
 
@@ -266,7 +266,7 @@ async fn filed_with_key(
     let key = key.to_owned();
     Ok(state
         .db
-        .call(move |conn| reports::find_by_submission_key(conn, scope, &key))
+        .read(move |conn| reports::find_by_submission_key(conn, scope, &key))
         .await?)
 }
 

@@ -63,7 +63,7 @@ pub async fn reports_page(
     let page = PageRequest::new(request.page, state.settings.page_size);
     let paged = state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             page.load(
                 conn,
                 |conn| reports::count(conn, &list),

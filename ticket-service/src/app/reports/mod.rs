@@ -34,7 +34,7 @@ pub async fn scope_of(state: &AppState, principal: &Principal) -> Result<ReportS
 pub async fn load(state: &AppState, scope: ReportScope, id: i64) -> Result<ReportRow, AppError> {
     state
         .db
-        .call(move |conn| reports::find(conn, scope, id))
+        .read(move |conn| reports::find(conn, scope, id))
         .await?
         .ok_or(AppError::NotFound)
 }
