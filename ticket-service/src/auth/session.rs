@@ -142,46 +142,60 @@ pub async fn load_session(
 ) -> Result<Response, AppError> {
     let current = match cookie_value(request.headers()) {
         Some(value) => {
-            let policy = state.settings.session_policy();
-            let second_factor_roles = state.settings.login.second_factor_roles.clone();
             let id_hash = token::digest(&value);
             let now = state.clock.now();
-            state
-                .db
-                .call(move |conn| {
-                    let Some(row) = sessions::find(conn, &id_hash)? else {
-                        sessions::delete(conn, &id_hash)?;
-                        return Ok(None);
-                    };
-                    if policy.has_expired(row.created_at, row.last_seen_at, now) {
-                        sessions::delete(conn, &id_hash)?;
-                        return Ok(None);
-                    }
-                    sessions::touch(conn, &id_hash, now)?;
-                    let second_factor_missing = row.user.as_ref().is_some_and(|user| {
-                        !user.has_second_factor
-                            && user
-                                .role
-                                .parse::<Role>()
-                                .is_ok_and(|role| second_factor_roles.contains(&role))
-                    });
-                    Ok(Some(Session {
-                        id_hash,
-                        csrf_token: row.csrf_token,
-                        created_at: row.created_at,
-                        authenticated_at: row.authenticated_at,
-                        user: row.user,
-                        second_factor_missing,
-                        pending_user_id: row.pending_user_id,
-                        enrolment_secret: row.totp_enrolment_secret,
-                    }))
-                })
-                .await?
+            load(&state, id_hash, now).await?
         }
         None => None,
     };
     request.extensions_mut().insert(CurrentSession(current));
     Ok(next.run(request).await)
+}
+
+/// The session with id hash `id_hash` as of `now`: read on a read connection; written only
+/// to end an expired one or, now and then, to record its use.
+async fn load(state: &AppState, id_hash: Vec<u8>, now: i64) -> Result<Option<Session>, AppError> {
+    let policy = state.settings.session_policy();
+    let second_factor_roles = state.settings.login.second_factor_roles.clone();
+    let lookup = id_hash.clone();
+    let Some(row) = state
+        .db
+        .read(move |conn| sessions::find(conn, &lookup))
+        .await?
+    else {
+        return Ok(None);
+    };
+    if policy.has_expired(row.created_at, row.last_seen_at, now) {
+        state
+            .db
+            .call(move |conn| sessions::delete(conn, &id_hash))
+            .await?;
+        return Ok(None);
+    }
+    if policy.needs_touch(row.last_seen_at, now) {
+        let touched = id_hash.clone();
+        state
+            .db
+            .call(move |conn| sessions::touch(conn, &touched, now))
+            .await?;
+    }
+    let second_factor_missing = row.user.as_ref().is_some_and(|user| {
+        !user.has_second_factor
+            && user
+                .role
+                .parse::<Role>()
+                .is_ok_and(|role| second_factor_roles.contains(&role))
+    });
+    Ok(Some(Session {
+        id_hash,
+        csrf_token: row.csrf_token,
+        created_at: row.created_at,
+        authenticated_at: row.authenticated_at,
+        user: row.user,
+        second_factor_missing,
+        pending_user_id: row.pending_user_id,
+        enrolment_secret: row.totp_enrolment_secret,
+    }))
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ impl Db {
 
     /// [`Db::open`] with the pool's size and queue time.
     pub fn open_with(path: &Path, settings: &PoolSettings) -> Result<Db, DbError> {
-        let mut writer = pool::open_checked(path)?;
+        let mut writer = pool::open_checked(path, settings.durable_commits)?;
         migrate(&mut writer).map_err(|source| DbError::Migration {
             path: path.to_owned(),
             source,
@@ -268,6 +268,7 @@ mod tests {
             readers: 1,
             queue_wait_ms: 100,
             queue_length: 8,
+            durable_commits: true,
         };
         let db = Db::open_with(&dir.path().join("db.sqlite3"), &settings).unwrap();
         let slow = db.clone();
@@ -288,7 +289,7 @@ mod tests {
 
         let none_waiting = PoolSettings {
             queue_length: 0,
-            ..settings
+            ..settings.clone()
         };
         let db = Db::open_with(&dir.path().join("other.sqlite3"), &none_waiting).unwrap();
         let slow = db.clone();

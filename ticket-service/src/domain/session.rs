@@ -21,6 +21,13 @@ impl SessionPolicy {
     pub fn has_expired(&self, created_at: i64, last_seen_at: i64, now: i64) -> bool {
         now - last_seen_at >= self.idle_secs || now - created_at >= self.absolute_secs
     }
+
+    /// Whether a request at `now` records itself as the session's last use. Recording every
+    /// request would make each page a write; once per tenth of the idle time (at most a minute)
+    /// keeps pages on the read connections, and a session then ends at most that much early.
+    pub fn needs_touch(&self, last_seen_at: i64, now: i64) -> bool {
+        now - last_seen_at >= (self.idle_secs / 10).min(60)
+    }
 }
 
 /// Whether a session whose password was last typed at `authenticated_at` must type it again

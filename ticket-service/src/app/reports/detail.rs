@@ -1,9 +1,10 @@
 //! Opening a report: the principal's scope, the audit line of who read it, its notifications
 //! marked read, and everything its page shows.
 
-use crate::app::reports::{audit, load, scope_of};
+use crate::app::reports::{load, scope_of};
 use crate::auth::principal::Principal;
 use crate::db::attachments::{self, AttachmentRow};
+use crate::db::audit::{self as audit_log, AuditEntry};
 use crate::db::notifications;
 use crate::db::reports::ReportRow;
 use crate::db::timeline::{self, AnswerStages, EventRow, TextRow};
@@ -37,19 +38,29 @@ pub async fn open(
 ) -> Result<OpenedReport, AppError> {
     let scope = scope_of(state, principal).await?;
     let report = load(state, scope, id).await?;
-    let detail = report.protocol.clone();
-    audit(state, principal, AuditEvent::ReportOpened, detail).await?;
+    let (user_id, now) = (principal.user_id, state.clock.now());
+    // One write: the audit line and the report's notifications read, together.
+    let entry = AuditEntry::new(AuditEvent::ReportOpened)
+        .actor(user_id)
+        .detail(report.protocol.clone());
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            audit_log::append(&tx, &entry, now)?;
+            notifications::mark_read(&tx, user_id, id, now)?;
+            tx.commit()
+        })
+        .await?;
     let internal = principal.can(Action::HandleInternalNotes);
     let stages = if internal {
         AnswerStages::All
     } else {
         AnswerStages::Published
     };
-    let (user_id, now) = (principal.user_id, state.clock.now());
     let (events, answers, notes, attachments, topics, received) = state
         .db
-        .call(move |conn| {
-            notifications::mark_read(conn, user_id, id, now)?;
+        .read(move |conn| {
             let notes = if internal {
                 timeline::notes(conn, id)?
             } else {
