@@ -41,6 +41,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn use_is_recorded_once_per_tenth_of_the_idle_time_at_most_a_minute() {
+        let short = SessionPolicy {
+            idle_secs: 4,
+            absolute_secs: 100,
+        };
+        assert!(short.needs_touch(10, 10), "under ten seconds of idle time: every request");
+        let usual = SessionPolicy::default();
+        assert!(!usual.needs_touch(1000, 1059));
+        assert!(usual.needs_touch(1000, 1060));
+        let ten_minutes = SessionPolicy {
+            idle_secs: 600,
+            absolute_secs: 3600,
+        };
+        assert!(!ten_minutes.needs_touch(0, 59));
+        assert!(ten_minutes.needs_touch(0, 60));
+        let two_minutes = SessionPolicy {
+            idle_secs: 120,
+            absolute_secs: 3600,
+        };
+        assert!(two_minutes.needs_touch(0, 12));
+        assert!(!two_minutes.needs_touch(0, 11));
+    }
+
+    #[test]
     fn exports_ask_for_the_password_again_after_the_window() {
         assert!(!needs_reauthentication(Some(1000), 300, 1000));
         assert!(!needs_reauthentication(Some(1000), 300, 1300));
