@@ -89,6 +89,22 @@ fn error_response(status: StatusCode, message: ErrorMessage) -> Response {
     response
 }
 
+/// Every database connection stayed busy: nothing was done, and the person may try again.
+fn busy_response() -> Response {
+    tracing::warn!("database queue full: request turned away");
+    let mut response = error_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorMessage(
+            "Il servizio è molto occupato in questo momento e la richiesta non è stata eseguita: riprova tra poco.",
+        ),
+    );
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    response
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match self {
@@ -148,20 +164,7 @@ impl IntoResponse for AppError {
             AppError::Refused(message) => {
                 error_response(StatusCode::CONFLICT, ErrorMessage(message))
             }
-            AppError::Db(DbError::Busy) => {
-                tracing::warn!("database queue full: request turned away");
-                let mut response = error_response(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ErrorMessage(
-                        "Il servizio è molto occupato in questo momento e la richiesta non è stata eseguita: riprova tra poco.",
-                    ),
-                );
-                response.headers_mut().insert(
-                    axum::http::header::RETRY_AFTER,
-                    axum::http::HeaderValue::from_static("5"),
-                );
-                response
-            }
+            AppError::Db(DbError::Busy) => busy_response(),
             AppError::Db(_) | AppError::Template(_) | AppError::Hash(_) => {
                 tracing::error!(error = %self, "request failed");
                 error_response(

@@ -4,6 +4,7 @@
 //! The copy is written beside its destination and renamed into place only once it is
 //! complete and checked, so an interrupted backup never leaves a file that looks whole.
 
+mod format;
 mod restore;
 pub mod schedule;
 
@@ -13,7 +14,10 @@ use std::time::Duration;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, params};
 
+pub use format::BackupError;
 pub use restore::{RestoreReport, restore};
+
+use format::{FILES_TABLE, META_TABLE, integrity, sync_and_rename};
 
 /// What a backup holds, for the person who made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,43 +30,6 @@ pub struct BackupReport {
     pub missing_files: Vec<String>,
     pub bytes: u64,
 }
-
-#[derive(Debug, thiserror::Error)]
-pub enum BackupError {
-    #[error("copia del database {path} non riuscita: {source}")]
-    Sqlite {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-    #[error("impossibile leggere l'allegato {path}: {source}")]
-    ReadFile {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("impossibile scrivere {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} non è una copia di sicurezza dell'area riservata: {reason}")]
-    NotABackup { path: PathBuf, reason: String },
-    #[error(
-        "la copia {path} è danneggiata (controllo di integrità: {check}); il database attuale non è stato toccato"
-    )]
-    Damaged { path: PathBuf, check: String },
-    #[error(
-        "la copia {path} viene da una versione più recente del servizio (schema {found}, questa versione arriva a {supported}): aggiorna il programma prima di ripristinarla"
-    )]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        supported: i64,
-    },
-}
-
-/// The tables a backup adds to the copied database.
-const FILES_TABLE: &str = "backup_files";
-const META_TABLE: &str = "backup_meta";
 
 /// Copies the database at `database` and the attachments under `attachment_dir` into `dest`.
 pub fn make(
@@ -199,31 +166,8 @@ fn attachment_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     names.collect()
 }
 
-fn integrity(conn: &Connection) -> rusqlite::Result<String> {
-    conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))
-}
-
 fn partial_path(dest: &Path) -> PathBuf {
     let mut name = dest.file_name().unwrap_or_default().to_owned();
     name.push(".parziale");
     dest.with_file_name(name)
-}
-
-/// Flushes `partial` to disk and renames it to `dest`, flushing the folder too.
-fn sync_and_rename(partial: &Path, dest: &Path) -> Result<(), BackupError> {
-    let write = |source| BackupError::Write {
-        path: dest.to_owned(),
-        source,
-    };
-    std::fs::File::open(partial)
-        .and_then(|file| file.sync_all())
-        .map_err(write)?;
-    std::fs::rename(partial, dest).map_err(write)?;
-    if let Some(folder) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-        // Makes the rename itself durable; not every platform can open a folder.
-        if let Ok(folder) = std::fs::File::open(folder) {
-            let _ = folder.sync_all();
-        }
-    }
-    Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{BackupError, FILES_TABLE, META_TABLE, integrity, sync_and_rename};
+use super::format::{BackupError, FILES_TABLE, META_TABLE, integrity, sync_and_rename};
 
 /// What a restore put back, and where the database it replaced was kept.
 #[derive(Debug, Clone, PartialEq, Eq)]

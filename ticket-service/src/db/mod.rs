@@ -9,6 +9,7 @@ pub mod batches;
 pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
+mod error;
 pub mod feedback;
 pub mod notifications;
 pub mod organisations;
@@ -20,12 +21,13 @@ pub mod timeline;
 pub mod topics;
 pub mod users;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+pub use error::DbError;
 pub use pool::PoolSettings;
 
 /// A handle to the database, cheap to clone.
@@ -37,34 +39,6 @@ pub use pool::PoolSettings;
 #[derive(Clone)]
 pub struct Db {
     pool: Arc<pool::Pool>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error(
-        "il database {path} non si può aprire o è danneggiato ({source}); il servizio non lo sostituisce con uno nuovo: ripristina una copia di sicurezza o sposta il file"
-    )]
-    Unusable {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
-    #[error("impossibile creare la cartella {path} per il database: {source}")]
-    CreateDir {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("aggiornamento dello schema del database {path} non riuscito: {source}")]
-    Migration {
-        path: PathBuf,
-        source: rusqlite_migration::Error,
-    },
-    #[error("errore del database: {0}")]
-    Query(#[from] rusqlite::Error),
-    #[error("operazione sul database interrotta")]
-    Interrupted,
-    /// Every connection stayed busy for longer than the queue allows.
-    #[error("il database è occupato da troppe richieste; riprova tra poco")]
-    Busy,
 }
 
 fn migrations() -> Migrations<'static> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::DbError;
+use super::error::DbError;
 
 /// How many readers, and how long and how many requests may wait for a connection.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]

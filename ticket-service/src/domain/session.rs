@@ -46,7 +46,10 @@ mod tests {
             idle_secs: 4,
             absolute_secs: 100,
         };
-        assert!(short.needs_touch(10, 10), "under ten seconds of idle time: every request");
+        assert!(
+            short.needs_touch(10, 10),
+            "under ten seconds of idle time: every request"
+        );
         let usual = SessionPolicy::default();
         assert!(!usual.needs_touch(1000, 1059));
         assert!(usual.needs_touch(1000, 1060));

@@ -45,6 +45,38 @@ fn attachment_link(page: &str, id: &str) -> String {
     page[start..end].to_owned()
 }
 
+/// Restores `backup` as the demo database of a service under `folder`, and checks that it
+/// holds the reports `filed` and one attachment, without the backup's own tables.
+fn restore_elsewhere<'a>(
+    folder: &std::path::Path,
+    backup: &std::path::Path,
+    filed: impl Iterator<Item = &'a String>,
+) {
+    let mut restore_command = command(folder);
+    restore_command
+        .env("RESPI_TICKETS_DATABASE", demo_database(folder))
+        .arg("restore")
+        .arg(backup);
+    let restored = run(restore_command);
+    assert!(String::from_utf8_lossy(&restored.stdout).contains("Ripristino completato"));
+    let found = descriptions(&demo_database(folder));
+    for description in filed {
+        assert!(found.contains(description), "{description} is in the copy");
+    }
+    let stored: Vec<_> = std::fs::read_dir(attachment_dir(folder)).unwrap().collect();
+    assert_eq!(stored.len(), 1, "the attachment is restored");
+    let conn = Connection::open(demo_database(folder)).unwrap();
+    let backup_tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name LIKE 'backup_%'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(backup_tables, 0, "the copy's own tables are gone");
+    drop(conn);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_backup_made_while_reports_are_filed_restores_them_with_their_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -91,32 +123,7 @@ async fn a_backup_made_while_reports_are_filed_restores_them_with_their_files() 
     // Restored into another installation, it holds every report acknowledged before the copy
     // began, and the file; the service runs on it and serves the attachment.
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut restore_command = command(elsewhere.path());
-    restore_command
-        .env("RESPI_TICKETS_DATABASE", demo_database(elsewhere.path()))
-        .arg("restore")
-        .arg(&backup);
-    let restored = run(restore_command);
-    assert!(String::from_utf8_lossy(&restored.stdout).contains("Ripristino completato"));
-    let found = descriptions(&demo_database(elsewhere.path()));
-    for description in before_backup.keys() {
-        assert!(found.contains(description), "{description} is in the copy");
-    }
-    let stored: Vec<_> = std::fs::read_dir(attachment_dir(elsewhere.path()))
-        .unwrap()
-        .collect();
-    assert_eq!(stored.len(), 1, "the attachment is restored");
-    let conn = Connection::open(demo_database(elsewhere.path())).unwrap();
-    let backup_tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name LIKE 'backup_%'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
-    assert_eq!(backup_tables, 0, "the copy's own tables are gone");
-    drop(conn);
-
+    restore_elsewhere(elsewhere.path(), &backup, before_backup.keys());
     let service = Service::start(elsewhere.path());
     let mut office = service.logged_in("demo.sportello").await;
     let page = office.get(&format!("/segnalazioni/{id}")).await;

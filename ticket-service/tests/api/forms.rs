@@ -373,3 +373,28 @@ impl Form {
         parts
     }
 }
+
+/// A `multipart/form-data` body of `parts` in order, and its content type. A file input left
+/// empty is sent as browsers send it: an empty file name and no content.
+pub fn multipart_body(parts: &[Part]) -> (String, Vec<u8>) {
+    let boundary = "----respi-test-boundary";
+    let mut body = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(name, value) => body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            ),
+            Part::File { name, file_name, content } => {
+                body.extend_from_slice(
+                    format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .as_bytes(),
+                );
+                body.extend_from_slice(content);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

@@ -56,13 +56,19 @@ impl Service {
     /// Starts the service and waits until it listens; its demo passwords are read from its
     /// output.
     pub fn start(dir: &Path) -> Service {
-        let mut child = command(dir)
+        let child = command(dir)
             .args(["serve", "--demo"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("respi-tickets starts");
-        let stdout = child.stdout.take().unwrap();
+        // Owned by the service from here: dropped on any failure below, it is killed and reaped.
+        let mut service = Service {
+            child,
+            address: String::new(),
+            passwords: HashMap::new(),
+        };
+        let stdout = service.child.stdout.take().unwrap();
         let (lines, received) = mpsc::channel();
         // Reads the output to its end, so the service never blocks on a full pipe.
         std::thread::spawn(move || {
@@ -70,7 +76,6 @@ impl Service {
                 let _ = lines.send(line);
             }
         });
-        let mut passwords = HashMap::new();
         loop {
             let line = received
                 .recv_timeout(Duration::from_secs(60))
@@ -79,15 +84,13 @@ impl Service {
             if let [user, password, ..] = words[..]
                 && user.starts_with("demo.")
             {
-                passwords.insert(user.to_owned(), password.to_owned());
+                service
+                    .passwords
+                    .insert(user.to_owned(), password.to_owned());
             }
             if let Some(rest) = line.strip_prefix("Area riservata in ascolto su ") {
-                let address = rest.trim_end_matches('/').to_owned();
-                return Service {
-                    child,
-                    address,
-                    passwords,
-                };
+                service.address = rest.trim_end_matches('/').to_owned();
+                return service;
             }
         }
     }
