@@ -27,32 +27,58 @@ use crate::state::AppState;
 /// Where the appointments take place, as receipts and calendars say it.
 pub const PLACE: &str = "Prefettura – Ufficio Cittadinanza";
 
-/// The booking as an iCalendar file, made at `now` (UTC seconds).
-pub fn calendar_of(booking: &BookingRow, now: i64) -> String {
-    let uid = format!("prenotazione-{}@respi", booking.id);
-    let stamp = Timestamp::from_second(now)
+/// The UTC stamp of `now` (seconds) as iCalendar writes it.
+pub fn ics_stamp(now: i64) -> String {
+    Timestamp::from_second(now)
         .unwrap_or(Timestamp::UNIX_EPOCH)
         .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
+        .to_string()
+}
+
+/// The texts of a booking's calendar event: its unique id and its description.
+pub fn event_texts(booking: &BookingRow) -> (String, String) {
+    let uid = format!("prenotazione-{}@respi", booking.id);
     let description = format!(
         "Appuntamento per {}, prenotato da {} ({}). Prenotazione n. {}.",
         booking.person_name, booking.booked_by_name, booking.organisation_name, booking.id
     );
-    ics::calendar(&ics::Event {
-        uid: &uid,
+    (uid, description)
+}
+
+/// The booking as a calendar event, with the texts of [`event_texts`].
+pub fn event_of<'a>(
+    booking: &'a BookingRow,
+    (uid, description): &'a (String, String),
+    stamp: &'a str,
+) -> ics::Event<'a> {
+    ics::Event {
+        uid,
         starts_at: booking.starts_at,
         minutes: booking.slot_minutes,
         summary: &booking.kind_name,
         location: PLACE,
-        description: &description,
-        stamp: &stamp,
-    })
+        description,
+        stamp,
+        sequence: booking.sequence,
+    }
+}
+
+/// The booking as an iCalendar file, made at `now` (UTC seconds).
+pub fn calendar_of(booking: &BookingRow, now: i64) -> String {
+    let texts = event_texts(booking);
+    let stamp = ics_stamp(now);
+    ics::calendar(&event_of(booking, &texts, &stamp))
 }
 
 /// Mails the booking with its `.ics` to the operator who made it and, when the person's
 /// contact is an e-mail address, to the person. Mail is sent in the background: a slow or
 /// failing server never undoes a booking.
-async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Result<(), AppError> {
+pub(crate) async fn mail_booking(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    news: MailNews,
+) -> Result<(), AppError> {
     let Some(mailer) = &state.mailer else {
         return Ok(());
     };
@@ -81,11 +107,12 @@ async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Resul
     for to in recipients {
         mailer.send_in_background(Mail {
             to,
-            subject: format!("Appuntamento in Prefettura: {}", booking.kind_name),
+            subject: format!("{} {}", news.subject(), booking.kind_name),
             body: format!(
-                "È stato prenotato un appuntamento all'Ufficio Cittadinanza della Prefettura.\n\n\
+                "{}\n\n\
                  Tipo: {}\nGiorno e ora: {}\nPersona: {}\nPrenotazione n. {}\n\n\
                  Nel file allegato l'appuntamento per il calendario. Per annullarlo rivolgiti allo sportello che l'ha prenotato.\n",
+                news.opening(),
                 booking.kind_name,
                 booking.starts_at.strftime("%d/%m/%Y %H:%M"),
                 booking.person_name,
@@ -99,6 +126,33 @@ async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Resul
         });
     }
     Ok(())
+}
+
+/// What a booking's mail tells.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MailNews {
+    Booked,
+    Moved,
+}
+
+impl MailNews {
+    fn subject(self) -> &'static str {
+        match self {
+            MailNews::Booked => "Appuntamento in Prefettura:",
+            MailNews::Moved => "Appuntamento in Prefettura spostato:",
+        }
+    }
+
+    fn opening(self) -> &'static str {
+        match self {
+            MailNews::Booked => {
+                "È stato prenotato un appuntamento all'Ufficio Cittadinanza della Prefettura."
+            }
+            MailNews::Moved => {
+                "Un appuntamento all'Ufficio Cittadinanza della Prefettura è stato spostato a un nuovo orario: quello di prima non vale più. Il file allegato aggiorna l'appuntamento nel calendario."
+            }
+        }
+    }
 }
 
 /// The booking form as sent: raw text, parsed after the permission check.
@@ -131,6 +185,9 @@ pub enum Refused {
     Full,
 }
 
+/// Why a booking or a move was refused though its form was right.
+pub const QUOTA_REACHED: &str = "La quota settimanale di questo tipo di appuntamento per il tuo sportello (o per la sua area) è esaurita nella settimana scelta: non è stato prenotato nulla. Scegli un giorno di un'altra settimana.";
+
 /// What the confirmation did.
 pub enum Confirmed {
     Booked(i64),
@@ -138,10 +195,12 @@ pub enum Confirmed {
     Invalid(FormErrors),
     /// Someone else took the last seat meanwhile: nothing was booked.
     Full,
+    /// The office or its area has used its weekly quota in that week: nothing was booked.
+    QuotaReached,
 }
 
 /// The Italian wall-clock time now.
-fn local_now(state: &AppState) -> DateTime {
+pub(crate) fn local_now(state: &AppState) -> DateTime {
     let now = Timestamp::from_second(state.clock.now()).unwrap_or(Timestamp::UNIX_EPOCH);
     now.to_zoned(rome()).datetime()
 }
@@ -243,7 +302,7 @@ pub async fn check(
 
 /// Whether `start` is a time the kind offers now when nobody has booked it: if it is not
 /// free, its seats are taken.
-fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
+pub(crate) fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
     let calendar = state.settings.reports.calendar();
     let unbooked = kind
         .plan
@@ -273,16 +332,18 @@ pub async fn confirm(
         booked_by: principal.user_id,
     };
     let (seats, now) = (checked.kind.plan.seats, state.clock.now());
+    let quota = checked.kind.quota;
     let booked = state
         .db
-        .call(move |conn| appointments::book(conn, &booking, seats, now))
+        .call(move |conn| appointments::book(conn, &booking, seats, &quota, now))
         .await?;
     Ok(match booked {
         Booked::Made(id) => {
-            mail_booking(state, principal, id).await?;
+            mail_booking(state, principal, id, MailNews::Booked).await?;
             Confirmed::Booked(id)
         }
         Booked::Full => Confirmed::Full,
+        Booked::QuotaReached => Confirmed::QuotaReached,
         Booked::PersonAlreadyBooked => {
             let mut errors = FormErrors::default();
             errors.add(

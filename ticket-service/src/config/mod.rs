@@ -25,7 +25,7 @@ pub use feedback::FeedbackSettings;
 pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
-pub use site::{SiteInfo, SiteInfoError};
+pub use site::{SiteArea, SiteInfo, SiteInfoError};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

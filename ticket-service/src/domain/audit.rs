@@ -44,10 +44,18 @@ pub enum AuditEvent {
     BookingCancelled,
     /// The Prefettura recorded whether the person of a booking came.
     AttendanceMarked,
+    /// A kind of appointment, its plan or its quota was added or changed.
+    AppointmentPlanSaved,
+    /// An office moved one of its bookings to another time.
+    BookingMoved,
+    /// A private calendar address was made (or made again, replacing the old one).
+    CalendarFeedCreated,
+    /// A private calendar address was revoked.
+    CalendarFeedRevoked,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 24] = [
+    const ALL: [AuditEvent; 28] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -72,6 +80,10 @@ impl AuditEvent {
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
+        AuditEvent::AppointmentPlanSaved,
+        AuditEvent::BookingMoved,
+        AuditEvent::CalendarFeedCreated,
+        AuditEvent::CalendarFeedRevoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +112,10 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
+            AuditEvent::AppointmentPlanSaved => "appointment_plan_saved",
+            AuditEvent::BookingMoved => "booking_moved",
+            AuditEvent::CalendarFeedCreated => "calendar_feed_created",
+            AuditEvent::CalendarFeedRevoked => "calendar_feed_revoked",
         }
     }
 
@@ -129,6 +145,10 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
+            AuditEvent::AppointmentPlanSaved => "Tipo di appuntamento o suo calendario salvato",
+            AuditEvent::BookingMoved => "Prenotazione di un appuntamento spostata",
+            AuditEvent::CalendarFeedCreated => "Indirizzo privato del calendario creato",
+            AuditEvent::CalendarFeedRevoked => "Indirizzo privato del calendario revocato",
         }
     }
 

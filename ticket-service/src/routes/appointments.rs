@@ -143,6 +143,13 @@ pub async fn confirm(
             booking_page(&state, &principal, &form, Shown::mistakes(&errors)).await
         }
         Confirmed::Full => booking_page(&state, &principal, &form, Shown::taken(&no_errors)).await,
+        Confirmed::QuotaReached => {
+            let shown = Shown {
+                message: Some(appointments::QUOTA_REACHED),
+                ..Shown::taken(&no_errors)
+            };
+            booking_page(&state, &principal, &form, shown).await
+        }
     }
 }
 
