@@ -166,6 +166,8 @@ pub async fn receipt(
     let notice = appointments::notice_of(&state, &booking).await?;
     let by_prefettura = appointments::keeps_appointments(&principal);
     let cancellable = appointments::cancellable(&state, &booking, notice, by_prefettura);
+    let movable = appointments::cancellable(&state, &booking, notice, false)
+        && booking.organisation_id == principal.organisation_id;
     let title = format!("Prenotazione n. {}", booking.id);
     let state_label = match booking.state.as_str() {
         "attiva" => "Confermata",
@@ -181,6 +183,7 @@ pub async fn receipt(
             "cancel",
             &cancellable.then(|| paths::booking_cancel(booking.id)),
         )
+        .with("move", &movable.then(|| paths::booking_move(booking.id)))
         .with("notice_hours", &notice)
         .with("ask_reason", &by_prefettura)
         .with("state_label", &state_label)
@@ -213,6 +216,9 @@ fn outcome_message(outcome: Option<&str>) -> Option<&'static str> {
     match outcome? {
         "prenotato" => Some("Prenotazione fatta."),
         "annullato" => Some("Prenotazione annullata: il posto è di nuovo libero."),
+        "spostato" => {
+            Some("Prenotazione spostata al nuovo orario: il posto di prima è di nuovo libero.")
+        }
         _ => None,
     }
 }
@@ -262,7 +268,7 @@ struct DayLink {
 
 /// The chosen kind's days, and the chosen day's times as the radio buttons' choices.
 #[derive(Serialize)]
-struct OfferView {
+pub(crate) struct OfferView {
     kind_name: String,
     horizon_days: i32,
     days: Vec<DayLink>,
@@ -300,7 +306,10 @@ async fn booking_page(
             .map(|slot| slot.start.date().to_string())
             .unwrap_or_default();
     }
-    let offer = offer.map(|(kind, free)| offer_view(&kind, &free, &form.day));
+    let offer = offer.map(|(kind, free)| {
+        let link = |day: &str| paths::appointments_of(kind.id, Some(day));
+        offer_view(&kind, &free, &form.day, &link)
+    });
     let html = Page::for_user(state, principal, "Appuntamenti", paths::APPOINTMENTS)
         .with("kinds", &kind_links(&kinds, &form.kind))
         .with("offer", &offer)
@@ -323,7 +332,13 @@ fn kind_links(kinds: &[KindSummary], current: &str) -> Vec<KindLink> {
         .collect()
 }
 
-fn offer_view(kind: &KindRow, free: &[FreeSlot], day: &str) -> OfferView {
+/// The days of `free` as links (`link` of a day's date), and the times of `day`.
+pub(crate) fn offer_view(
+    kind: &KindRow,
+    free: &[FreeSlot],
+    day: &str,
+    link: &dyn Fn(&str) -> String,
+) -> OfferView {
     let mut days: Vec<(Date, usize)> = Vec::new();
     for slot in free {
         match days.last_mut() {
@@ -356,7 +371,7 @@ fn offer_view(kind: &KindRow, free: &[FreeSlot], day: &str) -> OfferView {
             .into_iter()
             .map(|(date, slots)| DayLink {
                 label: long_day(date),
-                link: paths::appointments_of(kind.id, Some(&date.to_string())),
+                link: link(&date.to_string()),
                 current: Some(date) == chosen,
                 slots,
             })

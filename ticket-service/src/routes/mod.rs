@@ -6,10 +6,13 @@ mod admin_organisations;
 mod admin_user;
 mod admin_users;
 mod appointment_day;
+mod appointment_plans;
 mod appointments;
 mod assets;
 mod assignment;
 mod booking_files;
+mod booking_moves;
+mod calendar_feeds;
 mod dashboard;
 mod demo_routes;
 mod feedback;
@@ -54,7 +57,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// What answers without a session: the health check, the demo's route list, the portal's
-/// feedback form, the stylesheet and the theme's static files.
+/// feedback form, the stylesheet, the private calendar feeds (by their secret address) and
+/// the theme's static files.
 fn public_routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new().route(paths::HEALTH, get(health::check));
     if state.demo.is_some() {
@@ -62,6 +66,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
     }
     router
         .route(paths::STYLESHEET, get(assets::stylesheet))
+        .route(paths::CALENDAR_FEED, get(calendar_feeds::feed))
         .merge(feedback::portal_form())
         .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
 }
@@ -186,6 +191,26 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::APPOINTMENTS_DAY, get(appointment_day::page))
         .route(paths::BOOKING_ATTENDANCE, post(appointment_day::mark))
         .route(paths::BOOKING_CANCEL, post(appointments::cancel))
+        .route(
+            paths::APPOINTMENT_KINDS,
+            get(appointment_plans::list).post(appointment_plans::review),
+        )
+        .route(
+            paths::NEW_APPOINTMENT_KIND,
+            get(appointment_plans::new_form),
+        )
+        .route(paths::APPOINTMENT_KIND, get(appointment_plans::edit_form))
+        .route(paths::APPOINTMENT_KIND_SAVE, post(appointment_plans::save))
+        .route(
+            paths::BOOKING_MOVE,
+            get(booking_moves::page).post(booking_moves::review),
+        )
+        .route(paths::BOOKING_MOVE_CONFIRM, post(booking_moves::confirm))
+        .route(
+            paths::CALENDAR_FEED_PAGE,
+            get(calendar_feeds::page).post(calendar_feeds::create),
+        )
+        .route(paths::CALENDAR_FEED_REVOKE, post(calendar_feeds::revoke))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.

@@ -25,7 +25,7 @@ pub(crate) async fn spawn_app_and_database(
     (app, database.expect("the settings name the database"))
 }
 
-async fn spawn_app_with_mail(
+pub(crate) async fn spawn_app_with_mail(
     configure: impl FnOnce(&mut Settings) + Send + 'static,
 ) -> (TestApp, PathBuf, SmtpSink) {
     let sink = SmtpSink::start().await;

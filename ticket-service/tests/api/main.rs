@@ -1,6 +1,7 @@
 //! Integration tests: the real service over HTTP on a loopback port.
 
 mod admin;
+mod appointment_plans;
 mod appointments;
 mod attachments_quotas;
 mod authorisation;
