@@ -6,6 +6,8 @@ mod appointments;
 mod attachments_quotas;
 mod authorisation;
 mod batch_pdf;
+mod booking_moves;
+mod calendar_feed;
 mod csrf;
 mod demo;
 mod feedback;
