@@ -402,4 +402,85 @@ mod tests {
             "nothing written for the refused one"
         );
     }
+
+    #[test]
+    fn a_weekly_quota_holds_however_many_race_for_the_week() {
+        let (_dir, path, kind) = seeded(50);
+        // Forty bookings at once, each for its own person and its own slot of the same week
+        // (Tuesday 22 and the extra Saturday 19 belong to different weeks: only Tuesdays here).
+        let handles: Vec<_> = (0..40)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let db = Db::open(&path).unwrap();
+                    let minutes = [0, 30, 60, 90][n % 4];
+                    let wanted = NewBooking {
+                        starts_at: date(2026, 12, 22).at(9, 0, 0, 0)
+                            + jiff::Span::new().minutes(minutes),
+                        ..booking(kind, n)
+                    };
+                    db.call_blocking(|c| book(c, &wanted, 50, &Quota::PerOffice(3), 0))
+                        .unwrap()
+                })
+            })
+            .collect();
+        let outcomes: Vec<Booked> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let made = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Booked::Made(_)))
+            .count();
+        let refused = outcomes
+            .iter()
+            .filter(|outcome| **outcome == Booked::QuotaReached)
+            .count();
+        assert_eq!((made, refused), (3, 37), "{outcomes:?}");
+    }
+
+    #[test]
+    fn a_move_takes_the_new_seat_before_it_gives_back_the_old_one() {
+        use crate::db::booking_moves::{Move, Moved, move_booking};
+        use crate::domain::audit::AuditEvent;
+        let (_dir, path, kind) = seeded(1);
+        let db = Db::open(&path).unwrap();
+        let at = |minutes: i64| date(2026, 12, 22).at(9, 0, 0, 0) + jiff::Span::new().minutes(minutes);
+        let first = NewBooking {
+            starts_at: at(0),
+            ..booking(kind, 1)
+        };
+        let second = NewBooking {
+            starts_at: at(30),
+            ..booking(kind, 2)
+        };
+        let Booked::Made(id) = db.call_blocking(|c| book(c, &first, 1, &Quota::None, 0)).unwrap()
+        else {
+            panic!("booked")
+        };
+        db.call_blocking(|c| book(c, &second, 1, &Quota::None, 0)).unwrap();
+        let entry = AuditEntry::new(AuditEvent::BookingMoved);
+        let to = |slot: DateTime| Move {
+            booking_id: id,
+            kind_id: kind,
+            organisation_id: 1,
+            to: slot,
+            seats: 1,
+            quota: &Quota::None,
+        };
+        // The 9:30 seat is taken: the booking keeps 9:00.
+        let full = db.call_blocking(|c| move_booking(c, &to(at(30)), &entry, 5)).unwrap();
+        assert_eq!(full, Moved::Full);
+        let seats = |c: &mut Connection| booked_seats(c, kind, at(0));
+        let taken = db.call_blocking(seats).unwrap();
+        assert_eq!(taken, HashMap::from([(at(0), 1), (at(30), 1)]));
+        // 10:00 is free: moved, 9:00 free again, the sequence raised.
+        let done = db.call_blocking(|c| move_booking(c, &to(at(60)), &entry, 5)).unwrap();
+        assert_eq!(done, Moved::Done);
+        let taken = db.call_blocking(seats).unwrap();
+        assert_eq!(taken, HashMap::from([(at(30), 1), (at(60), 1)]));
+        let row = db.call_blocking(|c| find_booking(c, id)).unwrap().unwrap();
+        assert_eq!((row.starts_at, row.sequence), (at(60), 1));
+        // A cancelled booking is not moved.
+        db.call_blocking(|c| cancel(c, id, &entry, 6)).unwrap();
+        let gone = db.call_blocking(|c| move_booking(c, &to(at(90)), &entry, 7)).unwrap();
+        assert_eq!(gone, Moved::NotActive);
+    }
 }
