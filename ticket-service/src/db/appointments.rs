@@ -442,7 +442,8 @@ mod tests {
         use crate::domain::audit::AuditEvent;
         let (_dir, path, kind) = seeded(1);
         let db = Db::open(&path).unwrap();
-        let at = |minutes: i64| date(2026, 12, 22).at(9, 0, 0, 0) + jiff::Span::new().minutes(minutes);
+        let at =
+            |minutes: i64| date(2026, 12, 22).at(9, 0, 0, 0) + jiff::Span::new().minutes(minutes);
         let first = NewBooking {
             starts_at: at(0),
             ..booking(kind, 1)
@@ -451,11 +452,14 @@ mod tests {
             starts_at: at(30),
             ..booking(kind, 2)
         };
-        let Booked::Made(id) = db.call_blocking(|c| book(c, &first, 1, &Quota::None, 0)).unwrap()
+        let Booked::Made(id) = db
+            .call_blocking(|c| book(c, &first, 1, &Quota::None, 0))
+            .unwrap()
         else {
             panic!("booked")
         };
-        db.call_blocking(|c| book(c, &second, 1, &Quota::None, 0)).unwrap();
+        db.call_blocking(|c| book(c, &second, 1, &Quota::None, 0))
+            .unwrap();
         let entry = AuditEntry::new(AuditEvent::BookingMoved);
         let to = |slot: DateTime| Move {
             booking_id: id,
@@ -466,13 +470,17 @@ mod tests {
             quota: &Quota::None,
         };
         // The 9:30 seat is taken: the booking keeps 9:00.
-        let full = db.call_blocking(|c| move_booking(c, &to(at(30)), &entry, 5)).unwrap();
+        let full = db
+            .call_blocking(|c| move_booking(c, &to(at(30)), &entry, 5))
+            .unwrap();
         assert_eq!(full, Moved::Full);
         let seats = |c: &mut Connection| booked_seats(c, kind, at(0));
         let taken = db.call_blocking(seats).unwrap();
         assert_eq!(taken, HashMap::from([(at(0), 1), (at(30), 1)]));
         // 10:00 is free: moved, 9:00 free again, the sequence raised.
-        let done = db.call_blocking(|c| move_booking(c, &to(at(60)), &entry, 5)).unwrap();
+        let done = db
+            .call_blocking(|c| move_booking(c, &to(at(60)), &entry, 5))
+            .unwrap();
         assert_eq!(done, Moved::Done);
         let taken = db.call_blocking(seats).unwrap();
         assert_eq!(taken, HashMap::from([(at(30), 1), (at(60), 1)]));
@@ -480,7 +488,9 @@ mod tests {
         assert_eq!((row.starts_at, row.sequence), (at(60), 1));
         // A cancelled booking is not moved.
         db.call_blocking(|c| cancel(c, id, &entry, 6)).unwrap();
-        let gone = db.call_blocking(|c| move_booking(c, &to(at(90)), &entry, 7)).unwrap();
+        let gone = db
+            .call_blocking(|c| move_booking(c, &to(at(90)), &entry, 7))
+            .unwrap();
         assert_eq!(gone, Moved::NotActive);
     }
 }

@@ -12,7 +12,7 @@ use crate::hardening_auth::spawn_app_and_database;
 use crate::helpers::{Client, Form, Page, TestApp};
 
 /// The territorial areas of the province, as the portal's `site.toml` gives them.
-pub(crate) const AREAS: &str = "title = \"Rete\"\nshort_title = \"R\"\nowner = \"Provincia\"\n\
+const AREAS: &str = "title = \"Rete\"\nshort_title = \"R\"\nowner = \"Provincia\"\n\
     [[areas]]\nid = \"cuneo\"\nname = \"Cuneo e valli\"\nforeign_residents = 14800\n\
     [[areas]]\nid = \"alba-bra\"\nname = \"Alba, Bra e Langhe-Roero\"\nforeign_residents = 16200\n\
     [[areas]]\nid = \"saluzzo\"\nname = \"Saluzzo e valli\"\nforeign_residents = 9700\n\
@@ -177,9 +177,22 @@ async fn the_prefettura_saves_a_plan_and_offices_get_exactly_its_slots() {
     assert_eq!(office.get("/appuntamenti/tipi").await.status, 403);
     assert_eq!(office.get("/appuntamenti/tipi/nuovo").await.status, 403);
 
-    // Editing: the form shows the saved plan; two seats from now on.
+    edit_to_two_seats(&mut prefettura, &database).await;
+    let mut admin = app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert_eq!(
+        audit
+            .body
+            .matches("Tipo di appuntamento o suo calendario salvato")
+            .count(),
+        2
+    );
+}
+
+/// Editing: the form shows the saved plan; two seats from now on.
+async fn edit_to_two_seats(prefettura: &mut Client, database: &Path) {
     let id = count(
-        &database,
+        database,
         "SELECT id FROM appointment_kinds WHERE name = 'Informazioni sulla pratica (esempio)'",
     );
     let edit = prefettura.get(&format!("/appuntamenti/tipi/{id}")).await;
@@ -197,19 +210,10 @@ async fn the_prefettura_saves_a_plan_and_offices_get_exactly_its_slots() {
         .await;
     assert_eq!(saved.status, 303);
     let seats = count(
-        &database,
+        database,
         &format!("SELECT seats FROM appointment_kinds WHERE id = {id}"),
     );
     assert_eq!(seats, 2);
-    let mut admin = app.logged_in("demo.admin").await;
-    let audit = admin.get("/admin/audit").await;
-    assert_eq!(
-        audit
-            .body
-            .matches("Tipo di appuntamento o suo calendario salvato")
-            .count(),
-        2
-    );
 }
 
 #[tokio::test]
@@ -273,6 +277,25 @@ async fn a_wrong_plan_comes_back_with_its_mistakes_and_nothing_is_saved() {
     );
 }
 
+/// The review's table of the areas' shares of 7 seats a week.
+fn assert_area_shares(review: &Page) {
+    // By hand: 7 × 14800/54100 = 1.915, × 16200 = 2.096, × 9700 = 1.255, × 7300 = 0.945,
+    // × 6100 = 0.789; the wholes make 4, the 3 seats left go to the largest remainders
+    // (Fossano .945, Cuneo .915, Mondovì .789).
+    for (area, residents, share, seats) in [
+        ("Cuneo e valli", 14800, "27,4 %", 2),
+        ("Alba, Bra e Langhe-Roero", 16200, "29,9 %", 2),
+        ("Saluzzo e valli", 9700, "17,9 %", 1),
+        ("Fossano e Savigliano", 7300, "13,5 %", 1),
+        ("Mondovì e Ceva", 6100, "11,3 %", 1),
+    ] {
+        let row = format!(
+            "<th scope=\"row\">{area}</th>\n      <td>{residents}</td>\n      <td>{share}</td>\n      <td>{seats}</td>"
+        );
+        assert!(review.body.contains(&row), "{row} in {}", review.body);
+    }
+}
+
 /// The kind's booking form for the first free time of `day`, for person `n`.
 async fn booking_on(office: &mut Client, kind: i64, day: &str, n: u32) -> Form {
     let page = office
@@ -323,21 +346,7 @@ async fn quotas_by_area_are_shown_before_saving_and_bookings_keep_to_them() {
             .body
             .contains("in proporzione ai loro residenti stranieri")
     );
-    // By hand: 7 × 14800/54100 = 1.915, × 16200 = 2.096, × 9700 = 1.255, × 7300 = 0.945,
-    // × 6100 = 0.789; the wholes make 4, the 3 seats left go to the largest remainders
-    // (Fossano .945, Cuneo .915, Mondovì .789).
-    for (area, residents, share, seats) in [
-        ("Cuneo e valli", 14800, "27,4 %", 2),
-        ("Alba, Bra e Langhe-Roero", 16200, "29,9 %", 2),
-        ("Saluzzo e valli", 9700, "17,9 %", 1),
-        ("Fossano e Savigliano", 7300, "13,5 %", 1),
-        ("Mondovì e Ceva", 6100, "11,3 %", 1),
-    ] {
-        let row = format!(
-            "<th scope=\"row\">{area}</th>\n      <td>{residents}</td>\n      <td>{share}</td>\n      <td>{seats}</td>"
-        );
-        assert!(review.body.contains(&row), "{row} in {}", review.body);
-    }
+    assert_area_shares(&review);
     let saved = prefettura
         .submit(&review.form_with_button("Salva il calendario"))
         .await;
@@ -371,8 +380,17 @@ async fn quotas_by_area_are_shown_before_saving_and_bookings_keep_to_them() {
     let booked = format!("SELECT COUNT(*) FROM bookings WHERE kind_id = {kind}");
     assert_eq!(count(&database, &booked), 2);
 
-    // A quota of two seats per office instead: the second booking of the week goes through,
-    // the third does not.
+    per_office_quota(&mut prefettura, &mut office, &database, kind).await;
+}
+
+/// A quota of two seats per office instead: the second booking of the week goes through,
+/// the third does not.
+async fn per_office_quota(
+    prefettura: &mut Client,
+    office: &mut Client,
+    database: &Path,
+    kind: i64,
+) {
     let edit = prefettura.get(&format!("/appuntamenti/tipi/{kind}")).await;
     let form = edit
         .form("/appuntamenti/tipi")
@@ -388,9 +406,10 @@ async fn quotas_by_area_are_shown_before_saving_and_bookings_keep_to_them() {
         .submit(&review.form_with_button("Salva il calendario"))
         .await;
     assert_eq!(saved.status, 303);
-    let second = book_on(&mut office, kind, "2027-06-07", 4).await;
+    let second = book_on(office, kind, "2027-06-07", 4).await;
     assert_eq!(second.status, 303, "{}", second.body);
-    let third = book_on(&mut office, kind, "2027-06-07", 5).await;
+    let third = book_on(office, kind, "2027-06-07", 5).await;
     assert_eq!(third.status, 409);
-    assert_eq!(count(&database, &booked), 3);
+    let booked = format!("SELECT COUNT(*) FROM bookings WHERE kind_id = {kind}");
+    assert_eq!(count(database, &booked), 3);
 }

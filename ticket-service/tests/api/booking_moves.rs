@@ -6,7 +6,10 @@
 use crate::appointments::{
     active_bookings, book, booking_form, first_kind, first_link, radio_values, receipt_calendar,
 };
+use std::path::Path;
+
 use crate::hardening_auth::spawn_app_with_mail;
+use crate::helpers::{Client, Page, SmtpSink};
 
 #[tokio::test]
 async fn an_office_moves_a_booking_to_a_free_time_and_its_old_seat_is_freed() {
@@ -59,8 +62,30 @@ async fn an_office_moves_a_booking_to_a_free_time_and_its_old_seat_is_freed() {
     assert_eq!(active_bookings(&database, &old), 0);
     assert_eq!(active_bookings(&database, &new), 1);
 
-    // The receipt's calendar file and the mail carry the new time, as a change of the event.
-    let calendar = receipt_calendar(&mut office, &receipt, &new).await;
+    new_time_in_the_files(&mut office, &sink, &receipt, &new).await;
+
+    a_time_taken_meanwhile_keeps_the_booking(
+        &mut office,
+        &database,
+        &move_path,
+        &kind,
+        (&new, &other),
+    )
+    .await;
+    let mut admin = app.logged_in("demo.admin").await;
+    let audit = admin.get("/admin/audit").await;
+    assert_eq!(
+        audit
+            .body
+            .matches("Prenotazione di un appuntamento spostata")
+            .count(),
+        1
+    );
+}
+
+/// The receipt's calendar file and the mail carry the `new` time, as a change of the event.
+async fn new_time_in_the_files(office: &mut Client, sink: &SmtpSink, receipt: &str, new: &str) {
+    let calendar = receipt_calendar(office, receipt, new).await;
     assert!(calendar.contains("\"uid\": \"prenotazione-"), "{calendar}");
     let (_, _, file) = office.download(&format!("{receipt}/calendario.ics")).await;
     assert!(String::from_utf8(file).unwrap().contains("SEQUENCE:1\r\n"));
@@ -71,34 +96,32 @@ async fn an_office_moves_a_booking_to_a_free_time_and_its_old_seat_is_freed() {
         ])
         .await;
     assert!(mail.contains("text/calendar"), "{mail}");
+}
 
-    // The review of a move to `other`, then two other people take both its seats: the
-    // confirmation is refused and the booking keeps its time.
-    let choose = office.get(&move_path).await;
+/// The review of a move to `other`, then two other people take both its seats: the
+/// confirmation is refused and the booking keeps its time `new`.
+async fn a_time_taken_meanwhile_keeps_the_booking(
+    office: &mut Client,
+    database: &Path,
+    move_path: &str,
+    kind: &Page,
+    (new, other): (&str, &str),
+) {
+    let choose = office.get(move_path).await;
     let review = office
-        .submit(&choose.form(&move_path).set("slot", &other))
+        .submit(&choose.form(move_path).set("slot", other))
         .await;
     for n in 2..=3 {
-        let form = booking_form(&kind, &other, ("pratica", &format!("K10/M-{n}")));
-        book(&mut office, &form).await;
+        let form = booking_form(kind, other, ("pratica", &format!("K10/M-{n}")));
+        book(office, &form).await;
     }
     let late = office
         .submit(&review.form_with_button("Conferma lo spostamento"))
         .await;
     assert_eq!(late.status, 409, "{}", late.body);
     assert!(late.body.contains("la prenotazione non è stata spostata"));
-    assert_eq!(active_bookings(&database, &new), 1);
-    assert_eq!(active_bookings(&database, &other), 2);
-
-    let mut admin = app.logged_in("demo.admin").await;
-    let audit = admin.get("/admin/audit").await;
-    assert_eq!(
-        audit
-            .body
-            .matches("Prenotazione di un appuntamento spostata")
-            .count(),
-        1
-    );
+    assert_eq!(active_bookings(database, new), 1);
+    assert_eq!(active_bookings(database, other), 2);
 }
 
 #[tokio::test]

@@ -59,23 +59,7 @@ fn feeds_column(database: &Path) -> Vec<u8> {
 async fn a_private_feed_serves_the_coming_appointments_until_it_is_revoked() {
     let (app, database) = spawn_app_and_database(|_, _| {}).await;
     let mut office = app.logged_in("demo.sportello").await;
-    let kind = first_kind(&mut office).await;
-    let slots = radio_values(&kind, "slot");
-    let mut receipts = Vec::new();
-    for (n, slot) in slots.iter().take(3).enumerate() {
-        let form = booking_form(&kind, slot, ("pratica", &format!("K10/F-{n}")));
-        receipts.push(book(&mut office, &form).await);
-    }
-    // The third is cancelled: the feed leaves it out.
-    let third = office.get(&receipts[2]).await;
-    let cancelled = office
-        .submit(&third.form_with_button("Annulla la prenotazione"))
-        .await;
-    assert_eq!(cancelled.status, 303);
-    assert_eq!(
-        office.get("/appuntamenti/calendario-privato").await.status,
-        403
-    );
+    let slots = book_three_and_cancel_one(&mut office).await;
 
     let mut prefettura = app.logged_in("demo.prefettura").await;
     let day = prefettura.get("/appuntamenti/giornata").await;
@@ -121,34 +105,7 @@ async fn a_private_feed_serves_the_coming_appointments_until_it_is_revoked() {
     assert!(page.body.contains("Hai un indirizzo privato, creato il"));
     assert!(!page.body.contains(secret));
 
-    // A new address: the old one answers 404, the new one works.
-    let remade = prefettura
-        .submit(
-            &page
-                .form_with_button("Crea un nuovo indirizzo (quello di prima smette di funzionare)"),
-        )
-        .await;
-    let second = feed_path(&remade);
-    assert_ne!(first, second);
-    assert_eq!(calendar_program.get(&first).await.status, 404);
-    read_feed(&mut calendar_program, &second).await;
-
-    let revoked = prefettura
-        .submit(&remade.form_with_button("Revoca l'indirizzo"))
-        .await;
-    assert_eq!(revoked.status, 303);
-    let page = prefettura.get(revoked.location().unwrap()).await;
-    assert!(page.body.contains("Indirizzo revocato"));
-    assert!(page.body.contains("Non hai un indirizzo privato."));
-    assert_eq!(calendar_program.get(&second).await.status, 404);
-    assert_eq!(
-        calendar_program
-            .get("/calendario/indovinato.ics")
-            .await
-            .status,
-        404
-    );
-
+    remake_and_revoke(&mut prefettura, &mut calendar_program, &page, &first).await;
     let mut admin = app.logged_in("demo.admin").await;
     let audit = admin.get("/admin/audit").await;
     assert_eq!(
@@ -164,5 +121,62 @@ async fn a_private_feed_serves_the_coming_appointments_until_it_is_revoked() {
             .matches("Indirizzo privato del calendario revocato")
             .count(),
         1
+    );
+}
+
+/// Books three appointments of the first kind and cancels the third; returns the times.
+async fn book_three_and_cancel_one(office: &mut Client) -> Vec<String> {
+    let kind = first_kind(office).await;
+    let slots = radio_values(&kind, "slot");
+    let mut receipts = Vec::new();
+    for (n, slot) in slots.iter().take(3).enumerate() {
+        let form = booking_form(&kind, slot, ("pratica", &format!("K10/F-{n}")));
+        receipts.push(book(office, &form).await);
+    }
+    // The third is cancelled: the feed leaves it out.
+    let third = office.get(&receipts[2]).await;
+    let cancelled = office
+        .submit(&third.form_with_button("Annulla la prenotazione"))
+        .await;
+    assert_eq!(cancelled.status, 303);
+    assert_eq!(
+        office.get("/appuntamenti/calendario-privato").await.status,
+        403
+    );
+    slots
+}
+
+/// A new address: the old one answers 404, the new one works; then it is revoked (404).
+async fn remake_and_revoke(
+    prefettura: &mut Client,
+    calendar_program: &mut Client,
+    page: &Page,
+    first: &str,
+) {
+    let remade = prefettura
+        .submit(
+            &page
+                .form_with_button("Crea un nuovo indirizzo (quello di prima smette di funzionare)"),
+        )
+        .await;
+    let second = feed_path(&remade);
+    assert_ne!(first, second);
+    assert_eq!(calendar_program.get(first).await.status, 404);
+    read_feed(calendar_program, &second).await;
+
+    let revoked = prefettura
+        .submit(&remade.form_with_button("Revoca l'indirizzo"))
+        .await;
+    assert_eq!(revoked.status, 303);
+    let page = prefettura.get(revoked.location().unwrap()).await;
+    assert!(page.body.contains("Indirizzo revocato"));
+    assert!(page.body.contains("Non hai un indirizzo privato."));
+    assert_eq!(calendar_program.get(&second).await.status, 404);
+    assert_eq!(
+        calendar_program
+            .get("/calendario/indovinato.ics")
+            .await
+            .status,
+        404
     );
 }

@@ -68,7 +68,35 @@ fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
     fields.get(name).map_or("", |value| value.trim())
 }
 
-/// Reads the form: the draft, or every mistake found.
+/// A number of the form: its field, its range and the message when it is out of it.
+struct NumberRule {
+    name: &'static str,
+    range: (i32, i32),
+    message: &'static str,
+}
+
+const SLOT_MINUTES: NumberRule = NumberRule {
+    name: "slot_minutes",
+    range: (5, 240),
+    message: "Scrivi la durata di un appuntamento in minuti, in cifre da 5 a 240.",
+};
+const SEATS: NumberRule = NumberRule {
+    name: "seats",
+    range: (1, 50),
+    message: "Scrivi quante persone riceve ogni appuntamento, in cifre da 1 a 50.",
+};
+const MIN_NOTICE: NumberRule = NumberRule {
+    name: "min_notice_hours",
+    range: (0, 720),
+    message: "Scrivi il preavviso minimo in ore, in cifre da 0 a 720.",
+};
+const HORIZON: NumberRule = NumberRule {
+    name: "horizon_days",
+    range: (1, 366),
+    message: "Scrivi fino a quanti giorni avanti si prenota, in cifre da 1 a 366.",
+};
+
+/// Reads the form: the draft, or every mistake found, in the order of the page.
 pub fn read(fields: &Fields) -> Result<KindDraft, FormErrors> {
     let mut errors = FormErrors::default();
     let name = required_text(
@@ -78,36 +106,12 @@ pub fn read(fields: &Fields) -> Result<KindDraft, FormErrors> {
         MAX_SHORT_TEXT,
         "Scrivi il nome del tipo di appuntamento.",
     );
-    let slot_minutes = number(
-        &mut errors,
-        fields,
-        "slot_minutes",
-        (5, 240),
-        "Scrivi la durata di un appuntamento in minuti, in cifre da 5 a 240.",
-    );
-    let seats = number(
-        &mut errors,
-        fields,
-        "seats",
-        (1, 50),
-        "Scrivi quante persone riceve ogni appuntamento, in cifre da 1 a 50.",
-    );
+    let slot_minutes = number(&mut errors, fields, &SLOT_MINUTES);
+    let seats = number(&mut errors, fields, &SEATS);
     let openings = week(&mut errors, fields, slot_minutes);
     let exceptions = exceptions(&mut errors, field(fields, "exceptions"), slot_minutes);
-    let min_notice = number(
-        &mut errors,
-        fields,
-        "min_notice_hours",
-        (0, 720),
-        "Scrivi il preavviso minimo in ore, in cifre da 0 a 720.",
-    );
-    let horizon = number(
-        &mut errors,
-        fields,
-        "horizon_days",
-        (1, 366),
-        "Scrivi fino a quanti giorni avanti si prenota, in cifre da 1 a 366.",
-    );
+    let min_notice = number(&mut errors, fields, &MIN_NOTICE);
+    let horizon = number(&mut errors, fields, &HORIZON);
     if openings.as_ref().is_some_and(Vec::is_empty)
         && exceptions
             .as_ref()
@@ -119,59 +123,42 @@ pub fn read(fields: &Fields) -> Result<KindDraft, FormErrors> {
         );
     }
     let quota = quota(&mut errors, fields);
-    let active = fields.contains_key("active")
-        || !fields.contains_key("kind_id")
-        || field(fields, "kind_id").is_empty();
-    match (
-        name,
-        slot_minutes,
-        seats,
-        openings,
-        exceptions,
-        min_notice,
-        horizon,
-        quota,
-    ) {
-        (
-            Some(name),
-            Some(slot),
-            Some(seats),
-            Some(openings),
-            Some(exceptions),
-            Some(notice),
-            Some(horizon),
-            Some(quota),
-        ) if errors.is_empty() => {
-            let plan = Plan {
-                openings,
-                slot_minutes: slot,
-                seats: u32::try_from(seats).unwrap_or(1),
-                exceptions,
-                min_notice_hours: notice,
-                horizon_days: horizon,
-            };
-            Ok(KindDraft {
-                name,
-                plan,
-                quota,
-                active,
-            })
-        }
-        _ => Err(errors),
+    // A new kind is bookable; an edited one as its checkbox says.
+    let active = fields.contains_key("active") || field(fields, "kind_id").is_empty();
+    let (Some(name), Some(slot_minutes), Some(seats), Some(openings), Some(exceptions)) =
+        (name, slot_minutes, seats, openings, exceptions)
+    else {
+        return Err(errors);
+    };
+    let (Some(min_notice_hours), Some(horizon_days), Some(quota)) = (min_notice, horizon, quota)
+    else {
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let plan = Plan {
+        openings,
+        slot_minutes,
+        seats: u32::try_from(seats).unwrap_or(1),
+        exceptions,
+        min_notice_hours,
+        horizon_days,
+    };
+    Ok(KindDraft {
+        name,
+        plan,
+        quota,
+        active,
+    })
 }
 
-fn number(
-    errors: &mut FormErrors,
-    fields: &Fields,
-    name: &'static str,
-    (min, max): (i32, i32),
-    message: &str,
-) -> Option<i32> {
-    match field(fields, name).parse::<i32>() {
+fn number(errors: &mut FormErrors, fields: &Fields, rule: &NumberRule) -> Option<i32> {
+    let (min, max) = rule.range;
+    match field(fields, rule.name).parse::<i32>() {
         Ok(value) if (min..=max).contains(&value) => Some(value),
         _ => {
-            errors.add(name, message);
+            errors.add(rule.name, rule.message);
             None
         }
     }
