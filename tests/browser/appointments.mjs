@@ -133,7 +133,10 @@ async function planning(browser, demo, run) {
     await typeInto(page, 'Seconda fascia, dalle', '11:00');
     await typeInto(page, 'Seconda fascia, alle', '13:00');
     await typeInto(page, 'Eccezioni', '31/12/2030 chiuso');
-    await pressOn(page, button('Controlla il calendario'));
+    // The form comes back with 422: Enter on the button, and the page it leads to.
+    await tabTo(page, button('Controlla il calendario'));
+    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    if (response?.status() !== 422) throw new Error(`HTTP ${response?.status()}, not 422, for a plan with overlapping hours`);
     const errors = await errorSummary(page);
     if (!errors.includes('Le due fasce del lunedì si sovrappongono.')) throw new Error(`the error summary reads ${JSON.stringify(errors)}`);
     await fits(page, 'the form with its mistake');
