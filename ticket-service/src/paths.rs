@@ -83,6 +83,8 @@ pub const APPOINTMENT_KIND_SAVE: &str = "/appuntamenti/tipi/salva";
 /// The page of a user's private calendar address: shown, made again, revoked.
 pub const CALENDAR_FEED_PAGE: &str = "/appuntamenti/calendario-privato";
 pub const CALENDAR_FEED_REVOKE: &str = "/appuntamenti/calendario-privato/revoca";
+/// The prefix of private calendar feeds; the secret follows it.
+pub const CALENDAR_FEED_PREFIX: &str = "/calendario/";
 /// The private calendar feed itself, reached without a session by its secret address.
 pub const CALENDAR_FEED: &str = "/calendario/{token}";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
@@ -312,5 +314,6 @@ mod tests {
     fn link_prefixes_match_their_patterns() {
         assert!(ACTIVATION.starts_with(ACTIVATION_PREFIX));
         assert!(RESET.starts_with(RESET_PREFIX));
+        assert!(CALENDAR_FEED.starts_with(CALENDAR_FEED_PREFIX));
     }
 }

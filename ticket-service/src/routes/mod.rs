@@ -291,9 +291,13 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 }
 
 /// The path as it may be logged: without the query string, and without the secret token of
-/// activation and reset links (ASVS 7.1.1).
+/// activation and reset links and of private calendar feeds (ASVS 7.1.1).
 fn loggable_path(path: &str) -> &str {
-    for prefix in [paths::ACTIVATION_PREFIX, paths::RESET_PREFIX] {
+    for prefix in [
+        paths::ACTIVATION_PREFIX,
+        paths::RESET_PREFIX,
+        paths::CALENDAR_FEED_PREFIX,
+    ] {
         if path.starts_with(prefix) {
             return prefix;
         }
@@ -313,6 +317,7 @@ mod tests {
     fn link_tokens_never_reach_the_logs() {
         assert_eq!(loggable_path("/attiva/abcdef"), "/attiva/");
         assert_eq!(loggable_path("/reimposta/abcdef"), "/reimposta/");
+        assert_eq!(loggable_path("/calendario/abcdef.ics"), "/calendario/");
         assert_eq!(loggable_path("/admin/utenti"), "/admin/utenti");
     }
 }
