@@ -180,3 +180,25 @@ async fn remake_and_revoke(
         404
     );
 }
+
+#[tokio::test]
+async fn the_feed_of_a_disabled_user_answers_404() {
+    let (app, database) = spawn_app_and_database(|_, _| {}).await;
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let page = prefettura.get("/appuntamenti/calendario-privato").await;
+    let made = prefettura
+        .submit(&page.form_with_button("Crea l'indirizzo privato"))
+        .await;
+    let feed = feed_path(&made);
+    let mut calendar_program = app.client();
+    assert_eq!(calendar_program.get(&feed).await.status, 200);
+
+    let id: i64 = crate::hardening_auth::user_column(&database, "demo.prefettura", "id");
+    let mut admin = app.logged_in("demo.admin").await;
+    let user = admin.get(&format!("/admin/utenti/{id}")).await;
+    let disabled = admin
+        .submit(&user.form_with_button("Disattiva l'utente demo.prefettura"))
+        .await;
+    assert_eq!(disabled.status, 303, "{}", disabled.body);
+    assert_eq!(calendar_program.get(&feed).await.status, 404);
+}

@@ -51,6 +51,7 @@ pub(crate) fn user_column<T: rusqlite::types::FromSql>(
         "failed_logins" => "SELECT failed_logins FROM users WHERE username = ?1",
         "locked_until" => "SELECT locked_until FROM users WHERE username = ?1",
         "role" => "SELECT role FROM users WHERE username = ?1",
+        "id" => "SELECT id FROM users WHERE username = ?1",
         "totp_secret" => "SELECT totp_secret FROM users WHERE username = ?1",
         other => panic!("no query for column {other}"),
     };
