@@ -413,3 +413,63 @@ async fn per_office_quota(
     let booked = format!("SELECT COUNT(*) FROM bookings WHERE kind_id = {kind}");
     assert_eq!(count(database, &booked), 3);
 }
+
+#[tokio::test]
+async fn concurrent_bookings_keep_to_a_weekly_quota_per_office() {
+    let (app, database) = app_on_31_may().await;
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    // Mondays 09:00–10:00, ten people every half hour, three seats a week per office.
+    let form = new_kind_form(&mut prefettura)
+        .await
+        .set("name", "Consegna a quota (esempio)")
+        .set("seats", "10")
+        .set("wed_from_1", "")
+        .set("wed_until_1", "")
+        .set("wed_from_2", "")
+        .set("wed_until_2", "")
+        .set("exceptions", "")
+        .set("quota_rule", "sportello")
+        .set("office_quota", "3");
+    let review = prefettura.submit(&form).await;
+    assert!(
+        review
+            .body
+            .contains("Ogni sportello prenota al massimo 3 posti a settimana")
+    );
+    let saved = prefettura
+        .submit(&review.form_with_button("Salva il calendario"))
+        .await;
+    assert_eq!(saved.status, 303);
+    let kind = count(
+        &database,
+        "SELECT id FROM appointment_kinds WHERE name = 'Consegna a quota (esempio)'",
+    );
+
+    // Twenty review pages, for twenty people, all in the week of Monday 7 June.
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut confirmations = Vec::new();
+    for n in 1..=20 {
+        let form = booking_on(&mut office, kind, "2027-06-07", n).await;
+        let review = office.submit(&form).await;
+        assert_eq!(review.status, 200, "{}", review.body);
+        confirmations.push(review.form_with_button("Conferma la prenotazione"));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for confirmation in confirmations {
+        let mut operator = app.client();
+        operator.session.clone_from(&office.session);
+        tasks.spawn(async move { operator.submit(&confirmation).await });
+    }
+    let (mut booked, mut refused) = (0, 0);
+    while let Some(page) = tasks.join_next().await {
+        let page = page.unwrap();
+        match page.status {
+            303 => booked += 1,
+            409 if page.body.contains("La quota settimanale") => refused += 1,
+            other => panic!("unexpected status {other}: {}", page.body),
+        }
+    }
+    assert_eq!((booked, refused), (3, 17));
+    let made = format!("SELECT COUNT(*) FROM bookings WHERE kind_id = {kind}");
+    assert_eq!(count(&database, &made), 3);
+}
