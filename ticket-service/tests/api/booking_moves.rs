@@ -165,3 +165,65 @@ async fn a_booking_is_not_moved_after_the_cut_off_nor_by_another_office() {
     assert_eq!(late.status, 409);
     assert_eq!(active_bookings(&database, &slots[0]), 1);
 }
+
+#[tokio::test]
+async fn a_move_or_a_plan_whose_audit_line_cannot_be_written_is_not_applied() {
+    let service = crate::service_files::spawn(|_| {}).await;
+    let app = &service.app;
+    let mut office = app.logged_in("demo.sportello").await;
+    let kind = first_kind(&mut office).await;
+    let slots = radio_values(&kind, "slot");
+    let receipt = book(
+        &mut office,
+        &booking_form(&kind, &slots[0], ("pratica", "K10/A-1")),
+    )
+    .await;
+    let receipt = receipt.split('?').next().unwrap().to_owned();
+    let move_path = format!("{receipt}/sposta");
+
+    service.refuse_inserts("audit_log", "NEW.event = 'booking_moved'");
+    let choose = office.get(&move_path).await;
+    let review = office
+        .submit(&choose.form(&move_path).set("slot", &slots[1]))
+        .await;
+    let moved = office
+        .submit(&review.form_with_button("Conferma lo spostamento"))
+        .await;
+    assert_eq!(moved.status, 500);
+    let page = office.get(&receipt).await;
+    assert!(
+        page.body.contains(&format!("alle {}", &slots[0][11..16])),
+        "the booking kept its time"
+    );
+
+    service.allow_inserts("audit_log");
+
+    service.refuse_inserts("audit_log", "NEW.event = 'appointment_plan_saved'");
+    let mut prefettura = app.logged_in("demo.prefettura").await;
+    let list = prefettura.get("/appuntamenti/tipi").await;
+    // The first kind's "Modifica" link: the first one to a numbered kind.
+    let at = list
+        .body
+        .match_indices("href=\"/appuntamenti/tipi/")
+        .map(|(at, marker)| at + marker.len())
+        .find(|at| list.body[*at..].starts_with(|c: char| c.is_ascii_digit()))
+        .expect("a kind to edit");
+    let id: String = list.body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let edit = prefettura.get(&format!("/appuntamenti/tipi/{id}")).await;
+    let form = edit.form("/appuntamenti/tipi").set("seats", "7");
+    let review = prefettura.submit(&form).await;
+    let saved = prefettura
+        .submit(&review.form_with_button("Salva il calendario"))
+        .await;
+    assert_eq!(saved.status, 500);
+    service.allow_inserts("audit_log");
+    let edit = prefettura.get(edit.path.as_str()).await;
+    assert_ne!(
+        edit.form("/appuntamenti/tipi").value("seats").as_deref(),
+        Some("7"),
+        "the plan is not changed"
+    );
+}
