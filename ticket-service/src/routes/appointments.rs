@@ -13,6 +13,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::appointments::{KindRow, KindSummary};
 use crate::domain::appointments::identity::PersonId;
+use crate::domain::appointments::quotas::Quota;
 use crate::domain::appointments::slots::{FreeSlot, weekday_name};
 use crate::domain::report_fields::Choice;
 use crate::error::AppError;
@@ -270,6 +271,8 @@ struct DayLink {
 #[derive(Serialize)]
 pub(crate) struct OfferView {
     kind_name: String,
+    /// The weekly quota's rule, when the kind has one.
+    quota: Option<String>,
     horizon_days: i32,
     days: Vec<DayLink>,
     day_label: String,
@@ -366,6 +369,7 @@ pub(crate) fn offer_view(
         .collect();
     OfferView {
         kind_name: kind.name.clone(),
+        quota: (kind.quota != Quota::None).then(|| kind.quota.describe()),
         horizon_days: kind.plan.horizon_days,
         days: days
             .into_iter()

@@ -365,6 +365,12 @@ async fn quotas_by_area_are_shown_before_saving_and_bookings_keep_to_them() {
     .unwrap();
 
     let mut office = app.logged_in("demo.sportello").await;
+    let offer = office.get(&format!("/appuntamenti?tipo={kind}")).await;
+    assert!(
+        offer
+            .body
+            .contains("Quote settimanali: I posti di una settimana normale")
+    );
     let first = book_on(&mut office, kind, "2027-06-07", 1).await;
     assert_eq!(first.status, 303, "{}", first.body);
     let second = book_on(&mut office, kind, "2027-06-07", 2).await;
