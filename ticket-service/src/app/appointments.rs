@@ -9,9 +9,11 @@ use crate::auth::principal::Principal;
 use crate::clock::rome;
 use crate::db::appointments::{self, Booked, BookingRow, KindRow, KindSummary, NewBooking};
 use crate::db::audit::AuditEntry;
+use crate::db::booking_quotas::quota_reached;
 use crate::db::users;
 use crate::domain::appointments::ics;
 use crate::domain::appointments::identity::PersonId;
+use crate::domain::appointments::quotas::Quota;
 use crate::domain::appointments::slots::FreeSlot;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
@@ -183,6 +185,8 @@ pub enum Refused {
     Invalid(FormErrors),
     /// The time is offered but its seats are all taken: nothing was booked.
     Full,
+    /// The office or its area has used its weekly quota in the slot's week.
+    QuotaReached,
 }
 
 /// Why a booking or a move was refused though its form was right.
@@ -252,6 +256,11 @@ pub async fn check(
     {
         return Ok(Err(Refused::Full));
     }
+    if let Some(start) = offered
+        && quota_used(state, principal, &kind, start, None).await?
+    {
+        return Ok(Err(Refused::QuotaReached));
+    }
     if offered.is_none() {
         errors.add(
             "slot",
@@ -300,6 +309,25 @@ pub async fn check(
     }
 }
 
+/// Whether the principal's office (or its area) has used the kind's weekly quota in the week
+/// of `start`, not counting booking `moving`.
+pub(crate) async fn quota_used(
+    state: &AppState,
+    principal: &Principal,
+    kind: &KindRow,
+    start: DateTime,
+    moving: Option<i64>,
+) -> Result<bool, AppError> {
+    if kind.quota == Quota::None {
+        return Ok(false);
+    }
+    let (kind_id, quota, office) = (kind.id, kind.quota.clone(), principal.organisation_id);
+    Ok(state
+        .db
+        .call(move |conn| quota_reached(conn, kind_id, &quota, office, start, moving))
+        .await?)
+}
+
 /// Whether `start` is a time the kind offers now when nobody has booked it: if it is not
 /// free, its seats are taken.
 pub(crate) fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
@@ -321,6 +349,7 @@ pub async fn confirm(
         Ok(checked) => checked,
         Err(Refused::Invalid(errors)) => return Ok(Confirmed::Invalid(errors)),
         Err(Refused::Full) => return Ok(Confirmed::Full),
+        Err(Refused::QuotaReached) => return Ok(Confirmed::QuotaReached),
     };
     let booking = NewBooking {
         kind_id: checked.kind.id,

@@ -72,6 +72,10 @@ pub async fn check(
     if let Some(start) = wanted
         && offer.free.iter().any(|free| free.start == start)
     {
+        let moving = Some(offer.booking.id);
+        if appointments::quota_used(state, principal, &offer.kind, start, moving).await? {
+            return Ok((offer, Err(MoveRefused::QuotaReached)));
+        }
         return Ok((offer, Ok(start)));
     }
     if let Some(start) = wanted

@@ -3,14 +3,15 @@
 //! office or by the offices of its area.
 
 use jiff::civil::DateTime;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 
 use crate::domain::appointments::quotas::{Quota, week_of};
 
 /// Whether `organisation_id` has used its quota of kind `kind_id` in the week of `starts_at`,
-/// not counting booking `moving` (the one being moved, if any).
+/// not counting booking `moving` (the one being moved, if any). Booking and moving ask it
+/// inside their immediate transaction; the review pages ask it beforehand, to tell at once.
 pub fn quota_reached(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind_id: i64,
     quota: &Quota,
     organisation_id: i64,

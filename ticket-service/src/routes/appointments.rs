@@ -117,6 +117,9 @@ pub async fn review(
         Err(Refused::Full) => {
             booking_page(&state, &principal, &form, Shown::taken(&no_errors)).await
         }
+        Err(Refused::QuotaReached) => {
+            booking_page(&state, &principal, &form, Shown::quota(&no_errors)).await
+        }
     }
 }
 
@@ -145,11 +148,7 @@ pub async fn confirm(
         }
         Confirmed::Full => booking_page(&state, &principal, &form, Shown::taken(&no_errors)).await,
         Confirmed::QuotaReached => {
-            let shown = Shown {
-                message: Some(appointments::QUOTA_REACHED),
-                ..Shown::taken(&no_errors)
-            };
-            booking_page(&state, &principal, &form, shown).await
+            booking_page(&state, &principal, &form, Shown::quota(&no_errors)).await
         }
     }
 }
@@ -238,6 +237,14 @@ impl<'a> Shown<'a> {
             errors,
             status: StatusCode::CONFLICT,
             message: Some(TAKEN),
+        }
+    }
+
+    /// The office's weekly quota is used up: the page says so and shows the times.
+    fn quota(errors: &'a FormErrors) -> Self {
+        Shown {
+            message: Some(appointments::QUOTA_REACHED),
+            ..Shown::taken(errors)
         }
     }
 
