@@ -5,6 +5,11 @@
 // confirms; the receipt shows the booking. At every page the width must fit the screen (no
 // scrolling sideways, WCAG 1.4.10).
 //
+// Then the Prefettura defines a new kind of appointment the same way, by keyboard at 320 px:
+// from the dashboard to the kinds, the new kind's form, a mistake (two overlapping ranges on
+// Monday) told in the error summary and corrected, the quota by area, the review page with
+// the week's seats and the areas' shares, and the save.
+//
 // It starts a reserved area of its own with demo data (`respi-tickets serve --demo`), as the
 // report story does.
 //
@@ -15,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  button, focused, link, logInByKeyboard, playAgainstDemo, pressOn, radioGroup, tabTo, typeInto,
+  button, chooseRadio, focused, link, logInByKeyboard, playAgainstDemo, pressOn, radioGroup, tabTo, typeInto,
 } from './reserved-area.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -101,4 +106,70 @@ async function booking(browser, demo, run) {
   await context.close();
 }
 
-process.exit(await playAgainstDemo({ ...args, name: 'booking', scenario: booking }));
+// The error summary's items, as read.
+function errorSummary(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.error-summary li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+async function planning(browser, demo, run) {
+  const prefettura = demo.accounts.get('demo.prefettura');
+  if (!prefettura) throw new Error('no demo.prefettura in what respi-tickets serve --demo printed');
+  const context = await browser.newContext({ locale: 'it-IT', viewport: { width: WIDTH, height: 640 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await run('the Prefettura logs in and opens the kinds of appointment', async () => {
+    await logInByKeyboard(page, demo.base, prefettura);
+    await pressOn(page, link('Definire i tipi di appuntamento, i loro orari, le eccezioni e le quote'));
+    await fits(page, 'the kinds of appointment');
+    await pressOn(page, link('Nuovo tipo di appuntamento'));
+    const read = await readPage(page);
+    if (read.title !== 'Nuovo tipo di appuntamento') throw new Error(`the page reads «${read.title}»`);
+    await fits(page, 'the new kind\'s form');
+  });
+  await run('a plan with overlapping hours is sent back with its mistake', async () => {
+    await typeInto(page, 'Nome del tipo di appuntamento', 'Informazioni sulla pratica (esempio)');
+    await typeInto(page, 'Prima fascia, dalle', '09:00');
+    await typeInto(page, 'Prima fascia, alle', '12:00');
+    await typeInto(page, 'Seconda fascia, dalle', '11:00');
+    await typeInto(page, 'Seconda fascia, alle', '13:00');
+    await typeInto(page, 'Eccezioni', '31/12/2030 chiuso');
+    // The form comes back with 422: Enter on the button, and the page it leads to.
+    await tabTo(page, button('Controlla il calendario'));
+    const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    if (response?.status() !== 422) throw new Error(`HTTP ${response?.status()}, not 422, for a plan with overlapping hours`);
+    const errors = await errorSummary(page);
+    if (!errors.includes('Le due fasce del lunedì si sovrappongono.')) throw new Error(`the error summary reads ${JSON.stringify(errors)}`);
+    await fits(page, 'the form with its mistake');
+  });
+  await run('corrected, with quotas by area: the review shows the shares', async () => {
+    await typeInto(page, 'Seconda fascia, dalle', '14:00');
+    await typeInto(page, 'Seconda fascia, alle', '16:00');
+    await chooseRadio(page, 'Quote settimanali', 'Quote per area');
+    await pressOn(page, button('Controlla il calendario'));
+    const read = await readPage(page);
+    if (read.title !== 'Controlla il calendario') throw new Error(`the page reads «${read.title}»: ${JSON.stringify(await errorSummary(page))}`);
+    // Monday 09:00–12:00 and 14:00–16:00, half an hour each, one person: 10 seats a week.
+    if (read.terms['Posti in una settimana normale'] !== '10') throw new Error(`the week has «${read.terms['Posti in una settimana normale']}» seats`);
+    const shares = await page.evaluate(() => [...document.querySelectorAll('main tbody tr td:last-child')].map((td) => Number(td.textContent)));
+    const total = shares.reduce((a, b) => a + b, 0);
+    if (shares.length === 0 || total !== 10) throw new Error(`the areas' shares ${JSON.stringify(shares)} do not add up to 10`);
+    await fits(page, 'the review page');
+    return `shares ${shares.join(', ')}`;
+  });
+  await run('saved: the list shows the new kind', async () => {
+    await pressOn(page, button('Salva il calendario'));
+    const read = await readPage(page);
+    if (read.status !== 'Tipo di appuntamento salvato.') throw new Error(`the message reads «${read.status}»`);
+    const listed = await page.evaluate(() => document.querySelector('main table')?.textContent.includes('Informazioni sulla pratica (esempio)'));
+    if (!listed) throw new Error('the new kind is not in the list');
+    await fits(page, 'the list of kinds');
+  });
+  await context.close();
+}
+
+async function bookingAndPlanning(browser, demo, run) {
+  await booking(browser, demo, run);
+  await planning(browser, demo, run);
+}
+
+process.exit(await playAgainstDemo({ ...args, name: 'booking', scenario: bookingAndPlanning }));

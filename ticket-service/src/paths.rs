@@ -73,6 +73,21 @@ pub const BOOKING: &str = "/appuntamenti/{id}";
 pub const BOOKING_CALENDAR: &str = "/appuntamenti/{id}/calendario.ics";
 pub const BOOKING_CANCEL: &str = "/appuntamenti/{id}/annulla";
 pub const BOOKING_PDF: &str = "/appuntamenti/{id}/ricevuta.pdf";
+pub const BOOKING_MOVE: &str = "/appuntamenti/{id}/sposta";
+pub const BOOKING_MOVE_CONFIRM: &str = "/appuntamenti/{id}/sposta/conferma";
+/// The Prefettura's kinds of appointment and their plans.
+pub const APPOINTMENT_KINDS: &str = "/appuntamenti/tipi";
+pub const NEW_APPOINTMENT_KIND: &str = "/appuntamenti/tipi/nuovo";
+pub const APPOINTMENT_KIND: &str = "/appuntamenti/tipi/{id}";
+/// Where the review page of a plan saves it.
+pub const APPOINTMENT_KIND_SAVE: &str = "/appuntamenti/tipi/salva";
+/// The page of a user's private calendar address: shown, made again, revoked.
+pub const CALENDAR_FEED_PAGE: &str = "/appuntamenti/calendario-privato";
+pub const CALENDAR_FEED_REVOKE: &str = "/appuntamenti/calendario-privato/revoca";
+/// The prefix of private calendar feeds; the secret follows it.
+pub const CALENDAR_FEED_PREFIX: &str = "/calendario/";
+/// The private calendar feed itself, reached without a session by its secret address.
+pub const CALENDAR_FEED: &str = "/calendario/{token}";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 /// Where the public portal's feedback forms post, without a session.
 pub const FEEDBACK: &str = "/feedback";
@@ -212,6 +227,23 @@ pub fn booking_pdf(id: i64) -> String {
     fill(BOOKING_PDF, &[&id])
 }
 
+pub fn booking_move(id: i64) -> String {
+    fill(BOOKING_MOVE, &[&id])
+}
+
+pub fn booking_move_confirm(id: i64) -> String {
+    fill(BOOKING_MOVE_CONFIRM, &[&id])
+}
+
+pub fn appointment_kind(id: i64) -> String {
+    fill(APPOINTMENT_KIND, &[&id])
+}
+
+/// The feed of secret `token`, as calendar programs subscribe to it.
+pub fn calendar_feed(token: &str) -> String {
+    format!("{}.ics", fill(CALENDAR_FEED, &[&token]))
+}
+
 pub fn booking_attendance(id: i64) -> String {
     fill(BOOKING_ATTENDANCE, &[&id])
 }
@@ -283,5 +315,6 @@ mod tests {
     fn link_prefixes_match_their_patterns() {
         assert!(ACTIVATION.starts_with(ACTIVATION_PREFIX));
         assert!(RESET.starts_with(RESET_PREFIX));
+        assert!(CALENDAR_FEED.starts_with(CALENDAR_FEED_PREFIX));
     }
 }

@@ -122,6 +122,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "feedback_pages.html",
         include_str!("../templates/feedback_pages.html"),
     ),
+    (
+        "appointment_kinds.html",
+        include_str!("../templates/appointment_kinds.html"),
+    ),
+    (
+        "appointment_kind_form.html",
+        include_str!("../templates/appointment_kind_form.html"),
+    ),
+    (
+        "appointment_kind_review.html",
+        include_str!("../templates/appointment_kind_review.html"),
+    ),
+    (
+        "booking_move.html",
+        include_str!("../templates/booking_move.html"),
+    ),
+    (
+        "booking_move_review.html",
+        include_str!("../templates/booking_move_review.html"),
+    ),
+    (
+        "calendar_feed.html",
+        include_str!("../templates/calendar_feed.html"),
+    ),
 ];
 
 /// The compiled templates. Tera escapes every value in `.html` templates.

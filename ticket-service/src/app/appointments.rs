@@ -9,9 +9,11 @@ use crate::auth::principal::Principal;
 use crate::clock::rome;
 use crate::db::appointments::{self, Booked, BookingRow, KindRow, KindSummary, NewBooking};
 use crate::db::audit::AuditEntry;
+use crate::db::booking_quotas::quota_reached;
 use crate::db::users;
 use crate::domain::appointments::ics;
 use crate::domain::appointments::identity::PersonId;
+use crate::domain::appointments::quotas::Quota;
 use crate::domain::appointments::slots::FreeSlot;
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
@@ -27,32 +29,58 @@ use crate::state::AppState;
 /// Where the appointments take place, as receipts and calendars say it.
 pub const PLACE: &str = "Prefettura – Ufficio Cittadinanza";
 
-/// The booking as an iCalendar file, made at `now` (UTC seconds).
-pub fn calendar_of(booking: &BookingRow, now: i64) -> String {
-    let uid = format!("prenotazione-{}@respi", booking.id);
-    let stamp = Timestamp::from_second(now)
+/// The UTC stamp of `now` (seconds) as iCalendar writes it.
+pub fn ics_stamp(now: i64) -> String {
+    Timestamp::from_second(now)
         .unwrap_or(Timestamp::UNIX_EPOCH)
         .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
+        .to_string()
+}
+
+/// The texts of a booking's calendar event: its unique id and its description.
+pub fn event_texts(booking: &BookingRow) -> (String, String) {
+    let uid = format!("prenotazione-{}@respi", booking.id);
     let description = format!(
         "Appuntamento per {}, prenotato da {} ({}). Prenotazione n. {}.",
         booking.person_name, booking.booked_by_name, booking.organisation_name, booking.id
     );
-    ics::calendar(&ics::Event {
-        uid: &uid,
+    (uid, description)
+}
+
+/// The booking as a calendar event, with the texts of [`event_texts`].
+pub fn event_of<'a>(
+    booking: &'a BookingRow,
+    (uid, description): &'a (String, String),
+    stamp: &'a str,
+) -> ics::Event<'a> {
+    ics::Event {
+        uid,
         starts_at: booking.starts_at,
         minutes: booking.slot_minutes,
         summary: &booking.kind_name,
         location: PLACE,
-        description: &description,
-        stamp: &stamp,
-    })
+        description,
+        stamp,
+        sequence: booking.sequence,
+    }
+}
+
+/// The booking as an iCalendar file, made at `now` (UTC seconds).
+pub fn calendar_of(booking: &BookingRow, now: i64) -> String {
+    let texts = event_texts(booking);
+    let stamp = ics_stamp(now);
+    ics::calendar(&event_of(booking, &texts, &stamp))
 }
 
 /// Mails the booking with its `.ics` to the operator who made it and, when the person's
 /// contact is an e-mail address, to the person. Mail is sent in the background: a slow or
 /// failing server never undoes a booking.
-async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Result<(), AppError> {
+pub(crate) async fn mail_booking(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    news: MailNews,
+) -> Result<(), AppError> {
     let Some(mailer) = &state.mailer else {
         return Ok(());
     };
@@ -81,11 +109,12 @@ async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Resul
     for to in recipients {
         mailer.send_in_background(Mail {
             to,
-            subject: format!("Appuntamento in Prefettura: {}", booking.kind_name),
+            subject: format!("{} {}", news.subject(), booking.kind_name),
             body: format!(
-                "È stato prenotato un appuntamento all'Ufficio Cittadinanza della Prefettura.\n\n\
+                "{}\n\n\
                  Tipo: {}\nGiorno e ora: {}\nPersona: {}\nPrenotazione n. {}\n\n\
                  Nel file allegato l'appuntamento per il calendario. Per annullarlo rivolgiti allo sportello che l'ha prenotato.\n",
+                news.opening(),
                 booking.kind_name,
                 booking.starts_at.strftime("%d/%m/%Y %H:%M"),
                 booking.person_name,
@@ -99,6 +128,33 @@ async fn mail_booking(state: &AppState, principal: &Principal, id: i64) -> Resul
         });
     }
     Ok(())
+}
+
+/// What a booking's mail tells.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MailNews {
+    Booked,
+    Moved,
+}
+
+impl MailNews {
+    fn subject(self) -> &'static str {
+        match self {
+            MailNews::Booked => "Appuntamento in Prefettura:",
+            MailNews::Moved => "Appuntamento in Prefettura spostato:",
+        }
+    }
+
+    fn opening(self) -> &'static str {
+        match self {
+            MailNews::Booked => {
+                "È stato prenotato un appuntamento all'Ufficio Cittadinanza della Prefettura."
+            }
+            MailNews::Moved => {
+                "Un appuntamento all'Ufficio Cittadinanza della Prefettura è stato spostato a un nuovo orario: quello di prima non vale più. Il file allegato aggiorna l'appuntamento nel calendario."
+            }
+        }
+    }
 }
 
 /// The booking form as sent: raw text, parsed after the permission check.
@@ -129,7 +185,12 @@ pub enum Refused {
     Invalid(FormErrors),
     /// The time is offered but its seats are all taken: nothing was booked.
     Full,
+    /// The office or its area has used its weekly quota in the slot's week.
+    QuotaReached,
 }
+
+/// Why a booking or a move was refused though its form was right.
+pub const QUOTA_REACHED: &str = "La quota settimanale di questo tipo di appuntamento per il tuo sportello (o per la sua area) è esaurita nella settimana scelta: non è stato prenotato nulla. Scegli un giorno di un'altra settimana.";
 
 /// What the confirmation did.
 pub enum Confirmed {
@@ -138,10 +199,12 @@ pub enum Confirmed {
     Invalid(FormErrors),
     /// Someone else took the last seat meanwhile: nothing was booked.
     Full,
+    /// The office or its area has used its weekly quota in that week: nothing was booked.
+    QuotaReached,
 }
 
 /// The Italian wall-clock time now.
-fn local_now(state: &AppState) -> DateTime {
+pub(crate) fn local_now(state: &AppState) -> DateTime {
     let now = Timestamp::from_second(state.clock.now()).unwrap_or(Timestamp::UNIX_EPOCH);
     now.to_zoned(rome()).datetime()
 }
@@ -193,6 +256,11 @@ pub async fn check(
     {
         return Ok(Err(Refused::Full));
     }
+    if let Some(start) = offered
+        && quota_used(state, principal, &kind, start, None).await?
+    {
+        return Ok(Err(Refused::QuotaReached));
+    }
     if offered.is_none() {
         errors.add(
             "slot",
@@ -241,9 +309,28 @@ pub async fn check(
     }
 }
 
+/// Whether the principal's office (or its area) has used the kind's weekly quota in the week
+/// of `start`, not counting booking `moving`.
+pub(crate) async fn quota_used(
+    state: &AppState,
+    principal: &Principal,
+    kind: &KindRow,
+    start: DateTime,
+    moving: Option<i64>,
+) -> Result<bool, AppError> {
+    if kind.quota == Quota::None {
+        return Ok(false);
+    }
+    let (kind_id, quota, office) = (kind.id, kind.quota.clone(), principal.organisation_id);
+    Ok(state
+        .db
+        .call(move |conn| quota_reached(conn, kind_id, &quota, office, start, moving))
+        .await?)
+}
+
 /// Whether `start` is a time the kind offers now when nobody has booked it: if it is not
 /// free, its seats are taken.
-fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
+pub(crate) fn is_plan_slot(state: &AppState, kind: &KindRow, start: DateTime) -> bool {
     let calendar = state.settings.reports.calendar();
     let unbooked = kind
         .plan
@@ -262,6 +349,7 @@ pub async fn confirm(
         Ok(checked) => checked,
         Err(Refused::Invalid(errors)) => return Ok(Confirmed::Invalid(errors)),
         Err(Refused::Full) => return Ok(Confirmed::Full),
+        Err(Refused::QuotaReached) => return Ok(Confirmed::QuotaReached),
     };
     let booking = NewBooking {
         kind_id: checked.kind.id,
@@ -273,16 +361,18 @@ pub async fn confirm(
         booked_by: principal.user_id,
     };
     let (seats, now) = (checked.kind.plan.seats, state.clock.now());
+    let quota = checked.kind.quota;
     let booked = state
         .db
-        .call(move |conn| appointments::book(conn, &booking, seats, now))
+        .call(move |conn| appointments::book(conn, &booking, seats, &quota, now))
         .await?;
     Ok(match booked {
         Booked::Made(id) => {
-            mail_booking(state, principal, id).await?;
+            mail_booking(state, principal, id, MailNews::Booked).await?;
             Confirmed::Booked(id)
         }
         Booked::Full => Confirmed::Full,
+        Booked::QuotaReached => Confirmed::QuotaReached,
         Booked::PersonAlreadyBooked => {
             let mut errors = FormErrors::default();
             errors.add(

@@ -6,8 +6,11 @@
 //! or the form's errors to show again), never HTML: handlers in `routes` render.
 
 pub mod account_links;
+pub mod appointment_plans;
 pub mod appointments;
 pub mod audit_log;
+pub mod booking_moves;
+pub mod calendar_feeds;
 pub mod citizen_data;
 pub mod feedback;
 pub mod form_session;

@@ -26,7 +26,7 @@ pub use feedback::FeedbackSettings;
 pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
-pub use site::{SiteInfo, SiteInfoError};
+pub use site::{SiteArea, SiteInfo, SiteInfoError};
 pub use storage::{BackupSettings, PoolSettings, RetentionSettings};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -12,6 +12,19 @@ pub struct SiteInfo {
     pub owner: String,
     pub base_url: Option<String>,
     pub accessibility_statement_url: Option<String>,
+    /// The territorial areas with their foreign residents, the figures the portal's
+    /// directory shows; the appointments' quotas by area are shared by them.
+    #[serde(default)]
+    pub areas: Vec<SiteArea>,
+}
+
+/// One `[[areas]]` entry of `site.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SiteArea {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub foreign_residents: u64,
 }
 
 impl Default for SiteInfo {
@@ -22,6 +35,7 @@ impl Default for SiteInfo {
             owner: String::new(),
             base_url: None,
             accessibility_statement_url: None,
+            areas: Vec::new(),
         }
     }
 }
@@ -73,13 +87,19 @@ mod tests {
         let file = dir.path().join("site.toml");
         std::fs::write(
             &file,
-            "title = \"Rete\"\nshort_title = \"R\"\nowner = \"Provincia\"\nmenu = [\"a\"]\n",
+            "title = \"Rete\"\nshort_title = \"R\"\nowner = \"Provincia\"\nmenu = [\"a\"]\n\
+             [[areas]]\nid = \"cuneo\"\nname = \"Cuneo e valli\"\nforeign_residents = 14800\n\
+             [[areas]]\nid = \"nuova\"\nname = \"Area senza dati\"\n",
         )
         .unwrap();
         let info = SiteInfo::load(&file).unwrap();
         assert_eq!(info.owner, "Provincia");
         assert!(info.accessibility_statement_url.is_none());
+        assert_eq!(info.areas.len(), 2);
+        assert_eq!(info.areas[0].foreign_residents, 14800);
+        assert_eq!(info.areas[1].foreign_residents, 0);
         let missing = SiteInfo::load(&dir.path().join("none.toml")).unwrap();
         assert_eq!(missing.short_title, "ReSPI");
+        assert!(missing.areas.is_empty());
     }
 }

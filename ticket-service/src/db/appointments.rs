@@ -4,28 +4,17 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::{Date, DateTime, Time, Weekday};
-use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, TransactionBehavior, params};
+use jiff::civil::{Date, DateTime};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use crate::db::audit::{self, AuditEntry};
+use crate::db::booking_quotas::quota_reached;
 use crate::db::columns;
-use crate::domain::appointments::slots::{Exception, Opening, Plan};
+use crate::domain::appointments::quotas::Quota;
 
-/// A kind of appointment as stored, with its plan.
-#[derive(Debug, Clone)]
-pub struct KindRow {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub plan: Plan,
-}
-
-/// A kind of appointment to add, with its weekly plan.
-pub struct NewKind<'a> {
-    pub code: &'a str,
-    pub name: &'a str,
-    pub plan: &'a Plan,
-}
+pub use crate::db::appointment_plans::{
+    KindRow, KindSummary, NewKind, find_kind, insert_kind, kinds,
+};
 
 /// A booking to make.
 #[derive(Debug, Clone)]
@@ -48,136 +37,8 @@ pub enum Booked {
     Full,
     /// The person already holds an active booking of this kind.
     PersonAlreadyBooked,
-}
-
-fn weekday_number(weekday: Weekday) -> i8 {
-    weekday.to_monday_one_offset()
-}
-
-fn weekday_of(number: i8) -> Option<Weekday> {
-    Weekday::from_monday_one_offset(number).ok()
-}
-
-/// Adds a kind of appointment with its plan; returns its id.
-pub fn insert_kind(conn: &mut Connection, kind: &NewKind<'_>) -> rusqlite::Result<i64> {
-    let tx = conn.transaction()?;
-    let plan = kind.plan;
-    tx.execute(
-        "INSERT INTO appointment_kinds
-             (code, name, slot_minutes, seats, min_notice_hours, horizon_days)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            kind.code,
-            kind.name,
-            plan.slot_minutes,
-            plan.seats,
-            plan.min_notice_hours,
-            plan.horizon_days
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    for opening in &plan.openings {
-        tx.execute(
-            "INSERT INTO appointment_openings (kind_id, weekday, opens, closes)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                id,
-                weekday_number(opening.weekday),
-                opening.from.to_string(),
-                opening.until.to_string()
-            ],
-        )?;
-    }
-    for exception in &plan.exceptions {
-        let (day, hours) = match *exception {
-            Exception::Closed(day) => (day, None),
-            Exception::Open { date, from, until } => (date, Some((from, until))),
-        };
-        tx.execute(
-            "INSERT INTO appointment_exceptions (kind_id, day, opens, closes)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                id,
-                day.to_string(),
-                hours.map(|(from, _)| from.to_string()),
-                hours.map(|(_, until)| until.to_string())
-            ],
-        )?;
-    }
-    tx.commit()?;
-    Ok(id)
-}
-
-/// The kind `id` with its plan, when it exists and is active.
-pub fn find_kind(conn: &Connection, id: i64) -> rusqlite::Result<Option<KindRow>> {
-    let Some((code, name, mut plan)) = conn
-        .query_row(
-            "SELECT code, name, slot_minutes, seats, min_notice_hours, horizon_days
-             FROM appointment_kinds WHERE id = ?1 AND active = 1",
-            [id],
-            |row| {
-                let plan = Plan {
-                    openings: Vec::new(),
-                    slot_minutes: row.get("slot_minutes")?,
-                    seats: row.get("seats")?,
-                    exceptions: Vec::new(),
-                    min_notice_hours: row.get("min_notice_hours")?,
-                    horizon_days: row.get("horizon_days")?,
-                };
-                Ok((
-                    row.get::<_, String>("code")?,
-                    row.get::<_, String>("name")?,
-                    plan,
-                ))
-            },
-        )
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    plan.openings = openings(conn, id)?;
-    plan.exceptions = exceptions(conn, id)?;
-    Ok(Some(KindRow {
-        id,
-        code,
-        name,
-        plan,
-    }))
-}
-
-fn openings(conn: &Connection, kind_id: i64) -> rusqlite::Result<Vec<Opening>> {
-    let mut statement = conn.prepare(
-        "SELECT weekday, opens, closes FROM appointment_openings
-         WHERE kind_id = ?1 ORDER BY weekday, opens",
-    )?;
-    let rows = statement.query_map([kind_id], |row: &Row<'_>| {
-        let number: i8 = row.get("weekday")?;
-        Ok(Opening {
-            weekday: weekday_of(number).ok_or(rusqlite::Error::IntegralValueOutOfRange(
-                0,
-                i64::from(number),
-            ))?,
-            from: columns::parsed::<Time>(row, "opens")?,
-            until: columns::parsed::<Time>(row, "closes")?,
-        })
-    })?;
-    rows.collect()
-}
-
-fn exceptions(conn: &Connection, kind_id: i64) -> rusqlite::Result<Vec<Exception>> {
-    let mut statement = conn.prepare(
-        "SELECT day, opens, closes FROM appointment_exceptions WHERE kind_id = ?1 ORDER BY day",
-    )?;
-    let rows = statement.query_map([kind_id], |row: &Row<'_>| {
-        let date: Date = columns::parsed(row, "day")?;
-        let opens: Option<Time> = columns::parsed_optional(row, "opens")?;
-        let closes: Option<Time> = columns::parsed_optional(row, "closes")?;
-        Ok(match (opens, closes) {
-            (Some(from), Some(until)) => Exception::Open { date, from, until },
-            _ => Exception::Closed(date),
-        })
-    })?;
-    rows.collect()
+    /// The office (or its area) has used its weekly quota of this kind in that week.
+    QuotaReached,
 }
 
 /// The seats taken in each slot of kind `kind_id` from `from` on.
@@ -206,6 +67,7 @@ pub fn book(
     conn: &mut Connection,
     booking: &NewBooking,
     seats: u32,
+    quota: &Quota,
     now: i64,
 ) -> rusqlite::Result<Booked> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -217,6 +79,10 @@ pub fn book(
     )?;
     if taken >= seats {
         return Ok(Booked::Full);
+    }
+    let (kind, office, at) = (booking.kind_id, booking.organisation_id, booking.starts_at);
+    if quota_reached(&tx, kind, quota, office, at, None)? {
+        return Ok(Booked::QuotaReached);
     }
     let inserted = tx.execute(
         "INSERT INTO bookings (kind_id, starts_at, person_key, person_name, contact,
@@ -248,26 +114,6 @@ pub fn book(
     }
 }
 
-/// A kind of appointment as the booking pages list it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct KindSummary {
-    pub id: i64,
-    pub name: String,
-}
-
-/// The active kinds of appointment, by name.
-pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<KindSummary>> {
-    let mut statement =
-        conn.prepare("SELECT id, name FROM appointment_kinds WHERE active = 1 ORDER BY name")?;
-    let rows = statement.query_map([], |row| {
-        Ok(KindSummary {
-            id: row.get("id")?,
-            name: row.get("name")?,
-        })
-    })?;
-    rows.collect()
-}
-
 /// A booking as its receipt shows it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct BookingRow {
@@ -285,6 +131,8 @@ pub struct BookingRow {
     pub booked_by_name: String,
     pub state: String,
     pub created_at: i64,
+    /// Raised each time the booking is moved, for calendar programs.
+    pub sequence: u32,
 }
 
 /// Booking `id`, with the names its receipt shows.
@@ -293,7 +141,7 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
         "SELECT b.id, b.kind_id, k.name AS kind_name, b.starts_at, k.slot_minutes, b.person_name, b.person_key, b.contact,
                 b.organisation_id, o.name AS organisation_name, b.booked_by,
                 u.display_name AS booked_by_name,
-                b.state, b.created_at
+                b.state, b.created_at, b.sequence
          FROM bookings b
          JOIN appointment_kinds k ON k.id = b.kind_id
          JOIN organisations o ON o.id = b.organisation_id
@@ -316,6 +164,7 @@ pub fn find_booking(conn: &Connection, id: i64) -> rusqlite::Result<Option<Booki
                 booked_by_name: row.get("booked_by_name")?,
                 state: row.get("state")?,
                 created_at: row.get("created_at")?,
+                sequence: row.get("sequence")?,
             })
         },
     )
@@ -360,6 +209,27 @@ pub fn day_bookings(conn: &Connection, day: Date) -> rusqlite::Result<Vec<Bookin
     Ok(rows)
 }
 
+/// The active bookings of every kind from `from` on, by time, at most `limit`: the
+/// Prefettura's calendar feed.
+pub fn coming_bookings(
+    conn: &Connection,
+    from: DateTime,
+    limit: u32,
+) -> rusqlite::Result<Vec<BookingRow>> {
+    let mut statement = conn.prepare(
+        "SELECT id FROM bookings WHERE starts_at >= ?1 AND state = 'attiva'
+         ORDER BY starts_at, id LIMIT ?2",
+    )?;
+    let ids: Vec<i64> = statement
+        .query_map(params![from.to_string(), limit], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        rows.extend(find_booking(conn, id)?);
+    }
+    Ok(rows)
+}
+
 /// Marks whether the person came (`presente`) or not (`assente`), with its audit line, in one
 /// transaction; false when the booking was cancelled.
 pub fn mark_attendance(
@@ -384,10 +254,11 @@ pub fn mark_attendance(
 
 #[cfg(test)]
 mod tests {
-    use jiff::civil::{date, time};
+    use jiff::civil::{Weekday, date, time};
 
     use super::*;
     use crate::db::Db;
+    use crate::domain::appointments::slots::{Exception, Opening, Plan};
 
     fn plan(seats: u32) -> Plan {
         Plan {
@@ -471,7 +342,8 @@ mod tests {
                     (0..10)
                         .map(|n| {
                             let wanted = booking(kind, connection * 10 + n);
-                            db.call_blocking(|c| book(c, &wanted, 1, 0)).unwrap()
+                            db.call_blocking(|c| book(c, &wanted, 1, &Quota::None, 0))
+                                .unwrap()
                         })
                         .collect::<Vec<_>>()
                 })
@@ -508,7 +380,8 @@ mod tests {
         let db = Db::open(&path).unwrap();
         let first = booking(kind, 7);
         assert!(matches!(
-            db.call_blocking(|c| book(c, &first, 5, 0)).unwrap(),
+            db.call_blocking(|c| book(c, &first, 5, &Quota::None, 0))
+                .unwrap(),
             Booked::Made(_)
         ));
         let again = NewBooking {
@@ -516,7 +389,8 @@ mod tests {
             ..booking(kind, 7)
         };
         assert_eq!(
-            db.call_blocking(|c| book(c, &again, 5, 0)).unwrap(),
+            db.call_blocking(|c| book(c, &again, 5, &Quota::None, 0))
+                .unwrap(),
             Booked::PersonAlreadyBooked
         );
         let taken = db
@@ -527,5 +401,96 @@ mod tests {
             1,
             "nothing written for the refused one"
         );
+    }
+
+    #[test]
+    fn a_weekly_quota_holds_however_many_race_for_the_week() {
+        let (_dir, path, kind) = seeded(50);
+        // Forty bookings at once, each for its own person and its own slot of the same week
+        // (Tuesday 22 and the extra Saturday 19 belong to different weeks: only Tuesdays here).
+        let handles: Vec<_> = (0..40)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let db = Db::open(&path).unwrap();
+                    let minutes = [0, 30, 60, 90][n % 4];
+                    let wanted = NewBooking {
+                        starts_at: date(2026, 12, 22).at(9, 0, 0, 0)
+                            + jiff::Span::new().minutes(minutes),
+                        ..booking(kind, n)
+                    };
+                    db.call_blocking(|c| book(c, &wanted, 50, &Quota::PerOffice(3), 0))
+                        .unwrap()
+                })
+            })
+            .collect();
+        let outcomes: Vec<Booked> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let made = outcomes
+            .iter()
+            .filter(|outcome| matches!(outcome, Booked::Made(_)))
+            .count();
+        let refused = outcomes
+            .iter()
+            .filter(|outcome| **outcome == Booked::QuotaReached)
+            .count();
+        assert_eq!((made, refused), (3, 37), "{outcomes:?}");
+    }
+
+    #[test]
+    fn a_move_takes_the_new_seat_before_it_gives_back_the_old_one() {
+        use crate::db::booking_moves::{Move, Moved, move_booking};
+        use crate::domain::audit::AuditEvent;
+        let (_dir, path, kind) = seeded(1);
+        let db = Db::open(&path).unwrap();
+        let at =
+            |minutes: i64| date(2026, 12, 22).at(9, 0, 0, 0) + jiff::Span::new().minutes(minutes);
+        let first = NewBooking {
+            starts_at: at(0),
+            ..booking(kind, 1)
+        };
+        let second = NewBooking {
+            starts_at: at(30),
+            ..booking(kind, 2)
+        };
+        let Booked::Made(id) = db
+            .call_blocking(|c| book(c, &first, 1, &Quota::None, 0))
+            .unwrap()
+        else {
+            panic!("booked")
+        };
+        db.call_blocking(|c| book(c, &second, 1, &Quota::None, 0))
+            .unwrap();
+        let entry = AuditEntry::new(AuditEvent::BookingMoved);
+        let to = |slot: DateTime| Move {
+            booking_id: id,
+            kind_id: kind,
+            organisation_id: 1,
+            to: slot,
+            seats: 1,
+            quota: &Quota::None,
+        };
+        // The 9:30 seat is taken: the booking keeps 9:00.
+        let full = db
+            .call_blocking(|c| move_booking(c, &to(at(30)), &entry, 5))
+            .unwrap();
+        assert_eq!(full, Moved::Full);
+        let seats = |c: &mut Connection| booked_seats(c, kind, at(0));
+        let taken = db.call_blocking(seats).unwrap();
+        assert_eq!(taken, HashMap::from([(at(0), 1), (at(30), 1)]));
+        // 10:00 is free: moved, 9:00 free again, the sequence raised.
+        let done = db
+            .call_blocking(|c| move_booking(c, &to(at(60)), &entry, 5))
+            .unwrap();
+        assert_eq!(done, Moved::Done);
+        let taken = db.call_blocking(seats).unwrap();
+        assert_eq!(taken, HashMap::from([(at(30), 1), (at(60), 1)]));
+        let row = db.call_blocking(|c| find_booking(c, id)).unwrap().unwrap();
+        assert_eq!((row.starts_at, row.sequence), (at(60), 1));
+        // A cancelled booking is not moved.
+        db.call_blocking(|c| cancel(c, id, &entry, 6)).unwrap();
+        let gone = db
+            .call_blocking(|c| move_booking(c, &to(at(90)), &entry, 7))
+            .unwrap();
+        assert_eq!(gone, Moved::NotActive);
     }
 }

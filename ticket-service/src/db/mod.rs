@@ -1,11 +1,15 @@
 //! The SQLite database: opening it safely, migrations, and the queries of each table.
 
 pub mod account_links;
+pub mod appointment_plans;
 pub mod appointments;
 pub mod attachment_usage;
 pub mod attachments;
 pub mod audit;
 pub mod batches;
+pub mod booking_moves;
+pub mod booking_quotas;
+pub mod calendar_feeds;
 pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
@@ -65,6 +69,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
         M::up(include_str!("migrations/0011_appointments.sql")),
         M::up(include_str!("migrations/0012_feedback.sql")),
+        M::up(include_str!("migrations/0013_appointment_plans.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
     ]
 }

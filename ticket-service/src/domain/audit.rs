@@ -50,10 +50,18 @@ pub enum AuditEvent {
     CitizenDataExported,
     /// A person's identifiers were deleted on their request (GDPR art. 17).
     CitizenDataErased,
+    /// A kind of appointment, its plan or its quota was added or changed.
+    AppointmentPlanSaved,
+    /// An office moved one of its bookings to another time.
+    BookingMoved,
+    /// A private calendar address was made (or made again, replacing the old one).
+    CalendarFeedCreated,
+    /// A private calendar address was revoked.
+    CalendarFeedRevoked,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 27] = [
+    const ALL: [AuditEvent; 31] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -81,6 +89,10 @@ impl AuditEvent {
         AuditEvent::RetentionApplied,
         AuditEvent::CitizenDataExported,
         AuditEvent::CitizenDataErased,
+        AuditEvent::AppointmentPlanSaved,
+        AuditEvent::BookingMoved,
+        AuditEvent::CalendarFeedCreated,
+        AuditEvent::CalendarFeedRevoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -112,6 +124,10 @@ impl AuditEvent {
             AuditEvent::RetentionApplied => "retention_applied",
             AuditEvent::CitizenDataExported => "citizen_data_exported",
             AuditEvent::CitizenDataErased => "citizen_data_erased",
+            AuditEvent::AppointmentPlanSaved => "appointment_plan_saved",
+            AuditEvent::BookingMoved => "booking_moved",
+            AuditEvent::CalendarFeedCreated => "calendar_feed_created",
+            AuditEvent::CalendarFeedRevoked => "calendar_feed_revoked",
         }
     }
 
@@ -146,6 +162,10 @@ impl AuditEvent {
             }
             AuditEvent::CitizenDataExported => "Dati di una persona esportati su sua richiesta",
             AuditEvent::CitizenDataErased => "Dati di una persona cancellati su sua richiesta",
+            AuditEvent::AppointmentPlanSaved => "Tipo di appuntamento o suo calendario salvato",
+            AuditEvent::BookingMoved => "Prenotazione di un appuntamento spostata",
+            AuditEvent::CalendarFeedCreated => "Indirizzo privato del calendario creato",
+            AuditEvent::CalendarFeedRevoked => "Indirizzo privato del calendario revocato",
         }
     }
 

@@ -36,6 +36,8 @@ pub enum Action {
     BookAppointments,
     /// Keep the citizenship office's appointments: the day's list and who came.
     ManageAppointments,
+    /// Define the kinds of appointment, their weekly plans, exceptions and quotas.
+    PlanAppointments,
     /// See the network's statistics.
     ViewStatistics,
     /// List organisations.
@@ -51,7 +53,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -66,6 +68,7 @@ impl Action {
         Action::ValidateAnswers,
         Action::BookAppointments,
         Action::ManageAppointments,
+        Action::PlanAppointments,
         Action::ViewStatistics,
         Action::ViewOrganisations,
         Action::ManageOrganisations,
@@ -94,6 +97,9 @@ impl Action {
             Action::BookAppointments => "Prenotare appuntamenti all'Ufficio Cittadinanza",
             Action::ManageAppointments => {
                 "Consultare gli appuntamenti del giorno e segnare chi si presenta"
+            }
+            Action::PlanAppointments => {
+                "Definire i tipi di appuntamento, i loro orari, le eccezioni e le quote"
             }
             Action::ViewStatistics => "Consultare le statistiche della rete",
             Action::ViewOrganisations => "Consultare l'elenco delle organizzazioni",
@@ -148,6 +154,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Prefettura, ValidateAnswers),
     (Prefettura, BookAppointments),
     (Prefettura, ManageAppointments),
+    (Prefettura, PlanAppointments),
     (Admin, ViewDashboard),
     (Admin, ManageOwnAccount),
     (Admin, ViewStatistics),
@@ -157,6 +164,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Admin, ManageUsers),
     (Admin, ReadAuditLog),
     (Admin, ReadFeedback),
+    (Admin, PlanAppointments),
 ];
 
 /// Whether `role` may perform `action`; false for every pair missing from the table.
@@ -227,6 +235,17 @@ mod tests {
             assert_eq!(
                 allows(role, ReadFeedback),
                 matches!(role, Coordination | Admin),
+                "{role}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_prefettura_and_admins_plan_appointments() {
+        for role in Role::ALL {
+            assert_eq!(
+                allows(role, PlanAppointments),
+                matches!(role, Prefettura | Admin),
                 "{role}"
             );
         }

@@ -13,6 +13,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::appointments::{KindRow, KindSummary};
 use crate::domain::appointments::identity::PersonId;
+use crate::domain::appointments::quotas::Quota;
 use crate::domain::appointments::slots::{FreeSlot, weekday_name};
 use crate::domain::report_fields::Choice;
 use crate::error::AppError;
@@ -116,6 +117,9 @@ pub async fn review(
         Err(Refused::Full) => {
             booking_page(&state, &principal, &form, Shown::taken(&no_errors)).await
         }
+        Err(Refused::QuotaReached) => {
+            booking_page(&state, &principal, &form, Shown::quota(&no_errors)).await
+        }
     }
 }
 
@@ -143,6 +147,9 @@ pub async fn confirm(
             booking_page(&state, &principal, &form, Shown::mistakes(&errors)).await
         }
         Confirmed::Full => booking_page(&state, &principal, &form, Shown::taken(&no_errors)).await,
+        Confirmed::QuotaReached => {
+            booking_page(&state, &principal, &form, Shown::quota(&no_errors)).await
+        }
     }
 }
 
@@ -159,6 +166,8 @@ pub async fn receipt(
     let notice = appointments::notice_of(&state, &booking).await?;
     let by_prefettura = appointments::keeps_appointments(&principal);
     let cancellable = appointments::cancellable(&state, &booking, notice, by_prefettura);
+    let movable = appointments::cancellable(&state, &booking, notice, false)
+        && booking.organisation_id == principal.organisation_id;
     let title = format!("Prenotazione n. {}", booking.id);
     let state_label = match booking.state.as_str() {
         "attiva" => "Confermata",
@@ -174,6 +183,7 @@ pub async fn receipt(
             "cancel",
             &cancellable.then(|| paths::booking_cancel(booking.id)),
         )
+        .with("move", &movable.then(|| paths::booking_move(booking.id)))
         .with("notice_hours", &notice)
         .with("ask_reason", &by_prefettura)
         .with("state_label", &state_label)
@@ -206,6 +216,9 @@ fn outcome_message(outcome: Option<&str>) -> Option<&'static str> {
     match outcome? {
         "prenotato" => Some("Prenotazione fatta."),
         "annullato" => Some("Prenotazione annullata: il posto è di nuovo libero."),
+        "spostato" => {
+            Some("Prenotazione spostata al nuovo orario: il posto di prima è di nuovo libero.")
+        }
         _ => None,
     }
 }
@@ -224,6 +237,14 @@ impl<'a> Shown<'a> {
             errors,
             status: StatusCode::CONFLICT,
             message: Some(TAKEN),
+        }
+    }
+
+    /// The office's weekly quota is used up: the page says so and shows the times.
+    fn quota(errors: &'a FormErrors) -> Self {
+        Shown {
+            message: Some(appointments::QUOTA_REACHED),
+            ..Shown::taken(errors)
         }
     }
 
@@ -255,8 +276,10 @@ struct DayLink {
 
 /// The chosen kind's days, and the chosen day's times as the radio buttons' choices.
 #[derive(Serialize)]
-struct OfferView {
+pub(crate) struct OfferView {
     kind_name: String,
+    /// The weekly quota's rule, when the kind has one.
+    quota: Option<String>,
     horizon_days: i32,
     days: Vec<DayLink>,
     day_label: String,
@@ -293,7 +316,10 @@ async fn booking_page(
             .map(|slot| slot.start.date().to_string())
             .unwrap_or_default();
     }
-    let offer = offer.map(|(kind, free)| offer_view(&kind, &free, &form.day));
+    let offer = offer.map(|(kind, free)| {
+        let link = |day: &str| paths::appointments_of(kind.id, Some(day));
+        offer_view(&kind, &free, &form.day, &link)
+    });
     let html = Page::for_user(state, principal, "Appuntamenti", paths::APPOINTMENTS)
         .with("kinds", &kind_links(&kinds, &form.kind))
         .with("offer", &offer)
@@ -316,7 +342,13 @@ fn kind_links(kinds: &[KindSummary], current: &str) -> Vec<KindLink> {
         .collect()
 }
 
-fn offer_view(kind: &KindRow, free: &[FreeSlot], day: &str) -> OfferView {
+/// The days of `free` as links (`link` of a day's date), and the times of `day`.
+pub(crate) fn offer_view(
+    kind: &KindRow,
+    free: &[FreeSlot],
+    day: &str,
+    link: &dyn Fn(&str) -> String,
+) -> OfferView {
     let mut days: Vec<(Date, usize)> = Vec::new();
     for slot in free {
         match days.last_mut() {
@@ -344,12 +376,13 @@ fn offer_view(kind: &KindRow, free: &[FreeSlot], day: &str) -> OfferView {
         .collect();
     OfferView {
         kind_name: kind.name.clone(),
+        quota: (kind.quota != Quota::None).then(|| kind.quota.describe()),
         horizon_days: kind.plan.horizon_days,
         days: days
             .into_iter()
             .map(|(date, slots)| DayLink {
                 label: long_day(date),
-                link: paths::appointments_of(kind.id, Some(&date.to_string())),
+                link: link(&date.to_string()),
                 current: Some(date) == chosen,
                 slots,
             })

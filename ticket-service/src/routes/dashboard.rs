@@ -32,6 +32,7 @@ fn page_of(action: Action) -> Option<&'static str> {
         Action::ReadAuditLog => Some(paths::AUDIT),
         Action::BookAppointments => Some(paths::APPOINTMENTS),
         Action::ManageAppointments => Some(paths::APPOINTMENTS_DAY),
+        Action::PlanAppointments => Some(paths::APPOINTMENT_KINDS),
         _ => None,
     }
 }

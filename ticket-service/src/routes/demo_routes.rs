@@ -64,6 +64,22 @@ const PAGES: &[(&str, Openers)] = &[
         "/appuntamenti?tipo={kind}",
         Openers::AnyOf(&[Action::BookAppointments]),
     ),
+    (
+        paths::APPOINTMENT_KINDS,
+        Openers::AnyOf(&[Action::PlanAppointments]),
+    ),
+    (
+        paths::NEW_APPOINTMENT_KIND,
+        Openers::AnyOf(&[Action::PlanAppointments]),
+    ),
+    (
+        "/appuntamenti/tipi/{kind}",
+        Openers::AnyOf(&[Action::PlanAppointments]),
+    ),
+    (
+        paths::CALENDAR_FEED_PAGE,
+        Openers::AnyOf(&[Action::ManageAppointments]),
+    ),
     // The demo report was filed by the demo office and is addressed to the Questura.
     (
         "/segnalazioni/{report}",

@@ -6,10 +6,13 @@ mod admin_organisations;
 mod admin_user;
 mod admin_users;
 mod appointment_day;
+mod appointment_plans;
 mod appointments;
 mod assets;
 mod assignment;
 mod booking_files;
+mod booking_moves;
+mod calendar_feeds;
 mod dashboard;
 mod demo_routes;
 mod feedback;
@@ -54,7 +57,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// What answers without a session: the health check, the demo's route list, the portal's
-/// feedback form, the stylesheet and the theme's static files.
+/// feedback form, the stylesheet, the private calendar feeds (by their secret address) and
+/// the theme's static files.
 fn public_routes(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()
         .route(paths::HEALTH, get(health::check))
@@ -64,6 +68,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
     }
     router
         .route(paths::STYLESHEET, get(assets::stylesheet))
+        .route(paths::CALENDAR_FEED, get(calendar_feeds::feed))
         .merge(feedback::portal_form())
         .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
 }
@@ -188,6 +193,26 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::APPOINTMENTS_DAY, get(appointment_day::page))
         .route(paths::BOOKING_ATTENDANCE, post(appointment_day::mark))
         .route(paths::BOOKING_CANCEL, post(appointments::cancel))
+        .route(
+            paths::APPOINTMENT_KINDS,
+            get(appointment_plans::list).post(appointment_plans::review),
+        )
+        .route(
+            paths::NEW_APPOINTMENT_KIND,
+            get(appointment_plans::new_form),
+        )
+        .route(paths::APPOINTMENT_KIND, get(appointment_plans::edit_form))
+        .route(paths::APPOINTMENT_KIND_SAVE, post(appointment_plans::save))
+        .route(
+            paths::BOOKING_MOVE,
+            get(booking_moves::page).post(booking_moves::review),
+        )
+        .route(paths::BOOKING_MOVE_CONFIRM, post(booking_moves::confirm))
+        .route(
+            paths::CALENDAR_FEED_PAGE,
+            get(calendar_feeds::page).post(calendar_feeds::create),
+        )
+        .route(paths::CALENDAR_FEED_REVOKE, post(calendar_feeds::revoke))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.
@@ -268,9 +293,13 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 }
 
 /// The path as it may be logged: without the query string, and without the secret token of
-/// activation and reset links (ASVS 7.1.1).
+/// activation and reset links and of private calendar feeds (ASVS 7.1.1).
 fn loggable_path(path: &str) -> &str {
-    for prefix in [paths::ACTIVATION_PREFIX, paths::RESET_PREFIX] {
+    for prefix in [
+        paths::ACTIVATION_PREFIX,
+        paths::RESET_PREFIX,
+        paths::CALENDAR_FEED_PREFIX,
+    ] {
         if path.starts_with(prefix) {
             return prefix;
         }
@@ -290,6 +319,7 @@ mod tests {
     fn link_tokens_never_reach_the_logs() {
         assert_eq!(loggable_path("/attiva/abcdef"), "/attiva/");
         assert_eq!(loggable_path("/reimposta/abcdef"), "/reimposta/");
+        assert_eq!(loggable_path("/calendario/abcdef.ics"), "/calendario/");
         assert_eq!(loggable_path("/admin/utenti"), "/admin/utenti");
     }
 }

@@ -11,7 +11,7 @@ use crate::hardening_auth::spawn_app_and_database;
 use crate::helpers::{Client, Form, Page};
 
 /// The address of the first link whose target starts with `prefix`, `&amp;` undone.
-fn first_link(page: &Page, prefix: &str) -> String {
+pub(crate) fn first_link(page: &Page, prefix: &str) -> String {
     let marker = format!("href=\"{prefix}");
     let start = page
         .body
@@ -23,7 +23,7 @@ fn first_link(page: &Page, prefix: &str) -> String {
 }
 
 /// The values of the radio buttons `name` on the page, in order.
-fn radio_values(page: &Page, name: &str) -> Vec<String> {
+pub(crate) fn radio_values(page: &Page, name: &str) -> Vec<String> {
     let marker = format!("name=\"{name}\" value=\"");
     page.body
         .match_indices(&marker)
@@ -35,7 +35,7 @@ fn radio_values(page: &Page, name: &str) -> Vec<String> {
 }
 
 /// The first kind's page: its days, and the first day's times with the booking form.
-async fn first_kind(office: &mut Client) -> Page {
+pub(crate) async fn first_kind(office: &mut Client) -> Page {
     let start = office.get("/appuntamenti").await;
     assert_eq!(start.status, 200, "{}", start.body);
     assert!(start.body.contains("Consegna di documenti (esempio)"));
@@ -45,7 +45,7 @@ async fn first_kind(office: &mut Client) -> Page {
     kind
 }
 
-fn booking_form(page: &Page, slot: &str, identifier: (&str, &str)) -> Form {
+pub(crate) fn booking_form(page: &Page, slot: &str, identifier: (&str, &str)) -> Form {
     page.form("/appuntamenti/prenota")
         .set("slot", slot)
         .set("family_name", "Okafor")
@@ -54,7 +54,7 @@ fn booking_form(page: &Page, slot: &str, identifier: (&str, &str)) -> Form {
         .set("identifier", identifier.1)
 }
 
-fn active_bookings(database: &Path, slot: &str) -> i64 {
+pub(crate) fn active_bookings(database: &Path, slot: &str) -> i64 {
     let conn = rusqlite::Connection::open(database).unwrap();
     conn.query_row(
         "SELECT COUNT(*) FROM bookings WHERE starts_at = ?1 AND state = 'attiva'",
@@ -166,7 +166,7 @@ async fn receipt_pdf(office: &mut Client, receipt: &str) {
 
 /// Downloads the receipt's calendar file and reads it with Python's `icalendar`, apart from
 /// the service: one event in Europe/Rome, at the booked time, lasting the slot.
-async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> String {
+pub(crate) async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> String {
     let path = receipt.split('?').next().unwrap();
     let (status, headers, body) = office.download(&format!("{path}/calendario.ics")).await;
     assert_eq!(status, 200);
@@ -207,7 +207,7 @@ async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> Str
 }
 
 /// Sends the booking form, then confirms on the review page; returns the receipt's address.
-async fn book(office: &mut Client, form: &Form) -> String {
+pub(crate) async fn book(office: &mut Client, form: &Form) -> String {
     let review = office.submit(form).await;
     let booked = office
         .submit(&review.form_with_button("Conferma la prenotazione"))

@@ -25,7 +25,7 @@ pub(crate) async fn spawn_app_and_database(
     (app, database.expect("the settings name the database"))
 }
 
-async fn spawn_app_with_mail(
+pub(crate) async fn spawn_app_with_mail(
     configure: impl FnOnce(&mut Settings) + Send + 'static,
 ) -> (TestApp, PathBuf, SmtpSink) {
     let sink = SmtpSink::start().await;
@@ -51,6 +51,7 @@ pub(crate) fn user_column<T: rusqlite::types::FromSql>(
         "failed_logins" => "SELECT failed_logins FROM users WHERE username = ?1",
         "locked_until" => "SELECT locked_until FROM users WHERE username = ?1",
         "role" => "SELECT role FROM users WHERE username = ?1",
+        "id" => "SELECT id FROM users WHERE username = ?1",
         "totp_secret" => "SELECT totp_secret FROM users WHERE username = ?1",
         other => panic!("no query for column {other}"),
     };

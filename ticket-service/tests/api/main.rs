@@ -1,11 +1,14 @@
 //! Integration tests: the real service over HTTP on a loopback port.
 
 mod admin;
+mod appointment_plans;
 mod appointments;
 mod attachments_quotas;
 mod authorisation;
 mod backups;
 mod batch_pdf;
+mod booking_moves;
+mod calendar_feed;
 mod crash;
 mod csrf;
 mod demo;

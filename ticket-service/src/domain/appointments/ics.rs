@@ -1,5 +1,6 @@
-//! The iCalendar file of a booking (RFC 5545): one event at the Prefettura, its times in
-//! Europe/Rome with the zone's rules written out, so any calendar program places it right.
+//! The iCalendar files of bookings (RFC 5545): one event at the Prefettura for a receipt, or
+//! the coming ones for a private feed, their times in Europe/Rome with the zone's rules
+//! written out, so any calendar program places them right.
 
 use jiff::civil::DateTime;
 
@@ -14,6 +15,9 @@ pub struct Event<'a> {
     pub description: &'a str,
     /// When the file is made, UTC, as `YYYYMMDDTHHMMSSZ`.
     pub stamp: &'a str,
+    /// Raised at each change of the event (a booking moved), so the new file replaces the
+    /// old event instead of being ignored.
+    pub sequence: u32,
 }
 
 /// Central European time with its summer time, as Italy keeps it since 1996.
@@ -36,41 +40,54 @@ END:STANDARD\r
 END:VTIMEZONE\r
 ";
 
-/// The whole file, lines ended by CRLF and folded at 75 octets.
+/// The whole file of one event, lines ended by CRLF and folded at 75 octets.
 pub fn calendar(event: &Event<'_>) -> String {
-    let local = |at: DateTime| at.strftime("%Y%m%dT%H%M%S").to_string();
-    let ends_at = event
-        .starts_at
-        .checked_add(jiff::Span::new().minutes(event.minutes))
-        .unwrap_or(event.starts_at);
-    let lines = [
+    feed(std::slice::from_ref(event), None)
+}
+
+/// A calendar of `events`, named `name` for the programs that show one, lines ended by CRLF
+/// and folded at 75 octets.
+pub fn feed(events: &[Event<'_>], name: Option<&str>) -> String {
+    let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//ReSPI//Area riservata//IT".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
     ];
-    let event_lines = [
+    lines.extend(name.map(|name| format!("X-WR-CALNAME:{}", escape(name))));
+    let mut out = String::new();
+    for line in &lines {
+        out.push_str(&fold(line));
+    }
+    out.push_str(ROME);
+    for event in events {
+        for line in event_lines(event) {
+            out.push_str(&fold(&line));
+        }
+    }
+    out.push_str(&fold("END:VCALENDAR"));
+    out
+}
+
+fn event_lines(event: &Event<'_>) -> [String; 10] {
+    let local = |at: DateTime| at.strftime("%Y%m%dT%H%M%S").to_string();
+    let ends_at = event
+        .starts_at
+        .checked_add(jiff::Span::new().minutes(event.minutes))
+        .unwrap_or(event.starts_at);
+    [
         "BEGIN:VEVENT".to_owned(),
         format!("UID:{}", escape(event.uid)),
         format!("DTSTAMP:{}", event.stamp),
+        format!("SEQUENCE:{}", event.sequence),
         format!("DTSTART;TZID=Europe/Rome:{}", local(event.starts_at)),
         format!("DTEND;TZID=Europe/Rome:{}", local(ends_at)),
         format!("SUMMARY:{}", escape(event.summary)),
         format!("LOCATION:{}", escape(event.location)),
         format!("DESCRIPTION:{}", escape(event.description)),
         "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
-    ];
-    let mut out = String::new();
-    for line in &lines {
-        out.push_str(&fold(line));
-    }
-    out.push_str(ROME);
-    for line in &event_lines {
-        out.push_str(&fold(line));
-    }
-    out
+    ]
 }
 
 /// TEXT values escape backslashes, semicolons, commas and line breaks (RFC 5545 3.3.11).
@@ -132,7 +149,9 @@ mod tests {
             location: "Prefettura, Ufficio Cittadinanza",
             description: "Per Okafor Grace",
             stamp: "20261204T060000Z",
+            sequence: 1,
         });
+        assert!(file.contains("SEQUENCE:1\r\n"));
         assert!(file.contains("DTSTART;TZID=Europe/Rome:20261207T093000\r\n"));
         assert!(file.contains("DTEND;TZID=Europe/Rome:20261207T100000\r\n"));
         assert!(file.contains("LOCATION:Prefettura\\, Ufficio Cittadinanza\r\n"));

@@ -4,4 +4,6 @@
 
 pub mod ics;
 pub mod identity;
+pub mod plan_form;
+pub mod quotas;
 pub mod slots;
