@@ -1,5 +1,5 @@
 //! Log lines: readable text on a terminal, one JSON object a line otherwise (for a journal or
-//! a log collector), or as `RESPI_TICKETS_LOG_FORMAT` (`text` or `json`) says. No line carries
+//! a log collector), or as `RESPI_LOG_FORMAT` (`text` or `json`) says. No line carries
 //! a path of the machine the service was built on: the source file of the libraries' `log`
 //! records is left out.
 
@@ -14,8 +14,9 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-/// The variable that chooses the format.
-pub const FORMAT_VARIABLE: &str = "RESPI_TICKETS_LOG_FORMAT";
+/// The variable that chooses the format; outside the `RESPI_TICKETS_` settings, which are
+/// read after the logger starts and refuse unknown keys.
+pub const FORMAT_VARIABLE: &str = "RESPI_LOG_FORMAT";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
