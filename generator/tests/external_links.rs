@@ -38,11 +38,11 @@ fn start_server() -> (String, Arc<AtomicUsize>) {
     (base, requests)
 }
 
-#[test]
-fn broken_and_moved_links_are_reported_with_file_and_line() {
+/// The basic fixture with a page linking to `base`/ok, /moved and /gone (lines 8, 10 and 12)
+/// and the network's first website (line 2) pointing to `base`/chiuso.
+fn site_linking_to(base: &str) -> tempfile::TempDir {
     let site = fixture_site("basic");
     let root = site.path();
-    let (base, requests) = start_server();
     let page = format!(
         "---\ntitle: \"Siti utili\"\ndescription: \"Collegamenti ad altri siti\"\ndate: 2026-09-02\nupdated: 2026-09-02\n---\n\n\
          Il [portale nazionale]({base}/ok) risponde.\n\n\
@@ -54,7 +54,14 @@ fn broken_and_moved_links_are_reported_with_file_and_line() {
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     let csv = csv.replace("https://nord.example.org", &format!("{base}/chiuso"));
     std::fs::write(&csv_path, csv).unwrap();
+    site
+}
 
+#[test]
+fn broken_and_moved_links_are_reported_with_file_and_line() {
+    let (base, requests) = start_server();
+    let site = site_linking_to(&base);
+    let root = site.path();
     let plain = respi(root, &["check"]);
     assert!(plain.status.success(), "{}", stderr(&plain));
     respi(root, &["build", "--no-search"]);

@@ -3,7 +3,6 @@
 //! a path of the machine the service was built on: the source file of the libraries' `log`
 //! records is left out.
 
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use serde_json::{Map, Value};

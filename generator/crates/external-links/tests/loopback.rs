@@ -45,12 +45,31 @@ fn verdict_of(report: &Report, url: &str) -> Option<(Verdict, u16)> {
         .map(|f| (f.verdict, f.status))
 }
 
+/// Checks `paths` of `server` (and `extra` addresses) as if written on lines 10, 11, … of
+/// `content/pagina.md`.
+fn check_paths(server: &server::Server, paths: &[&str], extra: &[String]) -> Report {
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{}{p}", server.base))
+        .chain(extra.iter().cloned())
+        .collect();
+    let mut cache = Cache::default();
+    let checked = check_all(
+        urls.iter().map(String::as_str),
+        &mut cache,
+        at(1),
+        WEEK,
+        &quick(),
+    );
+    Report::new(&uses(&urls), &checked)
+}
+
 #[test]
-fn every_kind_of_answer_is_reported_with_its_file_and_line() {
+fn every_kind_of_answer_gets_its_verdict() {
     let server = server::start();
     let url = |p: &str| format!("{}{p}", server.base);
     let closed = server::closed_port();
-    let urls: Vec<String> = [
+    let paths = [
         "/ok",
         "/moved",
         "/moved-twice",
@@ -63,67 +82,30 @@ fn every_kind_of_answer_is_reported_with_its_file_and_line() {
         "/slowish",
         "/slow",
         "/silent",
-    ]
-    .iter()
-    .map(|p| url(p))
-    .chain([closed.clone()])
-    .collect();
-    let mut cache = Cache::default();
-    let checked = check_all(
-        urls.iter().map(String::as_str),
-        &mut cache,
-        at(1),
-        WEEK,
-        &quick(),
-    );
-    let report = Report::new(&uses(&urls), &checked);
+    ];
+    let report = check_paths(&server, &paths, std::slice::from_ref(&closed));
+    let verdict = |u: &str| verdict_of(&report, u);
 
     for fine in ["/ok", "/head-refused", "/slowish"] {
-        assert_eq!(verdict_of(&report, &url(fine)), None, "{fine}: {report}");
+        assert_eq!(verdict(&url(fine)), None, "{fine}: {report}");
     }
-    assert_eq!(
-        verdict_of(&report, &url("/moved")),
-        Some((Verdict::Moved, 200))
-    );
-    let moved = report
-        .findings
-        .iter()
-        .find(|f| f.url == url("/moved"))
-        .unwrap();
-    assert_eq!(moved.location.as_deref(), Some(url("/ok").as_str()));
-    assert_eq!((moved.file.as_str(), moved.line), ("content/pagina.md", 11));
+    assert_eq!(verdict(&url("/moved")), Some((Verdict::Moved, 200)));
     // A permanent redirect to a temporary one: the first says the link should change.
+    assert_eq!(verdict(&url("/moved-twice")), Some((Verdict::Moved, 200)));
     assert_eq!(
-        verdict_of(&report, &url("/moved-twice")),
-        Some((Verdict::Moved, 200))
-    );
-    assert_eq!(
-        verdict_of(&report, &url("/temporary")),
+        verdict(&url("/temporary")),
         Some((Verdict::Redirected, 200))
     );
-    let gone_after_move = Some((Verdict::Broken, 410));
-    assert_eq!(verdict_of(&report, &url("/moved-to-gone")), gone_after_move);
     assert_eq!(
-        verdict_of(&report, &url("/missing")),
-        Some((Verdict::Broken, 404))
-    );
-    assert_eq!(
-        verdict_of(&report, &url("/gone")),
+        verdict(&url("/moved-to-gone")),
         Some((Verdict::Broken, 410))
     );
-    assert_eq!(
-        verdict_of(&report, &url("/error")),
-        Some((Verdict::Broken, 500))
-    );
-    assert_eq!(
-        verdict_of(&report, &url("/slow")),
-        Some((Verdict::Broken, 0))
-    );
-    assert_eq!(
-        verdict_of(&report, &url("/silent")),
-        Some((Verdict::Broken, 0))
-    );
-    assert_eq!(verdict_of(&report, &closed), Some((Verdict::Broken, 0)));
+    assert_eq!(verdict(&url("/missing")), Some((Verdict::Broken, 404)));
+    assert_eq!(verdict(&url("/gone")), Some((Verdict::Broken, 410)));
+    assert_eq!(verdict(&url("/error")), Some((Verdict::Broken, 500)));
+    assert_eq!(verdict(&url("/slow")), Some((Verdict::Broken, 0)));
+    assert_eq!(verdict(&url("/silent")), Some((Verdict::Broken, 0)));
+    assert_eq!(verdict(&closed), Some((Verdict::Broken, 0)));
     let silent = report
         .findings
         .iter()
@@ -132,23 +114,33 @@ fn every_kind_of_answer_is_reported_with_its_file_and_line() {
     assert_eq!(silent.problem, "nessuna risposta nel tempo massimo");
 
     // HEAD first, GET only when HEAD is refused.
-    assert_eq!(
-        server.seen.count("HEAD", "/ok"),
-        4,
-        "asked, and at the end of 3 redirects"
-    );
+    let asked = "asked, and at the end of 3 redirects";
+    assert_eq!(server.seen.count("HEAD", "/ok"), 4, "{asked}");
     assert_eq!(server.seen.count("GET", "/ok"), 0);
     assert_eq!(server.seen.count("GET", "/head-refused"), 1);
     // A server error is asked once more, HEAD and GET each time.
     assert_eq!(server.seen.count("HEAD", "/error"), 2);
     assert_eq!(server.seen.count("GET", "/error"), 2);
+}
+
+#[test]
+fn the_report_names_file_line_and_status_as_text_json_and_csv() {
+    let server = server::start();
+    let url = |p: &str| format!("{}{p}", server.base);
+    let report = check_paths(&server, &["/ok", "/moved", "/missing", "/gone"], &[]);
+    assert_eq!(report.findings.len(), 3, "{report}");
+    let moved = &report.findings[0];
+    assert_eq!(moved.location.as_deref(), Some(url("/ok").as_str()));
+    assert_eq!((moved.file.as_str(), moved.line), ("content/pagina.md", 11));
 
     let text = report.to_string();
     let line = format!(
-        "content/pagina.md:15: errore: collegamento interrotto: {}",
+        "content/pagina.md:12: errore: collegamento interrotto: {}",
         url("/missing")
     );
     assert!(text.contains(&line), "{text}");
+    assert!(text.contains(&format!("porta a {}", url("/ok"))), "{text}");
+    assert!(text.ends_with("4 indirizzi esterni controllati (0 dalla cache): 2 interrotti, 1 spostati, 0 reindirizzati"), "{text}");
     let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
     let first = &json["findings"][0];
     assert_eq!(first["file"], "content/pagina.md");
@@ -156,16 +148,14 @@ fn every_kind_of_answer_is_reported_with_its_file_and_line() {
     assert_eq!(first["verdict"], "moved");
     let csv = String::from_utf8(report.csv()).unwrap();
     assert!(csv.starts_with("file,line,url,verdict,status,location,problem,checked\n"));
-    assert!(csv.contains(&format!(
-        "content/pagina.md,16,{},interrotto,410",
-        url("/gone")
-    )));
+    let gone = format!("content/pagina.md,13,{},interrotto,410", url("/gone"));
+    assert!(csv.contains(&gone), "{csv}");
 }
 
 #[test]
 fn a_failure_that_passes_is_retried_once() {
     let server = server::start();
-    let urls = vec![format!("{}/fails-once", server.base)];
+    let urls = [format!("{}/fails-once", server.base)];
     let checked = check_all(
         urls.iter().map(String::as_str),
         &mut Cache::default(),
