@@ -39,10 +39,13 @@ impl Format {
 /// Installs the logger writing to standard error; `RUST_LOG` filters (default `info`).
 pub fn init() {
     let configured = std::env::var(FORMAT_VARIABLE).ok();
-    let format = Format::choose(configured.as_deref(), std::io::stderr().is_terminal());
+    let terminal = std::io::stderr().is_terminal();
+    let format = Format::choose(configured.as_deref(), terminal);
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Colours only where a terminal shows them.
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(terminal)
         .with_env_filter(filter);
     match format {
         Format::Text => builder.init(),
