@@ -108,6 +108,16 @@ fn network_pages_give_the_counts_of_the_network_file() {
     let wider = read(&public, "rete/rete-allargata/index.html");
     let about = read(&public, "rete/chi-siamo/index.html");
 
+    // The file's header names the official list it follows and how many municipalities it has.
+    let file = read(&root, "content/rete/servizi.csv");
+    let header: String = file.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header.contains("elenco ISTAT dei comuni italiani"),
+        "{header}"
+    );
+    assert!(header.contains("4 dicembre 2024"), "{header}");
+    let stated = format!("i {} comuni della provincia", count("comune"));
+    assert!(header.contains(&stated), "{stated}: {header}");
     let municipalities = format!("I {} Comuni della provincia", count("comune"));
     assert!(wider.contains(&municipalities), "{municipalities}");
     assert!(about.contains(&municipalities), "{municipalities}");
