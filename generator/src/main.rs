@@ -5,7 +5,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use respi_site::{BuildOptions, WriteError, build, build_to_dir};
+use respi_sources::diagnostics::Diagnostics;
 
+#[cfg(feature = "serve")]
+mod edit_report;
+#[cfg(feature = "external-links")]
+mod external;
 mod new_page;
 #[cfg(feature = "serve")]
 mod serve;
@@ -40,11 +45,21 @@ enum Command {
         /// Non crea l'indice della ricerca
         #[arg(long)]
         no_search: bool,
+        /// Mostra solo quanti errori e avvisi ha dato ogni regola
+        #[arg(long)]
+        summary: bool,
     },
     /// Controlla contenuti, collegamenti e ancore senza scrivere nulla
     Check {
         #[arg(long)]
         drafts: bool,
+        /// Mostra solo quanti errori e avvisi ha dato ogni regola
+        #[arg(long)]
+        summary: bool,
+        /// Controlla anche i collegamenti esterni, con richieste HTTP (mai durante `build`)
+        #[cfg(feature = "external-links")]
+        #[command(flatten)]
+        external: external::ExternalArgs,
     },
     /// Anteprima con ricaricamento automatico
     #[cfg(feature = "serve")]
@@ -78,6 +93,7 @@ fn main() -> ExitCode {
             base_url,
             output,
             no_search,
+            summary,
         } => {
             let options = BuildOptions {
                 drafts,
@@ -85,9 +101,15 @@ fn main() -> ExitCode {
                 live_reload: false,
                 search: !no_search,
             };
-            build_command(&root, &options, output)
+            build_command(&root, &options, output, Shown::from(summary))
         }
-        Command::Check { drafts } => check_command(&root, drafts),
+        #[cfg(feature = "external-links")]
+        Command::Check {
+            drafts, external, ..
+        } if external.external => external::run(&root, drafts, &external),
+        Command::Check {
+            drafts, summary, ..
+        } => check_command(&root, drafts, Shown::from(summary)),
         #[cfg(feature = "serve")]
         Command::Serve {
             port,
@@ -105,8 +127,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// How a command prints the diagnostics of a build.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// Each diagnostic, then the totals.
+    All,
+    /// Counts per rule (`--summary`).
+    Summary,
+}
+
+impl Shown {
+    fn from(summary: bool) -> Shown {
+        if summary { Shown::Summary } else { Shown::All }
+    }
+
+    fn print(self, diags: &Diagnostics) {
+        match self {
+            Shown::All => eprintln!("{diags}"),
+            Shown::Summary => eprintln!("{}", diags.summary()),
+        }
+    }
+}
+
 /// `respi build`: the site written to `out` (under `root` when relative).
-fn build_command(root: &Path, options: &BuildOptions, out: PathBuf) -> ExitCode {
+fn build_command(root: &Path, options: &BuildOptions, out: PathBuf, shown: Shown) -> ExitCode {
     eprintln!("Costruzione del sito…");
     let out_dir = if out.is_absolute() {
         out
@@ -116,7 +160,7 @@ fn build_command(root: &Path, options: &BuildOptions, out: PathBuf) -> ExitCode 
     match build_to_dir(root, options, &out_dir) {
         Ok(written) => {
             if !written.diagnostics.0.is_empty() {
-                eprintln!("{}", written.diagnostics);
+                shown.print(&written.diagnostics);
             }
             eprintln!(
                 "Fatto: {} pagine, {} file in {} ({} ms)",
@@ -133,7 +177,7 @@ fn build_command(root: &Path, options: &BuildOptions, out: PathBuf) -> ExitCode 
             ExitCode::FAILURE
         }
         Err(WriteError::Build(diags)) => {
-            eprintln!("{diags}");
+            shown.print(&diags);
             eprintln!("La costruzione non è riuscita: l'uscita precedente non è stata toccata.");
             ExitCode::FAILURE
         }
@@ -141,18 +185,18 @@ fn build_command(root: &Path, options: &BuildOptions, out: PathBuf) -> ExitCode 
 }
 
 /// `respi check`: every check of a build, nothing written.
-fn check_command(root: &Path, drafts: bool) -> ExitCode {
+fn check_command(root: &Path, drafts: bool, shown: Shown) -> ExitCode {
     let options = BuildOptions {
         drafts,
         ..Default::default()
     };
     match build(root, &options) {
         Ok(site) => {
-            eprintln!("{}", site.diagnostics);
+            shown.print(&site.diagnostics);
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            eprintln!("{diags}");
+            shown.print(&diags);
             ExitCode::FAILURE
         }
     }

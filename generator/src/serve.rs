@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use crate::edit_report;
 use axum::Router;
 use axum::body::Body as HttpBody;
 use axum::extract::State;
@@ -53,18 +54,24 @@ fn preview_options(root: &Path, addr: SocketAddr, drafts: bool, search: bool) ->
     }
 }
 
+/// The cache of the builds and the diagnostics of the last one.
+type Builds = (BuildCache, Option<Diagnostics>);
+
 fn rebuild(
     root: &Path,
     options: &BuildOptions,
-    cache: &mut BuildCache,
+    (cache, last): &mut Builds,
     changes: &Changes,
     snapshot: &RwLock<Snapshot>,
 ) {
     match respi_site::rebuild(root, options, cache, changes) {
         Ok(site) => {
-            if site.diagnostics.warning_count() > 0 {
-                eprintln!("{}", site.diagnostics);
+            if !site.diagnostics.0.is_empty() {
+                let shown =
+                    edit_report::after_build(root, last.as_ref(), &site.diagnostics, changes);
+                eprintln!("{shown}");
             }
+            *last = Some(site.diagnostics.clone());
             eprintln!(
                 "Sito aggiornato in {} ms: {} pagine composte, {} riprese dalla volta precedente",
                 site.elapsed.as_millis(),
@@ -80,7 +87,11 @@ fn rebuild(
             drop(old);
         }
         Err(diags) => {
-            eprintln!("{diags}");
+            eprintln!(
+                "{}",
+                edit_report::after_build(root, last.as_ref(), &diags, changes)
+            );
+            *last = Some(diags.clone());
             snapshot.write().expect("snapshot lock").errors = Some(diags);
         }
     }
@@ -177,7 +188,7 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
         errors: None,
         base_path: "/".into(),
     }));
-    let mut cache = BuildCache::new();
+    let mut cache = (BuildCache::new(), None);
     rebuild(&root, &options, &mut cache, &Changes::Unknown, &snapshot);
     let cache = Arc::new(std::sync::Mutex::new(cache));
     let (version_tx, version_rx) = watch::channel(0u64);

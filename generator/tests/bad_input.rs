@@ -223,3 +223,17 @@ fn missing_accessibility_statement_fails() {
         &["site.toml", "accessibility_statement_url"],
     );
 }
+
+#[test]
+fn missing_mandatory_pages_are_named_in_good_italian() {
+    assert_rejected(
+        |r| {
+            std::fs::remove_file(r.join("content/contatti.md")).unwrap();
+            std::fs::remove_file(r.join("content/note-legali.md")).unwrap();
+        },
+        &[
+            "content/contatti.md: errore: manca la pagina dei contatti, obbligatoria per un sito della PA",
+            "content/note-legali.md: errore: mancano le note legali, obbligatorie per un sito della PA",
+        ],
+    );
+}

@@ -6,6 +6,7 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::*;
@@ -13,6 +14,8 @@ use support::*;
 struct Server {
     child: Child,
     addr: SocketAddr,
+    /// The lines the server printed so far.
+    printed: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -37,11 +40,14 @@ fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
         .unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let lines = printed.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.split("http://").nth(1) {
                 let _ = tx.send(rest.split('/').next().unwrap().to_string());
             }
+            lines.lock().unwrap().push(line);
         }
     });
     let addr = rx
@@ -50,6 +56,7 @@ fn start_with(root: &std::path::Path, extra: &[&str]) -> Server {
     Server {
         child,
         addr: addr.parse().unwrap(),
+        printed,
     }
 }
 
@@ -174,4 +181,85 @@ fn edits_are_served_and_errors_shown_until_fixed() {
     let (status, html) = wait_for(&server, "/respi/notizie/notizia-2/", |s, _| s == 200);
     assert_eq!(status, 200);
     assert!(html.contains("Testo della notizia 2."));
+}
+
+/// The lines printed from the `n`-th "Sito aggiornato" line (from 1) to the one before it,
+/// waiting for it at most 20 seconds.
+fn printed_by_build(server: &Server, n: usize) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let lines = server.printed.lock().unwrap().clone();
+        let ends: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with("Sito aggiornato"))
+            .collect();
+        if ends.len() >= n {
+            let start = if n == 1 { 0 } else { ends[n - 2] + 1 };
+            return lines[start..ends[n - 1]].to_vec();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "build {n} not printed: {lines:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn after_an_edit_the_terminal_names_the_edited_page_and_counts_the_rest() {
+    let site = fixture_site("basic");
+    let pages = ["notizia-1", "notizia-2", "notizia-3"];
+    for page in pages {
+        let path = site.path().join(format!("content/notizie/{page}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let warned = format!("{text}\nPer continuare premi il pulsante verde.\n");
+        std::fs::write(&path, warned).unwrap();
+    }
+    let server = start(site.path());
+    let first = printed_by_build(&server, 1);
+    let warned = |lines: &[String], page: &str| {
+        let file = format!("content/notizie/{page}.md:");
+        lines
+            .iter()
+            .any(|l| l.starts_with(&file) && l.contains("[C13]"))
+    };
+    for page in pages {
+        assert!(
+            warned(&first, page),
+            "the first build shows them all: {first:?}"
+        );
+    }
+    let totals = first
+        .iter()
+        .find(|l| l.contains(" errori, "))
+        .expect("totals");
+    let all: usize = totals
+        .split(", ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let edited = site.path().join("content/notizie/notizia-2.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\nUna riga aggiunta.\n")).unwrap();
+    let after = printed_by_build(&server, 2);
+    assert!(
+        warned(&after, "notizia-2"),
+        "the edited page is named: {after:?}"
+    );
+    assert!(
+        !warned(&after, "notizia-1") && !warned(&after, "notizia-3"),
+        "{after:?}"
+    );
+    let own = after
+        .iter()
+        .filter(|l| l.starts_with("content/notizie/notizia-2.md:"))
+        .count();
+    let counted = format!("{} avvisi invariati nel resto del sito", all - own);
+    let summary: Vec<&String> = after.iter().filter(|l| l.contains("invariati")).collect();
+    assert_eq!(summary.len(), 1, "{after:?}");
+    assert!(summary[0].starts_with(&counted), "{counted}: {after:?}");
 }

@@ -62,6 +62,21 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
 const VNU_JAR = join(dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
 
+// Pages of the bundled portal the suite must visit: training and meetings (the listing, a
+// page per kind, events upcoming and past) and a document that is an event's material.
+const BUNDLED_PAGES = [
+  'formazione/',
+  'formazione/formazione-trimestrale/',
+  'formazione/incontri-con-esperti/',
+  'formazione/rete-allargata/',
+  'formazione/riunioni-equipe/',
+  'formazione/incontri-territoriali/',
+  'formazione/formazione-trimestrale/permesso-di-soggiorno-rinnovi-conversioni/',
+  'formazione/riunioni-equipe/riunione-equipe-dicembre-2026/',
+  'formazione/incontri-territoriali/incontro-bacino-saluzzo-2027/',
+  'documenti/dispense-corso-permesso-soggiorno/',
+];
+
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 // Debian's chromium, never a browser downloaded by a tool. Host resolution is mapped so
 // that any host other than the served ones fails at once: a third-party request is then
@@ -816,6 +831,10 @@ async function main(args) {
         record('sitemap.xml', 'sitemap', [err.message]);
       }
       console.log(`sitemap.xml: ${pages.length} pages`);
+      if (!process.env.RESPI_SITE_ROOT) {
+        const missing = BUNDLED_PAGES.filter((p) => !pages.includes(new URL(p, portalBase).href));
+        record('sitemap.xml', 'bundled pages', missing.map((p) => `${p} is not in the sitemap`));
+      }
       if (args.dir) {
         const extra = await unlistedPages(resolve(args.dir), portalBase, pages);
         if (extra.length) {

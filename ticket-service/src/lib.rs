@@ -15,6 +15,7 @@ pub mod error;
 pub mod export;
 pub mod forms;
 pub mod import;
+pub mod logging;
 pub mod mail;
 pub mod middleware;
 pub mod notify;

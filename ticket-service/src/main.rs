@@ -7,7 +7,6 @@ use clap::{Parser, Subcommand};
 use respi_tickets::cli::{self, AddUser};
 use respi_tickets::config::Settings;
 use respi_tickets::startup::{self, Application};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -100,16 +99,6 @@ enum UserCommand {
     Disable { username: String },
     /// Assegna una nuova password provvisoria, riattiva l'utenza e toglie la sospensione
     Reset { username: String },
-}
-
-fn init_logging() {
-    tracing_subscriber::fmt()
-        .json()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
 }
 
 async fn shutdown_signal() {
@@ -268,7 +257,7 @@ fn person(settings: &Settings, action: PersonCommand) -> anyhow::Result<()> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging();
+    respi_tickets::logging::init();
     let settings = Settings::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve { demo } => tokio::runtime::Runtime::new()

@@ -33,8 +33,10 @@ fn non_empty(value: String) -> Option<String> {
 
 /// Parses the CSV text of `path`.
 pub fn parse_services(path: &Path, text: &str) -> Result<Vec<NewOrganisation>, ImportError> {
+    // Lines starting with `#` are notes on where the data come from.
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .comment(Some(b'#'))
         .from_reader(text.as_bytes());
     let csv_error = |error: csv::Error| {
         let line = error
@@ -113,6 +115,13 @@ mod tests {
         assert_eq!(services[0].slug, "rete/comune-di-bra");
         assert_eq!(services[0].service_kind.as_deref(), Some("comune"));
         assert_eq!(services[1].municipality, None);
+    }
+
+    #[test]
+    fn note_lines_are_skipped_and_lines_still_counted() {
+        let text = "# Fonte: elenco di prova\nname,kind,area,municipality,email,phone\nComune di Bra,comune,,,,\n,comune,,,,\n";
+        let error = parse_services(Path::new("servizi.csv"), text).unwrap_err();
+        assert!(error.to_string().starts_with("servizi.csv:4:"), "{error}");
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub fn jsonld(r: &Inputs<'_>, id: PageId, crumbs: &[(String, String)]) -> String
     }
     if let Some(faq) = &p.fm.faq {
         let mut answer = json!({ "@type": "Answer", "text": r.rendered[id].html.trim() });
-        if let Some(v) = faq.validated {
+        // An invented attribution dates nothing.
+        if let Some(v) = faq.validated.filter(|_| !p.fm.example) {
             answer["dateModified"] = json!(v.to_string());
         }
         graph.push(json!({

@@ -12,6 +12,7 @@ pub mod alias;
 pub mod archive;
 mod context;
 pub mod dates;
+pub mod events;
 pub mod feed;
 mod inputs;
 mod jobs;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::context::Output;
 use crate::dates;
+use crate::events::{self, EventValue};
 use crate::inputs::Inputs;
 use crate::jobs::paginated;
 use crate::jsonld;
@@ -41,6 +42,12 @@ pub struct PageValue<'a> {
     /// The section the page is listed in.
     pub section: Option<Link>,
     pub faq: Option<FaqValue<'a>>,
+    /// Invented content, shown with a note saying so.
+    pub example: bool,
+    /// A training session or a meeting, with its materials.
+    pub event: Option<EventValue>,
+    /// For a document: the events it holds materials of.
+    pub material_of: Vec<Link>,
     pub office: Option<OfficeValue<'a>>,
     pub document: Option<DocumentValue>,
     /// The first 300 characters of the text.
@@ -214,6 +221,9 @@ pub fn value<'a>(inputs: &'a Inputs<'_>, id: PageId) -> PageValue<'a> {
         tags: inputs.tag_links(id),
         section,
         faq: p.fm.faq.as_ref().map(|f| faq(f, &p.lang)),
+        example: p.fm.example,
+        event: events::value(inputs, id),
+        material_of: events::material_of(inputs, id),
         office: p.fm.office.as_ref().map(|o| office(inputs, o)),
         document: inputs.document_value(id),
         summary: rendered.text.chars().take(300).collect(),

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::archive::{self, FacetLinks};
 use crate::context::Output;
+use crate::events::{self, EventListing};
 use crate::inputs::Inputs;
 use crate::jobs::page_slice;
 use crate::offices::{self, Directory};
@@ -37,6 +38,10 @@ pub struct SectionValue<'a> {
     pub permalink: String,
     pub pages: Vec<Summary>,
     pub subsections: Vec<Subsection<'a>>,
+    /// Invented content, shown with a note saying so.
+    pub example: bool,
+    /// The training sessions and meetings under the section, upcoming and past.
+    pub events: Option<EventListing>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +90,8 @@ pub fn output<'a>(
             permalink: inputs.permalink(&p.path),
             pages: all[shown].iter().map(|&c| inputs.summary(c)).collect(),
             subsections: subsections(inputs, id),
+            example: p.fm.example,
+            events: events::listing(inputs, &p.dir, lang),
         },
         paginator: inputs.paginator(&p.path, page_no, total),
         archive: in_archive.then(|| ArchiveFacets {

@@ -9,6 +9,7 @@ use crate::dates;
 use crate::inputs::Inputs;
 use crate::jobs::paginated;
 use crate::jsonld;
+use respi_sources::events;
 use respi_sources::library::PageId;
 
 /// A title and its URL (breadcrumbs, a page's section, an alias's target).
@@ -55,6 +56,18 @@ pub struct Summary {
     pub date_iso: Option<String>,
     pub updated: Option<String>,
     pub tags: Vec<TagLink>,
+    /// Date, place and state, for a training session or a meeting.
+    pub event: Option<EventBrief>,
+}
+
+/// What a listing shows of a training session or a meeting.
+#[derive(Serialize)]
+pub struct EventBrief {
+    pub kind_label: String,
+    pub date: Option<String>,
+    pub date_iso: Option<String>,
+    pub place: String,
+    pub status_label: String,
 }
 
 /// The same page in another language, for the language switcher.
@@ -176,7 +189,21 @@ impl Inputs<'_> {
             date_iso: p.fm.date.map(|d| d.to_string()),
             updated: p.fm.updated.map(|d| dates::long(d, &p.lang)),
             tags: self.tag_links(id),
+            event: self.event_brief(id),
         }
+    }
+
+    /// What a listing shows of a training session or a meeting.
+    fn event_brief(&self, id: PageId) -> Option<EventBrief> {
+        let p = &self.library.pages[id];
+        let e = p.fm.event.as_ref()?;
+        Some(EventBrief {
+            kind_label: events::kind_label(&e.kind).to_string(),
+            date: e.date.map(|d| dates::long(d, &p.lang)),
+            date_iso: e.date.map(|d| d.to_string()),
+            place: e.place.clone(),
+            status_label: events::status_label(&e.status).to_string(),
+        })
     }
 
     pub fn tag_links(&self, id: PageId) -> Vec<TagLink> {

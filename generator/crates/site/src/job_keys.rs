@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use respi_render::{Job, Renderer, page_slice};
+use respi_sources::events;
 use respi_sources::fingerprint;
 use respi_sources::library::{Library, PageId};
 
@@ -140,7 +141,8 @@ impl<'k, 'r> JobKeys<'k, 'r> {
     /// A page that is not a section reads, besides itself (its source and its converted body,
     /// which links to other pages change), only the sections above it (the breadcrumbs, its
     /// section's title, the kind filter), its translations (the language switcher), its
-    /// document file and the site-wide values: its key is made of those, so that a change to
+    /// document file, the pages it links as an event's materials or as the events a document
+    /// is material of, and the site-wide values: its key is made of those, so that a change to
     /// another page's front matter leaves it alone.
     fn page(&self, id: PageId, path: String) -> u64 {
         let library = self.library;
@@ -168,6 +170,7 @@ impl<'k, 'r> JobKeys<'k, 'r> {
             .documents
             .get(&id)
             .map(|f| (&f.rel, &f.format, f.size, &f.size_label));
+        let related: Vec<u64> = related(library, id).into_iter().map(front).collect();
         fingerprint(&(
             self.base,
             path,
@@ -177,6 +180,7 @@ impl<'k, 'r> JobKeys<'k, 'r> {
             sections,
             translations,
             document,
+            related,
         ))
     }
 
@@ -187,11 +191,33 @@ impl<'k, 'r> JobKeys<'k, 'r> {
         match self.listings.get(&id) {
             Some(Listing { listed, around }) => {
                 let (shown, total) = page_slice(listed.len(), p.fm.paginate_by, page_no);
-                fingerprint(&(self.page(id, path), &listed[shown], total, around))
+                // The upcoming and past events of every subsection are listed too.
+                let events: Vec<u64> = (self.library.pages_under(&p.dir, &p.lang).into_iter())
+                    .filter(|&e| self.library.pages[e].fm.event.is_some())
+                    .map(|e| self.fronts[e])
+                    .collect();
+                let page = self.page(id, path);
+                fingerprint(&(page, &listed[shown], total, around, events))
             }
             None => fingerprint(&(self.site, path, self.sources[id], self.prints[id])),
         }
     }
+}
+
+/// The pages whose front matter a page shows besides its own: an event's materials, and the
+/// events a document is material of.
+fn related(library: &Library, id: PageId) -> Vec<PageId> {
+    let p = &library.pages[id];
+    let mut ids: Vec<PageId> =
+        p.fm.event
+            .iter()
+            .flat_map(|e| e.materials.iter())
+            .filter_map(|m| events::material(library, m, &p.lang))
+            .collect();
+    if p.fm.document.is_some() {
+        ids.extend(events::events_of(library, id, &p.lang));
+    }
+    ids
 }
 
 /// What each section lists: the front matter of the pages it shows (and their number, for the

@@ -8,10 +8,10 @@ use crate::site::BuildOptions;
 use respi_sources::config::{CONFIG_FILE, Config};
 use respi_sources::content::{self, Asset, CONTENT_DIR, SourceEntry};
 use respi_sources::diagnostics::{Diagnostic, Diagnostics};
-use respi_sources::frontmatter;
 use respi_sources::library::{Library, PageId};
 use respi_sources::network::{self, Network};
 use respi_sources::theme::Theme;
+use respi_sources::{events, frontmatter};
 
 /// The sources of a build, read and checked.
 pub(crate) struct Sources {
@@ -38,6 +38,11 @@ pub(crate) fn sources(
     parsed: &mut usize,
 ) -> Result<Sources, Diagnostics> {
     let mut config = Config::load(root)?;
+    let real_address = !options.live_reload
+        && options
+            .base_url
+            .as_deref()
+            .is_none_or(|url| url.trim_end_matches('/') == config.base_url().trim_end_matches('/'));
     if let Some(url) = &options.base_url {
         config.set_base_url(url);
     }
@@ -62,6 +67,10 @@ pub(crate) fn sources(
     let (library, library_diags) = Library::new(std::mem::take(&mut loaded.pages), &config);
     diags.extend(library_diags.0);
     let without_template = check_config_references(&config, &library, &theme, &mut diags);
+    diags.extend(events::check(&library).0);
+    if real_address {
+        warn_example_content(&config, &library, &mut diags);
+    }
     Ok(Sources {
         config,
         theme,
@@ -112,10 +121,19 @@ fn check_config_references(
         }
     }
     for (what, rel) in [
-        ("l'informativa privacy", &config.pages.privacy),
-        ("le note legali", &config.pages.legal),
-        ("i contatti", &config.pages.contacts),
-        ("la pagina Accessibilità", &config.pages.accessibility),
+        (
+            "manca l'informativa privacy, obbligatoria",
+            &config.pages.privacy,
+        ),
+        ("mancano le note legali, obbligatorie", &config.pages.legal),
+        (
+            "manca la pagina dei contatti, obbligatoria",
+            &config.pages.contacts,
+        ),
+        (
+            "manca la pagina Accessibilità, obbligatoria",
+            &config.pages.accessibility,
+        ),
     ] {
         if !library
             .translations
@@ -126,7 +144,7 @@ fn check_config_references(
                     format!("{CONTENT_DIR}/{rel}"),
                     0,
                     0,
-                    format!("manca {what}, obbligatoria per un sito della PA"),
+                    format!("{what} per un sito della PA"),
                 )
                 .with_help(format!(
                     "creare {CONTENT_DIR}/{rel} o indicare un altro file in [pages] di site.toml"
@@ -158,4 +176,31 @@ fn check_config_references(
         }
     }
     without_template
+}
+
+/// A warning for each page marked `example: true` when the site is built for its real
+/// address: invented content must not reach readers as if it were true.
+fn warn_example_content(config: &Config, library: &Library, diags: &mut Diagnostics) {
+    for p in library.pages.iter().filter(|p| p.fm.example) {
+        let line = frontmatter::key_position(&p.source, "example")
+            .map(|(l, _)| l)
+            .unwrap_or(1);
+        diags.push(
+            Diagnostic::warning(
+                &p.file,
+                line,
+                1,
+                format!(
+                    "contenuto di esempio nel sito costruito per il suo indirizzo reale ({})",
+                    config.base_url()
+                ),
+            )
+            .with_rule("esempio")
+            .with_help(
+                "sostituire i dati inventati con quelli veri e togliere `example: true`, \
+                 o costruire una prova con --base-url",
+            )
+            .with_source(&p.source),
+        );
+    }
 }

@@ -153,6 +153,38 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
+
+    /// How many errors and warnings each rule gave, one line a rule, the most frequent first,
+    /// then the totals.
+    pub fn summary(&self) -> String {
+        let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+        for d in &self.0 {
+            let count = counts.entry(d.rule.unwrap_or("senza regola")).or_default();
+            if d.is_error() {
+                count.0 += 1;
+            } else {
+                count.1 += 1;
+            }
+        }
+        let mut rows: Vec<(&str, (usize, usize))> = counts.into_iter().collect();
+        rows.sort_by_key(|&(rule, (e, w))| (std::cmp::Reverse(e + w), rule));
+        let mut text = String::new();
+        for (rule, (e, w)) in rows {
+            let mut parts = Vec::new();
+            if e > 0 {
+                parts.push(format!("{e} {}", if e == 1 { "errore" } else { "errori" }));
+            }
+            if w > 0 {
+                parts.push(format!("{w} {}", if w == 1 { "avviso" } else { "avvisi" }));
+            }
+            text.push_str(&format!("{rule}: {}\n", parts.join(", ")));
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        let errors = if e == 1 { "errore" } else { "errori" };
+        let warnings = if w == 1 { "avviso" } else { "avvisi" };
+        text.push_str(&format!("{e} {errors}, {w} {warnings}"));
+        text
+    }
 }
 
 impl fmt::Display for Diagnostics {
@@ -210,6 +242,23 @@ mod tests {
         assert_eq!(did_you_mean("udpated", keys), Some("updated"));
         assert_eq!(did_you_mean("titel", keys), Some("title"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn summary_counts_each_rule_most_frequent_first() {
+        let mut diags = Diagnostics::default();
+        for line in 1..=3 {
+            diags.push(
+                Diagnostic::warning("content/a.md", line, 1, "testo difficile").with_rule("C14"),
+            );
+        }
+        diags.push(Diagnostic::error("content/b.md", 2, 1, "immagine senza alt").with_rule("C1"));
+        diags.push(Diagnostic::warning("content/b.md", 4, 1, "grassetto").with_rule("C4"));
+        diags.push(Diagnostic::error("content/b.md", 5, 1, "titolo").with_rule("C4"));
+        assert_eq!(
+            diags.summary(),
+            "C14: 3 avvisi\nC4: 1 errore, 1 avviso\nC1: 1 errore\n2 errori, 4 avvisi"
+        );
     }
 
     #[test]

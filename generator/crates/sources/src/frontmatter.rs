@@ -12,6 +12,7 @@ pub const KEYS: &[&str] = &[
     "date",
     "updated",
     "draft",
+    "example",
     "tags",
     "weight",
     "aliases",
@@ -22,6 +23,7 @@ pub const KEYS: &[&str] = &[
     "faq",
     "office",
     "document",
+    "event",
     "audience",
     "text_equivalent",
     "captions",
@@ -41,6 +43,10 @@ pub struct FrontMatter {
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,
+    /// Invented content that shows what a page will hold: readers see a "contenuto di
+    /// esempio" note, and a build for the real address warns about it.
+    #[serde(default)]
+    pub example: bool,
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
@@ -55,6 +61,8 @@ pub struct FrontMatter {
     pub faq: Option<Faq>,
     pub office: Option<Office>,
     pub document: Option<Document>,
+    /// A training session or a meeting (see `events`).
+    pub event: Option<Event>,
     /// Who the page is written for; the readability check (C14) applies to the public only.
     #[serde(default)]
     pub audience: Audience,
@@ -206,6 +214,27 @@ pub struct Document {
     #[serde(default)]
     pub number: String,
     pub lang: Option<String>,
+}
+
+/// A training session or a meeting of the network.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// One of `events::KINDS`.
+    pub kind: String,
+    #[serde(default, deserialize_with = "opt_date")]
+    pub date: Option<Date>,
+    pub place: String,
+    /// Who it is for, in words ("operatori degli sportelli").
+    #[serde(default)]
+    pub audience: String,
+    #[serde(default)]
+    pub speakers: Vec<String>,
+    /// One of `events::STATUSES`.
+    pub status: String,
+    /// The archive's document pages holding its materials (`documenti/slide-corso`).
+    #[serde(default)]
+    pub materials: Vec<String>,
 }
 
 fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {

@@ -10,6 +10,7 @@ pub mod archive;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod events;
 pub mod frontmatter;
 pub mod library;
 pub mod network;

@@ -141,11 +141,12 @@ pub fn load(root: &Path, config: &Config) -> Result<Option<Network>, Diagnostics
 }
 
 /// A reader of the file, whose separator is the comma or, when the first line has more of
-/// them, the semicolon (as spreadsheets write it in Italian).
+/// them, the semicolon (as spreadsheets write it in Italian). Lines starting with `#` are
+/// notes (where the data come from, and when) and are skipped.
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     let delimiter = if text
         .lines()
-        .next()
+        .find(|l| !l.starts_with('#'))
         .is_some_and(|l| l.matches(';').count() > l.matches(',').count())
     {
         b';'
@@ -155,6 +156,7 @@ fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
+        .comment(Some(b'#'))
         .from_reader(text.as_bytes())
 }
 
@@ -298,5 +300,35 @@ impl Row<'_> {
                 "scrivere l'indirizzo completo, con https://".into(),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_lines_are_skipped_and_rows_keep_their_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::parse(
+            "title = \"S\"\nshort_title = \"S\"\nowner = \"E\"\nbase_url = \"https://e.org/\"\n\
+             accessibility_statement_url = \"https://form.agid.gov.it/view/a\"\n\
+             [[areas]]\nid = \"nord\"\nname = \"Nord\"\nforeign_residents = 1\n\
+             [network]\nfile = \"servizi.csv\"\n",
+        )
+        .unwrap();
+        let text = "# Fonte: elenco di prova, 1 gennaio 2026\n\
+                    name,kind,area,municipality,address,phone,email,website\n\
+                    Comune di A,comune,nord,A,,,,\n\
+                    Comune di B,comune,sud,B,,,,\n";
+        std::fs::create_dir_all(dir.path().join(CONTENT_DIR)).unwrap();
+        std::fs::write(dir.path().join(CONTENT_DIR).join("servizi.csv"), text).unwrap();
+        let diags = match load(dir.path(), &config) {
+            Err(d) => d,
+            Ok(_) => panic!("the unknown area is an error"),
+        };
+        let shown = diags.to_string();
+        assert!(shown.contains("content/servizi.csv:4:"), "{shown}");
+        assert_eq!(diags.error_count(), 1, "{shown}");
     }
 }
