@@ -31,6 +31,8 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Ricostruisce l'indice di ricerca delle segnalazioni dal database, mostrando l'avanzamento
+    Reindex,
     /// Gestisce le utenze
     User {
         #[command(subcommand)]
@@ -153,6 +155,18 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => tokio::runtime::Runtime::new()
             .context("impossibile avviare il runtime")?
             .block_on(serve(settings, demo)),
+        Command::Reindex => {
+            let db = startup::prepare_database(&settings)?;
+            let started = std::time::Instant::now();
+            let indexed = cli::reindex(&db, &settings.database, &mut |done, total| {
+                eprintln!("  {done} di {total} segnalazioni indicizzate");
+            })?;
+            println!(
+                "Indice di ricerca ricostruito: {indexed} segnalazioni in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

@@ -12,6 +12,16 @@ pub struct SiteInfo {
     pub owner: String,
     pub base_url: Option<String>,
     pub accessibility_statement_url: Option<String>,
+    /// The territorial areas, for the names the search filter shows.
+    #[serde(default)]
+    pub areas: Vec<AreaInfo>,
+}
+
+/// A territorial area of `site.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AreaInfo {
+    pub id: String,
+    pub name: String,
 }
 
 impl Default for SiteInfo {
@@ -22,6 +32,7 @@ impl Default for SiteInfo {
             owner: String::new(),
             base_url: None,
             accessibility_statement_url: None,
+            areas: Vec::new(),
         }
     }
 }

@@ -13,7 +13,9 @@ pub mod feedback;
 pub mod notifications;
 pub mod organisations;
 pub mod reports;
+pub mod search_source;
 pub mod sessions;
+pub mod similar_checks;
 pub mod timeline;
 pub mod topics;
 pub mod users;
@@ -74,6 +76,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
         M::up(include_str!("migrations/0011_appointments.sql")),
         M::up(include_str!("migrations/0012_feedback.sql")),
+        M::up(include_str!("migrations/0014_search.sql")),
     ])
 }
 

@@ -44,10 +44,13 @@ pub enum AuditEvent {
     BookingCancelled,
     /// The Prefettura recorded whether the person of a booking came.
     AttendanceMarked,
+    /// Reports were searched by a citizen's name or fiscal code (ASVS 8.3.5); the detail is
+    /// the number of results, never the words searched.
+    CitizenSearched,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 24] = [
+    const ALL: [AuditEvent; 25] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -72,6 +75,7 @@ impl AuditEvent {
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
+        AuditEvent::CitizenSearched,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +104,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
+            AuditEvent::CitizenSearched => "citizen_searched",
         }
     }
 
@@ -129,6 +134,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
+            AuditEvent::CitizenSearched => "Segnalazioni cercate per nome o codice fiscale",
         }
     }
 

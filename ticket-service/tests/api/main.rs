@@ -19,6 +19,8 @@ mod organisations;
 mod reauthentication;
 mod reports_access;
 mod reports_story;
+mod search;
+mod search_index;
 mod second_factor;
 mod service_files;
 mod sessions;
