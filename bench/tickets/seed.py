@@ -14,8 +14,9 @@ filed over the two years before --until. Each report's timeline follows the serv
 machine (ticket-service/src/domain/report.rs): taken in charge, a topic, printed batches handed
 to the Questura or the Prefettura, their answers recorded and published, validations and
 refusals, closings and reopenings with their reasons, and the due dates that the urgency codes
-and the business-day calendar give, paused while the institutions hold the report. The same
---seed gives the same database.
+and the business-day calendar give, paused while the institutions hold the report. For the
+last 120 days `similar_shown` says whether the form's "similar questions" step showed a
+suggestion. The same --seed gives the same database.
 """
 
 from __future__ import annotations
@@ -606,8 +607,8 @@ class Seeder:
             " addressed_office, institution, file_kind, file_reference, citizen_family_name,"
             " citizen_given_name, citizen_birth_date, citizen_tax_code, description, urgency,"
             " urgency_reason, state, topic_id, due_date, waiting_since, waited_secs, reopen_count,"
-            " submission_key, created_at, updated_at)"
-            " VALUES (" + ", ".join("?" * 27) + ")", reports)
+            " submission_key, created_at, updated_at, similar_shown)"
+            " VALUES (" + ", ".join("?" * 28) + ")", reports)
         self.conn.executemany(
             "INSERT INTO report_events (report_id, at, user_id, action, from_state, to_state,"
             " comment) VALUES (?, ?, ?, ?, ?, ?, ?)", events)
@@ -638,7 +639,15 @@ class Seeder:
             rng.choice(URGENCY_REASONS[report.urgency]), report.state, report.topic,
             report.due.isoformat(), report.waiting_since, report.waited, report.reopens,
             f"esempio-{self.next_id}", report.created, report.updated,
+            self.similar_shown(report.created),
         )
+
+    def similar_shown(self, filed: int) -> int | None:
+        """Whether the form's "similar questions" step showed a suggestion: for the reports of
+        the last 120 days, as if the step had existed since then; None before."""
+        if filed < self.until - 120 * 86400:
+            return None
+        return 1 if self.rng.random() < 0.38 else 0
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
