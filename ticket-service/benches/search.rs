@@ -76,13 +76,89 @@ fn words(text: &str) -> SearchRequest {
     }
 }
 
+/// The searches with filters and orders, for the coordination.
+fn filtered(office: i64) -> Vec<SearchRequest> {
+    let year = |y| jiff::civil::date(y, 1, 1);
+    [
+        (
+            "permesso",
+            SearchFilters {
+                state: Some(ReportState::AwaitingAnswer),
+                ..Default::default()
+            },
+            SearchOrder::Relevance,
+        ),
+        (
+            "ricongiungimento",
+            SearchFilters {
+                urgency: Some("U1".into()),
+                ..Default::default()
+            },
+            SearchOrder::Newest,
+        ),
+        (
+            "",
+            SearchFilters {
+                area: Some("alba-bra".into()),
+                from: Some(year(2026)),
+                ..Default::default()
+            },
+            SearchOrder::Newest,
+        ),
+        (
+            "",
+            SearchFilters {
+                topic: Some(3),
+                ..Default::default()
+            },
+            SearchOrder::Oldest,
+        ),
+        (
+            "cittadinanza",
+            SearchFilters {
+                addressed_office: Some("prefettura_cittadinanza"),
+                to: Some(year(2026)),
+                ..Default::default()
+            },
+            SearchOrder::Relevance,
+        ),
+        (
+            "",
+            SearchFilters {
+                state: Some(ReportState::Reopened),
+                ..Default::default()
+            },
+            SearchOrder::Newest,
+        ),
+        (
+            "lavoro",
+            SearchFilters {
+                organisation: Some(office),
+                ..Default::default()
+            },
+            SearchOrder::Oldest,
+        ),
+    ]
+    .into_iter()
+    .map(|(text, filters, order)| SearchRequest {
+        filters,
+        order,
+        ..words(text)
+    })
+    .collect()
+}
+
 /// The fixed list: every text for the coordination, for one office and for the Questura;
 /// then filters, orders, deep pages and identifiers.
 fn cases(office: i64) -> Vec<Case> {
     let all = reach(ReportScope::All, true);
     let mut cases = Vec::new();
     for text in WORDS {
-        cases.push(Case { kind: "parole, coordinamento", reach: all, request: words(text) });
+        cases.push(Case {
+            kind: "parole, coordinamento",
+            reach: all,
+            request: words(text),
+        });
         cases.push(Case {
             kind: "parole, sportello",
             reach: reach(ReportScope::Organisation(office), false),
@@ -94,35 +170,31 @@ fn cases(office: i64) -> Vec<Case> {
             request: words(text),
         });
     }
-    let filtered = |text: &str, filters: SearchFilters, order| SearchRequest {
-        filters,
-        order,
-        ..words(text)
-    };
-    let year = |y| jiff::civil::date(y, 1, 1);
-    for (text, filters, order) in [
-        ("permesso", SearchFilters { state: Some(ReportState::AwaitingAnswer), ..Default::default() }, SearchOrder::Relevance),
-        ("ricongiungimento", SearchFilters { urgency: Some("U1".into()), ..Default::default() }, SearchOrder::Newest),
-        ("", SearchFilters { area: Some("alba-bra".into()), from: Some(year(2026)), ..Default::default() }, SearchOrder::Newest),
-        ("", SearchFilters { topic: Some(3), ..Default::default() }, SearchOrder::Oldest),
-        ("cittadinanza", SearchFilters { addressed_office: Some("prefettura_cittadinanza"), to: Some(year(2026)), ..Default::default() }, SearchOrder::Relevance),
-        ("", SearchFilters { state: Some(ReportState::Reopened), ..Default::default() }, SearchOrder::Newest),
-        ("lavoro", SearchFilters { organisation: Some(office), ..Default::default() }, SearchOrder::Oldest),
-    ] {
-        cases.push(Case { kind: "filtri e ordine", reach: all, request: filtered(text, filters, order) });
+    for request in filtered(office) {
+        cases.push(Case {
+            kind: "filtri e ordine",
+            reach: all,
+            request,
+        });
     }
     for page in [2, 10, 50] {
         cases.push(Case {
             kind: "pagine successive",
             reach: all,
-            request: SearchRequest { page, ..words("permesso soggiorno") },
+            request: SearchRequest {
+                page,
+                ..words("permesso soggiorno")
+            },
         });
     }
     for person in ["Diallo", "Popescu Elena", "Khan Omar"] {
         cases.push(Case {
             kind: "persona (POST)",
             reach: all,
-            request: SearchRequest { citizen: Some(person.to_owned()), ..words("") },
+            request: SearchRequest {
+                citizen: Some(person.to_owned()),
+                ..words("")
+            },
         });
     }
     cases
@@ -130,7 +202,9 @@ fn cases(office: i64) -> Vec<Case> {
 
 /// One search as the page runs it; returns the number of matches.
 fn run(index: &SearchIndex, db: &Db, case: &Case) -> usize {
-    let hits = index.search(&case.reach, &case.request, PAGE_SIZE).expect("search");
+    let hits = index
+        .search(&case.reach, &case.request, PAGE_SIZE)
+        .expect("search");
     let scope = case.reach.scope;
     let ids: Vec<i64> = hits.hits.iter().map(|hit| hit.id).collect();
     let rows = db
@@ -164,7 +238,10 @@ fn report(label: &str, samples: &mut [f64]) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let path = PathBuf::from(args.first().expect("usage: search DB_FILE [ROUNDS]"));
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
     let db = Db::open(&path).expect("the database opens");
@@ -202,7 +279,10 @@ fn main() {
             }
         }
     }
-    println!("{} ricerche × {rounds} giri, 20 risultati per pagina:", cases.len());
+    println!(
+        "{} ricerche × {rounds} giri, 20 risultati per pagina:",
+        cases.len()
+    );
     report("tutte", &mut all);
     for (kind, samples) in &mut by_kind {
         report(kind, samples);
@@ -210,7 +290,11 @@ fn main() {
     let p99 = percentile(&all, 99.0);
     println!(
         "obiettivo p99 < 50 ms: {} ({p99:.2} ms, {:.0}% dell'obiettivo)",
-        if p99 < 50.0 { "raggiunto" } else { "NON raggiunto" },
+        if p99 < 50.0 {
+            "raggiunto"
+        } else {
+            "NON raggiunto"
+        },
         p99 / 50.0 * 100.0
     );
 }

@@ -122,7 +122,13 @@ impl PageLinks {
             number: i64::try_from(number).unwrap_or(i64::MAX).max(1),
             size: i64::try_from(size).unwrap_or(i64::MAX).max(1),
         };
-        Self::new(path, params, page, i64::try_from(total).unwrap_or(i64::MAX), shown)
+        Self::new(
+            path,
+            params,
+            page,
+            i64::try_from(total).unwrap_or(i64::MAX),
+            shown,
+        )
     }
 
     fn new(

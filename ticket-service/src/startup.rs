@@ -148,14 +148,19 @@ fn seal_second_factor_secrets(
 /// from the changes it missed, or rebuilt when it cannot be trusted (see `search`).
 pub fn open_search_index(db: &Db, database: &std::path::Path) -> Result<SearchIndex, SearchError> {
     let index = SearchIndex::open(&search::folder_for(database))?;
-    match index.bring_up_to_date(db, &mut |_, _| ())? {
-        Freshness::CaughtUp(0) => {}
-        Freshness::CaughtUp(changed) => {
+    match index.bring_up_to_date(db, &mut |_, _| ()) {
+        Ok(Freshness::CaughtUp(0)) => {}
+        Ok(Freshness::CaughtUp(changed)) => {
             tracing::info!(changed, "search index caught up with the database");
         }
-        Freshness::Rebuilt(why, reports) => {
+        Ok(Freshness::Rebuilt(why, reports)) => {
             tracing::warn!(reason = why.describe(), reports, "search index rebuilt");
         }
+        // Another process on this database keeps the index up to date; this one searches it.
+        Err(SearchError::Busy) => {
+            tracing::warn!("search index held by another process: left to it");
+        }
+        Err(error) => return Err(error),
     }
     Ok(index)
 }
@@ -170,10 +175,15 @@ fn load_faq(content_dir: &std::path::Path) -> FaqIndex {
             Vec::new()
         }
     };
-    FaqIndex::build(pages).unwrap_or_else(|error| {
+    let index = FaqIndex::build(pages).unwrap_or_else(|error| {
         tracing::error!(%error, "FAQ not indexed: no FAQ suggestions");
         FaqIndex::empty()
-    })
+    });
+    tracing::info!(
+        pages = index.len(),
+        "published FAQ read for the report form's suggestions"
+    );
+    index
 }
 
 /// A bound, ready-to-run service.

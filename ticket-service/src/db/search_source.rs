@@ -109,7 +109,9 @@ pub fn documents_between(
 /// The smallest and largest report id, `None` when there is no report.
 pub fn id_range(conn: &Connection) -> rusqlite::Result<Option<(i64, i64)>> {
     conn.query_row("SELECT MIN(id), MAX(id) FROM reports", [], |row| {
-        Ok(row.get::<_, Option<i64>>(0)?.zip(row.get::<_, Option<i64>>(1)?))
+        Ok(row
+            .get::<_, Option<i64>>(0)?
+            .zip(row.get::<_, Option<i64>>(1)?))
     })
 }
 

@@ -43,7 +43,10 @@ fn parse_page(path: &Path, text: &str, url: String) -> Result<Option<FaqPage>, I
     // The closing `---` line follows the YAML, which is a slice of `text`.
     let end = yaml.as_ptr() as usize - text.as_ptr() as usize + yaml.len();
     let rest = text.get(end..).unwrap_or_default();
-    let body = rest.split_once('\n').map_or("", |(_, body)| body).to_owned();
+    let body = rest
+        .split_once('\n')
+        .map_or("", |(_, body)| body)
+        .to_owned();
     Ok(Some(FaqPage {
         title: front.title.trim().to_owned(),
         description: front.description.trim().to_owned(),

@@ -22,7 +22,11 @@ struct SimilarShare {
 
 impl SimilarShare {
     fn new((shown, filed): (i64, i64)) -> Self {
-        let percent = if filed == 0 { 0 } else { (shown * 100 + filed / 2) / filed };
+        let percent = if filed == 0 {
+            0
+        } else {
+            (shown * 100 + filed / 2) / filed
+        };
         SimilarShare {
             shown,
             filed,

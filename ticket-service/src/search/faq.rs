@@ -97,8 +97,14 @@ mod tests {
     #[test]
     fn a_question_finds_the_faq_that_shares_its_words_in_another_form() {
         let index = FaqIndex::build(vec![
-            page("Permesso smarrito", "Se hai perso il permesso di soggiorno, denuncia lo smarrimento."),
-            page("Cittadinanza per matrimonio", "La domanda si presenta online."),
+            page(
+                "Permesso smarrito",
+                "Se hai perso il permesso di soggiorno, denuncia lo smarrimento.",
+            ),
+            page(
+                "Cittadinanza per matrimonio",
+                "La domanda si presenta online.",
+            ),
         ])
         .unwrap();
         let found = index

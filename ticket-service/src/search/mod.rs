@@ -13,11 +13,11 @@ mod results;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::db::search_source::{self, QueueState};
 use crate::db::{Db, DbError};
@@ -50,6 +50,10 @@ pub enum SearchError {
     },
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(
+        "l'indice di ricerca è in uso da un altro processo (il servizio è avviato?): fermalo e riprova"
+    )]
+    Busy,
 }
 
 /// Why the index is rebuilt instead of caught up, for the log and the command's output.
@@ -93,11 +97,13 @@ struct Writer {
 
 /// The index of the reports, shared by every request.
 pub struct SearchIndex {
-    path: PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    writer: Mutex<Writer>,
+    /// Taken when first needed: tantivy lets one process write an index at a time, so a
+    /// second process on the same database (a command, a second instance) searches and leaves
+    /// the writing to the first.
+    writer: Mutex<Option<Writer>>,
 }
 
 /// The folder of the index of the database at `database`: beside it, named after it.
@@ -134,8 +140,12 @@ fn open_index(path: &Path, schema: &Schema) -> Result<Index, SearchError> {
     if path.exists() {
         match Index::open_in_dir(path) {
             Ok(index) if index.schema() == *schema => return Ok(index),
-            Ok(_) => tracing::warn!(path = %path.display(), "search index of another schema: recreated"),
-            Err(error) => tracing::warn!(%error, path = %path.display(), "search index unreadable: recreated"),
+            Ok(_) => {
+                tracing::warn!(path = %path.display(), "search index of another schema: recreated")
+            }
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "search index unreadable: recreated")
+            }
         }
         std::fs::remove_dir_all(path).map_err(folder)?;
     }
@@ -151,38 +161,49 @@ impl SearchIndex {
         let (schema, fields) = schema::build();
         let index = open_index(path, &schema)?;
         schema::register(&index);
-        let index_error = |source| SearchError::Index {
-            path: path.to_owned(),
-            source,
-        };
-        let applied = applied_of(index.load_metas().map_err(index_error)?.payload.as_deref());
-        let inner = index
-            .writer_with_num_threads(1, WRITER_BYTES)
-            .map_err(index_error)?;
+        // Reloaded at once after our own commits; on its own for those of another process.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
-            .map_err(index_error)?;
+            .map_err(|source| SearchError::Index {
+                path: path.to_owned(),
+                source,
+            })?;
         Ok(SearchIndex {
-            path: path.to_owned(),
             index,
             reader,
             fields,
-            writer: Mutex::new(Writer { inner, applied }),
+            writer: Mutex::new(None),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn writer(&self) -> MutexGuard<'_, Writer> {
+    /// Runs `work` with the writer, taking it (and reading how far the index is) when this
+    /// process does not hold it yet; [`SearchError::Busy`] while another process does. Calls
+    /// wait for each other.
+    fn with_writer<T>(
+        &self,
+        work: impl FnOnce(&mut Writer) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
         // A panic while indexing leaves at worst uncommitted documents, which the next commit
-        // or rollback settles; the queue still holds what they were for.
-        self.writer
+        // settles; the queue still holds what they were for.
+        let mut slot = self
+            .writer
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.is_none() {
+            let inner = match self.index.writer_with_num_threads(1, WRITER_BYTES) {
+                Ok(inner) => inner,
+                Err(tantivy::TantivyError::LockFailure(..)) => return Err(SearchError::Busy),
+                Err(error) => return Err(error.into()),
+            };
+            let applied = applied_of(self.index.load_metas()?.payload.as_deref());
+            *slot = Some(Writer { inner, applied });
+        }
+        match slot.as_mut() {
+            Some(writer) => work(writer),
+            None => Err(SearchError::Busy),
+        }
     }
 
     /// Checks the index against the database and catches up, or rebuilds it when it cannot be
@@ -192,18 +213,20 @@ impl SearchIndex {
         db: &Db,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Freshness, SearchError> {
-        let queue = db.call_blocking(|conn| search_source::queue_state(conn))?;
-        let applied = self.writer().applied;
-        if let Some(staleness) = staleness(applied, queue) {
-            return Ok(Freshness::Rebuilt(staleness, self.rebuild(db, progress)?));
-        }
-        let caught_up = self.catch_up(db)?;
-        let reports = db.call_blocking(|conn| search_source::report_count(conn))?;
-        if self.reader.searcher().num_docs() != reports {
-            let rebuilt = self.rebuild(db, progress)?;
-            return Ok(Freshness::Rebuilt(Staleness::Miscounted, rebuilt));
-        }
-        Ok(Freshness::CaughtUp(caught_up))
+        self.with_writer(|writer| {
+            let queue = db.call_blocking(|conn| search_source::queue_state(conn))?;
+            if let Some(staleness) = staleness(writer.applied, queue) {
+                let rebuilt = self.rebuild_with(writer, db, progress)?;
+                return Ok(Freshness::Rebuilt(staleness, rebuilt));
+            }
+            let caught_up = self.catch_up_with(writer, db)?;
+            let reports = db.call_blocking(|conn| search_source::report_count(conn))?;
+            if self.reader.searcher().num_docs() != reports {
+                let rebuilt = self.rebuild_with(writer, db, progress)?;
+                return Ok(Freshness::Rebuilt(Staleness::Miscounted, rebuilt));
+            }
+            Ok(Freshness::CaughtUp(caught_up))
+        })
     }
 
     /// Applies the queued changes: each changed report is written again (or removed, when it
@@ -211,19 +234,27 @@ impl SearchIndex {
     /// that changes reports; calls wait for each other, so when one returns its own change is
     /// in the index.
     pub fn catch_up(&self, db: &Db) -> Result<usize, SearchError> {
-        let mut writer = self.writer();
+        self.with_writer(|writer| self.catch_up_with(writer, db))
+    }
+
+    /// Writes the index again from every report of the database; `progress(done, total)` is
+    /// called along the way. Returns the number of reports indexed.
+    pub fn rebuild(&self, db: &Db, progress: &mut dyn FnMut(u64, u64)) -> Result<u64, SearchError> {
+        self.with_writer(|writer| self.rebuild_with(writer, db, progress))
+    }
+
+    fn catch_up_with(&self, writer: &mut Writer, db: &Db) -> Result<usize, SearchError> {
         let Some(applied) = writer.applied else {
-            drop(writer);
-            self.rebuild(db, &mut |_, _| ())?;
+            self.rebuild_with(writer, db, &mut |_, _| ())?;
             return Ok(0);
         };
-        let (ids, last) = db.call_blocking(move |conn| search_source::changed_since(conn, applied))?;
+        let (ids, last) =
+            db.call_blocking(move |conn| search_source::changed_since(conn, applied))?;
         if ids.is_empty() {
             return Ok(0);
         }
         if ids.len() > CATCH_UP_LIMIT {
-            drop(writer);
-            self.rebuild(db, &mut |_, _| ())?;
+            self.rebuild_with(writer, db, &mut |_, _| ())?;
             return Ok(ids.len());
         }
         for &id in &ids {
@@ -238,18 +269,16 @@ impl SearchIndex {
                     .add_document(document::to_document(&self.fields, report))?;
             }
         }
-        self.commit(&mut writer, last, db)?;
+        self.commit(writer, last, db)?;
         Ok(ids.len())
     }
 
-    /// Writes the index again from every report of the database; `progress(done, total)` is
-    /// called along the way. Returns the number of reports indexed.
-    pub fn rebuild(
+    fn rebuild_with(
         &self,
+        writer: &mut Writer,
         db: &Db,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<u64, SearchError> {
-        let mut writer = self.writer();
         // Read before the reports: a change made meanwhile has a later entry, applied next.
         let queue = db.call_blocking(|conn| search_source::queue_state(conn))?;
         let total = db.call_blocking(|conn| search_source::report_count(conn))?;
@@ -259,8 +288,8 @@ impl SearchIndex {
             let mut from = first;
             while from <= last {
                 let to = from.saturating_add(REBUILD_CHUNK - 1);
-                let documents = db
-                    .call_blocking(move |conn| search_source::documents_between(conn, from, to))?;
+                let documents =
+                    db.call_blocking(move |conn| search_source::documents_between(conn, from, to))?;
                 for report in &documents {
                     writer
                         .inner
@@ -271,7 +300,7 @@ impl SearchIndex {
                 from = to.saturating_add(1);
             }
         }
-        self.commit(&mut writer, queue.last, db)?;
+        self.commit(writer, queue.last, db)?;
         Ok(done)
     }
 
@@ -285,16 +314,6 @@ impl SearchIndex {
         self.reader.reload()?;
         db.call_blocking(move |conn| search_source::trim(conn, last))?;
         Ok(())
-    }
-
-    /// How many reports the searches see.
-    pub fn document_count(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
-    /// The stored texts of a document, for tests of what is indexed.
-    pub fn stored(&self, id: i64) -> Result<Option<TantivyDocument>, SearchError> {
-        results::stored(&self.reader.searcher(), &self.fields, id)
     }
 }
 

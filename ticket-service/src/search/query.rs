@@ -37,7 +37,11 @@ pub fn word_fields(fields: &Fields, reach: &SearchReach) -> Vec<(Field, f32)> {
 
 /// The query of one word in one field: a term, the phrase of its parts (a code such as
 /// `RESPI-2026-000123`), or nothing when the analyser drops it (a stop word).
-fn word_in_field(index: &Index, field: Field, word: &str) -> tantivy::Result<Option<Box<dyn Query>>> {
+fn word_in_field(
+    index: &Index,
+    field: Field,
+    word: &str,
+) -> tantivy::Result<Option<Box<dyn Query>>> {
     let mut analyser = index.tokenizer_for_field(field)?;
     let mut stream = analyser.token_stream(word);
     let mut terms = Vec::new();
@@ -64,7 +68,10 @@ pub fn word_clauses(
     let mut words: Vec<Box<dyn Query>> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     // A word written twice is one word: it must not count twice towards a minimum.
-    for word in text.split_whitespace().filter(|w| seen.insert(w.to_lowercase())) {
+    for word in text
+        .split_whitespace()
+        .filter(|w| seen.insert(w.to_lowercase()))
+    {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for &(field, boost) in fields {
             if let Some(query) = word_in_field(index, field, word)? {
@@ -100,7 +107,9 @@ pub fn like_query(
         return Ok(None);
     }
     let least = words.len().min(2);
-    Ok(Some(Box::new(BooleanQuery::union_with_minimum_required_clauses(words, least))))
+    Ok(Some(Box::new(
+        BooleanQuery::union_with_minimum_required_clauses(words, least),
+    )))
 }
 
 /// A filter: matches or not, without weighing in the order of the results.

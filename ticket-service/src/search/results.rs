@@ -2,10 +2,10 @@
 //! each the passages of its texts where the words were found, with the words marked.
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::query::Query;
+use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
 
 use super::schema::Fields;
 use super::{SearchError, SearchIndex, query};
@@ -75,11 +75,17 @@ fn ranked(
     let top = || TopDocs::with_limit(page_size.max(1)).and_offset(offset);
     let by_date = |order| {
         searcher
-            .search(query, &(Count, top().order_by_fast_field::<i64>("created", order)))
+            .search(
+                query,
+                &(Count, top().order_by_fast_field::<i64>("created", order)),
+            )
             .map(|(total, docs)| (total, docs.into_iter().map(|(_, a)| a).collect()))
     };
-    let has_words =
-        !request.words.trim().is_empty() || request.citizen.as_deref().is_some_and(|c| !c.trim().is_empty());
+    let has_words = !request.words.trim().is_empty()
+        || request
+            .citizen
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty());
     match request.order {
         SearchOrder::Newest => by_date(Order::Desc),
         SearchOrder::Oldest => by_date(Order::Asc),
@@ -176,22 +182,5 @@ impl SearchIndex {
             ids.push(id_of(&self.fields, &document));
         }
         Ok(ids)
-    }
-}
-
-/// The stored document of report `id`, if indexed.
-pub fn stored(
-    searcher: &Searcher,
-    fields: &Fields,
-    id: i64,
-) -> Result<Option<TantivyDocument>, SearchError> {
-    let query = TermQuery::new(
-        Term::from_field_u64(fields.id, u64::try_from(id).unwrap_or_default()),
-        IndexRecordOption::Basic,
-    );
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    match top.first() {
-        Some((_, address)) => Ok(Some(searcher.doc(*address)?)),
-        None => Ok(None),
     }
 }

@@ -132,7 +132,11 @@ fn found(page: &Page) -> Vec<String> {
 
 /// The address of the search, from the page's link to it.
 fn bookmark(page: &Page) -> String {
-    let start = page.body.find("href=\"/segnalazioni/cerca?").expect("a link to the search") + 6;
+    let start = page
+        .body
+        .find("href=\"/segnalazioni/cerca?")
+        .expect("a link to the search")
+        + 6;
     let end = start + page.body[start..].find('"').unwrap();
     page.body[start..end].replace("&amp;", "&")
 }
@@ -153,7 +157,11 @@ async fn each_role_finds_exactly_the_reports_its_list_shows() {
     let (_, in_cuneo) = file(&mut cuneo, "Pratica zafferano ferma a Cuneo.", QUESTURA).await;
 
     // Each office finds its own report, and nothing of the others.
-    for (client, own) in [(&mut alba, &in_alba), (&mut bra, &in_bra), (&mut cuneo, &in_cuneo)] {
+    for (client, own) in [
+        (&mut alba, &in_alba),
+        (&mut bra, &in_bra),
+        (&mut cuneo, &in_cuneo),
+    ] {
         let results = search(client, "zafferano", &[]).await;
         assert_eq!(found(&results), [own.clone()], "{}", results.body);
         assert!(results.body.contains("Una segnalazione trovata"));
@@ -165,7 +173,10 @@ async fn each_role_finds_exactly_the_reports_its_list_shows() {
     let addressed = search(&mut questura, "zafferano", &[]).await;
     assert_eq!(found(&addressed), sorted(vec![&in_alba, &in_cuneo]));
     let mut prefettura = app.logged_in("demo.prefettura").await;
-    assert_eq!(found(&search(&mut prefettura, "zafferano", &[]).await), [in_bra.clone()]);
+    assert_eq!(
+        found(&search(&mut prefettura, "zafferano", &[]).await),
+        [in_bra.clone()]
+    );
     // A service of the network filed none of them.
     let mut service = app.logged_in("demo.servizio").await;
     let none = search(&mut service, "zafferano", &[]).await;
@@ -177,13 +188,21 @@ async fn each_role_finds_exactly_the_reports_its_list_shows() {
         "SELECT id FROM organisations WHERE name = 'Sportello immigrati di Cuneo'",
     );
     let sneaky = alba
-        .get(&format!("/segnalazioni/cerca?parole=zafferano&organizzazione={cuneo_id}"))
+        .get(&format!(
+            "/segnalazioni/cerca?parole=zafferano&organizzazione={cuneo_id}"
+        ))
         .await;
     assert_eq!(sneaky.status, 200);
     assert!(found(&sneaky).is_empty(), "{}", sneaky.body);
     // The administrator takes no part in the reports.
     let mut admin = app.logged_in("demo.admin").await;
-    assert_eq!(admin.get("/segnalazioni/cerca?parole=zafferano").await.status, 403);
+    assert_eq!(
+        admin
+            .get("/segnalazioni/cerca?parole=zafferano")
+            .await
+            .status,
+        403
+    );
 }
 
 #[tokio::test]
@@ -198,7 +217,11 @@ async fn a_plural_finds_a_singular_and_the_words_are_marked() {
     .await;
     let results = search(&mut office, "permessi rinnovi", &[]).await;
     assert_eq!(found(&results), [protocol.clone()], "{}", results.body);
-    assert!(results.body.contains("<mark>permesso</mark>"), "{}", results.body);
+    assert!(
+        results.body.contains("<mark>permesso</mark>"),
+        "{}",
+        results.body
+    );
     assert!(results.body.contains("<mark>rinnovo</mark>"));
     // The address of the results holds the words: it can be bookmarked and opened again.
     let address = bookmark(&results);
@@ -206,8 +229,14 @@ async fn a_plural_finds_a_singular_and_the_words_are_marked() {
     let again = office.get(&address).await;
     assert_eq!(found(&again), [protocol.clone()]);
     // The protocol number and the file reference are searched too, as written.
-    assert_eq!(found(&search(&mut office, &protocol, &[]).await), [protocol.clone()]);
-    assert_eq!(found(&search(&mut office, "PS-2026-4411", &[]).await), [protocol]);
+    assert_eq!(
+        found(&search(&mut office, &protocol, &[]).await),
+        [protocol.clone()]
+    );
+    assert_eq!(
+        found(&search(&mut office, "PS-2026-4411", &[]).await),
+        [protocol]
+    );
     // Every word must be found: one the report lacks leaves it out.
     let nothing = search(&mut office, "permesso cittadinanza", &[]).await;
     assert!(found(&nothing).is_empty());
@@ -231,7 +260,12 @@ async fn filters_narrow_the_results_and_bad_dates_are_explained() {
 
     let by_office = search(&mut coordination, "ricongiungimento", &[("ufficio", SUI)]).await;
     assert_eq!(found(&by_office), [first.clone()]);
-    let by_area = search(&mut coordination, "ricongiungimento", &[("bacino", "cuneo")]).await;
+    let by_area = search(
+        &mut coordination,
+        "ricongiungimento",
+        &[("bacino", "cuneo")],
+    )
+    .await;
     assert_eq!(found(&by_area), [second.clone()]);
     let by_filer = search(
         &mut coordination,
@@ -241,7 +275,12 @@ async fn filters_narrow_the_results_and_bad_dates_are_explained() {
     .await;
     assert_eq!(found(&by_filer), [first.clone()]);
     act(&mut coordination, &first_id, "Prendi in carico", "").await;
-    let by_state = search(&mut coordination, "ricongiungimento", &[("stato", "Presa in carico")]).await;
+    let by_state = search(
+        &mut coordination,
+        "ricongiungimento",
+        &[("stato", "Presa in carico")],
+    )
+    .await;
     assert_eq!(found(&by_state), [first.clone()]);
     // Filters alone, without words, list the newest first.
     let page = coordination.get("/segnalazioni/cerca").await;
@@ -279,7 +318,10 @@ async fn citizens_are_searched_only_through_the_post_form_and_within_the_scope()
     let audited = "SELECT COUNT(*) FROM audit_log WHERE event = 'citizen_searched' AND detail = '1 risultati'";
     assert_eq!(number(&database, audited), 1);
     assert_eq!(
-        number(&database, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%kafor%'"),
+        number(
+            &database,
+            "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%kafor%'"
+        ),
         0,
         "the audit line never holds the words searched"
     );
@@ -288,7 +330,11 @@ async fn citizens_are_searched_only_through_the_post_form_and_within_the_scope()
     let mut service = app.logged_in("demo.servizio").await;
     let page = service.get("/segnalazioni/cerca").await;
     let other = service
-        .submit(&page.form("/segnalazioni/cerca/persona").set("persona", "Okafor"))
+        .submit(
+            &page
+                .form("/segnalazioni/cerca/persona")
+                .set("persona", "Okafor"),
+        )
         .await;
     assert!(found(&other).is_empty(), "{}", other.body);
     // The administrator has no such form; the request built by hand is refused.
@@ -329,8 +375,12 @@ async fn internal_notes_are_searched_by_the_coordination_only() {
 async fn the_report_form_suggests_faq_and_answered_reports_before_sending() {
     let (app, database) = spawn_network().await;
     let mut office = app.logged_in("demo.sportello").await;
-    let (answered, answered_protocol) =
-        file(&mut office, "Kit postale mai ricevuto dopo il trasloco.", QUESTURA).await;
+    let (answered, answered_protocol) = file(
+        &mut office,
+        "Kit postale mai ricevuto dopo il trasloco.",
+        QUESTURA,
+    )
+    .await;
     let mut coordination = app.logged_in("demo.coordinamento").await;
     act(&mut coordination, &answered, "Prendi in carico", "").await;
     let published = act(
@@ -353,7 +403,13 @@ async fn the_report_form_suggests_faq_and_answered_reports_before_sending() {
     let checked = office.submit(&form).await;
     assert_eq!(checked.status, 200, "{}", checked.body);
     assert!(checked.body.contains("Domande simili"));
-    assert!(checked.body.contains("Permesso di soggiorno smarrito o rubato"), "{}", checked.body);
+    assert!(
+        checked
+            .body
+            .contains("Permesso di soggiorno smarrito o rubato"),
+        "{}",
+        checked.body
+    );
     assert!(checked.body.contains("faq/permesso-di-soggiorno/smarrito/"));
     assert!(checked.body.contains(&answered_protocol));
     assert!(checked.body.contains("Serve la denuncia di smarrimento"));
@@ -369,7 +425,11 @@ async fn the_report_form_suggests_faq_and_answered_reports_before_sending() {
     assert_eq!(filed.status, 303);
     let shown = "SELECT COUNT(*) FROM reports WHERE similar_shown = 1";
     let not_shown = "SELECT COUNT(*) FROM reports WHERE similar_shown = 0";
-    assert_eq!(number(&database, shown), 1, "the second report saw suggestions");
+    assert_eq!(
+        number(&database, shown),
+        1,
+        "the second report saw suggestions"
+    );
     // The first report's review page found nothing like it yet.
     assert_eq!(number(&database, not_shown), 1);
     let home = coordination.get("/").await;

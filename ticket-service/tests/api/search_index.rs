@@ -74,7 +74,11 @@ fn a_change_committed_before_a_crash_is_indexed_at_the_next_start() {
     write_report(&db, 2, "Ricongiungimento familiare sospeso");
     drop(index);
     let index = SearchIndex::open(&search::folder_for(&path)).unwrap();
-    assert_eq!(hits(&index, "ricongiungimento"), 0, "the index on disk is behind");
+    assert_eq!(
+        hits(&index, "ricongiungimento"),
+        0,
+        "the index on disk is behind"
+    );
     assert_eq!(
         index.bring_up_to_date(&db, &mut |_, _| ()).unwrap(),
         Freshness::CaughtUp(1)
@@ -153,4 +157,26 @@ fn copy_folder(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
         }
     }
+}
+
+#[test]
+fn a_second_process_on_the_same_database_leaves_the_writing_to_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let path = dir.path().join("tickets.sqlite3");
+    let first = open_search_index(&db, &path).unwrap();
+    // A command or a second instance started meanwhile: it starts, and may not write.
+    let second = open_search_index(&db, &path).unwrap();
+    assert!(matches!(
+        second.catch_up(&db),
+        Err(search::SearchError::Busy)
+    ));
+    write_report(&db, 1, "Convocazione per le impronte digitali");
+    first.catch_up(&db).unwrap();
+    assert_eq!(hits(&first, "impronte"), 1);
+    // Once the first is gone, the second takes over from where the index is.
+    drop(first);
+    write_report(&db, 2, "Impronte digitali da ripetere");
+    assert_eq!(second.catch_up(&db).unwrap(), 1);
+    assert_eq!(hits(&second, "impronte"), 2);
 }

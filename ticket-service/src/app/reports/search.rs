@@ -71,7 +71,9 @@ fn chosen(text: &str) -> Option<&str> {
 
 /// The input as a request, with the problems of its fields.
 fn parse(input: &SearchInput, errors: &mut FormErrors) -> SearchRequest {
-    let words = errors.check("parole", parse_words(&input.words)).unwrap_or_default();
+    let words = errors
+        .check("parole", parse_words(&input.words))
+        .unwrap_or_default();
     let citizen = input
         .citizen
         .as_deref()
@@ -89,14 +91,23 @@ fn parse(input: &SearchInput, errors: &mut FormErrors) -> SearchRequest {
     if let (Some(from), Some(to)) = (filters.from, filters.to)
         && from > to
     {
-        errors.add("al", "La data finale viene prima di quella iniziale: correggi una delle due.");
+        errors.add(
+            "al",
+            "La data finale viene prima di quella iniziale: correggi una delle due.",
+        );
     }
     SearchRequest {
         words,
         citizen,
         filters,
         order: SearchOrder::parse(input.order.trim()),
-        page: input.page.trim().parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+        page: input
+            .page
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| *p >= 1)
+            .unwrap_or(1),
     }
 }
 
@@ -156,7 +167,10 @@ async fn run(
             ))
         })
         .await?;
-    let many = !matches!(reach.scope, crate::domain::report::ReportScope::Organisation(_));
+    let many = !matches!(
+        reach.scope,
+        crate::domain::report::ReportScope::Organisation(_)
+    );
     Ok(SearchOutcome {
         request,
         errors,
@@ -184,8 +198,7 @@ async fn find(
         })
 }
 
-const SEARCH_FAILED: &str =
-    "La ricerca non è riuscita per un problema dell'indice. Riprova tra poco; se il problema resta, avvisa l'amministratore.";
+const SEARCH_FAILED: &str = "La ricerca non è riuscita per un problema dell'indice. Riprova tra poco; se il problema resta, avvisa l'amministratore.";
 
 /// The rows of the reports found, read with the lists' scope.
 async fn rows_of(

@@ -63,10 +63,12 @@ pub async fn suggest(
             tracing::error!(%error, "FAQ suggestions failed");
             Vec::new()
         });
-        let ids = search.similar(scope, &query, SHOWN).unwrap_or_else(|error| {
-            tracing::error!(%error, "report suggestions failed");
-            Vec::new()
-        });
+        let ids = search
+            .similar(scope, &query, SHOWN)
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "report suggestions failed");
+                Vec::new()
+            });
         (faq, ids)
     })
     .await
@@ -80,7 +82,12 @@ pub async fn suggest(
             description: page.description,
         })
         .collect();
-    let (key, user_id, now, faq_count) = (key.to_owned(), principal.user_id, state.clock.now(), faq.len());
+    let (key, user_id, now, faq_count) = (
+        key.to_owned(),
+        principal.user_id,
+        state.clock.now(),
+        faq.len(),
+    );
     let ids = found.1;
     let reports = state
         .db
@@ -114,5 +121,8 @@ pub async fn suggest(
 /// The share of the reports filed after a suggestion was shown: (shown, filed since the step
 /// exists).
 pub async fn shown_share(state: &AppState) -> Result<(i64, i64), AppError> {
-    Ok(state.db.call(|conn| similar_checks::shown_share(conn)).await?)
+    Ok(state
+        .db
+        .call(|conn| similar_checks::shown_share(conn))
+        .await?)
 }

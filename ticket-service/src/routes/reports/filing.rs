@@ -13,10 +13,10 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 
-use crate::app::reports::similar::{self, Suggestions};
 use crate::app::reports::filing::{
     self, Filed, MAX_DRAFT_FILES, Upload, draft_files, require_filing,
 };
+use crate::app::reports::similar::{self, Suggestions};
 use crate::auth::csrf::{CsrfForm, is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
 use crate::auth::session::CurrentSession;
@@ -330,13 +330,18 @@ fn render_review(
     similar: &Suggestions,
 ) -> Result<Response, AppError> {
     let lines = review_lines(state, form);
-    Page::for_user(state, principal, "Controlla la segnalazione", paths::NEW_REPORT)
-        .with("form", form)
-        .with("lines", &lines)
-        .with("drafts", &draft_views(drafts))
-        .with("similar", similar)
-        .render(state, "report_review.html")
-        .map(IntoResponse::into_response)
+    Page::for_user(
+        state,
+        principal,
+        "Controlla la segnalazione",
+        paths::NEW_REPORT,
+    )
+    .with("form", form)
+    .with("lines", &lines)
+    .with("drafts", &draft_views(drafts))
+    .with("similar", similar)
+    .render(state, "report_review.html")
+    .map(IntoResponse::into_response)
 }
 
 /// `POST /segnalazioni/conferma`: files the report, or goes back to the form to correct it.
@@ -348,7 +353,14 @@ pub async fn confirm(
     require_filing(&state, &principal).await?;
     if form.choice == "correggi" {
         let drafts = draft_files(&state, &principal, &form.submission_key).await?;
-        return render_form(&state, &principal, &form, &FormErrors::default(), drafts, None);
+        return render_form(
+            &state,
+            &principal,
+            &form,
+            &FormErrors::default(),
+            drafts,
+            None,
+        );
     }
     // The hidden fields came back from the browser: every rule is checked again.
     let mut errors = FormErrors::default();

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::app::reports::search::{self, PAGE_SIZE, SearchInput, SearchOutcome};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
+use crate::db::search_source::FilterChoice;
 use crate::domain::report::ReportState;
 use crate::domain::report_fields::office_choices;
-use crate::db::search_source::FilterChoice;
 use crate::domain::search::{SearchOrder, SearchRequest};
 use crate::domain::urgency::UrgencyCode;
 use crate::error::AppError;
@@ -119,7 +119,10 @@ fn kept(request: &SearchRequest) -> Vec<(&'static str, String)> {
         ("stato", text(f.state.map(|s| s.as_str().to_owned()))),
         ("urgenza", text(f.urgency.clone())),
         ("argomento", text(f.topic.map(|t| t.to_string()))),
-        ("organizzazione", text(f.organisation.map(|o| o.to_string()))),
+        (
+            "organizzazione",
+            text(f.organisation.map(|o| o.to_string())),
+        ),
         ("bacino", text(f.area.clone())),
         ("ufficio", text(f.addressed_office.map(str::to_owned))),
         ("dal", text(f.from.map(|d| d.to_string()))),
@@ -147,10 +150,19 @@ fn choices<'a>(state: &AppState, outcome: &'a SearchOutcome) -> Choices<'a> {
     };
     let urgency = |u: &UrgencyCode| choice(&u.code, &format!("{} – {}", u.code, u.label));
     Choices {
-        states: ReportState::ALL.iter().map(|s| choice(s.as_str(), s.label())).collect(),
+        states: ReportState::ALL
+            .iter()
+            .map(|s| choice(s.as_str(), s.label()))
+            .collect(),
         urgencies: state.settings.reports.urgency.iter().map(urgency).collect(),
-        offices: office_choices().iter().map(|c| choice(c.value, c.label)).collect(),
-        orders: SearchOrder::ALL.iter().map(|o| choice(o.as_str(), o.label())).collect(),
+        offices: office_choices()
+            .iter()
+            .map(|c| choice(c.value, c.label))
+            .collect(),
+        orders: SearchOrder::ALL
+            .iter()
+            .map(|o| choice(o.as_str(), o.label()))
+            .collect(),
         topics: &outcome.topics,
         organisations: &outcome.organisations,
         areas: outcome.areas.iter().map(area_name).collect(),
@@ -169,7 +181,14 @@ fn render(
     // Results of the POST form have no address to page through: they stay on one page.
     let pages = outcome.total.filter(|_| !by_citizen).map(|total| {
         let shown = outcome.found.len();
-        PageLinks::counted(paths::REPORT_SEARCH, &pairs, outcome.request.page, PAGE_SIZE, total, shown)
+        PageLinks::counted(
+            paths::REPORT_SEARCH,
+            &pairs,
+            outcome.request.page,
+            PAGE_SIZE,
+            total,
+            shown,
+        )
     });
     let found: Vec<FoundView> = std::mem::take(&mut outcome.found)
         .into_iter()
@@ -179,17 +198,26 @@ fn render(
         })
         .collect();
     let form: BTreeMap<&str, &str> = pairs.iter().copied().collect();
-    let status = if outcome.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let html: Html<String> = Page::for_user(state, principal, "Cerca nelle segnalazioni", paths::REPORT_SEARCH)
-        .with("form", &form)
-        .with("choices", &choices(state, &outcome))
-        .with("total", &outcome.total)
-        .with("found", &found)
-        .with("pages", &pages)
-        .with("by_citizen", &by_citizen)
-        .with("citizen_form", &outcome.citizen_form)
-        .with("bookmark", &pagination::url(paths::REPORT_SEARCH, &pairs))
-        .errors(&outcome.errors)
-        .render(state, "report_search.html")?;
+    let status = if outcome.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let html: Html<String> = Page::for_user(
+        state,
+        principal,
+        "Cerca nelle segnalazioni",
+        paths::REPORT_SEARCH,
+    )
+    .with("form", &form)
+    .with("choices", &choices(state, &outcome))
+    .with("total", &outcome.total)
+    .with("found", &found)
+    .with("pages", &pages)
+    .with("by_citizen", &by_citizen)
+    .with("citizen_form", &outcome.citizen_form)
+    .with("bookmark", &pagination::url(paths::REPORT_SEARCH, &pairs))
+    .errors(&outcome.errors)
+    .render(state, "report_search.html")?;
     Ok((status, html).into_response())
 }
