@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 REPORTS="${REPORTS:-100000}"
 ROUNDS="${ROUNDS:-5}"
 WORK="${WORK:-bench/.work/tickets}"
-DB="$WORK/reports-$REPORTS.sqlite3"
+# Absolute: cargo runs the bench from the crate's folder.
+DB="$(pwd)/$WORK/reports-$REPORTS.sqlite3"
 mkdir -p "$WORK"
 if [ ! -f "$DB" ]; then
     echo "Database di esempio con $REPORTS segnalazioni: $DB"

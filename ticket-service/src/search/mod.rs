@@ -21,6 +21,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use crate::db::search_source::{self, QueueState};
 use crate::db::{Db, DbError};
+use crate::domain::report::ReportScope;
+use crate::domain::search::{SearchReach, SearchRequest};
 
 pub use results::{Fragment, Hit, Hits, Part};
 use schema::Fields;
@@ -302,6 +304,44 @@ impl SearchIndex {
         }
         self.commit(writer, queue.last, db)?;
         Ok(done)
+    }
+
+    /// The page of reports within `reach` that `request` finds.
+    pub fn search(
+        &self,
+        reach: &SearchReach,
+        request: &SearchRequest,
+        page_size: usize,
+    ) -> Result<Hits, SearchError> {
+        let searcher = self.reader.searcher();
+        let fields = &self.fields;
+        Ok(results::search(
+            &searcher,
+            &self.index,
+            fields,
+            reach,
+            request,
+            page_size,
+        )?)
+    }
+
+    /// Up to `limit` answered reports within `scope` most like `text`, best first.
+    pub fn similar(
+        &self,
+        scope: ReportScope,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<i64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let fields = &self.fields;
+        Ok(results::similar(
+            &searcher,
+            &self.index,
+            fields,
+            scope,
+            text,
+            limit,
+        )?)
     }
 
     /// Commits with the last queue entry held, makes the commit visible to searches, then

@@ -183,14 +183,20 @@ fn filter_clauses(fields: &Fields, filters: &SearchFilters) -> Vec<(Occur, Box<d
     clauses
 }
 
-/// The whole query of `request` for `reach`, and the part of it made of words (for the
-/// highlights). The citizen's words are searched only when the reach allows it.
+/// A search's query, and the part of it made of words (for the highlights).
+pub struct Built {
+    pub query: Box<dyn Query>,
+    pub words: Option<Box<dyn Query>>,
+}
+
+/// The whole query of `request` for `reach`. The citizen's words are searched only when the
+/// reach allows it.
 pub fn build(
     index: &Index,
     fields: &Fields,
     reach: &SearchReach,
     request: &SearchRequest,
-) -> tantivy::Result<(Box<dyn Query>, Option<Box<dyn Query>>)> {
+) -> tantivy::Result<Built> {
     let words = words_query(index, &word_fields(fields, reach), &request.words)?;
     let citizen = match request.citizen.as_deref() {
         Some(text) if reach.citizen => words_query(index, &[(fields.citizen, 1.0)], text)?,
@@ -209,7 +215,7 @@ pub fn build(
     } else {
         Box::new(BooleanQuery::new(clauses))
     };
-    Ok((query, words))
+    Ok(Built { query, words })
 }
 
 /// Answered reports within `scope` whose description or published answers are like `text`.

@@ -5,10 +5,10 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Index, Order, Searcher, TantivyDocument};
 
+use super::query;
 use super::schema::Fields;
-use super::{SearchError, SearchIndex, query};
 use crate::domain::report::ReportScope;
 use crate::domain::search::{SearchOrder, SearchReach, SearchRequest};
 
@@ -134,53 +134,53 @@ fn fragments(
     found
 }
 
-impl SearchIndex {
-    /// The page of reports within `reach` that `request` finds.
-    pub fn search(
-        &self,
-        reach: &SearchReach,
-        request: &SearchRequest,
-        page_size: usize,
-    ) -> Result<Hits, SearchError> {
-        let searcher = self.reader.searcher();
-        let (query, words) = query::build(&self.index, &self.fields, reach, request)?;
-        let (total, addresses) = ranked(&searcher, query.as_ref(), request, page_size)?;
-        let mut generators = Vec::new();
-        if let Some(words) = &words {
-            for (field, source) in passage_fields(&self.fields, reach) {
-                let mut generator = SnippetGenerator::create(&searcher, words.as_ref(), field)?;
-                generator.set_max_num_chars(180);
-                generators.push((generator, source));
-            }
+/// The page of reports within `reach` that `request` finds.
+pub fn search(
+    searcher: &Searcher,
+    index: &Index,
+    fields: &Fields,
+    reach: &SearchReach,
+    request: &SearchRequest,
+    page_size: usize,
+) -> tantivy::Result<Hits> {
+    let query::Built { query, words } = query::build(index, fields, reach, request)?;
+    let (total, addresses) = ranked(searcher, query.as_ref(), request, page_size)?;
+    let mut generators = Vec::new();
+    if let Some(words) = &words {
+        for (field, source) in passage_fields(fields, reach) {
+            let mut generator = SnippetGenerator::create(searcher, words.as_ref(), field)?;
+            generator.set_max_num_chars(180);
+            generators.push((generator, source));
         }
-        let mut hits = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let document: TantivyDocument = searcher.doc(address)?;
-            hits.push(Hit {
-                id: id_of(&self.fields, &document),
-                fragments: fragments(&generators, &document),
-            });
-        }
-        Ok(Hits { total, hits })
     }
+    let mut hits = Vec::with_capacity(addresses.len());
+    for address in addresses {
+        let document: TantivyDocument = searcher.doc(address)?;
+        hits.push(Hit {
+            id: id_of(fields, &document),
+            fragments: fragments(&generators, &document),
+        });
+    }
+    Ok(Hits { total, hits })
+}
 
-    /// Up to `limit` answered reports within `scope` most like `text`, best first.
-    pub fn similar(
-        &self,
-        scope: ReportScope,
-        text: &str,
-        limit: usize,
-    ) -> Result<Vec<i64>, SearchError> {
-        let searcher = self.reader.searcher();
-        let Some(query) = query::similar(&self.index, &self.fields, scope, text)? else {
-            return Ok(Vec::new());
-        };
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let mut ids = Vec::new();
-        for (_, address) in top {
-            let document: TantivyDocument = searcher.doc(address)?;
-            ids.push(id_of(&self.fields, &document));
-        }
-        Ok(ids)
+/// Up to `limit` answered reports within `scope` most like `text`, best first.
+pub fn similar(
+    searcher: &Searcher,
+    index: &Index,
+    fields: &Fields,
+    scope: ReportScope,
+    text: &str,
+    limit: usize,
+) -> tantivy::Result<Vec<i64>> {
+    let Some(query) = query::similar(index, fields, scope, text)? else {
+        return Ok(Vec::new());
+    };
+    let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut ids = Vec::new();
+    for (_, address) in top {
+        let document: TantivyDocument = searcher.doc(address)?;
+        ids.push(id_of(fields, &document));
     }
+    Ok(ids)
 }
