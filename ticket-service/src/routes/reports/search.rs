@@ -127,7 +127,14 @@ fn kept(request: &SearchRequest) -> Vec<(&'static str, String)> {
         ("ufficio", text(f.addressed_office.map(str::to_owned))),
         ("dal", text(f.from.map(|d| d.to_string()))),
         ("al", text(f.to.map(|d| d.to_string()))),
-        ("ordina", request.order.as_str().to_owned()),
+        // Relevance is the form's empty choice, and no word in the address.
+        (
+            "ordina",
+            match request.order {
+                SearchOrder::Relevance => String::new(),
+                order => order.as_str().to_owned(),
+            },
+        ),
     ]
 }
 
@@ -161,6 +168,7 @@ fn choices<'a>(state: &AppState, outcome: &'a SearchOutcome) -> Choices<'a> {
             .collect(),
         orders: SearchOrder::ALL
             .iter()
+            .filter(|o| **o != SearchOrder::Relevance)
             .map(|o| choice(o.as_str(), o.label()))
             .collect(),
         topics: &outcome.topics,
