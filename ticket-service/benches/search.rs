@@ -242,7 +242,11 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    let path = PathBuf::from(args.first().expect("usage: search DB_FILE [ROUNDS]"));
+    // Without a database (`cargo test --all-targets` runs benches too) there is nothing to time.
+    let Some(path) = args.first().map(PathBuf::from) else {
+        eprintln!("uso: cargo bench -p respi-tickets --bench search -- DB_FILE [GIRI]");
+        return;
+    };
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
     let db = Db::open(&path).expect("the database opens");
     let index = SearchIndex::open(&search::folder_for(&path)).expect("the index opens");
