@@ -1,5 +1,5 @@
 //! `respi-tickets user add|disable|reset`: account management from the command line, for the
-//! first administrator and for scripts.
+//! first administrator and for scripts; `respi-tickets reindex`: the search index rebuilt.
 
 use crate::auth::{password, token};
 use crate::db::audit::{self, AuditEntry};
@@ -33,6 +33,8 @@ pub enum CliError {
     Taken(String),
     #[error("l'utente «{0}» non esiste")]
     UnknownUser(String),
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
 }
 
 fn field<T>(field: &'static str, result: Result<T, FieldProblem>) -> Result<T, CliError> {
@@ -104,6 +106,18 @@ pub fn add_user(db: &Db, request: &AddUser<'_>) -> Result<String, CliError> {
         tx.commit()
     })?;
     Ok(initial)
+}
+
+/// Rebuilds the search index of the database at `database` from its reports, calling
+/// `progress(done, total)` along the way; returns how many reports it holds. A running service
+/// holds the index's lock: the command then says so and changes nothing.
+pub fn reindex(
+    db: &Db,
+    database: &std::path::Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, CliError> {
+    let index = crate::search::SearchIndex::open(&crate::search::folder_for(database))?;
+    Ok(index.rebuild(db, progress)?)
 }
 
 fn find_user(db: &Db, username: &str) -> Result<users::UserRow, CliError> {

@@ -35,6 +35,15 @@ impl FormErrors {
         self.summary.is_empty()
     }
 
+    /// The problems of `fields` only, in the same order.
+    pub fn only(&self, fields: &[&str]) -> FormErrors {
+        let mut kept = FormErrors::default();
+        for error in self.summary.iter().filter(|e| fields.contains(&e.field)) {
+            kept.add(error.field, error.message.clone());
+        }
+        kept
+    }
+
     /// Keeps the parsed value of `result`, or records its problem against `field`.
     pub fn check<T, E: ToString>(
         &mut self,

@@ -22,6 +22,7 @@ pub mod notify;
 pub mod pagination;
 pub mod paths;
 pub mod routes;
+pub mod search;
 pub mod startup;
 pub mod state;
 pub mod templates;

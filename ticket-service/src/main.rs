@@ -43,6 +43,8 @@ enum Command {
         #[command(subcommand)]
         action: PersonCommand,
     },
+    /// Ricostruisce l'indice di ricerca delle segnalazioni dal database, mostrando l'avanzamento
+    Reindex,
     /// Gestisce le utenze
     User {
         #[command(subcommand)]
@@ -266,6 +268,18 @@ fn main() -> anyhow::Result<()> {
         Command::Backup { file } => backup(&settings, &file),
         Command::Persona { action } => person(&settings, action),
         Command::Restore { file } => restore(&settings, &file),
+        Command::Reindex => {
+            let db = startup::prepare_database(&settings)?;
+            let started = std::time::Instant::now();
+            let indexed = cli::reindex(&db, &settings.database, &mut |done, total| {
+                eprintln!("  {done} di {total} segnalazioni indicizzate");
+            })?;
+            println!(
+                "Indice di ricerca ricostruito: {indexed} segnalazioni in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

@@ -108,6 +108,29 @@ pub struct PageLinks {
 }
 
 impl PageLinks {
+    /// The links of page `number` (from 1) of a list counted elsewhere, such as the search
+    /// index: `total` rows in all, `shown` on this page.
+    pub fn counted(
+        path: &str,
+        params: &[(&str, &str)],
+        number: usize,
+        size: usize,
+        total: usize,
+        shown: usize,
+    ) -> Self {
+        let page = PageRequest {
+            number: i64::try_from(number).unwrap_or(i64::MAX).max(1),
+            size: i64::try_from(size).unwrap_or(i64::MAX).max(1),
+        };
+        Self::new(
+            path,
+            params,
+            page,
+            i64::try_from(total).unwrap_or(i64::MAX),
+            shown,
+        )
+    }
+
     fn new(
         path: &str,
         params: &[(&str, &str)],

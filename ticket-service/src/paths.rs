@@ -50,6 +50,10 @@ pub const AUDIT_EXPORT: &str = "/admin/audit/esporta";
 pub const REPORTS: &str = "/segnalazioni";
 pub const NEW_REPORT: &str = "/segnalazioni/nuova";
 pub const CONFIRM_REPORT: &str = "/segnalazioni/conferma";
+/// Search by words and filters: a GET form, so results have an address to bookmark.
+pub const REPORT_SEARCH: &str = "/segnalazioni/cerca";
+/// Search by a citizen's name or fiscal code: a POST form, so they never enter an address.
+pub const REPORT_SEARCH_CITIZEN: &str = "/segnalazioni/cerca/persona";
 pub const REPORT: &str = "/segnalazioni/{id}";
 pub const REPORT_ACTION: &str = "/segnalazioni/{id}/azione";
 pub const REPORT_NOTE: &str = "/segnalazioni/{id}/nota";

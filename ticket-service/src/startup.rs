@@ -20,6 +20,8 @@ use crate::import;
 use crate::mail::{MailError, Mailer};
 use crate::notify;
 use crate::routes;
+use crate::search::faq::FaqIndex;
+use crate::search::{self, Freshness, SearchError, SearchIndex};
 use crate::state::AppState;
 use crate::templates::Templates;
 
@@ -47,6 +49,8 @@ pub enum StartupError {
         "la chiave login.totp_key non apre i segreti TOTP salvati delle utenze {usernames}: rimetti la chiave usata finora, oppure reimposta quelle utenze con «respi-tickets user reset NOME» (dovranno configurare di nuovo l'app di autenticazione)"
     )]
     TotpKeyWrong { usernames: String },
+    #[error(transparent)]
+    Search(#[from] SearchError),
     #[error("impossibile mettersi in ascolto su {address}: {source}")]
     Bind {
         address: SocketAddr,
@@ -140,6 +144,48 @@ fn seal_second_factor_secrets(
     Ok(())
 }
 
+/// Opens the search index beside `database` and brings it up to date with it: caught up
+/// from the changes it missed, or rebuilt when it cannot be trusted (see `search`).
+pub fn open_search_index(db: &Db, database: &std::path::Path) -> Result<SearchIndex, SearchError> {
+    let index = SearchIndex::open(&search::folder_for(database))?;
+    match index.bring_up_to_date(db, &mut |_, _| ()) {
+        Ok(Freshness::CaughtUp(0)) => {}
+        Ok(Freshness::CaughtUp(changed)) => {
+            tracing::info!(changed, "search index caught up with the database");
+        }
+        Ok(Freshness::Rebuilt(why, reports)) => {
+            tracing::warn!(reason = why.describe(), reports, "search index rebuilt");
+        }
+        // Another process on this database keeps the index up to date; this one searches it.
+        Err(SearchError::Busy) => {
+            tracing::warn!("search index held by another process: left to it");
+        }
+        Err(error) => return Err(error),
+    }
+    Ok(index)
+}
+
+/// The portal's published FAQ in memory; a broken page is logged and the others are still
+/// suggested, since suggestions are a help, not a step the report depends on.
+fn load_faq(content_dir: &std::path::Path) -> FaqIndex {
+    let pages = match import::faq::read_faq(&content_dir.join("faq")) {
+        Ok(pages) => pages,
+        Err(error) => {
+            tracing::error!(%error, "FAQ not read: no FAQ suggestions");
+            Vec::new()
+        }
+    };
+    let index = FaqIndex::build(pages).unwrap_or_else(|error| {
+        tracing::error!(%error, "FAQ not indexed: no FAQ suggestions");
+        FaqIndex::empty()
+    });
+    tracing::info!(
+        pages = index.len(),
+        "published FAQ read for the report form's suggestions"
+    );
+    index
+}
+
 /// A bound, ready-to-run service.
 pub struct Application {
     listener: TcpListener,
@@ -155,11 +201,12 @@ impl Application {
         settings.check()?;
         // The demo runs on a database of its own, so its accounts and reports never reach
         // the real one; a real database that ran the demo before loses its demo reports here.
-        let db = if demo_mode {
-            prepare_database_at(&settings, &settings.demo_database_path())?
+        let database = if demo_mode {
+            settings.demo_database_path()
         } else {
-            prepare_database(&settings)?
+            settings.database.clone()
         };
+        let db = prepare_database_at(&settings, &database)?;
         let totp_key = second_factor_key(&settings, demo_mode)?;
         let (demo_accounts, demo_records) = if demo_mode {
             // The demo always has a key: the configured one or its own.
@@ -182,6 +229,7 @@ impl Application {
             (Vec::new(), None)
         };
         seal_second_factor_secrets(&db, totp_key.as_ref(), &settings.login.second_factor_roles)?;
+        let search = open_search_index(&db, &database)?;
         let site = SiteInfo::load(&settings.site_config)?;
         let templates = Templates::load()?;
         let mailer = Mailer::from_settings(&settings.mail)?;
@@ -211,6 +259,8 @@ impl Application {
             mailer,
             demo: demo_records,
             clock: Clock::system(),
+            search: Arc::new(search),
+            faq: Arc::new(load_faq(&settings.content_dir)),
             settings: Arc::new(settings),
             site: Arc::new(site),
             templates: Arc::new(templates),

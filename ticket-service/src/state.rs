@@ -13,6 +13,8 @@ use crate::config::{Settings, SiteInfo};
 use crate::db::{self, Db, DbError};
 use crate::demo::DemoRecords;
 use crate::mail::Mailer;
+use crate::search::SearchIndex;
+use crate::search::faq::FaqIndex;
 use crate::templates::{PageSource, Templates};
 
 /// What every handler can reach.
@@ -39,6 +41,10 @@ pub struct AppState {
     pub demo: Option<DemoRecords>,
     /// Every "now" and "today" of the requests.
     pub clock: Clock,
+    /// The full-text index of the reports.
+    pub search: Arc<SearchIndex>,
+    /// The portal's published FAQ, for the suggestions of the report form.
+    pub faq: Arc<FaqIndex>,
 }
 
 impl AppState {

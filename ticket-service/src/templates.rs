@@ -71,6 +71,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("reports.html", include_str!("../templates/reports.html")),
+    (
+        "report_search.html",
+        include_str!("../templates/report_search.html"),
+    ),
     ("report.html", include_str!("../templates/report.html")),
     (
         "appointments.html",
@@ -194,6 +198,15 @@ const MENU: &[(&str, &str, &[Action])] = &[
         ],
     ),
     (
+        "Cerca nelle segnalazioni",
+        paths::REPORT_SEARCH,
+        &[
+            Action::ViewOwnReports,
+            Action::ViewAllReports,
+            Action::ViewAddressedReports,
+        ],
+    ),
+    (
         "Nuova segnalazione",
         paths::NEW_REPORT,
         &[Action::FileReport],
@@ -220,7 +233,7 @@ fn is_current(url: &str, path: &str) -> bool {
         return path == "/";
     }
     // The new-report page has its own entry, so the list is not current there.
-    if url == paths::REPORTS && path == paths::NEW_REPORT {
+    if url == paths::REPORTS && (path == paths::NEW_REPORT || path == paths::REPORT_SEARCH) {
         return false;
     }
     path == url || path.starts_with(&format!("{url}/"))

@@ -202,5 +202,7 @@ pub async fn update(
             tx.commit()
         })
         .await?;
+    // A new name or area is in the text and filters of every report the organisation filed.
+    crate::app::reports::search::update_index(state).await;
     Ok(OrganisationChange::Saved)
 }

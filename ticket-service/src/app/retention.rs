@@ -41,6 +41,10 @@ pub async fn apply(state: &AppState) -> Result<Removed, DbError> {
         .await?;
     let folder = state.settings.reports.attachment_dir.clone();
     attachment_store::delete(&folder, removed.files.clone()).await;
+    if removed.reports > 0 {
+        // The names go from the search index too.
+        crate::app::reports::search::update_index(state).await;
+    }
     Ok(removed)
 }
 

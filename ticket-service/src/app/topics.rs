@@ -146,6 +146,8 @@ pub async fn update(
             tx.commit()
         })
         .await?;
+    // A new name is in the text of every report of the topic.
+    crate::app::reports::search::update_index(state).await;
     Ok(TopicChange::Saved)
 }
 

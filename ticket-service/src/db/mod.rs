@@ -20,7 +20,9 @@ pub mod organisations;
 mod pool;
 pub mod reports;
 pub mod retention;
+pub mod search_source;
 pub mod sessions;
+pub mod similar_checks;
 pub mod timeline;
 pub mod topics;
 pub mod users;
@@ -70,6 +72,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0011_appointments.sql")),
         M::up(include_str!("migrations/0012_feedback.sql")),
         M::up(include_str!("migrations/0013_appointment_plans.sql")),
+        M::up(include_str!("migrations/0014_search.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
     ]
 }

@@ -58,10 +58,13 @@ pub enum AuditEvent {
     CalendarFeedCreated,
     /// A private calendar address was revoked.
     CalendarFeedRevoked,
+    /// Reports were searched by a citizen's name or fiscal code (ASVS 8.3.5); the detail is
+    /// the number of results, never the words searched.
+    CitizenSearched,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 31] = [
+    const ALL: [AuditEvent; 32] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -93,6 +96,7 @@ impl AuditEvent {
         AuditEvent::BookingMoved,
         AuditEvent::CalendarFeedCreated,
         AuditEvent::CalendarFeedRevoked,
+        AuditEvent::CitizenSearched,
     ];
 
     pub fn code(self) -> &'static str {
@@ -128,6 +132,7 @@ impl AuditEvent {
             AuditEvent::BookingMoved => "booking_moved",
             AuditEvent::CalendarFeedCreated => "calendar_feed_created",
             AuditEvent::CalendarFeedRevoked => "calendar_feed_revoked",
+            AuditEvent::CitizenSearched => "citizen_searched",
         }
     }
 
@@ -166,6 +171,7 @@ impl AuditEvent {
             AuditEvent::BookingMoved => "Prenotazione di un appuntamento spostata",
             AuditEvent::CalendarFeedCreated => "Indirizzo privato del calendario creato",
             AuditEvent::CalendarFeedRevoked => "Indirizzo privato del calendario revocato",
+            AuditEvent::CitizenSearched => "Segnalazioni cercate per nome o codice fiscale",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod report;
 pub mod report_fields;
 pub mod report_form;
 pub mod role;
+pub mod search;
 pub mod second_factor;
 pub mod session;
 pub mod topic;

@@ -50,10 +50,15 @@ pub enum Action {
     ReadAuditLog,
     /// Read what readers of the portal said of its pages and the accessibility reports.
     ReadFeedback,
+    /// Find reports by the words of their internal notes.
+    SearchInternalNotes,
+    /// Find reports by a citizen's name, birth date or fiscal code, which the report's page
+    /// shows to whoever may open it.
+    SearchCitizens,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -75,6 +80,8 @@ impl Action {
         Action::ManageUsers,
         Action::ReadAuditLog,
         Action::ReadFeedback,
+        Action::SearchInternalNotes,
+        Action::SearchCitizens,
     ];
 
     /// What the action is called on the home page.
@@ -109,6 +116,10 @@ impl Action {
             Action::ReadFeedback => {
                 "Leggere i riscontri dei lettori del portale e le segnalazioni di accessibilità"
             }
+            Action::SearchInternalNotes => "Cercare le segnalazioni anche nelle note interne",
+            Action::SearchCitizens => {
+                "Cercare le segnalazioni per nome o codice fiscale della persona"
+            }
         }
     }
 }
@@ -123,10 +134,12 @@ const ALLOWED: &[(Role, Action)] = &[
     (Office, FileReport),
     (Office, ViewOwnReports),
     (Office, BookAppointments),
+    (Office, SearchCitizens),
     (Service, ViewDashboard),
     (Service, ManageOwnAccount),
     (Service, FileReport),
     (Service, ViewOwnReports),
+    (Service, SearchCitizens),
     (Coordination, ViewDashboard),
     (Coordination, ManageOwnAccount),
     (Coordination, ViewAllReports),
@@ -137,16 +150,20 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, ViewStatistics),
     (Coordination, ViewOrganisations),
     (Coordination, ReadFeedback),
+    (Coordination, SearchInternalNotes),
+    (Coordination, SearchCitizens),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),
     (Liaison, ForwardReports),
     (Liaison, HandleInternalNotes),
+    (Liaison, SearchCitizens),
     (Questura, ViewDashboard),
     (Questura, ManageOwnAccount),
     (Questura, ViewAddressedReports),
     (Questura, AnswerReports),
     (Questura, ValidateAnswers),
+    (Questura, SearchCitizens),
     (Prefettura, ViewDashboard),
     (Prefettura, ManageOwnAccount),
     (Prefettura, ViewAddressedReports),
@@ -155,6 +172,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Prefettura, BookAppointments),
     (Prefettura, ManageAppointments),
     (Prefettura, PlanAppointments),
+    (Prefettura, SearchCitizens),
     (Admin, ViewDashboard),
     (Admin, ManageOwnAccount),
     (Admin, ViewStatistics),

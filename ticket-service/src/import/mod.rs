@@ -4,6 +4,7 @@
 //! configuration.
 
 mod error;
+pub mod faq;
 pub mod offices;
 pub mod services;
 

@@ -53,7 +53,10 @@ fn office_pages(dir: &Path) -> Result<Vec<(String, PathBuf)>, ImportError> {
 }
 
 /// The YAML between the opening and closing `---` lines, and the line it starts on.
-fn front_matter<'a>(path: &Path, text: &'a str) -> Result<(&'a str, usize), ImportError> {
+pub(super) fn front_matter<'a>(
+    path: &Path,
+    text: &'a str,
+) -> Result<(&'a str, usize), ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(rest) = text
         .strip_prefix("---\n")

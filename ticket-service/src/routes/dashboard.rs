@@ -4,12 +4,36 @@ use axum::extract::State;
 use axum::response::Html;
 use serde::Serialize;
 
+use crate::app::reports::similar;
 use crate::auth::principal::Principal;
 use crate::domain::permissions::{self, Action};
 use crate::error::AppError;
 use crate::paths;
 use crate::state::AppState;
 use crate::templates::Page;
+
+/// The share of reports filed after the "similar questions" step showed something.
+#[derive(Serialize)]
+struct SimilarShare {
+    shown: i64,
+    filed: i64,
+    percent: i64,
+}
+
+impl SimilarShare {
+    fn new((shown, filed): (i64, i64)) -> Self {
+        let percent = if filed == 0 {
+            0
+        } else {
+            (shown * 100 + filed / 2) / filed
+        };
+        SimilarShare {
+            shown,
+            filed,
+            percent,
+        }
+    }
+}
 
 #[derive(Serialize)]
 struct ActionItem {
@@ -33,6 +57,7 @@ fn page_of(action: Action) -> Option<&'static str> {
         Action::BookAppointments => Some(paths::APPOINTMENTS),
         Action::ManageAppointments => Some(paths::APPOINTMENTS_DAY),
         Action::PlanAppointments => Some(paths::APPOINTMENT_KINDS),
+        Action::SearchInternalNotes | Action::SearchCitizens => Some(paths::REPORT_SEARCH),
         _ => None,
     }
 }
@@ -50,7 +75,13 @@ pub async fn show(
             url: page_of(action),
         })
         .collect();
+    let similar = if principal.can(Action::ViewStatistics) {
+        Some(SimilarShare::new(similar::shown_share(&state).await?))
+    } else {
+        None
+    };
     Page::for_user(&state, &principal, "Area riservata", paths::HOME)
         .with("actions", &actions)
+        .with("similar", &similar)
         .render(&state, "dashboard.html")
 }

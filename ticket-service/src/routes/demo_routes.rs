@@ -51,6 +51,12 @@ const PAGES: &[(&str, Openers)] = &[
         Openers::AnyOf(REPORT_VIEWERS),
     ),
     (paths::NEW_REPORT, Openers::AnyOf(&[Action::FileReport])),
+    (paths::REPORT_SEARCH, Openers::AnyOf(REPORT_VIEWERS)),
+    // A search with results, their highlighted words and the filters chosen.
+    (
+        "/segnalazioni/cerca?parole=permesso&ordina=recenti",
+        Openers::AnyOf(REPORT_VIEWERS),
+    ),
     (
         paths::APPOINTMENTS,
         Openers::AnyOf(&[Action::BookAppointments]),

@@ -166,6 +166,11 @@ fn report_pages() -> Router<AppState> {
         .route(paths::REPORTS, get(reports::list::list))
         .route(paths::NEW_REPORT, get(reports::filing::new_form))
         .route(paths::CONFIRM_REPORT, post(reports::filing::confirm))
+        .route(paths::REPORT_SEARCH, get(reports::search::search))
+        .route(
+            paths::REPORT_SEARCH_CITIZEN,
+            post(reports::search::search_citizen),
+        )
         .route(paths::REPORT, get(reports::detail::show))
         .route(paths::REPORT_ACTION, post(reports::actions::apply))
         .route(paths::REPORT_NOTE, post(reports::actions::add_note))

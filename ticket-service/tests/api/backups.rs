@@ -268,6 +268,15 @@ async fn closed_reports_lose_personal_data_after_the_retention_period() {
     let page = office.get(&format!("/segnalazioni/{old}")).await;
     assert_eq!(page.status, 200, "the report stays, for the statistics");
     assert!(!page.body.contains("Okafor"));
+    // The search for the person finds only the report that keeps her name.
+    let search = office.get("/segnalazioni/cerca").await;
+    let form = search
+        .form("/segnalazioni/cerca/persona")
+        .set("persona", "okafor grace");
+    let results = office.submit(&form).await;
+    assert_eq!(results.status, 200);
+    assert!(results.body.contains(&format!("/segnalazioni/{recent}\"")));
+    assert!(!results.body.contains(&format!("/segnalazioni/{old}\"")));
 
     let again = respi_tickets::app::retention::apply(&app.state)
         .await

@@ -25,6 +25,8 @@ mod process;
 mod reauthentication;
 mod reports_access;
 mod reports_story;
+mod search;
+mod search_index;
 mod second_factor;
 mod service_files;
 mod sessions;

@@ -2,7 +2,7 @@
 //! transition table and applied only if the report is still in the state the form was shown
 //! in, so a form sent twice changes nothing), an internal note, the topic.
 
-use crate::app::reports::{audit, load, scope_of};
+use crate::app::reports::{audit, load, scope_of, search};
 use crate::auth::principal::Principal;
 use crate::clock::local_date;
 use crate::config::ReportSettings;
@@ -120,6 +120,7 @@ pub async fn apply(
     if !record(state, principal, &report, action, to, text).await? {
         return Err(AppError::Refused(ALREADY_CHANGED));
     }
+    search::update_index(state).await;
     let notice = if action == ReportAction::RefuseValidation {
         Some(Notice::Refused)
     } else {
@@ -254,6 +255,7 @@ pub async fn add_note(
             "Questa nota è già stata aggiunta, forse perché il modulo è stato inviato due volte: non è stata aggiunta di nuovo.",
         ));
     }
+    search::update_index(state).await;
     Ok(Outcome::Done)
 }
 
@@ -293,6 +295,7 @@ pub async fn set_topic(
             "La segnalazione ha già questo argomento: non è stato cambiato nulla.",
         ));
     }
+    search::update_index(state).await;
     Ok(())
 }
 

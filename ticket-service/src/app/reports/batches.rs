@@ -135,6 +135,7 @@ pub async fn create(
             Ok(Some(batch))
         })
         .await?;
+    crate::app::reports::search::update_index(state).await;
     created
         .map(Created::Batch)
         .ok_or(AppError::Refused(ALREADY_CHANGED))
@@ -290,5 +291,6 @@ pub async fn mark_forwarded(
             "Questo lotto era già stato segnato come consegnato: non è stato cambiato nulla.",
         ));
     }
+    crate::app::reports::search::update_index(state).await;
     Ok(())
 }

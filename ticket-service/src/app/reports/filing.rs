@@ -2,13 +2,13 @@
 //! until the confirmation files the report and makes them its attachments, in one transaction.
 //! The submission key of the review page makes a confirmation sent twice file one report.
 
-use crate::app::reports::{load, scope_of};
+use crate::app::reports::{load, scope_of, search};
 use crate::attachment_store::{self, StoredFile};
 use crate::auth::principal::Principal;
 use crate::auth::token;
 use crate::db::drafts::{self, DraftAttachment, DraftOwner};
 use crate::db::reports::{self, NewReport, ReportRow};
-use crate::db::{self, attachment_usage};
+use crate::db::{self, attachment_usage, similar_checks};
 use crate::domain::attachment::{Quota, USER_QUOTA_SECS, readable_size, sniff};
 use crate::domain::permissions::Action;
 use crate::domain::report_form::{self, CheckedReport, ReportForm};
@@ -229,6 +229,7 @@ pub async fn file(
             let tx = conn.transaction()?;
             let (id, _) = reports::insert(&tx, &new, year, now)?;
             drafts::attach_to_report(&tx, &owner, id)?;
+            similar_checks::mark_filed(&tx, id, &owner.key)?;
             tx.commit()?;
             Ok(id)
         })
@@ -244,6 +245,7 @@ pub async fn file(
         }
         Err(error) => return Err(error.into()),
     };
+    search::update_index(state).await;
     let report = load(state, scope, id).await?;
     let urgent = state.settings.reports.urgency(&report.urgency);
     if urgent.is_some_and(|u| u.urgent) {

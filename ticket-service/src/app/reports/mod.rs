@@ -8,6 +8,8 @@ pub mod batches;
 pub mod detail;
 pub mod filing;
 pub mod list;
+pub mod search;
+pub mod similar;
 
 use crate::auth::principal::Principal;
 use crate::db::audit::AuditEntry;

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::app::reports::filing::{
     self, Filed, MAX_DRAFT_FILES, Upload, draft_files, require_filing,
 };
+use crate::app::reports::similar::{self, Suggestions};
 use crate::auth::csrf::{CsrfForm, is_cross_site, tokens_match};
 use crate::auth::principal::Principal;
 use crate::auth::session::CurrentSession;
@@ -72,15 +73,19 @@ fn draft_views(drafts: Vec<DraftAttachment>) -> Vec<DraftView> {
         .collect()
 }
 
+/// The form, with what was typed, its errors, the files kept so far, and the suggestions of
+/// the "similar questions" step when it was asked for.
 fn render_form(
     state: &AppState,
     principal: &Principal,
     form: &ReportForm,
     errors: &FormErrors,
     drafts: Vec<DraftAttachment>,
+    similar: Option<&Suggestions>,
 ) -> Result<Response, AppError> {
     let html = Page::for_user(state, principal, "Nuova segnalazione", paths::NEW_REPORT)
         .with("form", form)
+        .with("similar", &similar)
         .with("kinds", &REPORT_KINDS)
         .with("offices", &report_fields::office_choices())
         .with("file_kinds", &FILE_KINDS)
@@ -115,6 +120,7 @@ pub async fn new_form(
         &ReportForm::default(),
         &FormErrors::default(),
         Vec::new(),
+        None,
     )
 }
 
@@ -294,22 +300,47 @@ pub async fn review(
         files,
         remove,
     } = submission;
+    let checking = form.choice == CHECK_SIMILAR;
     let sent = filing::keep_and_check(&state, &principal, form, remove, files).await?;
     let (form, errors, drafts) = (sent.form, sent.errors, sent.drafts);
-    if !errors.is_empty() {
-        return render_form(&state, &principal, &form, &errors, drafts);
+    if checking {
+        // Only the description matters here; the other fields are checked when sending.
+        let similar =
+            similar::suggest(&state, &principal, &form.submission_key, &form.description).await?;
+        let errors = errors.only(&["attachments"]);
+        return render_form(&state, &principal, &form, &errors, drafts, Some(&similar));
     }
-    let lines = review_lines(&state, &form);
+    if !errors.is_empty() {
+        return render_form(&state, &principal, &form, &errors, drafts, None);
+    }
+    let similar =
+        similar::suggest(&state, &principal, &form.submission_key, &form.description).await?;
+    render_review(&state, &principal, &form, drafts, &similar)
+}
+
+/// The value of the form's "Verifica domande simili" button.
+const CHECK_SIMILAR: &str = "verifica";
+
+/// The review page, with the similar questions found, before the report is sent.
+fn render_review(
+    state: &AppState,
+    principal: &Principal,
+    form: &ReportForm,
+    drafts: Vec<DraftAttachment>,
+    similar: &Suggestions,
+) -> Result<Response, AppError> {
+    let lines = review_lines(state, form);
     Page::for_user(
-        &state,
-        &principal,
+        state,
+        principal,
         "Controlla la segnalazione",
         paths::NEW_REPORT,
     )
-    .with("form", &form)
+    .with("form", form)
     .with("lines", &lines)
     .with("drafts", &draft_views(drafts))
-    .render(&state, "report_review.html")
+    .with("similar", similar)
+    .render(state, "report_review.html")
     .map(IntoResponse::into_response)
 }
 
@@ -322,7 +353,14 @@ pub async fn confirm(
     require_filing(&state, &principal).await?;
     if form.choice == "correggi" {
         let drafts = draft_files(&state, &principal, &form.submission_key).await?;
-        return render_form(&state, &principal, &form, &FormErrors::default(), drafts);
+        return render_form(
+            &state,
+            &principal,
+            &form,
+            &FormErrors::default(),
+            drafts,
+            None,
+        );
     }
     // The hidden fields came back from the browser: every rule is checked again.
     let mut errors = FormErrors::default();
@@ -333,7 +371,7 @@ pub async fn confirm(
         &mut errors,
     ) else {
         let drafts = draft_files(&state, &principal, &form.submission_key).await?;
-        return render_form(&state, &principal, &form, &errors, drafts);
+        return render_form(&state, &principal, &form, &errors, drafts, None);
     };
     match filing::file(&state, &principal, &form, checked).await? {
         Filed::New(id) => {

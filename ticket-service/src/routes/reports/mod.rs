@@ -8,6 +8,7 @@ pub mod detail;
 pub mod filing;
 pub mod list;
 pub mod notifications;
+pub mod search;
 
 use jiff::civil::Date;
 use serde::Serialize;
