@@ -17,6 +17,7 @@ pub mod report_form;
 pub mod role;
 pub mod second_factor;
 pub mod session;
+pub mod statistics;
 pub mod topic;
 pub mod urgency;
 pub mod user;
