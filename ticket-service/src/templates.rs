@@ -122,6 +122,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "feedback_pages.html",
         include_str!("../templates/feedback_pages.html"),
     ),
+    (
+        "statistics.html",
+        include_str!("../templates/statistics.html"),
+    ),
 ];
 
 /// The compiled templates. Tera escapes every value in `.html` templates.
@@ -189,6 +193,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
         &[Action::ReadAuditLog],
     ),
     ("Riscontri", paths::FEEDBACK_LIST, &[Action::ReadFeedback]),
+    ("Statistiche", paths::STATISTICS, &[Action::ViewStatistics]),
 ];
 
 fn is_current(url: &str, path: &str) -> bool {

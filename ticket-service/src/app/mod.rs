@@ -17,6 +17,7 @@ pub mod passwords;
 pub mod reauthentication;
 pub mod reports;
 pub mod second_factor;
+pub mod statistics;
 pub mod topics;
 pub mod typed_password;
 pub mod users;

@@ -14,6 +14,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod reports;
 pub mod sessions;
+pub mod statistics;
 pub mod timeline;
 pub mod topics;
 pub mod users;

@@ -44,10 +44,12 @@ pub enum AuditEvent {
     BookingCancelled,
     /// The Prefettura recorded whether the person of a booking came.
     AttendanceMarked,
+    /// The statistics were downloaded as CSV; the detail says which file and period.
+    StatisticsExported,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 24] = [
+    const ALL: [AuditEvent; 25] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -72,6 +74,7 @@ impl AuditEvent {
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
+        AuditEvent::StatisticsExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +103,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
+            AuditEvent::StatisticsExported => "statistics_exported",
         }
     }
 
@@ -129,6 +133,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
+            AuditEvent::StatisticsExported => "Statistiche scaricate in CSV",
         }
     }
 

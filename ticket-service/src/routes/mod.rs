@@ -23,6 +23,7 @@ mod profile;
 mod reauthentication;
 pub(crate) mod reports;
 mod second_factor;
+mod statistics;
 mod topics;
 
 use axum::Router;
@@ -76,6 +77,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .merge(batches_and_topics())
         .merge(appointment_pages())
         .merge(feedback::pages())
+        .merge(statistics_pages())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .merge(uploads(&state.settings.reports))
@@ -186,6 +188,14 @@ fn appointment_pages() -> Router<AppState> {
         .route(paths::APPOINTMENTS_DAY, get(appointment_day::page))
         .route(paths::BOOKING_ATTENDANCE, post(appointment_day::mark))
         .route(paths::BOOKING_CANCEL, post(appointments::cancel))
+}
+
+/// The network's statistics and their downloads.
+fn statistics_pages() -> Router<AppState> {
+    Router::new()
+        .route(paths::STATISTICS, get(statistics::page))
+        .route(paths::STATISTICS_CSV, get(statistics::aggregates_csv))
+        .route(paths::STATISTICS_REPORTS_CSV, get(statistics::reports_csv))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.

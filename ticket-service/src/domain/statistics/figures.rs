@@ -82,14 +82,20 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
     for report in reports {
         figures.total += 1;
         let month = month_starts.partition_point(|start| *start <= report.filed_at);
-        if let Some(count) = month.checked_sub(1).and_then(|i| figures.by_month.get_mut(i)) {
+        if let Some(count) = month
+            .checked_sub(1)
+            .and_then(|i| figures.by_month.get_mut(i))
+        {
             *count += 1;
         }
         bump(&mut figures.by_state, report.state);
         bump(&mut figures.by_urgency, report.urgency.clone());
         bump(&mut figures.by_topic, report.topic_id);
         bump(&mut figures.by_organisation, report.organisation_id);
-        bump(&mut figures.by_addressed_office, report.addressed_office.clone());
+        bump(
+            &mut figures.by_addressed_office,
+            report.addressed_office.clone(),
+        );
         if let Some(at) = report.first_answer_at {
             answered += 1;
             first_answer.push(at - report.filed_at);

@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+use crate::domain::permissions::{self, Action};
+use crate::domain::role::Role;
+
 /// Counts from 1 to `SMALL_CELL - 1` are hidden from roles that may not see single reports:
 /// one or two reports in a cell may be told apart.
 pub const SMALL_CELL: u64 = 3;
@@ -17,6 +20,16 @@ pub enum Disclosure {
 }
 
 impl Disclosure {
+    /// Only roles that see every report of the network read figures as they are: the
+    /// statistics cover the whole network.
+    pub fn for_role(role: Role) -> Disclosure {
+        if permissions::allows(role, Action::ViewAllReports) {
+            Disclosure::Full
+        } else {
+            Disclosure::AggregatesOnly
+        }
+    }
+
     /// Whether a figure made of `count` reports may be shown.
     pub fn shows(self, count: u64) -> bool {
         match self {
@@ -140,6 +153,18 @@ mod tests {
         assert_eq!(spread.count, 3);
         assert_eq!(spread.median_secs, Some(20.0));
         assert_eq!(spread.p90_secs, Some(30));
+    }
+
+    #[test]
+    fn only_roles_that_see_every_report_read_figures_in_full() {
+        for role in Role::ALL {
+            let full = Disclosure::for_role(role) == Disclosure::Full;
+            assert_eq!(
+                full,
+                matches!(role, Role::Coordination | Role::Liaison),
+                "{role}"
+            );
+        }
     }
 
     #[test]

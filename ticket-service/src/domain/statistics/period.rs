@@ -76,12 +76,18 @@ impl Period {
         let until = field("al", until, default.until)?;
         if from > until {
             let error = PeriodError::Reversed;
-            return Err(FieldError { field: "dal", error });
+            return Err(FieldError {
+                field: "dal",
+                error,
+            });
         }
         let period = Period { from, until };
         if period.days() > MAX_DAYS {
             let error = PeriodError::TooLong;
-            return Err(FieldError { field: "dal", error });
+            return Err(FieldError {
+                field: "dal",
+                error,
+            });
         }
         Ok(period)
     }

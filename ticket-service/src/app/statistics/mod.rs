@@ -1,0 +1,203 @@
+//! The network's statistics: the page and its CSV of aggregates for the roles with the
+//! statistics permission, and the CSV of one line per report for those who may also see every
+//! single report. Figures of roles that see no single report hide their small cells.
+
+mod tables;
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use rusqlite::Connection;
+
+use crate::auth::principal::Principal;
+use crate::clock::rome;
+use crate::db::audit::AuditEntry;
+use crate::db::statistics::{self, BookingLine, OrganisationName, ReportLine};
+use crate::db::{self, appointments::KindRow};
+use crate::domain::audit::AuditEvent;
+use crate::domain::permissions::Action;
+use crate::domain::statistics::figures::ReportFacts;
+use crate::domain::statistics::measures::Disclosure;
+use crate::domain::statistics::period::{FieldError, Period, midnight};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub use tables::{KindLine, Row, Statistics, Table, Value};
+
+/// Everything the figures of a period and of the one before it are made from, read in one
+/// transaction so both periods see the same database.
+pub(crate) struct Loaded {
+    current: Vec<ReportFacts>,
+    previous: Vec<ReportFacts>,
+    organisations: Vec<OrganisationName>,
+    topics: Vec<(i64, String)>,
+    bookings: Vec<BookingLine>,
+    previous_bookings: Vec<BookingLine>,
+    kinds: Vec<(i64, String, Option<KindRow>)>,
+}
+
+fn load(conn: &mut Connection, period: Period, zone: &TimeZone) -> rusqlite::Result<Loaded> {
+    let tx = conn.transaction()?;
+    let previous = period.previous();
+    let (from, until) = period.bounds(zone);
+    let (previous_from, previous_until) = previous.bounds(zone);
+    let loaded = Loaded {
+        current: statistics::report_facts(&tx, from, until)?,
+        previous: statistics::report_facts(&tx, previous_from, previous_until)?,
+        organisations: statistics::organisation_names(&tx)?,
+        topics: statistics::topic_names(&tx)?,
+        bookings: statistics::bookings(&tx, period.from, period.until)?,
+        previous_bookings: statistics::bookings(&tx, previous.from, previous.until)?,
+        kinds: statistics::kinds(&tx)?,
+    };
+    tx.commit()?;
+    Ok(loaded)
+}
+
+/// The UTC seconds at which each month of `period` starts (the first one at the period's
+/// first day), for counting reports by month.
+fn month_starts(period: Period, zone: &TimeZone) -> (Vec<Date>, Vec<i64>) {
+    let months = period.months();
+    let starts = months
+        .iter()
+        .map(|month| midnight((*month).max(period.from), zone))
+        .collect();
+    (months, starts)
+}
+
+/// The statistics of `period`, compared with the period of equal length before it.
+pub async fn overview(
+    state: &AppState,
+    principal: &Principal,
+    period: Period,
+) -> Result<Statistics, AppError> {
+    principal.require(state, Action::ViewStatistics).await?;
+    let zone = rome();
+    let loaded = {
+        let zone = zone.clone();
+        state.db.call(move |conn| load(conn, period, &zone)).await?
+    };
+    let disclosure = Disclosure::for_role(principal.role);
+    let today = state.clock.today();
+    let calendar = state.settings.reports.calendar();
+    let (months, starts) = month_starts(period, &zone);
+    let context = tables::Context {
+        period,
+        disclosure,
+        today,
+        months: &months,
+        month_starts: &starts,
+        urgency: &state.settings.reports.urgency,
+        calendar: &calendar,
+        zone: &zone,
+    };
+    Ok(tables::build(&context, loaded))
+}
+
+/// What the period form asked for.
+pub enum Asked {
+    Figures(Box<Statistics>),
+    /// The dates do not make a period; nothing was read.
+    Invalid(FieldError),
+}
+
+/// The statistics of the period the form's dates give (the default period for empty ones),
+/// or why the dates were refused; the permission is checked first either way.
+pub async fn for_form(
+    state: &AppState,
+    principal: &Principal,
+    from: &str,
+    until: &str,
+) -> Result<Asked, AppError> {
+    principal.require(state, Action::ViewStatistics).await?;
+    match Period::from_form(from, until, state.clock.today()) {
+        Ok(period) => Ok(Asked::Figures(Box::new(
+            overview(state, principal, period).await?,
+        ))),
+        Err(error) => Ok(Asked::Invalid(error)),
+    }
+}
+
+/// The statistics for the CSV of aggregates; the download is in the audit log.
+pub async fn export_aggregates(
+    state: &AppState,
+    principal: &Principal,
+    period: Period,
+) -> Result<Statistics, AppError> {
+    let statistics = overview(state, principal, period).await?;
+    let entry = AuditEntry::new(AuditEvent::StatisticsExported)
+        .actor(principal.user_id)
+        .detail(format!("aggregati dal {} al {}", period.from, period.until));
+    state.audit(entry).await?;
+    Ok(statistics)
+}
+
+/// A report of the per-report CSV, with the names its codes stand for.
+pub struct NamedLine {
+    pub line: ReportLine,
+    pub organisation: String,
+    pub area: String,
+    pub topic: String,
+}
+
+/// One line per report filed in `period`, for roles that see every single report, after the
+/// password was typed again; the export and its audit line are one transaction.
+pub async fn export_reports(
+    state: &AppState,
+    principal: &Principal,
+    period: Period,
+) -> Result<Vec<NamedLine>, AppError> {
+    principal.require(state, Action::ViewStatistics).await?;
+    principal.require(state, Action::ViewAllReports).await?;
+    principal.require_recent_authentication(state)?;
+    let (from, until) = period.bounds(&rome());
+    let entry = AuditEntry::new(AuditEvent::StatisticsExported)
+        .actor(principal.user_id)
+        .detail(format!(
+            "per segnalazione dal {} al {}",
+            period.from, period.until
+        ));
+    let now = state.clock.now();
+    let (lines, organisations, topics) = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            db::audit::append(&tx, &entry, now)?;
+            let lines = statistics::report_lines(&tx, from, until)?;
+            let organisations = statistics::organisation_names(&tx)?;
+            let topics = statistics::topic_names(&tx)?;
+            tx.commit()?;
+            Ok((lines, organisations, topics))
+        })
+        .await?;
+    Ok(named(lines, organisations, topics))
+}
+
+fn named(
+    lines: Vec<ReportLine>,
+    organisations: Vec<OrganisationName>,
+    topics: Vec<(i64, String)>,
+) -> Vec<NamedLine> {
+    let organisations: HashMap<i64, OrganisationName> =
+        organisations.into_iter().map(|o| (o.id, o)).collect();
+    let topics: HashMap<i64, String> = topics.into_iter().collect();
+    lines
+        .into_iter()
+        .map(|line| {
+            let organisation = organisations.get(&line.facts.organisation_id);
+            NamedLine {
+                organisation: organisation.map(|o| o.name.clone()).unwrap_or_default(),
+                area: organisation
+                    .and_then(|o| o.area.clone())
+                    .unwrap_or_default(),
+                topic: line
+                    .facts
+                    .topic_id
+                    .and_then(|id| topics.get(&id).cloned())
+                    .unwrap_or_default(),
+                line,
+            }
+        })
+        .collect()
+}

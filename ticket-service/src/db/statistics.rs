@@ -1,0 +1,135 @@
+//! What the statistics read: one row of facts per report filed in a period (its columns and
+//! the figures the timeline keeps in `report_figures`), the names of organisations and topics,
+//! and the bookings of a period with the plans of their kinds.
+
+use jiff::civil::{Date, DateTime};
+use rusqlite::{Connection, Row, params};
+
+use crate::db::appointments::{self, KindRow};
+use crate::db::columns;
+use crate::domain::organisation::OrganisationKind;
+use crate::domain::report::ReportState;
+use crate::domain::statistics::figures::ReportFacts;
+
+const FACTS: &str = "SELECT r.protocol, r.created_at, r.state, r.urgency, r.topic_id,
+        r.organisation_id, r.addressed_office, r.institution, r.due_date, r.reopen_count,
+        f.first_answer_at, COALESCE(f.waits, 0) AS waits,
+        COALESCE(f.waited_secs, 0) AS waited_secs, COALESCE(f.validations, 0) AS validations,
+        COALESCE(f.refusals, 0) AS refusals
+    FROM reports r LEFT JOIN report_figures f ON f.report_id = r.id
+    WHERE r.created_at >= ?1 AND r.created_at < ?2";
+
+fn facts(row: &Row<'_>) -> rusqlite::Result<ReportFacts> {
+    Ok(ReportFacts {
+        filed_at: row.get("created_at")?,
+        state: columns::parsed::<ReportState>(row, "state")?,
+        urgency: row.get("urgency")?,
+        topic_id: row.get("topic_id")?,
+        organisation_id: row.get("organisation_id")?,
+        addressed_office: row.get("addressed_office")?,
+        institution: columns::parsed::<OrganisationKind>(row, "institution")?,
+        due_date: columns::parsed::<Date>(row, "due_date")?,
+        reopen_count: row.get("reopen_count")?,
+        first_answer_at: row.get("first_answer_at")?,
+        waits: row.get("waits")?,
+        waited_secs: row.get("waited_secs")?,
+        validations: row.get("validations")?,
+        refusals: row.get("refusals")?,
+    })
+}
+
+/// The facts of the reports filed from `from` (included) to `until` (excluded), UTC seconds.
+pub fn report_facts(
+    conn: &Connection,
+    from: i64,
+    until: i64,
+) -> rusqlite::Result<Vec<ReportFacts>> {
+    let mut statement = conn.prepare_cached(FACTS)?;
+    let rows = statement.query_map(params![from, until], facts)?;
+    rows.collect()
+}
+
+/// One report of the per-report export: its protocol number and its facts.
+#[derive(Debug, Clone)]
+pub struct ReportLine {
+    pub protocol: String,
+    pub facts: ReportFacts,
+}
+
+/// The reports filed in the period with their protocol numbers, oldest first.
+pub fn report_lines(conn: &Connection, from: i64, until: i64) -> rusqlite::Result<Vec<ReportLine>> {
+    let mut statement = conn.prepare(&format!("{FACTS} ORDER BY r.created_at, r.id"))?;
+    let rows = statement.query_map(params![from, until], |row| {
+        Ok(ReportLine {
+            protocol: row.get("protocol")?,
+            facts: facts(row)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// An organisation as the statistics name it.
+#[derive(Debug, Clone)]
+pub struct OrganisationName {
+    pub id: i64,
+    pub name: String,
+    pub area: Option<String>,
+}
+
+pub fn organisation_names(conn: &Connection) -> rusqlite::Result<Vec<OrganisationName>> {
+    let mut statement = conn.prepare("SELECT id, name, area FROM organisations")?;
+    let rows = statement.query_map([], |row| {
+        Ok(OrganisationName {
+            id: row.get("id")?,
+            name: row.get("name")?,
+            area: row.get("area")?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn topic_names(conn: &Connection) -> rusqlite::Result<Vec<(i64, String)>> {
+    let mut statement = conn.prepare("SELECT id, name FROM topics")?;
+    let rows = statement.query_map([], |row| Ok((row.get("id")?, row.get("name")?)))?;
+    rows.collect()
+}
+
+/// A booking of the period, as stored.
+#[derive(Debug, Clone)]
+pub struct BookingLine {
+    pub kind_id: i64,
+    pub state: String,
+    pub created_at: i64,
+    pub starts_at: DateTime,
+}
+
+/// The bookings whose appointment falls on the days from `from` to `until`, both included.
+pub fn bookings(conn: &Connection, from: Date, until: Date) -> rusqlite::Result<Vec<BookingLine>> {
+    let end = until.tomorrow().unwrap_or(until);
+    let mut statement = conn.prepare_cached(
+        "SELECT kind_id, state, created_at, starts_at FROM bookings
+         WHERE starts_at >= ?1 AND starts_at < ?2",
+    )?;
+    let rows = statement.query_map(params![from.to_string(), end.to_string()], |row| {
+        Ok(BookingLine {
+            kind_id: row.get("kind_id")?,
+            state: row.get("state")?,
+            created_at: row.get("created_at")?,
+            starts_at: columns::parsed(row, "starts_at")?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Every kind of appointment that has bookings or is offered: id and name, with the current
+/// plan of those still offered.
+pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, Option<KindRow>)>> {
+    let mut statement = conn.prepare("SELECT id, name FROM appointment_kinds ORDER BY id")?;
+    let listed: Vec<(i64, String)> = statement
+        .query_map([], |row| Ok((row.get("id")?, row.get("name")?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    listed
+        .into_iter()
+        .map(|(id, name)| Ok((id, name, appointments::find_kind(conn, id)?)))
+        .collect()
+}
