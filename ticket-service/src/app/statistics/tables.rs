@@ -251,7 +251,7 @@ fn report_indicators(now: &ReportFigures, before: &ReportFigures, d: Disclosure)
         ),
     ];
     rows.extend(spreads(
-        "Tempo dall'invio alla prima risposta",
+        "Tempo dall’invio alla prima risposta",
         now.first_answer,
         before.first_answer,
     ));
