@@ -364,3 +364,144 @@ async fn the_statistics_match_the_figures_computed_by_hand() {
         "50,0 %"
     );
 }
+
+/// The fixture, and the coordination's page for its week.
+async fn week_page(app: &TestApp, login: &str) -> (Client, Page) {
+    let mut client = app.logged_in(login).await;
+    let home = client.get("/statistiche").await;
+    assert_eq!(home.status, 200, "{login}: {}", home.body);
+    let form = home
+        .form("/statistiche")
+        .set("dal", "2031-03-03")
+        .set("al", "2031-03-09");
+    let page = client.submit(&form).await;
+    assert_eq!(page.status, 200);
+    (client, page)
+}
+
+#[tokio::test]
+async fn the_csv_files_start_with_a_bom_and_hold_only_aggregates_for_admins() {
+    let (app, _database) = spawn_app_and_database(|_, _| {}).await;
+    file_the_reports(&app).await;
+
+    let (mut coordination, page) = week_page(&app, "demo.coordinamento").await;
+    // The page draws its charts as images with a title and a description, beside tables.
+    assert!(
+        page.body
+            .contains("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"")
+    );
+    assert!(page.body.contains("<title id=\"grafico-stato-titolo\">"));
+    assert!(
+        page.body
+            .contains("<caption>Segnalazioni per stato, periodo")
+    );
+    let italian = coordination
+        .submit(&page.form("/statistiche/dati.csv"))
+        .await;
+    assert_eq!(italian.status, 200);
+    assert_eq!(
+        italian.header("content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(italian.body.starts_with('\u{feff}'), "UTF-8 with a BOM");
+    let lines: Vec<&str> = italian
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .collect();
+    assert_eq!(
+        lines[0],
+        "sezione;voce;dal 2031-03-03 al 2031-03-09;dal 2031-02-24 al 2031-03-02"
+    );
+    assert!(lines.contains(&"indicatori;Segnalazioni inviate;4;0"));
+    assert!(
+        lines.contains(&"indicatori;Tempo dall’invio alla prima risposta: mediana (giorni);2,0;")
+    );
+    assert!(lines.contains(&"stato;Nuova;1;0"));
+    let comma = page
+        .form("/statistiche/dati.csv")
+        .set("separatore", "virgola");
+    let english = coordination.submit(&comma).await;
+    assert!(
+        english
+            .body
+            .contains("\nindicatori,Tempo dall’invio alla prima risposta: mediana (giorni),2.0,\n")
+    );
+
+    // One line per report for the coordination, with no citizen data.
+    let per_report = coordination
+        .submit(&page.form("/statistiche/segnalazioni.csv"))
+        .await;
+    assert_eq!(per_report.status, 200, "{}", per_report.body);
+    assert!(per_report.body.starts_with('\u{feff}'));
+    assert_eq!(
+        per_report.body.lines().count(),
+        5,
+        "a header and four reports"
+    );
+    assert!(per_report.body.contains("RESPI-2031-"));
+    assert!(!per_report.body.contains("Okafor") && !per_report.body.contains("Grace"));
+
+    // An admin sees no single report: small cells hidden, no per-report file.
+    let (mut admin, page) = week_page(&app, "demo.admin").await;
+    assert!(page.body.contains("meno di 3"));
+    assert!(!page.body.contains("/statistiche/segnalazioni.csv"));
+    let aggregates = admin.submit(&page.form("/statistiche/dati.csv")).await;
+    let lines: Vec<&str> = aggregates.body.lines().collect();
+    assert!(
+        lines.contains(&"indicatori;Segnalazioni inviate;4;0"),
+        "4 is not a small cell"
+    );
+    assert!(lines.contains(&"stato;Nuova;meno di 3;0"));
+    // One report waited on the Questura: its median is one report's time, so hidden.
+    assert!(lines.contains(&"indicatori;Attesa presso la Questura: mediana (giorni);meno di 3;"));
+    let refused = admin
+        .get("/statistiche/segnalazioni.csv?dal=2031-03-03&al=2031-03-09")
+        .await;
+    assert_eq!(refused.status, 403);
+}
+
+#[tokio::test]
+async fn only_the_roles_with_the_permission_open_the_statistics() {
+    let (app, _database) = spawn_app_and_database(|_, _| {}).await;
+    for (login, status) in [
+        ("demo.coordinamento", 200),
+        ("demo.admin", 200),
+        ("demo.sportello", 403),
+        ("demo.servizio", 403),
+        ("demo.interfaccia", 403),
+        ("demo.questura", 403),
+        ("demo.prefettura", 403),
+    ] {
+        let mut client = app.logged_in(login).await;
+        assert_eq!(client.get("/statistiche").await.status, status, "{login}");
+        let csv = client.get("/statistiche/dati.csv").await;
+        assert_eq!(csv.status, status, "{login}");
+    }
+    assert_eq!(app.client().get("/statistiche").await.status, 303);
+}
+
+#[tokio::test]
+async fn a_wrong_period_comes_back_with_its_message() {
+    let (app, _database) = spawn_app_and_database(|_, _| {}).await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let home = coordination.get("/statistiche").await;
+    let reversed = home
+        .form("/statistiche")
+        .set("dal", "2026-05-01")
+        .set("al", "2026-04-01");
+    let page = coordination.submit(&reversed).await;
+    assert!(page.body.contains("<title>Errore: Statistiche"));
+    assert!(
+        page.body
+            .contains("La data di inizio viene dopo quella di fine")
+    );
+    assert!(page.body.contains("aria-invalid=\"true\""));
+    let typed = home.form("/statistiche").set("dal", "31/02/2026");
+    let page = coordination.submit(&typed).await;
+    assert!(page.body.contains("La data «31/02/2026» non è valida"));
+    assert!(
+        page.body.contains("value=\"31/02/2026\""),
+        "what was typed stays"
+    );
+}
