@@ -133,3 +133,87 @@ pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, Option<Kin
         .map(|(id, name)| Ok((id, name, appointments::find_kind(conn, id)?)))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(conn: &Connection, report: i64, at: i64, action: &str) {
+        conn.execute(
+            "INSERT INTO report_events (report_id, at, user_id, action) VALUES (?1, ?2, 1, ?3)",
+            params![report, at, action],
+        )
+        .unwrap();
+    }
+
+    /// A report of the Questura filed at 0 that was handed over at 100, answered at 400,
+    /// published at 500, refused at 600, published again at 700, validated at 800, and handed
+    /// over again at 900.
+    fn walked(conn: &Connection, id: i64) {
+        conn.execute(
+            "INSERT INTO reports (id, year, sequence, protocol, organisation_id, filed_by, kind,
+                 addressed_office, institution, file_kind, citizen_family_name,
+                 citizen_given_name, description, urgency, urgency_reason, state, due_date,
+                 submission_key, created_at, updated_at)
+             VALUES (?1, 2026, ?1, 'RESPI-2026-00000' || ?1, 1, 1, 'parere',
+                 'questura_immigrazione', 'questura', 'altro', 'Esempio', 'Esempio', 'x', 'U3',
+                 'y', 'in_attesa_di_risposta', '2026-03-10', 'k' || ?1, 0, 0)",
+            [id],
+        )
+        .unwrap();
+        for (at, action) in [
+            (0, "inviata"),
+            (100, "segna_consegnata"),
+            (400, "registra_risposta"),
+            (500, "pubblica_risposta"),
+            (600, "rifiuta_validazione"),
+            (700, "pubblica_risposta"),
+            (800, "valida"),
+            (900, "segna_consegnata"),
+        ] {
+            event(conn, id, at, action);
+        }
+    }
+
+    #[test]
+    fn the_migration_fills_older_reports_as_the_trigger_keeps_new_ones() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let migrations = crate::db::migrations();
+        // Version 12: every migration before the figures.
+        migrations.to_version(&mut conn, 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO organisations (id, slug, name, kind, source, updated_at)
+                 VALUES (1, 'a', 'Sportello A', 'office', 'demo', 0);
+             INSERT INTO users (id, username, display_name, email, role, organisation_id,
+                                password_hash, created_at, password_changed_at)
+                 VALUES (1, 'a', 'A', 'a@example.invalid', 'sportello', 1, 'x', 0, 0);",
+        )
+        .unwrap();
+        walked(&conn, 1);
+        migrations.to_latest(&mut conn).unwrap();
+        walked(&conn, 2);
+        let backfilled = report_facts(&conn, 0, 1).unwrap();
+        assert_eq!(backfilled.len(), 2);
+        for facts in &backfilled {
+            assert_eq!(facts.first_answer_at, Some(500));
+            assert_eq!((facts.waits, facts.waited_secs), (1, 300));
+            assert_eq!((facts.validations, facts.refusals), (1, 1));
+        }
+        let open_wait = |id: i64| -> Option<i64> {
+            conn.query_row(
+                "SELECT wait_started_at FROM report_figures WHERE report_id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!((open_wait(1), open_wait(2)), (Some(900), Some(900)));
+        // The second answer closes the open wait: 600 more seconds.
+        event(&conn, 1, 1500, "registra_risposta");
+        let facts = report_facts(&conn, 0, 1).unwrap();
+        assert_eq!((facts[0].waits, facts[0].waited_secs), (2, 900));
+        assert_eq!(open_wait(1), None);
+        // Reports filed outside the period are not read.
+        assert!(report_facts(&conn, 1, 100).unwrap().is_empty());
+    }
+}
