@@ -68,21 +68,7 @@ const PREFETTURA: &str = "Prefettura – Sportello Unico Immigrazione";
 /// - R4 (U1, Questura), filed by the service: never touched, due on Wednesday (two business
 ///   days), overdue on Friday.
 async fn file_the_reports(app: &TestApp) {
-    set_clock(app, MONDAY);
-    let mut office = app.logged_in("demo.sportello").await;
-    let mut service = app.logged_in("demo.servizio").await;
-    let mut coordination = app.logged_in("demo.coordinamento").await;
-    let mut liaison = app.logged_in("demo.interfaccia").await;
-    let r1 = file(&mut office, "U1", QUESTURA).await;
-    let r2 = file(&mut office, "U3", QUESTURA).await;
-    let r3 = file(&mut office, "U2", PREFETTURA).await;
-    file(&mut service, "U1", QUESTURA).await;
-    for id in [&r1, &r2, &r3] {
-        press(&mut coordination, id, "Prendi in carico", "").await;
-    }
-    hand_over(&mut coordination, &mut liaison, &r1).await;
-    hand_over(&mut coordination, &mut liaison, &r3).await;
-
+    let [r1, r2, r3] = monday(app).await;
     set_clock(app, MONDAY + DAY);
     let mut coordination = app.logged_in("demo.coordinamento").await;
     press(
@@ -112,6 +98,30 @@ async fn file_the_reports(app: &TestApp) {
     .await;
 
     set_clock(app, MONDAY + 4 * DAY);
+    friday(app, [&r1, &r2, &r3]).await;
+}
+
+/// Monday: the four reports filed, three taken in charge, R1 and R3 handed over.
+async fn monday(app: &TestApp) -> [String; 3] {
+    set_clock(app, MONDAY);
+    let mut office = app.logged_in("demo.sportello").await;
+    let mut service = app.logged_in("demo.servizio").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let mut liaison = app.logged_in("demo.interfaccia").await;
+    let r1 = file(&mut office, "U1", QUESTURA).await;
+    let r2 = file(&mut office, "U3", QUESTURA).await;
+    let r3 = file(&mut office, "U2", PREFETTURA).await;
+    file(&mut service, "U1", QUESTURA).await;
+    for id in [&r1, &r2, &r3] {
+        press(&mut coordination, id, "Prendi in carico", "").await;
+    }
+    hand_over(&mut coordination, &mut liaison, &r1).await;
+    hand_over(&mut coordination, &mut liaison, &r3).await;
+    [r1, r2, r3]
+}
+
+/// Friday: R3 answered, published, refused and published again; R1 validated; R2 reopened.
+async fn friday(app: &TestApp, [r1, r2, r3]: [&str; 3]) {
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let mut liaison = app.logged_in("demo.interfaccia").await;
     let mut office = app.logged_in("demo.sportello").await;
@@ -119,40 +129,28 @@ async fn file_the_reports(app: &TestApp) {
     let mut prefettura = app.logged_in("demo.prefettura").await;
     press(
         &mut liaison,
-        &r3,
+        r3,
         "Registra la risposta ricevuta",
         "Nulla osta rilasciato.",
     )
     .await;
     press(
         &mut coordination,
-        &r3,
+        r3,
         "Pubblica la risposta",
         "Nulla osta rilasciato.",
     )
     .await;
-    press(
-        &mut prefettura,
-        &r3,
-        "Rifiuta la risposta",
-        "Manca la data.",
-    )
-    .await;
+    press(&mut prefettura, r3, "Rifiuta la risposta", "Manca la data.").await;
     press(
         &mut coordination,
-        &r3,
+        r3,
         "Pubblica la risposta",
         "Rilasciato il 6 marzo.",
     )
     .await;
-    press(&mut questura, &r1, "Valida la risposta", "").await;
-    press(
-        &mut office,
-        &r2,
-        "Riapri la segnalazione",
-        "Nessuna novità.",
-    )
-    .await;
+    press(&mut questura, r1, "Valida la risposta", "").await;
+    press(&mut office, r2, "Riapri la segnalazione", "Nessuna novità.").await;
 }
 
 /// Four bookings of the demo's "Consegna di documenti", all made on Saturday 1 March 2031 at
@@ -248,6 +246,13 @@ async fn the_statistics_match_the_figures_computed_by_hand() {
     // The previous period has as many days and ends the day before: 24 February to 2 March.
     assert!(page.body.contains("dal 24/02/2031 al 02/03/2031"));
 
+    report_indicators(&page);
+    dimensions(&page, &database);
+    appointments(&page);
+}
+
+/// The indicators of the reports, against the fixture's story.
+fn report_indicators(page: &Page) {
     // 4 reports this week, none the week before: a change of +4.
     assert_eq!(
         cells(&page, "indicatori", "Segnalazioni inviate"),
@@ -306,7 +311,10 @@ async fn the_statistics_match_the_figures_computed_by_hand() {
         cells(&page, "indicatori", "In ritardo oggi, sul totale (%)")[0],
         "25,0 %"
     );
+}
 
+/// The counts by month and dimension.
+fn dimensions(page: &Page, database: &Path) {
     // By state, urgency, addressed office, organisation, topic and month.
     assert_eq!(cells(&page, "stato", "Risposta validata"), ["1", "0", "+1"]);
     assert_eq!(cells(&page, "stato", "Riaperta")[0], "1");
@@ -332,7 +340,10 @@ async fn the_statistics_match_the_figures_computed_by_hand() {
         assert_eq!(cells(&page, "bacino", &office_area)[0], "3");
         assert_eq!(cells(&page, "bacino", &service_area)[0], "1");
     }
+}
 
+/// The appointment figures of the week and of the week before.
+fn appointments(page: &Page) {
     // Appointments. Seats of the week: "Consegna di documenti" Monday to Thursday, 6 slots
     // of 2 seats = 48; "Giuramento" on Wednesday, 2 slots of 3 seats = 6. Used: 3 (the
     // cancelled one frees its seat), so 45 and 51 left free. No-shows: 1 of the 2 recorded.

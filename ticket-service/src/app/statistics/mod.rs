@@ -2,69 +2,28 @@
 //! statistics permission, and the CSV of one line per report for those who may also see every
 //! single report. Figures of roles that see no single report hide their small cells.
 
+mod dimensions;
+mod load;
+mod model;
 mod tables;
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
-use rusqlite::Connection;
-
 use crate::auth::principal::Principal;
 use crate::clock::rome;
+use crate::db;
 use crate::db::audit::AuditEntry;
-use crate::db::statistics::{self, BookingLine, OrganisationName, ReportLine};
-use crate::db::{self, appointments::KindRow};
+use crate::db::statistics::{self, OrganisationName, ReportLine};
 use crate::domain::audit::AuditEvent;
 use crate::domain::permissions::Action;
-use crate::domain::statistics::figures::ReportFacts;
 use crate::domain::statistics::measures::Disclosure;
-use crate::domain::statistics::period::{FieldError, Period, midnight};
+use crate::domain::statistics::period::{FieldError, Period};
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use tables::{KindLine, Row, Statistics, Table, Value};
+pub use model::{KindLine, Row, Statistics, Table, Value};
 
-/// Everything the figures of a period and of the one before it are made from, read in one
-/// transaction so both periods see the same database.
-pub(crate) struct Loaded {
-    current: Vec<ReportFacts>,
-    previous: Vec<ReportFacts>,
-    organisations: Vec<OrganisationName>,
-    topics: Vec<(i64, String)>,
-    bookings: Vec<BookingLine>,
-    previous_bookings: Vec<BookingLine>,
-    kinds: Vec<(i64, String, Option<KindRow>)>,
-}
-
-fn load(conn: &mut Connection, period: Period, zone: &TimeZone) -> rusqlite::Result<Loaded> {
-    let tx = conn.transaction()?;
-    let previous = period.previous();
-    let (from, until) = period.bounds(zone);
-    let (previous_from, previous_until) = previous.bounds(zone);
-    let loaded = Loaded {
-        current: statistics::report_facts(&tx, from, until)?,
-        previous: statistics::report_facts(&tx, previous_from, previous_until)?,
-        organisations: statistics::organisation_names(&tx)?,
-        topics: statistics::topic_names(&tx)?,
-        bookings: statistics::bookings(&tx, period.from, period.until)?,
-        previous_bookings: statistics::bookings(&tx, previous.from, previous.until)?,
-        kinds: statistics::kinds(&tx)?,
-    };
-    tx.commit()?;
-    Ok(loaded)
-}
-
-/// The UTC seconds at which each month of `period` starts (the first one at the period's
-/// first day), for counting reports by month.
-fn month_starts(period: Period, zone: &TimeZone) -> (Vec<Date>, Vec<i64>) {
-    let months = period.months();
-    let starts = months
-        .iter()
-        .map(|month| midnight((*month).max(period.from), zone))
-        .collect();
-    (months, starts)
-}
+use load::{load, month_starts};
 
 /// The statistics of `period`, compared with the period of equal length before it.
 pub async fn overview(
@@ -82,7 +41,7 @@ pub async fn overview(
     let today = state.clock.today();
     let calendar = state.settings.reports.calendar();
     let (months, starts) = month_starts(period, &zone);
-    let context = tables::Context {
+    let context = model::Context {
         period,
         disclosure,
         today,

@@ -34,7 +34,7 @@ pub async fn page(
     Query(query): Query<StatisticsQuery>,
 ) -> Result<Html<String>, AppError> {
     let asked = statistics::for_form(&state, &principal, &query.dal, &query.al).await?;
-    view::render(&state, &principal, &query, asked)
+    view::render(&state, &principal, (&query.dal, &query.al), asked)
 }
 
 /// The period and separator of a download form, which only offers valid ones.

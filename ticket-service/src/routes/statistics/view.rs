@@ -4,7 +4,6 @@
 use axum::response::Html;
 use serde::Serialize;
 
-use super::StatisticsQuery;
 use super::chart::{Chart, bar_chart};
 use crate::app::statistics::{Asked, KindLine, Row, Statistics, Value};
 use crate::auth::principal::Principal;
@@ -118,10 +117,11 @@ fn figures(statistics: &Statistics) -> Figures {
     }
 }
 
+/// The page: the figures asked for, or the form with what was typed and why it was refused.
 pub fn render(
     state: &AppState,
     principal: &Principal,
-    query: &StatisticsQuery,
+    typed: (&str, &str),
     asked: Asked,
 ) -> Result<Html<String>, AppError> {
     let page = Page::for_user(state, principal, "Statistiche", paths::STATISTICS)
@@ -137,8 +137,8 @@ pub fn render(
         Asked::Invalid(refused) => {
             let mut errors = FormErrors::default();
             errors.add(refused.field, refused.error.to_string());
-            page.with("form_dal", &query.dal)
-                .with("form_al", &query.al)
+            page.with("form_dal", &typed.0)
+                .with("form_al", &typed.1)
                 .with("figures", &None::<Figures>)
                 .errors(&errors)
                 .render(state, "statistics.html")
