@@ -255,13 +255,13 @@ async fn the_statistics_match_the_figures_computed_by_hand() {
 fn report_indicators(page: &Page) {
     // 4 reports this week, none the week before: a change of +4.
     assert_eq!(
-        cells(&page, "indicatori", "Segnalazioni inviate"),
+        cells(page, "indicatori", "Segnalazioni inviate"),
         ["4", "0", "+4"]
     );
     // R1, R2 and R3 got an answer.
     assert_eq!(
         cells(
-            &page,
+            page,
             "indicatori",
             "Segnalazioni con una risposta pubblicata"
         )[0],
@@ -270,12 +270,12 @@ fn report_indicators(page: &Page) {
     // First answers after 1, 2 and 4 days: median 2; 90th percentile of rank ⌈0.9 × 3⌉ = 3: 4.
     let first = "Tempo dall’invio alla prima risposta";
     assert_eq!(
-        cells(&page, "indicatori", &format!("{first}: mediana (giorni)")),
+        cells(page, "indicatori", &format!("{first}: mediana (giorni)")),
         ["2,0", "–", "–"]
     );
     assert_eq!(
         cells(
-            &page,
+            page,
             "indicatori",
             &format!("{first}: 90° percentile (giorni)")
         )[0],
@@ -284,7 +284,7 @@ fn report_indicators(page: &Page) {
     // R1 waited 2 days on the Questura, R3 4 days on the Prefettura.
     assert_eq!(
         cells(
-            &page,
+            page,
             "indicatori",
             "Attesa presso la Questura: mediana (giorni)"
         )[0],
@@ -292,7 +292,7 @@ fn report_indicators(page: &Page) {
     );
     assert_eq!(
         cells(
-            &page,
+            page,
             "indicatori",
             "Attesa presso la Prefettura: 90° percentile (giorni)"
         )[0],
@@ -304,11 +304,11 @@ fn report_indicators(page: &Page) {
         "Risposte validate, tra quelle con risposta (%)",
         "Risposte rifiutate almeno una volta (%)",
     ] {
-        assert_eq!(cells(&page, "indicatori", label)[0], "33,3 %", "{label}");
+        assert_eq!(cells(page, "indicatori", label)[0], "33,3 %", "{label}");
     }
     // R4 is overdue (due Wednesday, today Friday); R2's reopening gave it a new due date.
     assert_eq!(
-        cells(&page, "indicatori", "In ritardo oggi, sul totale (%)")[0],
+        cells(page, "indicatori", "In ritardo oggi, sul totale (%)")[0],
         "25,0 %"
     );
 }
@@ -316,29 +316,29 @@ fn report_indicators(page: &Page) {
 /// The counts by month and dimension.
 fn dimensions(page: &Page, database: &Path) {
     // By state, urgency, addressed office, organisation, topic and month.
-    assert_eq!(cells(&page, "stato", "Risposta validata"), ["1", "0", "+1"]);
-    assert_eq!(cells(&page, "stato", "Riaperta")[0], "1");
-    assert_eq!(cells(&page, "stato", "Risposta pubblicata")[0], "1");
-    assert_eq!(cells(&page, "stato", "Nuova")[0], "1");
+    assert_eq!(cells(page, "stato", "Risposta validata"), ["1", "0", "+1"]);
+    assert_eq!(cells(page, "stato", "Riaperta")[0], "1");
+    assert_eq!(cells(page, "stato", "Risposta pubblicata")[0], "1");
+    assert_eq!(cells(page, "stato", "Nuova")[0], "1");
     assert_eq!(
-        cells(&page, "urgenza", "U1 – Urgente: scadenza imminente")[0],
+        cells(page, "urgenza", "U1 – Urgente: scadenza imminente")[0],
         "2"
     );
-    assert_eq!(cells(&page, "urgenza", "U2 – Prioritaria")[0], "1");
-    assert_eq!(cells(&page, "destinatario", QUESTURA)[0], "3");
-    assert_eq!(cells(&page, "destinatario", PREFETTURA)[0], "1");
-    assert_eq!(cells(&page, "argomento", "Senza argomento")[0], "4");
-    assert_eq!(cells(&page, "mese", "marzo 2031"), ["4"]);
+    assert_eq!(cells(page, "urgenza", "U2 – Prioritaria")[0], "1");
+    assert_eq!(cells(page, "destinatario", QUESTURA)[0], "3");
+    assert_eq!(cells(page, "destinatario", PREFETTURA)[0], "1");
+    assert_eq!(cells(page, "argomento", "Senza argomento")[0], "4");
+    assert_eq!(cells(page, "mese", "marzo 2031"), ["4"]);
     // R1–R3 come from the office, R4 from the service; their areas as the database has them.
-    let (office, office_area) = organisation_of(&database, "demo.sportello");
-    let (service, service_area) = organisation_of(&database, "demo.servizio");
-    assert_eq!(cells(&page, "organizzazione", &office)[0], "3");
-    assert_eq!(cells(&page, "organizzazione", &service)[0], "1");
+    let (office, office_area) = organisation_of(database, "demo.sportello");
+    let (service, service_area) = organisation_of(database, "demo.servizio");
+    assert_eq!(cells(page, "organizzazione", &office)[0], "3");
+    assert_eq!(cells(page, "organizzazione", &service)[0], "1");
     if office_area == service_area {
-        assert_eq!(cells(&page, "bacino", &office_area)[0], "4");
+        assert_eq!(cells(page, "bacino", &office_area)[0], "4");
     } else {
-        assert_eq!(cells(&page, "bacino", &office_area)[0], "3");
-        assert_eq!(cells(&page, "bacino", &service_area)[0], "1");
+        assert_eq!(cells(page, "bacino", &office_area)[0], "3");
+        assert_eq!(cells(page, "bacino", &service_area)[0], "1");
     }
 }
 
@@ -348,27 +348,27 @@ fn appointments(page: &Page) {
     // of 2 seats = 48; "Giuramento" on Wednesday, 2 slots of 3 seats = 6. Used: 3 (the
     // cancelled one frees its seat), so 45 and 51 left free. No-shows: 1 of the 2 recorded.
     // Leads: 3 days, 4 days 1 hour (4.04), 5 days 2 hours (5.08): median 4.0, 90th 5.1.
-    let documents = cells(&page, "appuntamenti", "Consegna di documenti (esempio)");
+    let documents = cells(page, "appuntamenti", "Consegna di documenti (esempio)");
     assert_eq!(
         documents,
         ["48", "3", "45", "1", "1", "1", "50,0 %", "4,0", "5,1"]
     );
     assert_eq!(
-        cells(&page, "appuntamenti", "Totale")[..3],
+        cells(page, "appuntamenti", "Totale")[..3],
         ["54", "3", "51"]
     );
     // The week before offered as many seats, and none was booked.
     assert_eq!(
-        cells(&page, "indicatori", "Appuntamenti: posti offerti"),
+        cells(page, "indicatori", "Appuntamenti: posti offerti"),
         ["54", "54", "0"]
     );
     assert_eq!(
-        cells(&page, "indicatori", "Appuntamenti: posti rimasti liberi"),
+        cells(page, "indicatori", "Appuntamenti: posti rimasti liberi"),
         ["51", "54", "−3"]
     );
     assert_eq!(
         cells(
-            &page,
+            page,
             "indicatori",
             "Appuntamenti: assenze, tra le presenze registrate (%)"
         )[0],
