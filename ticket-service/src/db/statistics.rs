@@ -19,22 +19,35 @@ const FACTS: &str = "SELECT r.protocol, r.created_at, r.state, r.urgency, r.topi
     FROM reports r LEFT JOIN report_figures f ON f.report_id = r.id
     WHERE r.created_at >= ?1 AND r.created_at < ?2";
 
+/// A text column parsed as `T`, read without copying it first: this runs once per report.
+fn parsed_at<T: std::str::FromStr>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let text = row.get_ref(index)?.as_str()?;
+    text.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            index,
+            rusqlite::types::Type::Text,
+            format!("valore non valido «{text}»").into(),
+        )
+    })
+}
+
+/// The columns of [`FACTS`] by position, which is quicker than by name on every row.
 fn facts(row: &Row<'_>) -> rusqlite::Result<ReportFacts> {
     Ok(ReportFacts {
-        filed_at: row.get("created_at")?,
-        state: columns::parsed::<ReportState>(row, "state")?,
-        urgency: row.get("urgency")?,
-        topic_id: row.get("topic_id")?,
-        organisation_id: row.get("organisation_id")?,
-        addressed_office: row.get("addressed_office")?,
-        institution: columns::parsed::<OrganisationKind>(row, "institution")?,
-        due_date: columns::parsed::<Date>(row, "due_date")?,
-        reopen_count: row.get("reopen_count")?,
-        first_answer_at: row.get("first_answer_at")?,
-        waits: row.get("waits")?,
-        waited_secs: row.get("waited_secs")?,
-        validations: row.get("validations")?,
-        refusals: row.get("refusals")?,
+        filed_at: row.get(1)?,
+        state: parsed_at::<ReportState>(row, 2)?,
+        urgency: row.get(3)?,
+        topic_id: row.get(4)?,
+        organisation_id: row.get(5)?,
+        addressed_office: row.get(6)?,
+        institution: parsed_at::<OrganisationKind>(row, 7)?,
+        due_date: parsed_at::<Date>(row, 8)?,
+        reopen_count: row.get(9)?,
+        first_answer_at: row.get(10)?,
+        waits: row.get(11)?,
+        waited_secs: row.get(12)?,
+        validations: row.get(13)?,
+        refusals: row.get(14)?,
     })
 }
 
@@ -61,7 +74,7 @@ pub fn report_lines(conn: &Connection, from: i64, until: i64) -> rusqlite::Resul
     let mut statement = conn.prepare(&format!("{FACTS} ORDER BY r.created_at, r.id"))?;
     let rows = statement.query_map(params![from, until], |row| {
         Ok(ReportLine {
-            protocol: row.get("protocol")?,
+            protocol: row.get(0)?,
             facts: facts(row)?,
         })
     })?;

@@ -75,6 +75,9 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
         by_month: vec![0; month_starts.len()],
         ..ReportFigures::default()
     };
+    // Counted by borrowed text, owned once per key at the end.
+    let mut by_urgency: HashMap<&str, u64> = HashMap::new();
+    let mut by_addressed_office: HashMap<&str, u64> = HashMap::new();
     let mut first_answer = Vec::new();
     let (mut questura, mut prefettura) = (Vec::new(), Vec::new());
     let mut answered = 0;
@@ -89,7 +92,7 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
             *count += 1;
         }
         bump(&mut figures.by_state, report.state);
-        bump(&mut figures.by_urgency, report.urgency.clone());
+        bump(&mut by_urgency, report.urgency.as_str());
         bump(&mut figures.by_topic, report.topic_id);
         bump(&mut figures.by_organisation, report.organisation_id);
         bump(
@@ -111,6 +114,14 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
         }
         overdue += u64::from(report.is_overdue(today));
     }
+    let owned = |counts: HashMap<&str, u64>| {
+        counts
+            .into_iter()
+            .map(|(key, count)| (key.to_owned(), count))
+            .collect()
+    };
+    figures.by_urgency = owned(by_urgency);
+    figures.by_addressed_office = owned(by_addressed_office);
     figures.first_answer = Spread::of(first_answer);
     figures.waiting_questura = Spread::of(questura);
     figures.waiting_prefettura = Spread::of(prefettura);
