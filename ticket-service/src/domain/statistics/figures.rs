@@ -95,10 +95,7 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
         bump(&mut by_urgency, report.urgency.as_str());
         bump(&mut figures.by_topic, report.topic_id);
         bump(&mut figures.by_organisation, report.organisation_id);
-        bump(
-            &mut figures.by_addressed_office,
-            report.addressed_office.clone(),
-        );
+        bump(&mut by_addressed_office, report.addressed_office.as_str());
         if let Some(at) = report.first_answer_at {
             answered += 1;
             first_answer.push(at - report.filed_at);
