@@ -117,6 +117,13 @@ fn figures(statistics: &Statistics) -> Figures {
     }
 }
 
+/// A date field shows what was typed; a value a date field cannot hold (`31/02/2026`, typed
+/// where the browser offers no date picker) comes back in a text field, so it is kept.
+fn field_type(typed: &str) -> &'static str {
+    let holds = typed.is_empty() || typed.parse::<jiff::civil::Date>().is_ok();
+    if holds { "date" } else { "text" }
+}
+
 /// The page: the figures asked for, or the form with what was typed and why it was refused.
 pub fn render(
     state: &AppState,
@@ -131,6 +138,8 @@ pub fn render(
             let figures = figures(&statistics);
             page.with("form_dal", &figures.dal)
                 .with("form_al", &figures.al)
+                .with("dal_type", &"date")
+                .with("al_type", &"date")
                 .with("figures", &Some(figures))
                 .render(state, "statistics.html")
         }
@@ -139,6 +148,8 @@ pub fn render(
             errors.add(refused.field, refused.error.to_string());
             page.with("form_dal", &typed.0)
                 .with("form_al", &typed.1)
+                .with("dal_type", &field_type(typed.0))
+                .with("al_type", &field_type(typed.1))
                 .with("figures", &None::<Figures>)
                 .errors(&errors)
                 .render(state, "statistics.html")
