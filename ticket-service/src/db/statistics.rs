@@ -1,6 +1,7 @@
-//! What the statistics read: one row of facts per report filed in a period (its columns and
-//! the figures the timeline keeps in `report_figures`), the names of organisations and topics,
-//! and the bookings of a period with the plans of their kinds.
+//! What the statistics read: one row of facts per report filed in a period, from
+//! `report_figures` (the report's columns and the figures of its timeline, kept by triggers),
+//! the names of organisations and topics, and the bookings of a period with the plans of their
+//! kinds.
 
 use jiff::civil::{Date, DateTime};
 use rusqlite::{Connection, Row, params};
@@ -11,13 +12,14 @@ use crate::domain::organisation::OrganisationKind;
 use crate::domain::report::ReportState;
 use crate::domain::statistics::figures::ReportFacts;
 
-const FACTS: &str = "SELECT r.protocol, r.created_at, r.state, r.urgency, r.topic_id,
-        r.organisation_id, r.addressed_office, r.institution, r.due_date, r.reopen_count,
-        f.first_answer_at, COALESCE(f.waits, 0) AS waits,
-        COALESCE(f.waited_secs, 0) AS waited_secs, COALESCE(f.validations, 0) AS validations,
-        COALESCE(f.refusals, 0) AS refusals
-    FROM reports r LEFT JOIN report_figures f ON f.report_id = r.id
-    WHERE r.created_at >= ?1 AND r.created_at < ?2";
+/// The columns of `report_figures` that make a report's facts, in the order [`facts`] reads.
+macro_rules! fact_columns {
+    () => {
+        "f.filed_at, f.state, f.urgency, f.topic_id, f.organisation_id, f.addressed_office,
+         f.institution, f.due_date, f.reopen_count, f.first_answer_at, f.waits, f.waited_secs,
+         f.validations, f.refusals"
+    };
+}
 
 /// A text column parsed as `T`, read without copying it first: this runs once per report.
 fn parsed_at<T: std::str::FromStr>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
@@ -31,23 +33,24 @@ fn parsed_at<T: std::str::FromStr>(row: &Row<'_>, index: usize) -> rusqlite::Res
     })
 }
 
-/// The columns of [`FACTS`] by position, which is quicker than by name on every row.
-fn facts(row: &Row<'_>) -> rusqlite::Result<ReportFacts> {
+/// A report's facts from the columns of `fact_columns!()`, which start at `first`; by
+/// position, which is quicker than by name on every row.
+fn facts(row: &Row<'_>, first: usize) -> rusqlite::Result<ReportFacts> {
     Ok(ReportFacts {
-        filed_at: row.get(1)?,
-        state: parsed_at::<ReportState>(row, 2)?,
-        urgency: row.get(3)?,
-        topic_id: row.get(4)?,
-        organisation_id: row.get(5)?,
-        addressed_office: row.get(6)?,
-        institution: parsed_at::<OrganisationKind>(row, 7)?,
-        due_date: parsed_at::<Date>(row, 8)?,
-        reopen_count: row.get(9)?,
-        first_answer_at: row.get(10)?,
-        waits: row.get(11)?,
-        waited_secs: row.get(12)?,
-        validations: row.get(13)?,
-        refusals: row.get(14)?,
+        filed_at: row.get(first)?,
+        state: parsed_at::<ReportState>(row, first + 1)?,
+        urgency: row.get(first + 2)?,
+        topic_id: row.get(first + 3)?,
+        organisation_id: row.get(first + 4)?,
+        addressed_office: row.get(first + 5)?,
+        institution: parsed_at::<OrganisationKind>(row, first + 6)?,
+        due_date: parsed_at::<Date>(row, first + 7)?,
+        reopen_count: row.get(first + 8)?,
+        first_answer_at: row.get(first + 9)?,
+        waits: row.get(first + 10)?,
+        waited_secs: row.get(first + 11)?,
+        validations: row.get(first + 12)?,
+        refusals: row.get(first + 13)?,
     })
 }
 
@@ -57,8 +60,12 @@ pub fn report_facts(
     from: i64,
     until: i64,
 ) -> rusqlite::Result<Vec<ReportFacts>> {
-    let mut statement = conn.prepare_cached(FACTS)?;
-    let rows = statement.query_map(params![from, until], facts)?;
+    let mut statement = conn.prepare_cached(concat!(
+        "SELECT ",
+        fact_columns!(),
+        " FROM report_figures f WHERE f.filed_at >= ?1 AND f.filed_at < ?2"
+    ))?;
+    let rows = statement.query_map(params![from, until], |row| facts(row, 0))?;
     rows.collect()
 }
 
@@ -71,11 +78,16 @@ pub struct ReportLine {
 
 /// The reports filed in the period with their protocol numbers, oldest first.
 pub fn report_lines(conn: &Connection, from: i64, until: i64) -> rusqlite::Result<Vec<ReportLine>> {
-    let mut statement = conn.prepare(&format!("{FACTS} ORDER BY r.created_at, r.id"))?;
+    let mut statement = conn.prepare(concat!(
+        "SELECT r.protocol, ",
+        fact_columns!(),
+        " FROM report_figures f JOIN reports r ON r.id = f.report_id
+          WHERE f.filed_at >= ?1 AND f.filed_at < ?2 ORDER BY f.filed_at, f.report_id"
+    ))?;
     let rows = statement.query_map(params![from, until], |row| {
         Ok(ReportLine {
             protocol: row.get(0)?,
-            facts: facts(row)?,
+            facts: facts(row, 1)?,
         })
     })?;
     rows.collect()
@@ -226,6 +238,14 @@ mod tests {
         let facts = report_facts(&conn, 0, 1).unwrap();
         assert_eq!((facts[0].waits, facts[0].waited_secs), (2, 900));
         assert_eq!(open_wait(1), None);
+        // A change of the report reaches its figures too.
+        conn.execute(
+            "UPDATE reports SET state = 'risposta_ricevuta' WHERE id = 2",
+            [],
+        )
+        .unwrap();
+        let facts = report_facts(&conn, 0, 1).unwrap();
+        assert_eq!(facts[1].state, ReportState::AnswerReceived);
         // Reports filed outside the period are not read.
         assert!(report_facts(&conn, 1, 100).unwrap().is_empty());
     }

@@ -1,9 +1,20 @@
--- What the statistics read of each report's timeline, kept by a trigger on the timeline
--- itself: every entry that moves a figure changes it in the same transaction, so the figures
--- never disagree with the timeline, and the statistics page reads one row per report instead
--- of walking every timeline.
+-- What the statistics read of each report, in one narrow table kept by triggers: the report's
+-- own columns as they change, and the figures of its timeline (first answer, waits on the
+-- Questura or Prefettura, validations, refusals) as entries are appended. Every change reaches
+-- it in the same transaction as the change itself, so it never disagrees with the reports and
+-- their timelines; it is stored in the order of filing, so the statistics of a period read one
+-- stretch of it instead of the wide report rows and every timeline.
 CREATE TABLE report_figures (
-    report_id INTEGER PRIMARY KEY REFERENCES reports (id) ON DELETE CASCADE,
+    report_id INTEGER NOT NULL UNIQUE REFERENCES reports (id) ON DELETE CASCADE,
+    filed_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    urgency TEXT NOT NULL,
+    topic_id INTEGER,
+    organisation_id INTEGER NOT NULL,
+    addressed_office TEXT NOT NULL,
+    institution TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    reopen_count INTEGER NOT NULL,
     -- The first time an answer was published to the office (action 'pubblica_risposta').
     first_answer_at INTEGER,
     -- Set from the hand-over to the Questura or Prefettura ('segna_consegnata') until their
@@ -14,11 +25,16 @@ CREATE TABLE report_figures (
     waited_secs INTEGER NOT NULL DEFAULT 0,
     -- How many times a referent validated, or refused, a published answer.
     validations INTEGER NOT NULL DEFAULT 0,
-    refusals INTEGER NOT NULL DEFAULT 0
-) STRICT;
+    refusals INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (filed_at, report_id)
+) STRICT, WITHOUT ROWID;
 
--- The figures of the reports filed before this migration, from their timelines.
-INSERT INTO report_figures (report_id) SELECT id FROM reports;
+-- The reports filed before this migration, with the figures of their timelines.
+INSERT INTO report_figures (report_id, filed_at, state, urgency, topic_id, organisation_id,
+                            addressed_office, institution, due_date, reopen_count)
+SELECT id, created_at, state, urgency, topic_id, organisation_id, addressed_office,
+       institution, due_date, reopen_count
+FROM reports;
 
 UPDATE report_figures SET
     first_answer_at = (
@@ -49,11 +65,33 @@ UPDATE report_figures SET
           AND last.action IN ('segna_consegnata', 'registra_risposta')
         ORDER BY last.id DESC LIMIT 1);
 
-CREATE TRIGGER report_figures_follow_timeline AFTER INSERT ON report_events
-WHEN NEW.action IN ('inviata', 'pubblica_risposta', 'segna_consegnata', 'registra_risposta',
-                    'valida', 'rifiuta_validazione')
+CREATE TRIGGER report_figures_follow_filing AFTER INSERT ON reports
 BEGIN
-    INSERT OR IGNORE INTO report_figures (report_id) VALUES (NEW.report_id);
+    INSERT INTO report_figures (report_id, filed_at, state, urgency, topic_id, organisation_id,
+                                addressed_office, institution, due_date, reopen_count)
+    VALUES (NEW.id, NEW.created_at, NEW.state, NEW.urgency, NEW.topic_id, NEW.organisation_id,
+            NEW.addressed_office, NEW.institution, NEW.due_date, NEW.reopen_count);
+END;
+
+CREATE TRIGGER report_figures_follow_report AFTER UPDATE ON reports
+BEGIN
+    UPDATE report_figures SET
+        filed_at = NEW.created_at,
+        state = NEW.state,
+        urgency = NEW.urgency,
+        topic_id = NEW.topic_id,
+        organisation_id = NEW.organisation_id,
+        addressed_office = NEW.addressed_office,
+        institution = NEW.institution,
+        due_date = NEW.due_date,
+        reopen_count = NEW.reopen_count
+    WHERE report_id = NEW.id;
+END;
+
+CREATE TRIGGER report_figures_follow_timeline AFTER INSERT ON report_events
+WHEN NEW.action IN ('pubblica_risposta', 'segna_consegnata', 'registra_risposta', 'valida',
+                    'rifiuta_validazione')
+BEGIN
     -- Every expression reads the row as it was before this entry.
     UPDATE report_figures SET
         first_answer_at = CASE
@@ -72,6 +110,5 @@ BEGIN
     WHERE report_id = NEW.report_id;
 END;
 
--- The statistics choose reports by the day they were filed, and bookings by their day.
-CREATE INDEX reports_by_filing ON reports (created_at);
+-- The statistics choose bookings by their day.
 CREATE INDEX bookings_by_start ON bookings (starts_at);
