@@ -3,6 +3,8 @@
 //! the names of organisations and topics, and the bookings of a period with the plans of their
 //! kinds.
 
+use std::borrow::Cow;
+
 use jiff::civil::{Date, DateTime};
 use rusqlite::{Connection, Row, params};
 
@@ -35,14 +37,14 @@ fn parsed_at<T: std::str::FromStr>(row: &Row<'_>, index: usize) -> rusqlite::Res
 
 /// A report's facts from the columns of `fact_columns!()`, which start at `first`; by
 /// position, which is quicker than by name on every row.
-fn facts(row: &Row<'_>, first: usize) -> rusqlite::Result<ReportFacts> {
+fn facts<'r>(row: &'r Row<'_>, first: usize) -> rusqlite::Result<ReportFacts<'r>> {
     Ok(ReportFacts {
         filed_at: row.get(first)?,
         state: parsed_at::<ReportState>(row, first + 1)?,
-        urgency: row.get(first + 2)?,
+        urgency: Cow::Borrowed(row.get_ref(first + 2)?.as_str()?),
         topic_id: row.get(first + 3)?,
         organisation_id: row.get(first + 4)?,
-        addressed_office: row.get(first + 5)?,
+        addressed_office: Cow::Borrowed(row.get_ref(first + 5)?.as_str()?),
         institution: parsed_at::<OrganisationKind>(row, first + 6)?,
         due_date: parsed_at::<Date>(row, first + 7)?,
         reopen_count: row.get(first + 8)?,
@@ -54,26 +56,31 @@ fn facts(row: &Row<'_>, first: usize) -> rusqlite::Result<ReportFacts> {
     })
 }
 
-/// The facts of the reports filed from `from` (included) to `until` (excluded), UTC seconds.
-pub fn report_facts(
+/// Hands `each` the facts of every report filed from `from` (included) to `until`
+/// (excluded), UTC seconds, without keeping them: a period may hold many thousands.
+pub fn for_each_report(
     conn: &Connection,
     from: i64,
     until: i64,
-) -> rusqlite::Result<Vec<ReportFacts>> {
+    mut each: impl FnMut(&ReportFacts<'_>),
+) -> rusqlite::Result<()> {
     let mut statement = conn.prepare_cached(concat!(
         "SELECT ",
         fact_columns!(),
         " FROM report_figures f WHERE f.filed_at >= ?1 AND f.filed_at < ?2"
     ))?;
-    let rows = statement.query_map(params![from, until], |row| facts(row, 0))?;
-    rows.collect()
+    let mut rows = statement.query(params![from, until])?;
+    while let Some(row) = rows.next()? {
+        each(&facts(row, 0)?);
+    }
+    Ok(())
 }
 
 /// One report of the per-report export: its protocol number and its facts.
 #[derive(Debug, Clone)]
 pub struct ReportLine {
     pub protocol: String,
-    pub facts: ReportFacts,
+    pub facts: ReportFacts<'static>,
 }
 
 /// The reports filed in the period with their protocol numbers, oldest first.
@@ -87,7 +94,7 @@ pub fn report_lines(conn: &Connection, from: i64, until: i64) -> rusqlite::Resul
     let rows = statement.query_map(params![from, until], |row| {
         Ok(ReportLine {
             protocol: row.get(0)?,
-            facts: facts(row, 1)?,
+            facts: facts(row, 1)?.into_owned(),
         })
     })?;
     rows.collect()
@@ -163,6 +170,15 @@ pub fn kinds(conn: &Connection) -> rusqlite::Result<Vec<(i64, String, Option<Kin
 mod tests {
     use super::*;
 
+    fn report_facts(conn: &Connection, from: i64, until: i64) -> Vec<ReportFacts<'static>> {
+        let mut all = Vec::new();
+        for_each_report(conn, from, until, |facts| {
+            all.push(facts.clone().into_owned())
+        })
+        .unwrap();
+        all
+    }
+
     fn event(conn: &Connection, report: i64, at: i64, action: &str) {
         conn.execute(
             "INSERT INTO report_events (report_id, at, user_id, action) VALUES (?1, ?2, 1, ?3)",
@@ -217,7 +233,7 @@ mod tests {
         walked(&conn, 1);
         migrations.to_latest(&mut conn).unwrap();
         walked(&conn, 2);
-        let backfilled = report_facts(&conn, 0, 1).unwrap();
+        let backfilled = report_facts(&conn, 0, 1);
         assert_eq!(backfilled.len(), 2);
         for facts in &backfilled {
             assert_eq!(facts.first_answer_at, Some(500));
@@ -235,7 +251,7 @@ mod tests {
         assert_eq!((open_wait(1), open_wait(2)), (Some(900), Some(900)));
         // The second answer closes the open wait: 600 more seconds.
         event(&conn, 1, 1500, "registra_risposta");
-        let facts = report_facts(&conn, 0, 1).unwrap();
+        let facts = report_facts(&conn, 0, 1);
         assert_eq!((facts[0].waits, facts[0].waited_secs), (2, 900));
         assert_eq!(open_wait(1), None);
         // A change of the report reaches its figures too.
@@ -244,9 +260,9 @@ mod tests {
             [],
         )
         .unwrap();
-        let facts = report_facts(&conn, 0, 1).unwrap();
+        let facts = report_facts(&conn, 0, 1);
         assert_eq!(facts[1].state, ReportState::AnswerReceived);
         // Reports filed outside the period are not read.
-        assert!(report_facts(&conn, 1, 100).unwrap().is_empty());
+        assert!(report_facts(&conn, 1, 100).is_empty());
     }
 }

@@ -33,20 +33,21 @@ pub async fn overview(
 ) -> Result<Statistics, AppError> {
     principal.require(state, Action::ViewStatistics).await?;
     let zone = rome();
+    let today = state.clock.today();
     let loaded = {
         let zone = zone.clone();
-        state.db.call(move |conn| load(conn, period, &zone)).await?
+        state
+            .db
+            .call(move |conn| load(conn, period, &zone, today))
+            .await?
     };
     let disclosure = Disclosure::for_role(principal.role);
-    let today = state.clock.today();
     let calendar = state.settings.reports.calendar();
-    let (months, starts) = month_starts(period, &zone);
+    let (months, _) = month_starts(period, &zone);
     let context = model::Context {
         period,
         disclosure,
-        today,
         months: &months,
-        month_starts: &starts,
         urgency: &state.settings.reports.urgency,
         calendar: &calendar,
         zone: &zone,

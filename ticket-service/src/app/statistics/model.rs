@@ -168,9 +168,7 @@ pub struct Statistics {
 pub(crate) struct Context<'a> {
     pub period: Period,
     pub disclosure: Disclosure,
-    pub today: Date,
     pub months: &'a [Date],
-    pub month_starts: &'a [i64],
     pub urgency: &'a [UrgencyCode],
     pub calendar: &'a BusinessCalendar,
     pub zone: &'a TimeZone,

@@ -11,15 +11,13 @@ use crate::db::statistics::BookingLine;
 use crate::domain::statistics::bookings::{
     BookingFacts, BookingFigures, BookingOutcome, booking_figures, seats_offered,
 };
-use crate::domain::statistics::figures::{ReportFigures, report_figures};
+use crate::domain::statistics::figures::ReportFigures;
 use crate::domain::statistics::measures::{Disclosure, Share, Spread};
 use crate::domain::statistics::period::Period;
 
 pub(crate) fn build(context: &Context<'_>, loaded: Loaded) -> Statistics {
     let previous_period = context.period.previous();
-    let previous_starts: Vec<i64> = Vec::new();
-    let current = report_figures(&loaded.current, context.month_starts, context.today);
-    let previous = report_figures(&loaded.previous, &previous_starts, context.today);
+    let (current, previous) = (&loaded.current, &loaded.previous);
     let (kinds, totals) = appointment_lines(context, context.period, &loaded.bookings, &loaded);
     let (_, previous_totals) =
         appointment_lines(context, previous_period, &loaded.previous_bookings, &loaded);

@@ -3,6 +3,7 @@
 //! spent waiting on the Questura and the Prefettura, and the shares of reopened, validated,
 //! refused and overdue reports.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -14,13 +15,13 @@ use crate::domain::report::ReportState;
 
 /// What the statistics know of one report: its columns and the figures its timeline keeps.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportFacts {
+pub struct ReportFacts<'a> {
     pub filed_at: i64,
     pub state: ReportState,
-    pub urgency: String,
+    pub urgency: Cow<'a, str>,
     pub topic_id: Option<i64>,
     pub organisation_id: i64,
-    pub addressed_office: String,
+    pub addressed_office: Cow<'a, str>,
     pub institution: OrganisationKind,
     pub due_date: Date,
     pub reopen_count: i64,
@@ -33,7 +34,27 @@ pub struct ReportFacts {
     pub refusals: i64,
 }
 
-impl ReportFacts {
+impl ReportFacts<'_> {
+    /// The same facts holding their own texts, to outlive the row they were read from.
+    pub fn into_owned(self) -> ReportFacts<'static> {
+        ReportFacts {
+            filed_at: self.filed_at,
+            state: self.state,
+            urgency: Cow::Owned(self.urgency.into_owned()),
+            topic_id: self.topic_id,
+            organisation_id: self.organisation_id,
+            addressed_office: Cow::Owned(self.addressed_office.into_owned()),
+            institution: self.institution,
+            due_date: self.due_date,
+            reopen_count: self.reopen_count,
+            first_answer_at: self.first_answer_at,
+            waits: self.waits,
+            waited_secs: self.waited_secs,
+            validations: self.validations,
+            refusals: self.refusals,
+        }
+    }
+
     /// Overdue as the lists mark it: its clock runs and its due date is before `today`.
     pub fn is_overdue(&self, today: Date) -> bool {
         self.state.clock_runs() && self.due_date < today
@@ -68,23 +89,61 @@ fn bump<K: Eq + Hash>(map: &mut HashMap<K, u64>, key: K) {
     *map.entry(key).or_default() += 1;
 }
 
-/// The figures of `reports`; `month_starts` are the UTC seconds at which each month of the
-/// period begins, in order, and `today` decides what is overdue.
-pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date) -> ReportFigures {
-    let mut figures = ReportFigures {
-        by_month: vec![0; month_starts.len()],
-        ..ReportFigures::default()
-    };
-    // Counted by borrowed text, owned once per key at the end.
-    let mut by_urgency: HashMap<&str, u64> = HashMap::new();
-    let mut by_addressed_office: HashMap<&str, u64> = HashMap::new();
-    let mut first_answer = Vec::new();
-    let (mut questura, mut prefettura) = (Vec::new(), Vec::new());
-    let mut answered = 0;
-    let (mut reopened, mut validated, mut refused, mut overdue) = (0, 0, 0, 0);
-    for report in reports {
+/// Counts `key` without copying it unless it is new: this runs once per report.
+fn bump_text(map: &mut HashMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(count) => *count += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
+/// The figures being gathered, one report at a time, so that the reports of a period need
+/// not be held all at once.
+#[derive(Debug)]
+pub struct Tally<'a> {
+    figures: ReportFigures,
+    month_starts: &'a [i64],
+    today: Date,
+    first_answer: Vec<i64>,
+    questura: Vec<i64>,
+    prefettura: Vec<i64>,
+    answered: u64,
+    reopened: u64,
+    validated: u64,
+    refused: u64,
+    overdue: u64,
+}
+
+impl<'a> Tally<'a> {
+    /// `month_starts` are the UTC seconds at which each month of the period begins, in
+    /// order; `today` decides what is overdue.
+    pub fn new(month_starts: &'a [i64], today: Date) -> Self {
+        Tally {
+            figures: ReportFigures {
+                by_month: vec![0; month_starts.len()],
+                ..ReportFigures::default()
+            },
+            month_starts,
+            today,
+            first_answer: Vec::new(),
+            questura: Vec::new(),
+            prefettura: Vec::new(),
+            answered: 0,
+            reopened: 0,
+            validated: 0,
+            refused: 0,
+            overdue: 0,
+        }
+    }
+
+    pub fn add(&mut self, report: &ReportFacts) {
+        let figures = &mut self.figures;
         figures.total += 1;
-        let month = month_starts.partition_point(|start| *start <= report.filed_at);
+        let month = self
+            .month_starts
+            .partition_point(|start| *start <= report.filed_at);
         if let Some(count) = month
             .checked_sub(1)
             .and_then(|i| figures.by_month.get_mut(i))
@@ -92,48 +151,54 @@ pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date
             *count += 1;
         }
         bump(&mut figures.by_state, report.state);
-        bump(&mut by_urgency, report.urgency.as_str());
+        bump_text(&mut figures.by_urgency, &report.urgency);
         bump(&mut figures.by_topic, report.topic_id);
         bump(&mut figures.by_organisation, report.organisation_id);
-        bump(&mut by_addressed_office, report.addressed_office.as_str());
+        bump_text(&mut figures.by_addressed_office, &report.addressed_office);
         if let Some(at) = report.first_answer_at {
-            answered += 1;
-            first_answer.push(at - report.filed_at);
-            reopened += u64::from(report.reopen_count > 0);
-            validated += u64::from(report.validations > 0);
-            refused += u64::from(report.refusals > 0);
+            self.answered += 1;
+            self.first_answer.push(at - report.filed_at);
+            self.reopened += u64::from(report.reopen_count > 0);
+            self.validated += u64::from(report.validations > 0);
+            self.refused += u64::from(report.refusals > 0);
         }
         if report.waits > 0 {
             match report.institution {
-                OrganisationKind::Questura => questura.push(report.waited_secs),
-                _ => prefettura.push(report.waited_secs),
+                OrganisationKind::Questura => self.questura.push(report.waited_secs),
+                _ => self.prefettura.push(report.waited_secs),
             }
         }
-        overdue += u64::from(report.is_overdue(today));
+        self.overdue += u64::from(report.is_overdue(self.today));
     }
-    let owned = |counts: HashMap<&str, u64>| {
-        counts
-            .into_iter()
-            .map(|(key, count)| (key.to_owned(), count))
-            .collect()
-    };
-    figures.by_urgency = owned(by_urgency);
-    figures.by_addressed_office = owned(by_addressed_office);
-    figures.first_answer = Spread::of(first_answer);
-    figures.waiting_questura = Spread::of(questura);
-    figures.waiting_prefettura = Spread::of(prefettura);
-    let of_answered = |part| Share {
-        part,
-        whole: answered,
-    };
-    figures.reopened = of_answered(reopened);
-    figures.validated = of_answered(validated);
-    figures.refused = of_answered(refused);
-    figures.overdue = Share {
-        part: overdue,
-        whole: figures.total,
-    };
-    figures
+
+    pub fn finish(self) -> ReportFigures {
+        let mut figures = self.figures;
+        figures.first_answer = Spread::of(self.first_answer);
+        figures.waiting_questura = Spread::of(self.questura);
+        figures.waiting_prefettura = Spread::of(self.prefettura);
+        let answered = self.answered;
+        let of_answered = |part| Share {
+            part,
+            whole: answered,
+        };
+        figures.reopened = of_answered(self.reopened);
+        figures.validated = of_answered(self.validated);
+        figures.refused = of_answered(self.refused);
+        figures.overdue = Share {
+            part: self.overdue,
+            whole: figures.total,
+        };
+        figures
+    }
+}
+
+/// The figures of `reports`, as [`Tally`] gathers them.
+pub fn report_figures(reports: &[ReportFacts], month_starts: &[i64], today: Date) -> ReportFigures {
+    let mut tally = Tally::new(month_starts, today);
+    for report in reports {
+        tally.add(report);
+    }
+    tally.finish()
 }
 
 /// Each key of either period with its count in the current and in the previous one.
@@ -161,14 +226,14 @@ mod tests {
 
     const DAY: i64 = 86_400;
 
-    fn report(filed_at: i64, state: ReportState) -> ReportFacts {
+    fn report(filed_at: i64, state: ReportState) -> ReportFacts<'static> {
         ReportFacts {
             filed_at,
             state,
-            urgency: "U3".to_owned(),
+            urgency: "U3".into(),
             topic_id: None,
             organisation_id: 1,
-            addressed_office: "questura_immigrazione".to_owned(),
+            addressed_office: "questura_immigrazione".into(),
             institution: OrganisationKind::Questura,
             due_date: date(2026, 1, 20),
             reopen_count: 0,
