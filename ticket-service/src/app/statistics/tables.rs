@@ -21,13 +21,13 @@ pub(crate) fn build(context: &Context<'_>, loaded: Loaded) -> Statistics {
     let (kinds, totals) = appointment_lines(context, context.period, &loaded.bookings, &loaded);
     let (_, previous_totals) =
         appointment_lines(context, previous_period, &loaded.previous_bookings, &loaded);
-    let mut indicators = report_indicators(&current, &previous, context.disclosure);
+    let mut indicators = report_indicators(current, previous, context.disclosure);
     indicators.extend(booking_indicators(
         &totals,
         &previous_totals,
         context.disclosure,
     ));
-    let tables = dimension_tables(context, &current, &previous, &loaded);
+    let tables = dimension_tables(context, current, previous, &loaded);
     Statistics {
         period: context.period,
         previous: previous_period,
