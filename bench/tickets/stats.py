@@ -9,7 +9,7 @@ script logs in as the demo coordination and requests, --requests times each afte
 ones, the statistics page of the default period (the last twelve months, compared with the twelve
 before: every seeded report is read), the page of the whole two years of the seeder, and the CSV
 of aggregates; then the first page of the report list, a page of the same server reading the same
-database, as the reference. It prints the median and the 99th percentile (nearest rank) of each,
+database, as the reference. It prints the fastest request, the median and the 99th percentile (nearest rank) of each,
 each median's ratio to the reference's, and the service's CPU time per request (user and
 system, from /proc), which a machine busy with other work inflates less than the wall time.
 """
@@ -163,10 +163,12 @@ def main() -> int:
     count = args.database.stat().st_size // (1024 * 1024)
     print(f"{args.requests} richieste per pagina dopo 2 di riscaldamento; database {count} MiB;"
           f" carico medio della macchina {os.getloadavg()[0]:.1f} su {os.cpu_count()} processori")
-    print(f"{'pagina':<32} {'mediana ms':>11} {'p99 ms':>9} {'rapporto':>9} {'CPU ms/richiesta':>17}")
+    print(f"{'pagina':<32} {'minimo ms':>10} {'mediana ms':>11} {'p99 ms':>9} {'rapporto':>9}"
+          f" {'CPU ms/richiesta':>17}")
     for name, times, cpu in results:
         median = statistics.median(times)
-        print(f"{name:<32} {median:>11.1f} {p99(times):>9.1f} {median / reference:>9.2f} {cpu:>17.1f}")
+        print(f"{name:<32} {min(times):>10.1f} {median:>11.1f} {p99(times):>9.1f}"
+              f" {median / reference:>9.2f} {cpu:>17.1f}")
     worst = max(p99(times) for _, times, _ in results[:2])
     verdict = "raggiunto" if worst < TARGET_MS else "NON raggiunto"
     print(f"obiettivo: pagina delle statistiche sotto {TARGET_MS} ms al 99° percentile: {verdict}")
