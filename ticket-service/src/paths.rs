@@ -98,6 +98,10 @@ pub const FEEDBACK: &str = "/feedback";
 /// The feedback of the portal's readers, for the coordination.
 pub const FEEDBACK_LIST: &str = "/riscontri";
 pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
+/// The network's statistics for a period, and their downloads.
+pub const STATISTICS: &str = "/statistiche";
+pub const STATISTICS_CSV: &str = "/statistiche/dati.csv";
+pub const STATISTICS_REPORTS_CSV: &str = "/statistiche/segnalazioni.csv";
 
 /// Percent-encodes a query-string component.
 pub fn form_urlencoded_component(value: &str) -> String {

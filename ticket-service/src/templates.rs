@@ -150,6 +150,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "calendar_feed.html",
         include_str!("../templates/calendar_feed.html"),
     ),
+    (
+        "statistics.html",
+        include_str!("../templates/statistics.html"),
+    ),
 ];
 
 /// The compiled templates. Tera escapes every value in `.html` templates.
@@ -226,6 +230,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
         &[Action::ReadAuditLog],
     ),
     ("Riscontri", paths::FEEDBACK_LIST, &[Action::ReadFeedback]),
+    ("Statistiche", paths::STATISTICS, &[Action::ViewStatistics]),
 ];
 
 fn is_current(url: &str, path: &str) -> bool {

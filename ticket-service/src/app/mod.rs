@@ -22,6 +22,7 @@ pub mod reauthentication;
 pub mod reports;
 pub mod retention;
 pub mod second_factor;
+pub mod statistics;
 pub mod topics;
 pub mod typed_password;
 pub mod users;

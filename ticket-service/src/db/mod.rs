@@ -23,6 +23,7 @@ pub mod retention;
 pub mod search_source;
 pub mod sessions;
 pub mod similar_checks;
+pub mod statistics;
 pub mod timeline;
 pub mod topics;
 pub mod users;
@@ -73,6 +74,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0012_feedback.sql")),
         M::up(include_str!("migrations/0013_appointment_plans.sql")),
         M::up(include_str!("migrations/0014_search.sql")),
+        M::up(include_str!("migrations/0015_report_figures.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
     ]
 }

@@ -61,10 +61,12 @@ pub enum AuditEvent {
     /// Reports were searched by a citizen's name or fiscal code (ASVS 8.3.5); the detail is
     /// the number of results, never the words searched.
     CitizenSearched,
+    /// The statistics were downloaded as CSV; the detail says which file and period.
+    StatisticsExported,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 32] = [
+    const ALL: [AuditEvent; 33] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -97,6 +99,7 @@ impl AuditEvent {
         AuditEvent::CalendarFeedCreated,
         AuditEvent::CalendarFeedRevoked,
         AuditEvent::CitizenSearched,
+        AuditEvent::StatisticsExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -133,6 +136,7 @@ impl AuditEvent {
             AuditEvent::CalendarFeedCreated => "calendar_feed_created",
             AuditEvent::CalendarFeedRevoked => "calendar_feed_revoked",
             AuditEvent::CitizenSearched => "citizen_searched",
+            AuditEvent::StatisticsExported => "statistics_exported",
         }
     }
 
@@ -172,6 +176,7 @@ impl AuditEvent {
             AuditEvent::CalendarFeedCreated => "Indirizzo privato del calendario creato",
             AuditEvent::CalendarFeedRevoked => "Indirizzo privato del calendario revocato",
             AuditEvent::CitizenSearched => "Segnalazioni cercate per nome o codice fiscale",
+            AuditEvent::StatisticsExported => "Statistiche scaricate in CSV",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod role;
 pub mod search;
 pub mod second_factor;
 pub mod session;
+pub mod statistics;
 pub mod topic;
 pub mod urgency;
 pub mod user;

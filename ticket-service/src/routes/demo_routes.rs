@@ -134,6 +134,12 @@ const PAGES: &[(&str, Openers)] = &[
         paths::REAUTHENTICATION,
         Openers::AnyOf(&[Action::ManageOwnAccount]),
     ),
+    (paths::STATISTICS, Openers::AnyOf(&[Action::ViewStatistics])),
+    // A period refused: the page with its error summary.
+    (
+        "/statistiche?dal=2026-05-01&al=2026-04-01",
+        Openers::AnyOf(&[Action::ViewStatistics]),
+    ),
 ];
 
 fn logins(openers: &Openers) -> Vec<String> {

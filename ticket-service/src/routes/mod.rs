@@ -26,6 +26,7 @@ mod profile;
 mod reauthentication;
 pub(crate) mod reports;
 mod second_factor;
+mod statistics;
 mod topics;
 
 use axum::Router;
@@ -83,6 +84,7 @@ fn pages(state: &AppState) -> Router<AppState> {
         .merge(batches_and_topics())
         .merge(appointment_pages())
         .merge(feedback::pages())
+        .merge(statistics_pages())
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(state.settings.max_body_bytes))
         .merge(uploads(&state.settings.reports))
@@ -218,6 +220,14 @@ fn appointment_pages() -> Router<AppState> {
             get(calendar_feeds::page).post(calendar_feeds::create),
         )
         .route(paths::CALENDAR_FEED_REVOKE, post(calendar_feeds::revoke))
+}
+
+/// The network's statistics and their downloads.
+fn statistics_pages() -> Router<AppState> {
+    Router::new()
+        .route(paths::STATISTICS, get(statistics::page))
+        .route(paths::STATISTICS_CSV, get(statistics::aggregates_csv))
+        .route(paths::STATISTICS_REPORTS_CSV, get(statistics::reports_csv))
 }
 
 /// The batches carried to the Questura and Prefettura, and the topics reports are filed under.

@@ -31,6 +31,7 @@ mod second_factor;
 mod service_files;
 mod sessions;
 mod startup;
+mod statistics;
 mod steps;
 mod topics;
 mod totp_key;

@@ -1,0 +1,244 @@
+//! The counts of the reports by month and by each dimension (state, urgency, topic,
+//! organisation, area, addressed office), labelled and ordered, with the previous period.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::load::Loaded;
+use super::model::{Context, Row, Table, Value, row};
+use crate::domain::report::ReportState;
+use crate::domain::report_fields::{label_of, office_choices};
+use crate::domain::statistics::figures::{ReportFigures, compared};
+use crate::domain::statistics::measures::Disclosure;
+
+/// Rows of counts by a key, labelled, in the order `rank` gives (then by label).
+fn count_rows<K: Eq + Hash + Clone>(
+    now: &HashMap<K, u64>,
+    before: &HashMap<K, u64>,
+    d: Disclosure,
+    label: impl Fn(&K) -> String,
+    rank: impl Fn(&K, u64) -> (usize, i64),
+) -> Vec<Row> {
+    let mut rows: Vec<((usize, i64), Row)> = compared(now, before)
+        .into_iter()
+        .map(|(key, current, previous)| {
+            let row = row(
+                &label(&key),
+                Value::count(current, d),
+                Value::count(previous, d),
+            );
+            (rank(&key, current), row)
+        })
+        .collect();
+    rows.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.label.cmp(&y.label)));
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+/// Larger counts first.
+fn by_count<K>(_: &K, count: u64) -> (usize, i64) {
+    (0, -(count as i64))
+}
+
+/// The names the codes of the facts stand for.
+struct Names<'a> {
+    organisations: HashMap<i64, (&'a str, Option<&'a str>)>,
+    topics: HashMap<i64, &'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn of(loaded: &'a Loaded) -> Self {
+        Names {
+            organisations: loaded
+                .organisations
+                .iter()
+                .map(|o| (o.id, (o.name.as_str(), o.area.as_deref())))
+                .collect(),
+            topics: loaded
+                .topics
+                .iter()
+                .map(|(id, name)| (*id, name.as_str()))
+                .collect(),
+        }
+    }
+
+    fn organisation(&self, id: i64) -> String {
+        self.organisations.get(&id).map_or_else(
+            || format!("Organizzazione {id}"),
+            |(name, _)| (*name).to_owned(),
+        )
+    }
+
+    fn topic(&self, id: Option<i64>) -> String {
+        id.and_then(|id| self.topics.get(&id))
+            .map_or_else(|| "Senza argomento".to_owned(), |name| (*name).to_owned())
+    }
+
+    /// The counts by organisation summed by the organisations' areas.
+    fn by_area(&self, counts: &HashMap<i64, u64>) -> HashMap<String, u64> {
+        let mut out: HashMap<String, u64> = HashMap::new();
+        for (organisation, count) in counts {
+            let area = self
+                .organisations
+                .get(organisation)
+                .and_then(|(_, area)| *area)
+                .unwrap_or("Senza bacino");
+            *out.entry(area.to_owned()).or_default() += count;
+        }
+        out
+    }
+}
+
+/// In the workflow's order.
+fn state_rank(state: &ReportState, _: u64) -> (usize, i64) {
+    let position = ReportState::ALL.iter().position(|s| s == state);
+    (position.unwrap_or(usize::MAX), 0)
+}
+
+fn state_table(now: &ReportFigures, before: &ReportFigures, d: Disclosure) -> Table {
+    let rows = count_rows(
+        &now.by_state,
+        &before.by_state,
+        d,
+        |state| state.label().to_owned(),
+        state_rank,
+    );
+    table("stato", "Segnalazioni per stato", "Stato", rows)
+}
+
+/// In the order of the configured codes, each with its label.
+fn urgency_table(context: &Context<'_>, now: &ReportFigures, before: &ReportFigures) -> Table {
+    let codes = context.urgency;
+    let rows = count_rows(
+        &now.by_urgency,
+        &before.by_urgency,
+        context.disclosure,
+        |code| {
+            codes
+                .iter()
+                .find(|u| &u.code == code)
+                .map_or_else(|| code.clone(), |u| format!("{} – {}", u.code, u.label))
+        },
+        |code, _| {
+            let position = codes.iter().position(|u| &u.code == code);
+            (position.unwrap_or(usize::MAX), 0)
+        },
+    );
+    table("urgenza", "Segnalazioni per urgenza", "Urgenza", rows)
+}
+
+fn addressed_table(now: &ReportFigures, before: &ReportFigures, d: Disclosure) -> Table {
+    let offices = office_choices();
+    let rows = count_rows(
+        &now.by_addressed_office,
+        &before.by_addressed_office,
+        d,
+        |value| label_of(&offices, value).map_or_else(|| value.clone(), str::to_owned),
+        by_count,
+    );
+    let title = "Segnalazioni per ufficio destinatario";
+    table("destinatario", title, "Ufficio destinatario", rows)
+}
+
+pub(crate) fn dimension_tables(
+    context: &Context<'_>,
+    now: &ReportFigures,
+    before: &ReportFigures,
+    loaded: &Loaded,
+) -> Vec<Table> {
+    let d = context.disclosure;
+    let names = Names::of(loaded);
+    let topics = count_rows(
+        &now.by_topic,
+        &before.by_topic,
+        d,
+        |id| names.topic(*id),
+        by_count,
+    );
+    let organisations = count_rows(
+        &now.by_organisation,
+        &before.by_organisation,
+        d,
+        |id| names.organisation(*id),
+        by_count,
+    );
+    let areas = count_rows(
+        &names.by_area(&now.by_organisation),
+        &names.by_area(&before.by_organisation),
+        d,
+        String::clone,
+        by_count,
+    );
+    vec![
+        month_table(context, now),
+        state_table(now, before, d),
+        urgency_table(context, now, before),
+        table(
+            "argomento",
+            "Segnalazioni per argomento",
+            "Argomento",
+            topics,
+        ),
+        table(
+            "organizzazione",
+            "Segnalazioni per sportello o servizio",
+            "Sportello o servizio",
+            organisations,
+        ),
+        table(
+            "bacino",
+            "Segnalazioni per bacino territoriale",
+            "Bacino territoriale",
+            areas,
+        ),
+        addressed_table(now, before, d),
+    ]
+}
+
+fn table(id: &'static str, title: &'static str, dimension: &'static str, rows: Vec<Row>) -> Table {
+    Table {
+        id,
+        title,
+        dimension,
+        rows,
+        compared: true,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+];
+
+fn month_table(context: &Context<'_>, now: &ReportFigures) -> Table {
+    let rows = context
+        .months
+        .iter()
+        .zip(&now.by_month)
+        .map(|(month, count)| {
+            let name = MONTHS[usize::try_from(month.month() - 1).unwrap_or(0)];
+            let label = format!("{name} {}", month.year());
+            row(
+                &label,
+                Value::count(*count, context.disclosure),
+                Value::Missing,
+            )
+        })
+        .collect();
+    Table {
+        id: "mese",
+        title: "Segnalazioni per mese",
+        dimension: "Mese",
+        rows,
+        compared: false,
+    }
+}
