@@ -74,6 +74,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("migrations/0010_attachment_quotas.sql")),
         M::up(include_str!("migrations/0011_appointments.sql")),
         M::up(include_str!("migrations/0012_feedback.sql")),
+        M::up(include_str!("migrations/0016_faq_topics.sql")),
     ])
 }
 
