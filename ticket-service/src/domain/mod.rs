@@ -1,6 +1,7 @@
 //! Types and rules of the reserved area, free of I/O so they can be tested without a server.
 
 pub mod account_link;
+pub mod anonymise;
 pub mod appointments;
 pub mod attachment;
 pub mod audit;
