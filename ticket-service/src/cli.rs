@@ -1,5 +1,7 @@
 //! `respi-tickets user add|disable|reset`: account management from the command line, for the
-//! first administrator and for scripts.
+//! first administrator and for scripts; `export-faq` is in [`faq`].
+
+pub mod faq;
 
 use crate::auth::{password, token};
 use crate::db::audit::{self, AuditEntry};

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use respi_tickets::cli::faq::{FaqRequest, describe, export_faq};
 use respi_tickets::cli::{self, AddUser};
 use respi_tickets::config::Settings;
+use respi_tickets::db;
 use respi_tickets::startup::{self, Application};
 use tracing_subscriber::EnvFilter;
 
@@ -35,6 +37,24 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Scrive una bozza di FAQ (draft: true) da segnalazioni con risposta, anonimizzata
+    ExportFaq {
+        /// Numero di protocollo di una segnalazione con risposta (es. RESPI-2026-000123); ripetibile
+        #[arg(long = "report", required = true, value_name = "PROTOCOLLO")]
+        reports: Vec<String>,
+        /// La domanda in forma generale: il titolo della FAQ, al massimo 70 caratteri
+        #[arg(long)]
+        question: String,
+        /// La risposta in forma generale (senza: le risposte delle segnalazioni, anonimizzate)
+        #[arg(long)]
+        answer: Option<String>,
+        /// La sezione delle FAQ, cioè la cartella sotto content/faq/ (senza: l'argomento delle segnalazioni)
+        #[arg(long)]
+        topic: Option<String>,
+        /// Mostra il testo anonimizzato e i dati tolti senza scrivere nulla
+        #[arg(long)]
+        preview: bool,
     },
 }
 
@@ -153,6 +173,31 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo } => tokio::runtime::Runtime::new()
             .context("impossibile avviare il runtime")?
             .block_on(serve(settings, demo)),
+        Command::ExportFaq {
+            reports,
+            question,
+            answer,
+            topic,
+            preview,
+        } => {
+            let db = startup::prepare_database(&settings)?;
+            let request = FaqRequest {
+                protocols: &reports,
+                question: &question,
+                answer: answer.as_deref(),
+                topic: topic.as_deref(),
+                preview,
+            };
+            let (review, path) = export_faq(&db, &settings.content_dir, &request, db::now())?;
+            print!("{}", describe(&review));
+            if let Some(path) = path {
+                println!(
+                    "Bozza scritta in {}",
+                    settings.content_dir.join(path).display()
+                );
+            }
+            Ok(())
+        }
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

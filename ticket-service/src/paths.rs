@@ -55,6 +55,10 @@ pub const REPORT_NOTE: &str = "/segnalazioni/{id}/nota";
 pub const REPORT_TOPIC: &str = "/segnalazioni/{id}/argomento";
 pub const REPORT_ATTACHMENTS: &str = "/segnalazioni/{id}/allegati";
 pub const REPORT_ATTACHMENT: &str = "/segnalazioni/{id}/allegati/{attachment}";
+/// The answered reports the coordination turns into FAQ drafts of the portal.
+pub const FAQ_DRAFTS: &str = "/faq";
+pub const FAQ_DRAFT: &str = "/faq/bozza";
+pub const FAQ_EXPORT: &str = "/faq/esporta";
 pub const BATCHES: &str = "/lotti";
 pub const BATCH: &str = "/lotti/{id}";
 pub const BATCH_PDF: &str = "/lotti/{id}/pdf";

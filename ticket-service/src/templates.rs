@@ -47,6 +47,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sessions.html", include_str!("../templates/sessions.html")),
     ("topics.html", include_str!("../templates/topics.html")),
     (
+        "faq_candidates.html",
+        include_str!("../templates/faq_candidates.html"),
+    ),
+    (
+        "faq_draft.html",
+        include_str!("../templates/faq_draft.html"),
+    ),
+    (
+        "faq_exported.html",
+        include_str!("../templates/faq_exported.html"),
+    ),
+    (
         "topic_form.html",
         include_str!("../templates/topic_form.html"),
     ),
@@ -176,6 +188,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
     ),
     ("Lotti", paths::BATCHES, &[Action::ForwardReports]),
     ("Argomenti", paths::TOPICS, &[Action::ManageTopics]),
+    ("Bozze delle FAQ", paths::FAQ_DRAFTS, &[Action::ExportFaq]),
     ("Profilo", paths::PROFILE, &[Action::ManageOwnAccount]),
     ("Utenti", paths::USERS, &[Action::ManageUsers]),
     (

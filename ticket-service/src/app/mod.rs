@@ -8,6 +8,7 @@
 pub mod account_links;
 pub mod appointments;
 pub mod audit_log;
+pub mod faq_export;
 pub mod feedback;
 pub mod form_session;
 pub mod login;

@@ -9,6 +9,7 @@ pub mod batches;
 pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
+pub mod faq_exports;
 pub mod feedback;
 pub mod notifications;
 pub mod organisations;

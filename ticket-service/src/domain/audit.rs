@@ -44,10 +44,13 @@ pub enum AuditEvent {
     BookingCancelled,
     /// The Prefettura recorded whether the person of a booking came.
     AttendanceMarked,
+    /// A FAQ draft was written into the portal's content from answered reports; the detail
+    /// names the file and the reports.
+    FaqExported,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 24] = [
+    const ALL: [AuditEvent; 25] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -72,6 +75,7 @@ impl AuditEvent {
         AuditEvent::DemoDataRemoved,
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
+        AuditEvent::FaqExported,
     ];
 
     pub fn code(self) -> &'static str {
@@ -100,6 +104,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "demo_data_removed",
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
+            AuditEvent::FaqExported => "faq_exported",
         }
     }
 
@@ -129,6 +134,7 @@ impl AuditEvent {
             AuditEvent::DemoDataRemoved => "Dati dimostrativi rimossi",
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
+            AuditEvent::FaqExported => "Bozza di FAQ esportata nel portale",
         }
     }
 

@@ -5,6 +5,7 @@ pub mod anonymise;
 pub mod appointments;
 pub mod attachment;
 pub mod audit;
+pub mod faq_draft;
 pub mod feedback;
 pub mod lockout;
 pub mod organisation;

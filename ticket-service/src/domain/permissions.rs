@@ -48,10 +48,12 @@ pub enum Action {
     ReadAuditLog,
     /// Read what readers of the portal said of its pages and the accessibility reports.
     ReadFeedback,
+    /// Turn answered reports into anonymised FAQ drafts of the portal.
+    ExportFaq,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -72,6 +74,7 @@ impl Action {
         Action::ManageUsers,
         Action::ReadAuditLog,
         Action::ReadFeedback,
+        Action::ExportFaq,
     ];
 
     /// What the action is called on the home page.
@@ -103,6 +106,7 @@ impl Action {
             Action::ReadFeedback => {
                 "Leggere i riscontri dei lettori del portale e le segnalazioni di accessibilità"
             }
+            Action::ExportFaq => "Preparare le bozze delle FAQ dalle segnalazioni con risposta",
         }
     }
 }
@@ -131,6 +135,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, ViewStatistics),
     (Coordination, ViewOrganisations),
     (Coordination, ReadFeedback),
+    (Coordination, ExportFaq),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),

@@ -1,3 +1,4 @@
 //! Documents the service produces for download.
 
+pub mod faq;
 pub mod pdf;

@@ -12,6 +12,7 @@ mod assignment;
 mod booking_files;
 mod dashboard;
 mod demo_routes;
+mod faq_drafts;
 mod feedback;
 mod forgotten_password;
 mod health;
@@ -201,6 +202,9 @@ fn batches_and_topics() -> Router<AppState> {
             paths::BATCH_FORWARDED,
             post(reports::batches::mark_forwarded),
         )
+        .route(paths::FAQ_DRAFTS, get(faq_drafts::list))
+        .route(paths::FAQ_DRAFT, post(faq_drafts::start))
+        .route(paths::FAQ_EXPORT, post(faq_drafts::export))
         .route(paths::TOPICS, get(topics::list))
         .route(paths::NEW_TOPIC, get(topics::new_form).post(topics::create))
         .route(paths::TOPIC, get(topics::edit_form).post(topics::update))

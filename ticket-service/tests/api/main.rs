@@ -7,6 +7,8 @@ mod authorisation;
 mod batch_pdf;
 mod csrf;
 mod demo;
+mod faq_corpus;
+mod faq_export;
 mod feedback;
 mod forms;
 mod hardening_auth;

@@ -11,3 +11,24 @@ CREATE UNIQUE INDEX topics_by_folder ON topics (folder) WHERE folder IS NOT NULL
 UPDATE topics SET source = 'seed'
 WHERE id <= 5 AND name IN ('Permesso di soggiorno', 'Ricongiungimento familiare',
                            'Cittadinanza', 'Lavoro', 'Altro');
+
+-- FAQ drafts exported from answered reports. The public file never names the reports; this
+-- is where the reserved area keeps the link from a report to the FAQ made of it.
+CREATE TABLE faq_exports (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    -- NULL when exported from the command line.
+    user_id INTEGER REFERENCES users (id),
+    topic_id INTEGER NOT NULL REFERENCES topics (id),
+    -- The file under the portal's content folder: 'faq/<topic>/<slug>.md'.
+    path TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE faq_export_reports (
+    export_id INTEGER NOT NULL REFERENCES faq_exports (id),
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    PRIMARY KEY (export_id, report_id)
+) STRICT;
+
+CREATE INDEX faq_export_reports_by_report ON faq_export_reports (report_id);

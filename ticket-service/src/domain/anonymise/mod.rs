@@ -77,7 +77,7 @@ pub struct Removal {
 }
 
 /// A text with its personal data replaced by marks, and what was removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Scrubbed {
     pub text: String,
     pub removed: Vec<Removal>,
