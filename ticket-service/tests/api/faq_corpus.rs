@@ -98,7 +98,7 @@ fn fiscal_code(n: usize) -> String {
         pick(5),
         60 + n % 40,
         months[n % 12],
-        1 + n % 28 + if n % 2 == 0 { 40 } else { 0 },
+        1 + n % 28 + if n.is_multiple_of(2) { 40 } else { 0 },
         100 + n * 7 % 900
     );
     let sum: u32 = body
@@ -139,7 +139,7 @@ pub fn report(n: usize) -> PlantedReport {
     let (year, month, day) = (1960 + n % 45, 1 + n % 12, 1 + n % 28);
     let birth_date = format!("{year}-{month:02}-{day:02}");
     let tax_code = fiscal_code(n);
-    let file_reference = if n % 2 == 0 {
+    let file_reference = if n.is_multiple_of(2) {
         format!("PS-2026-{:04}", 1000 + n * 37)
     } else {
         format!("I{:08}", 30_000_000 + n * 7919)

@@ -35,6 +35,12 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The service on a copy of the bundled portal (site.toml, content, theme), whose FAQ sections
 /// are the topics and whose content folder receives the drafts.
 async fn spawn_on_portal_copy() -> (TestApp, PathBuf) {
+    spawn_on_portal_copy_with(|_| {}).await
+}
+
+async fn spawn_on_portal_copy_with(
+    configure: impl FnOnce(&mut respi_tickets::config::Settings) + Send + 'static,
+) -> (TestApp, PathBuf) {
     let root = tempfile::tempdir().unwrap().keep();
     for part in ["content", "themes"] {
         copy_tree(&repo_root().join(part), &root.join(part));
@@ -44,6 +50,7 @@ async fn spawn_on_portal_copy() -> (TestApp, PathBuf) {
     let app = spawn_app_with(move |settings, _| {
         settings.content_dir = portal.join("content");
         settings.site_config = portal.join("site.toml");
+        configure(settings);
     })
     .await;
     (app, root)
@@ -83,7 +90,7 @@ async fn file(office: &mut Client, report: &PlantedReport) -> String {
 
 /// The coordination takes it, files it under its topic and publishes the answer; the
 /// referent validates every other one.
-async fn answer(app: &TestApp, clients: &mut Clients, id: &str, n: usize, report: &PlantedReport) {
+async fn answer(clients: &mut Clients, id: &str, n: usize, report: &PlantedReport) {
     let coordination = &mut clients.coordination;
     assert_eq!(
         act(coordination, id, "Prendi in carico", "").await.status,
@@ -96,7 +103,7 @@ async fn answer(app: &TestApp, clients: &mut Clients, id: &str, n: usize, report
     assert_eq!(coordination.submit(&topic).await.status, 303);
     let published = act(coordination, id, "Pubblica la risposta", &report.answer).await;
     assert_eq!(published.status, 303, "{}", published.body);
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         let referent = match OFFICES[report.office].1 {
             "demo.questura" => &mut clients.questura,
             _ => &mut clients.prefettura,
@@ -106,7 +113,6 @@ async fn answer(app: &TestApp, clients: &mut Clients, id: &str, n: usize, report
             303
         );
     }
-    let _ = app;
 }
 
 struct Clients {
@@ -169,15 +175,11 @@ async fn cast(app: &TestApp) -> Clients {
 }
 
 /// The corpus filed and answered; returns the reports' ids, in corpus order.
-async fn file_and_answer(
-    app: &TestApp,
-    clients: &mut Clients,
-    corpus: &[PlantedReport],
-) -> Vec<String> {
+async fn file_and_answer(clients: &mut Clients, corpus: &[PlantedReport]) -> Vec<String> {
     let mut ids = Vec::new();
     for (n, report) in corpus.iter().enumerate() {
         let id = file(&mut clients.office, report).await;
-        answer(app, clients, &id, n, report).await;
+        answer(clients, &id, n, report).await;
         ids.push(id);
     }
     ids
@@ -193,7 +195,7 @@ async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build
     let (app, root) = spawn_on_portal_copy().await;
     let mut clients = cast(&app).await;
     let corpus: Vec<PlantedReport> = (0..CORPUS).map(faq_corpus::report).collect();
-    let ids = file_and_answer(&app, &mut clients, &corpus).await;
+    let ids = file_and_answer(&mut clients, &corpus).await;
 
     // Reports on the same topic go three at a time into one FAQ.
     let mut paths = Vec::new();
@@ -268,4 +270,139 @@ async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build
         );
     }
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// The FAQ files under the portal's content folder.
+fn faq_files(root: &Path) -> usize {
+    fn count(dir: &Path) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| if p.is_dir() { count(&p) } else { 1 })
+            .sum()
+    }
+    count(&root.join("content/faq"))
+}
+
+#[tokio::test]
+async fn the_editor_is_shown_what_goes_and_nothing_personal_is_written() {
+    // The service runs the demo, on its demo database: the command line opens that one.
+    let database = tempfile::tempdir().unwrap().keep().join("tickets.sqlite3");
+    let path = database.clone();
+    let (app, root) =
+        spawn_on_portal_copy_with(move |settings| settings.demo_database = Some(path)).await;
+    let mut clients = cast(&app).await;
+    let corpus: Vec<PlantedReport> = (0..2).map(faq_corpus::report).collect();
+    let ids = file_and_answer(&mut clients, &corpus).await;
+    let before = faq_files(&root);
+    let coordination = &mut clients.coordination;
+
+    // Only the coordination prepares drafts.
+    assert_eq!(clients.office.get("/faq").await.status, 403);
+    // Nothing ticked: the list again, with the error.
+    let list = coordination.get("/faq").await;
+    let none = coordination.submit(&list.form("/faq/bozza")).await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("href=\"#report\""), "{}", none.body);
+
+    let review = coordination
+        .submit(&list.form("/faq/bozza").check("report", &ids[0], true))
+        .await;
+    assert_eq!(review.status, 200);
+    // A question left empty is refused per F4.
+    let empty = coordination.submit(&review.form("/faq/esporta")).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("href=\"#question\""));
+    // Personal data typed by the editor: sent back scrubbed, with what went, nothing written.
+    let family = &corpus[0].family;
+    let typed = review
+        .form("/faq/esporta")
+        .set(
+            "question",
+            &format!("Quando risponde la Questura a {family}?"),
+        )
+        .set(
+            "answer",
+            "Di solito entro 60 giorni; per sapere di più chiamare il 333 123 4567.",
+        );
+    let back = coordination.submit(&typed).await;
+    assert_eq!(back.status, 422, "{}", back.body);
+    assert!(
+        back.body.contains("erano altri dati personali"),
+        "{}",
+        back.body
+    );
+    assert!(back.body.contains(&format!("<td>{family}</td>")));
+    assert!(back.body.contains("<td>333 123 4567</td>"));
+    let scrubbed = back.form("/faq/esporta");
+    assert_eq!(
+        scrubbed.value("question").unwrap(),
+        "Quando risponde la Questura a [nome]?"
+    );
+    assert_eq!(faq_files(&root), before, "nothing written");
+    // Read again and sent as it is: written.
+    let written = coordination.submit(&scrubbed).await;
+    assert_eq!(written.status, 200, "{}", written.body);
+    assert_eq!(faq_files(&root), before + 1);
+
+    the_command_line_exports_the_same_way(&database, &root, &mut clients, &ids[1], &corpus[1])
+        .await;
+    std::fs::remove_dir_all(&root).unwrap();
+    std::fs::remove_dir_all(database.parent().unwrap()).unwrap();
+}
+
+/// `respi-tickets export-faq`: a preview writes nothing, then the draft is written clean.
+async fn the_command_line_exports_the_same_way(
+    database: &Path,
+    root: &Path,
+    clients: &mut Clients,
+    id: &str,
+    report: &PlantedReport,
+) {
+    use respi_tickets::cli::faq::{FaqRequest, describe, export_faq};
+    let page = clients
+        .coordination
+        .get(&format!("/segnalazioni/{id}"))
+        .await;
+    let start = page.body.find("RESPI-").unwrap();
+    let protocol = page.body[start..start + 17].to_owned();
+    let db = respi_tickets::db::Db::open(database).unwrap();
+    let protocols = [protocol];
+    let mut request = FaqRequest {
+        protocols: &protocols,
+        question: "Come si segue una pratica di rinnovo?",
+        answer: None,
+        topic: Some("permesso-di-soggiorno"),
+        preview: true,
+    };
+    let before = faq_files(root);
+    let content = root.join("content");
+    let (review, written) = export_faq(&db, &content, &request, 1_800_000_000).unwrap();
+    assert!(written.is_none());
+    assert_eq!(faq_files(root), before);
+    let shown = describe(&review);
+    assert!(
+        shown.contains(&format!("nome di persona: {}", report.family)),
+        "{shown}"
+    );
+    request.preview = false;
+    let (_, written) = export_faq(&db, &content, &request, 1_800_000_000).unwrap();
+    let path = written.unwrap();
+    assert!(path.starts_with("faq/permesso-di-soggiorno/"), "{path}");
+    let text = std::fs::read_to_string(content.join(&path)).unwrap();
+    for value in &report.planted {
+        assert!(!text.contains(value.as_str()), "{value} in {text}");
+    }
+    let unknown = ["RESPI-1999-000001".to_owned()];
+    let error = export_faq(
+        &db,
+        &content,
+        &FaqRequest {
+            protocols: &unknown,
+            ..request
+        },
+        1,
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("non esiste"));
 }

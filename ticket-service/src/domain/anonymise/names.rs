@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Kind, Span};
+use super::kinds::{Kind, Span};
 
 const GIVEN_NAMES: &str = include_str!("given_names.txt");
 

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::fiscal_code;
-use super::{Kind, KnownIdentifiers, Span};
+use super::kinds::{Kind, KnownIdentifiers, Span};
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("the anonymiser's patterns are valid")
