@@ -79,6 +79,10 @@ pub const BOOKING_PDF: &str = "/appuntamenti/{id}/ricevuta.pdf";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 /// Where the public portal's feedback forms post, without a session.
 pub const FEEDBACK: &str = "/feedback";
+/// The image every page of the portal asks, which counts the view.
+pub const PAGE_COUNTER: &str = "/contatore";
+/// The most read pages of the portal and the views of each day.
+pub const READERSHIP: &str = "/letture";
 /// The feedback of the portal's readers, for the coordination.
 pub const FEEDBACK_LIST: &str = "/riscontri";
 pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";

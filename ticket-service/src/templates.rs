@@ -55,6 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/faq_draft.html"),
     ),
     (
+        "readership.html",
+        include_str!("../templates/readership.html"),
+    ),
+    (
         "faq_exported.html",
         include_str!("../templates/faq_exported.html"),
     ),
@@ -202,6 +206,11 @@ const MENU: &[(&str, &str, &[Action])] = &[
         &[Action::ReadAuditLog],
     ),
     ("Riscontri", paths::FEEDBACK_LIST, &[Action::ReadFeedback]),
+    (
+        "Letture del portale",
+        paths::READERSHIP,
+        &[Action::ViewStatistics],
+    ),
 ];
 
 fn is_current(url: &str, path: &str) -> bool {

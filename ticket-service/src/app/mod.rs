@@ -14,6 +14,7 @@ pub mod form_session;
 pub mod login;
 pub mod organisations;
 pub mod own_sessions;
+pub mod page_counter;
 pub mod passwords;
 pub mod reauthentication;
 pub mod reports;

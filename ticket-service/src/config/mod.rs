@@ -21,7 +21,7 @@ use crate::domain::rate_limit::BucketPolicy;
 use crate::domain::role::Role;
 use crate::domain::session::SessionPolicy;
 
-pub use feedback::FeedbackSettings;
+pub use feedback::{CounterSettings, FeedbackSettings};
 pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
@@ -60,6 +60,7 @@ pub struct Settings {
     pub mail: MailSettings,
     pub reports: ReportSettings,
     pub feedback: FeedbackSettings,
+    pub counter: CounterSettings,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -111,6 +112,7 @@ impl Default for Settings {
             mail: MailSettings::default(),
             reports: ReportSettings::default(),
             feedback: FeedbackSettings::default(),
+            counter: CounterSettings::default(),
         }
     }
 }

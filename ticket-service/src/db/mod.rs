@@ -13,6 +13,7 @@ pub mod faq_exports;
 pub mod feedback;
 pub mod notifications;
 pub mod organisations;
+pub mod page_views;
 pub mod reports;
 pub mod sessions;
 pub mod timeline;

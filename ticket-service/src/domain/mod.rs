@@ -9,6 +9,7 @@ pub mod faq_draft;
 pub mod feedback;
 pub mod lockout;
 pub mod organisation;
+pub mod page_counter;
 pub mod password;
 pub mod password_choice;
 pub mod permissions;

@@ -108,6 +108,8 @@ const PAGES: &[(&str, Openers)] = &[
         paths::FEEDBACK_PAGES,
         Openers::AnyOf(&[Action::ReadFeedback]),
     ),
+    (paths::FAQ_DRAFTS, Openers::AnyOf(&[Action::ExportFaq])),
+    (paths::READERSHIP, Openers::AnyOf(&[Action::ViewStatistics])),
     (
         paths::REAUTHENTICATION,
         Openers::AnyOf(&[Action::ManageOwnAccount]),

@@ -19,6 +19,7 @@ mod health;
 pub(crate) mod login;
 mod outcome;
 mod own_sessions;
+mod page_counter;
 mod path_id;
 mod profile;
 mod reauthentication;
@@ -64,6 +65,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
     router
         .route(paths::STYLESHEET, get(assets::stylesheet))
         .merge(feedback::portal_form())
+        .route(paths::PAGE_COUNTER, get(page_counter::count))
         .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
 }
 
@@ -202,6 +204,7 @@ fn batches_and_topics() -> Router<AppState> {
             paths::BATCH_FORWARDED,
             post(reports::batches::mark_forwarded),
         )
+        .route(paths::READERSHIP, get(page_counter::readership))
         .route(paths::FAQ_DRAFTS, get(faq_drafts::list))
         .route(paths::FAQ_DRAFT, post(faq_drafts::start))
         .route(paths::FAQ_EXPORT, post(faq_drafts::export))

@@ -18,6 +18,7 @@ mod lists;
 mod login;
 mod mail;
 mod organisations;
+mod page_counter;
 mod reauthentication;
 mod reports_access;
 mod reports_story;

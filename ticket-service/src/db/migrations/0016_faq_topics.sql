@@ -32,3 +32,15 @@ CREATE TABLE faq_export_reports (
 ) STRICT;
 
 CREATE INDEX faq_export_reports_by_report ON faq_export_reports (report_id);
+
+-- The portal's page counter: views per day, page and language, nothing else. No address,
+-- cookie, browser or time of day is kept, so no row says who read what.
+CREATE TABLE page_views (
+    -- Italian date, 'YYYY-MM-DD'.
+    day TEXT NOT NULL,
+    -- The portal path ('/faq/rinnovo/').
+    path TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    views INTEGER NOT NULL CHECK (views > 0),
+    PRIMARY KEY (day, path, lang)
+) STRICT;
