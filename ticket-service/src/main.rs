@@ -4,10 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use respi_tickets::app::monitoring::export_report;
 use respi_tickets::cli::faq::{FaqRequest, describe, export_faq};
 use respi_tickets::cli::{self, AddUser};
 use respi_tickets::config::Settings;
 use respi_tickets::db;
+use respi_tickets::domain::monitoring::parse_period;
 use respi_tickets::startup::{self, Application};
 use tracing_subscriber::EnvFilter;
 
@@ -37,6 +39,12 @@ enum Command {
     User {
         #[command(subcommand)]
         action: UserCommand,
+    },
+    /// Scrive il rapporto di monitoraggio di un periodo in content/monitoraggio/ (come bozza)
+    ExportMonitoring {
+        /// Un trimestre (2026-Q3), un semestre (2026-H1) o un anno (2026)
+        #[arg(long)]
+        period: String,
     },
     /// Scrive una bozza di FAQ (draft: true) da segnalazioni con risposta, anonimizzata
     ExportFaq {
@@ -165,6 +173,33 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .context("il servizio si è interrotto")
 }
 
+/// `export-faq`: prints what was removed, the question and the answer, and the file written.
+fn run_export_faq(settings: &Settings, request: &FaqRequest<'_>) -> anyhow::Result<()> {
+    let db = startup::prepare_database(settings)?;
+    let (review, path) = export_faq(&db, &settings.content_dir, request, db::now())?;
+    print!("{}", describe(&review));
+    if let Some(path) = path {
+        println!(
+            "Bozza scritta in {}",
+            settings.content_dir.join(path).display()
+        );
+    }
+    Ok(())
+}
+
+/// `export-monitoring`: the report of the period, written as a draft page of the portal.
+fn export_monitoring(settings: &Settings, period: &str) -> anyhow::Result<()> {
+    let period = parse_period(period).map_err(anyhow::Error::msg)?;
+    let db = startup::prepare_database(settings)?;
+    let content_dir = settings.content_dir.clone();
+    let path = db.call_blocking(|conn| Ok(export_report(conn, &content_dir, &period)))??;
+    println!(
+        "Rapporto di monitoraggio scritto in {}",
+        content_dir.join(path).display()
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging();
@@ -180,7 +215,6 @@ fn main() -> anyhow::Result<()> {
             topic,
             preview,
         } => {
-            let db = startup::prepare_database(&settings)?;
             let request = FaqRequest {
                 protocols: &reports,
                 question: &question,
@@ -188,16 +222,9 @@ fn main() -> anyhow::Result<()> {
                 topic: topic.as_deref(),
                 preview,
             };
-            let (review, path) = export_faq(&db, &settings.content_dir, &request, db::now())?;
-            print!("{}", describe(&review));
-            if let Some(path) = path {
-                println!(
-                    "Bozza scritta in {}",
-                    settings.content_dir.join(path).display()
-                );
-            }
-            Ok(())
+            run_export_faq(&settings, &request)
         }
+        Command::ExportMonitoring { period } => export_monitoring(&settings, &period),
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

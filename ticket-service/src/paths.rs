@@ -59,6 +59,8 @@ pub const REPORT_ATTACHMENT: &str = "/segnalazioni/{id}/allegati/{attachment}";
 pub const FAQ_DRAFTS: &str = "/faq";
 pub const FAQ_DRAFT: &str = "/faq/bozza";
 pub const FAQ_EXPORT: &str = "/faq/esporta";
+/// The monitoring reports the coordination writes into the portal.
+pub const MONITORING: &str = "/monitoraggio";
 pub const BATCHES: &str = "/lotti";
 pub const BATCH: &str = "/lotti/{id}";
 pub const BATCH_PDF: &str = "/lotti/{id}/pdf";

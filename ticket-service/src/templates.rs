@@ -59,6 +59,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/readership.html"),
     ),
     (
+        "monitoring.html",
+        include_str!("../templates/monitoring.html"),
+    ),
+    (
         "faq_exported.html",
         include_str!("../templates/faq_exported.html"),
     ),
@@ -210,6 +214,11 @@ const MENU: &[(&str, &str, &[Action])] = &[
         "Letture del portale",
         paths::READERSHIP,
         &[Action::ViewStatistics],
+    ),
+    (
+        "Monitoraggio",
+        paths::MONITORING,
+        &[Action::ExportMonitoring],
     ),
 ];
 

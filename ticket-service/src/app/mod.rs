@@ -12,6 +12,7 @@ pub mod faq_export;
 pub mod feedback;
 pub mod form_session;
 pub mod login;
+pub mod monitoring;
 pub mod organisations;
 pub mod own_sessions;
 pub mod page_counter;

@@ -11,6 +11,7 @@ pub mod demo_rows;
 pub mod drafts;
 pub mod faq_exports;
 pub mod feedback;
+pub mod monitoring;
 pub mod notifications;
 pub mod organisations;
 pub mod page_views;

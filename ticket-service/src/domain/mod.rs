@@ -8,6 +8,7 @@ pub mod audit;
 pub mod faq_draft;
 pub mod feedback;
 pub mod lockout;
+pub mod monitoring;
 pub mod organisation;
 pub mod page_counter;
 pub mod password;

@@ -50,10 +50,12 @@ pub enum Action {
     ReadFeedback,
     /// Turn answered reports into anonymised FAQ drafts of the portal.
     ExportFaq,
+    /// Write the monitoring report of a period into the portal's content.
+    ExportMonitoring,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -75,6 +77,7 @@ impl Action {
         Action::ReadAuditLog,
         Action::ReadFeedback,
         Action::ExportFaq,
+        Action::ExportMonitoring,
     ];
 
     /// What the action is called on the home page.
@@ -107,6 +110,7 @@ impl Action {
                 "Leggere i riscontri dei lettori del portale e le segnalazioni di accessibilità"
             }
             Action::ExportFaq => "Preparare le bozze delle FAQ dalle segnalazioni con risposta",
+            Action::ExportMonitoring => "Scrivere i rapporti di monitoraggio per il portale",
         }
     }
 }
@@ -136,6 +140,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, ViewOrganisations),
     (Coordination, ReadFeedback),
     (Coordination, ExportFaq),
+    (Coordination, ExportMonitoring),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),

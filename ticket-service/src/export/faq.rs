@@ -1,11 +1,12 @@
-//! Writes a FAQ draft into the portal's content folder: `faq/<topic>/<stem>.md`, never over an
-//! existing file (a second draft of the same question gets `-2`, `-3`, …).
+//! Writes drafts into the portal's content folder: a FAQ as `faq/<topic>/<stem>.md`, a
+//! monitoring report as `monitoraggio/<period>.md`; never over an existing file (a second
+//! draft of the same name gets `-2`, `-3`, …).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
-#[error("impossibile scrivere la bozza della FAQ in {path}: {source}")]
+#[error("impossibile scrivere la bozza in {path}: {source}")]
 pub struct WriteError {
     pub path: PathBuf,
     pub source: std::io::Error,
@@ -19,7 +20,18 @@ pub fn write_draft(
     stem: &str,
     text: &str,
 ) -> Result<String, WriteError> {
-    let dir = content_dir.join("faq").join(folder);
+    write_new(content_dir, &format!("faq/{folder}"), stem, text)
+}
+
+/// Writes `text` as a new file `<stem>.md` (or `<stem>-N.md`) in `content_dir/<section>/`;
+/// returns its path relative to `content_dir`.
+pub fn write_new(
+    content_dir: &Path,
+    section: &str,
+    stem: &str,
+    text: &str,
+) -> Result<String, WriteError> {
+    let dir = content_dir.join(section);
     std::fs::create_dir_all(&dir).map_err(|source| WriteError {
         path: dir.clone(),
         source,
@@ -40,7 +52,7 @@ pub fn write_draft(
                 file.write_all(text.as_bytes())
                     .and_then(|()| file.sync_all())
                     .map_err(|source| WriteError { path, source })?;
-                return Ok(format!("faq/{folder}/{name}"));
+                return Ok(format!("{section}/{name}"));
             }
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(source) => return Err(WriteError { path, source }),

@@ -109,6 +109,10 @@ const PAGES: &[(&str, Openers)] = &[
         Openers::AnyOf(&[Action::ReadFeedback]),
     ),
     (paths::FAQ_DRAFTS, Openers::AnyOf(&[Action::ExportFaq])),
+    (
+        paths::MONITORING,
+        Openers::AnyOf(&[Action::ExportMonitoring]),
+    ),
     (paths::READERSHIP, Openers::AnyOf(&[Action::ViewStatistics])),
     (
         paths::REAUTHENTICATION,

@@ -17,6 +17,7 @@ mod feedback;
 mod forgotten_password;
 mod health;
 pub(crate) mod login;
+mod monitoring;
 mod outcome;
 mod own_sessions;
 mod page_counter;
@@ -205,6 +206,10 @@ fn batches_and_topics() -> Router<AppState> {
             post(reports::batches::mark_forwarded),
         )
         .route(paths::READERSHIP, get(page_counter::readership))
+        .route(
+            paths::MONITORING,
+            get(monitoring::form).post(monitoring::export),
+        )
         .route(paths::FAQ_DRAFTS, get(faq_drafts::list))
         .route(paths::FAQ_DRAFT, post(faq_drafts::start))
         .route(paths::FAQ_EXPORT, post(faq_drafts::export))

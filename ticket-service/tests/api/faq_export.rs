@@ -38,7 +38,7 @@ async fn spawn_on_portal_copy() -> (TestApp, PathBuf) {
     spawn_on_portal_copy_with(|_| {}).await
 }
 
-async fn spawn_on_portal_copy_with(
+pub(crate) async fn spawn_on_portal_copy_with(
     configure: impl FnOnce(&mut respi_tickets::config::Settings) + Send + 'static,
 ) -> (TestApp, PathBuf) {
     let root = tempfile::tempdir().unwrap().keep();
@@ -57,7 +57,7 @@ async fn spawn_on_portal_copy_with(
 }
 
 /// The office files the report through the form and its review page; returns its id.
-async fn file(office: &mut Client, report: &PlantedReport) -> String {
+pub(crate) async fn file(office: &mut Client, report: &PlantedReport) -> String {
     let form = office
         .get("/segnalazioni/nuova")
         .await
@@ -90,7 +90,7 @@ async fn file(office: &mut Client, report: &PlantedReport) -> String {
 
 /// The coordination takes it, files it under its topic and publishes the answer; the
 /// referent validates every other one.
-async fn answer(clients: &mut Clients, id: &str, n: usize, report: &PlantedReport) {
+pub(crate) async fn answer(clients: &mut Clients, id: &str, n: usize, report: &PlantedReport) {
     let coordination = &mut clients.coordination;
     assert_eq!(
         act(coordination, id, "Prendi in carico", "").await.status,
@@ -115,11 +115,11 @@ async fn answer(clients: &mut Clients, id: &str, n: usize, report: &PlantedRepor
     }
 }
 
-struct Clients {
-    office: Client,
-    coordination: Client,
-    questura: Client,
-    prefettura: Client,
+pub(crate) struct Clients {
+    pub(crate) office: Client,
+    pub(crate) coordination: Client,
+    pub(crate) questura: Client,
+    pub(crate) prefettura: Client,
 }
 
 /// Picks `ids` on `/faq`, types the question, keeps the anonymised answer and the topic, and
@@ -165,7 +165,7 @@ async fn export(
     exported.body[start..end].to_owned()
 }
 
-async fn cast(app: &TestApp) -> Clients {
+pub(crate) async fn cast(app: &TestApp) -> Clients {
     Clients {
         office: app.logged_in("demo.sportello").await,
         coordination: app.logged_in("demo.coordinamento").await,
@@ -186,7 +186,7 @@ async fn file_and_answer(clients: &mut Clients, corpus: &[PlantedReport]) -> Vec
 }
 
 /// The page the generator makes of the draft `path` (`faq/<topic>/<stem>.md`).
-fn output_of(path: &str) -> String {
+pub(crate) fn output_of(path: &str) -> String {
     format!("{}/index.html", path.trim_end_matches(".md"))
 }
 

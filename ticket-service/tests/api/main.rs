@@ -17,6 +17,7 @@ mod helpers;
 mod lists;
 mod login;
 mod mail;
+mod monitoring;
 mod organisations;
 mod page_counter;
 mod reauthentication;
