@@ -88,6 +88,8 @@ pub const READERSHIP: &str = "/letture";
 /// The feedback of the portal's readers, for the coordination.
 pub const FEEDBACK_LIST: &str = "/riscontri";
 pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
+/// Moves an accessibility report a step on (answered, closed).
+pub const FEEDBACK_ITEM: &str = "/riscontri/{id}/stato";
 
 /// Percent-encodes a query-string component.
 pub fn form_urlencoded_component(value: &str) -> String {

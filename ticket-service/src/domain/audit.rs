@@ -47,10 +47,12 @@ pub enum AuditEvent {
     /// A FAQ draft was written into the portal's content from answered reports; the detail
     /// names the file and the reports.
     FaqExported,
+    /// An accessibility report of the portal was marked answered or closed.
+    FeedbackHandled,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 25] = [
+    const ALL: [AuditEvent; 26] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -76,6 +78,7 @@ impl AuditEvent {
         AuditEvent::BookingCancelled,
         AuditEvent::AttendanceMarked,
         AuditEvent::FaqExported,
+        AuditEvent::FeedbackHandled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -105,6 +108,7 @@ impl AuditEvent {
             AuditEvent::BookingCancelled => "booking_cancelled",
             AuditEvent::AttendanceMarked => "attendance_marked",
             AuditEvent::FaqExported => "faq_exported",
+            AuditEvent::FeedbackHandled => "feedback_handled",
         }
     }
 
@@ -135,6 +139,7 @@ impl AuditEvent {
             AuditEvent::BookingCancelled => "Prenotazione di un appuntamento annullata",
             AuditEvent::AttendanceMarked => "Presenza a un appuntamento segnata",
             AuditEvent::FaqExported => "Bozza di FAQ esportata nel portale",
+            AuditEvent::FeedbackHandled => "Segnalazione di accessibilità risposta o chiusa",
         }
     }
 

@@ -52,10 +52,12 @@ pub enum Action {
     ExportFaq,
     /// Write the monitoring report of a period into the portal's content.
     ExportMonitoring,
+    /// Mark the portal's accessibility reports as answered and closed.
+    HandleFeedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -78,6 +80,7 @@ impl Action {
         Action::ReadFeedback,
         Action::ExportFaq,
         Action::ExportMonitoring,
+        Action::HandleFeedback,
     ];
 
     /// What the action is called on the home page.
@@ -111,6 +114,9 @@ impl Action {
             }
             Action::ExportFaq => "Preparare le bozze delle FAQ dalle segnalazioni con risposta",
             Action::ExportMonitoring => "Scrivere i rapporti di monitoraggio per il portale",
+            Action::HandleFeedback => {
+                "Segnare le segnalazioni di accessibilità come risposte e chiuderle"
+            }
         }
     }
 }
@@ -141,6 +147,7 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, ReadFeedback),
     (Coordination, ExportFaq),
     (Coordination, ExportMonitoring),
+    (Coordination, HandleFeedback),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),

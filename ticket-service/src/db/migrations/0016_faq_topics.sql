@@ -44,3 +44,8 @@ CREATE TABLE page_views (
     views INTEGER NOT NULL CHECK (views > 0),
     PRIMARY KEY (day, path, lang)
 ) STRICT;
+
+-- An accessibility report is an item for the coordination until answered ('risposta') and
+-- closed ('chiusa'); the comments on pages have no state.
+ALTER TABLE feedback ADD COLUMN state TEXT CHECK (state IN ('aperta', 'risposta', 'chiusa'));
+UPDATE feedback SET state = 'aperta' WHERE kind = 'accessibilita';
