@@ -123,6 +123,16 @@ pub fn page_counts(
         .collect()
 }
 
+/// Moves the accessibility report `id` from `from` to `to`; false when it is not in `from`
+/// (a form sent twice, or another kind of feedback).
+pub fn move_item(conn: &Connection, id: i64, from: &str, to: &str) -> rusqlite::Result<bool> {
+    conn.execute(
+        "UPDATE feedback SET state = ?3 WHERE id = ?1 AND kind = 'accessibilita' AND state = ?2",
+        params![id, from, to],
+    )
+    .map(|changed| changed == 1)
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -198,14 +208,4 @@ mod tests {
             assert!(db.call_blocking(|c| c.execute(sql, [])).is_err(), "{sql}");
         }
     }
-}
-
-/// Moves the accessibility report `id` from `from` to `to`; false when it is not in `from`
-/// (a form sent twice, or another kind of feedback).
-pub fn move_item(conn: &Connection, id: i64, from: &str, to: &str) -> rusqlite::Result<bool> {
-    conn.execute(
-        "UPDATE feedback SET state = ?3 WHERE id = ?1 AND kind = 'accessibilita' AND state = ?2",
-        params![id, from, to],
-    )
-    .map(|changed| changed == 1)
 }
