@@ -245,6 +245,21 @@ async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build
         list.body
             .contains(&format!("già esportata in {}", paths[0]))
     );
+    let report = format!("/segnalazioni/{}", ids[0]);
+    let shown = clients.coordination.get(&report).await;
+    assert!(
+        shown
+            .body
+            .contains(&format!("<code>content/{}</code>", paths[0]))
+    );
+    assert!(
+        !clients
+            .office
+            .get(&report)
+            .await
+            .body
+            .contains("FAQ ricavate")
+    );
 
     // The drafts build with --drafts, and are left out without it.
     let with = respi_site::build(
