@@ -89,3 +89,52 @@ async fn a_view_counts_once_and_robots_and_strangers_do_not() {
     let mut office = app.logged_in("demo.sportello").await;
     assert_eq!(office.get("/letture").await.status, 403);
 }
+
+/// The bundled portal built with `extra` added to its site.toml; the HTML of its FAQ page.
+fn faq_page_with(extra: &str) -> String {
+    use crate::faq_export::{copy_tree, repo_root};
+    let root = tempfile::tempdir().unwrap();
+    for part in ["content", "themes"] {
+        copy_tree(&repo_root().join(part), &root.path().join(part));
+    }
+    let toml = std::fs::read_to_string(repo_root().join("site.toml")).unwrap();
+    // Top-level keys go before the first table.
+    let (head, tables) = toml.split_once("\n[").unwrap();
+    let (keys, table) = extra.split_once("\n[").unwrap_or((extra, ""));
+    let table = if table.is_empty() {
+        String::new()
+    } else {
+        format!("\n[{table}\n")
+    };
+    let toml = format!("{head}\n{keys}\n\n[{tables}{table}");
+    std::fs::write(root.path().join("site.toml"), toml).unwrap();
+    let site = respi_site::build(root.path(), &respi_site::BuildOptions::default())
+        .unwrap_or_else(|diagnostics| panic!("the portal does not build:\n{diagnostics}"));
+    String::from_utf8(site.files["faq/index.html"].read().unwrap()).unwrap()
+}
+
+#[test]
+fn the_theme_carries_the_counters_that_site_toml_names() {
+    let plain = faq_page_with("");
+    assert!(
+        !plain.contains("page-counter"),
+        "no counter unless configured"
+    );
+    let counted = faq_page_with(
+        "counter_url = \"https://area.example.it/contatore\"\n[web_analytics_italia]\nsite_id = 42",
+    );
+    assert!(
+        counted.contains(&format!(
+            "src=\"https://area.example.it/contatore?pagina={PORTAL}faq/&amp;lingua=it\""
+        )),
+        "{counted}"
+    );
+    assert!(
+        counted.contains("matomo.php?idsite=42&amp;rec=1"),
+        "{counted}"
+    );
+    assert_eq!(
+        counted.matches("alt=\"\" width=\"1\" height=\"1\"").count(),
+        2
+    );
+}
