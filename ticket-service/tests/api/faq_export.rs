@@ -190,17 +190,17 @@ pub(crate) fn output_of(path: &str) -> String {
     format!("{}/index.html", path.trim_end_matches(".md"))
 }
 
-#[tokio::test]
-async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build() {
-    let (app, root) = spawn_on_portal_copy().await;
-    let mut clients = cast(&app).await;
-    let corpus: Vec<PlantedReport> = (0..CORPUS).map(faq_corpus::report).collect();
-    let ids = file_and_answer(&mut clients, &corpus).await;
-
-    // Reports on the same topic go three at a time into one FAQ.
+/// Reports on the same topic go three at a time into one FAQ; returns the exported files.
+async fn export_in_groups(
+    coordination: &mut Client,
+    corpus: &[PlantedReport],
+    ids: &[String],
+) -> Vec<String> {
     let mut paths = Vec::new();
     for topic in 0..TOPICS.len() {
-        let of_topic: Vec<usize> = (0..CORPUS).filter(|n| corpus[*n].topic == topic).collect();
+        let of_topic: Vec<usize> = (0..corpus.len())
+            .filter(|n| corpus[*n].topic == topic)
+            .collect();
         for group in of_topic.chunks(3) {
             let group_ids: Vec<String> = group.iter().map(|n| ids[*n].clone()).collect();
             let planted: Vec<String> = group
@@ -211,33 +211,71 @@ async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build
                 "Quanto tempo serve per la pratica? Caso {}",
                 paths.len() + 1
             );
-            let path = export(&mut clients.coordination, &group_ids, &question, &planted).await;
+            let path = export(coordination, &group_ids, &question, &planted).await;
             assert!(path.starts_with("faq/"), "{path}");
             paths.push(path);
         }
     }
+    paths
+}
+
+/// No planted value, in any case, nor a report's number, in the exported file `path`.
+fn assert_clean(root: &Path, path: &str, planted: &[String]) {
+    let text = std::fs::read_to_string(root.join("content").join(path)).unwrap();
+    let lower = text.to_lowercase();
+    for value in planted {
+        assert!(
+            !lower.contains(&value.to_lowercase()),
+            "{value} in {path}:\n{text}"
+        );
+    }
+    assert!(!text.contains("RESPI-"), "{path} names a report:\n{text}");
+    assert!(text.contains("draft: true"), "{text}");
+    assert!(text.contains("faq:"), "{text}");
+    // The answers are there, with marks where the personal data were.
+    assert!(text.contains("va rinnovato 60 giorni prima"), "{text}");
+    assert!(
+        text.contains("La pratica [numero di pratica] di [nome]"),
+        "{text}"
+    );
+}
+
+/// The drafts build with --drafts, and are left out without it.
+fn assert_built_only_as_drafts(root: &Path, paths: &[String]) {
+    let drafts = respi_site::BuildOptions {
+        drafts: true,
+        ..Default::default()
+    };
+    let with = respi_site::build(root, &drafts).unwrap_or_else(|diagnostics| {
+        panic!("the portal with the drafts does not build:\n{diagnostics}")
+    });
+    let without = respi_site::build(root, &respi_site::BuildOptions::default())
+        .unwrap_or_else(|diagnostics| panic!("the portal does not build:\n{diagnostics}"));
+    for path in paths {
+        let output = output_of(path);
+        assert!(
+            with.files.contains_key(output.as_str()),
+            "{path} not built with drafts"
+        );
+        assert!(
+            !without.files.contains_key(output.as_str()),
+            "{path} built without drafts"
+        );
+    }
+}
+
+#[tokio::test]
+async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build() {
+    let (app, root) = spawn_on_portal_copy().await;
+    let mut clients = cast(&app).await;
+    let corpus: Vec<PlantedReport> = (0..CORPUS).map(faq_corpus::report).collect();
+    let ids = file_and_answer(&mut clients, &corpus).await;
+    let paths = export_in_groups(&mut clients.coordination, &corpus, &ids).await;
     assert_eq!(paths.len(), 18);
 
-    // No planted value, in any case, nor a report's number, in any exported file.
     let planted: Vec<String> = corpus.iter().flat_map(|r| r.planted.clone()).collect();
     for path in &paths {
-        let text = std::fs::read_to_string(root.join("content").join(path)).unwrap();
-        let lower = text.to_lowercase();
-        for value in &planted {
-            assert!(
-                !lower.contains(&value.to_lowercase()),
-                "{value} in {path}:\n{text}"
-            );
-        }
-        assert!(!text.contains("RESPI-"), "{path} names a report:\n{text}");
-        assert!(text.contains("draft: true"), "{text}");
-        assert!(text.contains("faq:"), "{text}");
-        // The answers are there, with marks where the personal data were.
-        assert!(text.contains("va rinnovato 60 giorni prima"), "{text}");
-        assert!(
-            text.contains("La pratica [numero di pratica] di [nome]"),
-            "{text}"
-        );
+        assert_clean(&root, path, &planted);
     }
     // The coordination sees where each report went; the public file does not say.
     let list = clients.coordination.get("/faq").await;
@@ -252,38 +290,10 @@ async fn fifty_reports_with_planted_personal_data_become_clean_drafts_that_build
             .body
             .contains(&format!("<code>content/{}</code>", paths[0]))
     );
-    assert!(
-        !clients
-            .office
-            .get(&report)
-            .await
-            .body
-            .contains("FAQ ricavate")
-    );
+    let office = clients.office.get(&report).await;
+    assert!(!office.body.contains("FAQ ricavate"));
 
-    // The drafts build with --drafts, and are left out without it.
-    let with = respi_site::build(
-        &root,
-        &respi_site::BuildOptions {
-            drafts: true,
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|diagnostics| {
-        panic!("the portal with the drafts does not build:\n{diagnostics}")
-    });
-    let without = respi_site::build(&root, &respi_site::BuildOptions::default())
-        .unwrap_or_else(|diagnostics| panic!("the portal does not build:\n{diagnostics}"));
-    for path in &paths {
-        assert!(
-            with.files.contains_key(output_of(path).as_str()),
-            "{path} not built with drafts"
-        );
-        assert!(
-            !without.files.contains_key(output_of(path).as_str()),
-            "{path} built without drafts"
-        );
-    }
+    assert_built_only_as_drafts(&root, &paths);
     std::fs::remove_dir_all(&root).unwrap();
 }
 
