@@ -1,13 +1,15 @@
 // The feedback journey in Debian's Chromium: a reader of the public portal reports an
 // accessibility problem with the keyboard only, answers "was this page useful?" with a comment
-// the service sends back for a correction, and the coordination reads both in the reserved area.
+// the service sends back for a correction, sends an accessibility report without its
+// description, which comes back too, and the coordination reads them in the reserved area and
+// marks the report answered.
 //
 // The portal is the bundled one, built into a temporary folder whose site.toml points its
 // forms (`feedback_url`) at a reserved area started here with demo data, and served on a
 // loopback port of its own: the forms go from one origin to the other, as they will between
 // the Provincia's site and the reserved area. The reserved area reads the same site.toml, so it
 // knows the portal's address. Every page the journey reaches is checked with axe-core, and
-// the form sent back with a mistake with ACCESSIBILITY.md F4 as well.
+// the forms sent back with a mistake with ACCESSIBILITY.md F4 as well.
 //
 // Usage: node feedback.mjs [--respi target/debug/respi] [--tickets target/debug/respi-tickets]
 //                          [--root .] [--chromium PATH]
@@ -219,6 +221,20 @@ async function journey(browser, portal, tickets, step) {
     await axeClean(page);
   });
 
+  await step('an accessibility report without its description comes back with its error, and is corrected', async () => {
+    await page.goto(formPage);
+    await page.getByLabel('Pagina o servizio').fill('Calendario degli sportelli');
+    const status = await leadsTo(page, () => page.getByRole('button', { name: 'Invia la segnalazione' }).click());
+    expectSame('the status of the form sent back', status, 422);
+    const problems = await f4Problems(page, { path: '/feedback', flagged: ['descrizione'], kept: () => ({ oggetto: 'Calendario degli sportelli' }) });
+    if (problems.length) throw new Error(`F4: ${problems.join('; ')}`);
+    await axeClean(page);
+    await page.getByLabel('Descrizione del problema').fill(`Le date non si leggono con lo screen reader (${mark}).`);
+    const corrected = await leadsTo(page, () => page.getByRole('button', { name: 'Invia la segnalazione' }).click());
+    expectSame('the status after the correction', corrected, 200);
+    expectSame('the title after the correction', await heading(page), 'Segnalazione ricevuta');
+  });
+
   await step('the coordination reads the report with its due date, and the counts', async () => {
     const context = await browser.newContext({ locale: 'it-IT', viewport: { width: 1280, height: 800 }, bypassCSP: true });
     const coordination = await context.newPage();
@@ -235,6 +251,15 @@ async function journey(browser, portal, tickets, step) {
     expectSame('the kind', row.Tipo, 'Problema di accessibilità');
     expectSame('the due date', row['Risposta entro il'], romeDatePlus(30));
     expectSame('the e-mail', row['E-mail per la risposta'], 'lettore@example.it');
+    if (!row.Stato.startsWith('Da rispondere')) throw new Error(`the state reads «${row.Stato}»`);
+    await axeClean(coordination);
+    // The report answered: its row says so, and offers to close it.
+    const answered = coordination.locator('main tbody tr', { hasText: problem }).getByRole('button', { name: /^Segna come risposta/ });
+    await leadsTo(coordination, () => answered.click());
+    const status = squash(await coordination.locator('main [role=status]').first().textContent());
+    expectSame('the message after the step', status, 'Segnalazione segnata come risposta.');
+    const state = squash(await coordination.locator('main tbody tr', { hasText: problem }).locator('td').last().textContent());
+    if (!state.startsWith('Risposta inviata')) throw new Error(`after the step the state reads «${state}»`);
     await axeClean(coordination);
     await leadsTo(coordination, () => coordination.getByRole('link', { name: 'Pareri per pagina' }).click());
     const counts = squash(await coordination.locator('main tbody').textContent());

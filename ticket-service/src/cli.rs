@@ -1,5 +1,8 @@
 //! `respi-tickets user add|disable|reset`: account management from the command line, for the
-//! first administrator and for scripts; `respi-tickets reindex`: the search index rebuilt.
+//! first administrator and for scripts; `respi-tickets reindex`: the search index rebuilt;
+//! `export-faq` is in [`faq`].
+
+pub mod faq;
 
 use crate::auth::{password, token};
 use crate::db::audit::{self, AuditEntry};

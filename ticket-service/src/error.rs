@@ -51,6 +51,9 @@ pub enum AppError {
     Template(#[from] tera::Error),
     #[error(transparent)]
     Hash(#[from] HashError),
+    /// A FAQ draft that could not be written into the portal's content folder.
+    #[error(transparent)]
+    FaqWrite(#[from] crate::export::faq::WriteError),
 }
 
 /// The sentence the error page shows; attached to error responses as an extension.
@@ -165,6 +168,15 @@ impl IntoResponse for AppError {
                 error_response(StatusCode::CONFLICT, ErrorMessage(message))
             }
             AppError::Db(DbError::Busy) => busy_response(),
+            AppError::FaqWrite(ref error) => {
+                tracing::error!(%error, "FAQ draft not written");
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorMessage(
+                        "La bozza della FAQ non si è potuta scrivere nella cartella dei contenuti del portale, e non è stato registrato nulla. Avvisa l'assistenza: il testo si può esportare di nuovo.",
+                    ),
+                )
+            }
             AppError::Db(_) | AppError::Template(_) | AppError::Hash(_) => {
                 tracing::error!(error = %self, "request failed");
                 error_response(

@@ -4,8 +4,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use respi_tickets::app::monitoring::export_report;
+use respi_tickets::cli::faq::{FaqRequest, describe, export_faq};
 use respi_tickets::cli::{self, AddUser};
 use respi_tickets::config::Settings;
+use respi_tickets::db;
+use respi_tickets::domain::monitoring::parse_period;
 use respi_tickets::startup::{self, Application};
 
 #[derive(Parser)]
@@ -45,6 +49,30 @@ enum Command {
     },
     /// Ricostruisce l'indice di ricerca delle segnalazioni dal database, mostrando l'avanzamento
     Reindex,
+    /// Scrive il rapporto di monitoraggio di un periodo in content/monitoraggio/ (come bozza)
+    ExportMonitoring {
+        /// Un trimestre (2026-Q3), un semestre (2026-H1) o un anno (2026)
+        #[arg(long)]
+        period: String,
+    },
+    /// Scrive una bozza di FAQ (draft: true) da segnalazioni con risposta, anonimizzata
+    ExportFaq {
+        /// Numero di protocollo di una segnalazione con risposta (es. RESPI-2026-000123); ripetibile
+        #[arg(long = "report", required = true, value_name = "PROTOCOLLO")]
+        reports: Vec<String>,
+        /// La domanda in forma generale: il titolo della FAQ, al massimo 70 caratteri
+        #[arg(long)]
+        question: String,
+        /// La risposta in forma generale (senza: le risposte delle segnalazioni, anonimizzate)
+        #[arg(long)]
+        answer: Option<String>,
+        /// La sezione delle FAQ, cioè la cartella sotto content/faq/ (senza: l'argomento delle segnalazioni)
+        #[arg(long)]
+        topic: Option<String>,
+        /// Mostra il testo anonimizzato e i dati tolti senza scrivere nulla
+        #[arg(long)]
+        preview: bool,
+    },
     /// Gestisce le utenze
     User {
         #[command(subcommand)]
@@ -257,6 +285,33 @@ fn person(settings: &Settings, action: PersonCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `export-faq`: prints what was removed, the question and the answer, and the file written.
+fn run_export_faq(settings: &Settings, request: &FaqRequest<'_>) -> anyhow::Result<()> {
+    let db = startup::prepare_database(settings)?;
+    let (review, path) = export_faq(&db, &settings.content_dir, request, db::now())?;
+    print!("{}", describe(&review));
+    if let Some(path) = path {
+        println!(
+            "Bozza scritta in {}",
+            settings.content_dir.join(path).display()
+        );
+    }
+    Ok(())
+}
+
+/// `export-monitoring`: the report of the period, written as a draft page of the portal.
+fn export_monitoring(settings: &Settings, period: &str) -> anyhow::Result<()> {
+    let period = parse_period(period).map_err(anyhow::Error::msg)?;
+    let db = startup::prepare_database(settings)?;
+    let content_dir = settings.content_dir.clone();
+    let path = db.call_blocking(|conn| Ok(export_report(conn, &content_dir, &period)))??;
+    println!(
+        "Rapporto di monitoraggio scritto in {}",
+        content_dir.join(path).display()
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     respi_tickets::logging::init();
@@ -280,6 +335,23 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::ExportFaq {
+            reports,
+            question,
+            answer,
+            topic,
+            preview,
+        } => {
+            let request = FaqRequest {
+                protocols: &reports,
+                question: &question,
+                answer: answer.as_deref(),
+                topic: topic.as_deref(),
+                preview,
+            };
+            run_export_faq(&settings, &request)
+        }
+        Command::ExportMonitoring { period } => export_monitoring(&settings, &period),
         Command::User { action } => {
             let db = startup::prepare_database(&settings)?;
             match action {

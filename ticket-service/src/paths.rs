@@ -60,6 +60,12 @@ pub const REPORT_NOTE: &str = "/segnalazioni/{id}/nota";
 pub const REPORT_TOPIC: &str = "/segnalazioni/{id}/argomento";
 pub const REPORT_ATTACHMENTS: &str = "/segnalazioni/{id}/allegati";
 pub const REPORT_ATTACHMENT: &str = "/segnalazioni/{id}/allegati/{attachment}";
+/// The answered reports the coordination turns into FAQ drafts of the portal.
+pub const FAQ_DRAFTS: &str = "/faq";
+pub const FAQ_DRAFT: &str = "/faq/bozza";
+pub const FAQ_EXPORT: &str = "/faq/esporta";
+/// The monitoring reports the coordination writes into the portal.
+pub const MONITORING: &str = "/monitoraggio";
 pub const BATCHES: &str = "/lotti";
 pub const BATCH: &str = "/lotti/{id}";
 pub const BATCH_PDF: &str = "/lotti/{id}/pdf";
@@ -95,6 +101,10 @@ pub const CALENDAR_FEED: &str = "/calendario/{token}";
 pub const NOTIFICATIONS_READ: &str = "/notifiche/lette";
 /// Where the public portal's feedback forms post, without a session.
 pub const FEEDBACK: &str = "/feedback";
+/// The image every page of the portal asks, which counts the view.
+pub const PAGE_COUNTER: &str = "/contatore";
+/// The most read pages of the portal and the views of each day.
+pub const READERSHIP: &str = "/letture";
 /// The feedback of the portal's readers, for the coordination.
 pub const FEEDBACK_LIST: &str = "/riscontri";
 pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
@@ -102,6 +112,8 @@ pub const FEEDBACK_PAGES: &str = "/riscontri/pagine";
 pub const STATISTICS: &str = "/statistiche";
 pub const STATISTICS_CSV: &str = "/statistiche/dati.csv";
 pub const STATISTICS_REPORTS_CSV: &str = "/statistiche/segnalazioni.csv";
+/// Moves an accessibility report a step on (answered, closed).
+pub const FEEDBACK_ITEM: &str = "/riscontri/{id}/stato";
 
 /// Percent-encodes a query-string component.
 pub fn form_urlencoded_component(value: &str) -> String {

@@ -254,6 +254,10 @@ impl Application {
                 settings.feedback.bucket_policy(),
                 settings.login.ip_max_addresses,
             )),
+            counter_limiter: Arc::new(LoginLimiter::with_capacity(
+                settings.counter.bucket_policy(),
+                settings.login.ip_max_addresses,
+            )),
             hashing: Arc::new(PasswordHashing::new(settings.login.hash_concurrency)),
             totp_key,
             mailer,

@@ -30,6 +30,8 @@ pub struct AppState {
     pub login_form_limiter: Arc<LoginLimiter>,
     /// Limits the feedback forms an address can send from the public portal.
     pub feedback_limiter: Arc<LoginLimiter>,
+    /// Limits the page views of an address the portal's counter takes.
+    pub counter_limiter: Arc<LoginLimiter>,
     /// Every password hash of the requests, bounded in number at once.
     pub hashing: Arc<PasswordHashing>,
     /// Seals and opens the TOTP secrets; `None` when no role needs a second factor, no account

@@ -47,6 +47,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sessions.html", include_str!("../templates/sessions.html")),
     ("topics.html", include_str!("../templates/topics.html")),
     (
+        "faq_candidates.html",
+        include_str!("../templates/faq_candidates.html"),
+    ),
+    (
+        "faq_draft.html",
+        include_str!("../templates/faq_draft.html"),
+    ),
+    (
+        "readership.html",
+        include_str!("../templates/readership.html"),
+    ),
+    (
+        "monitoring.html",
+        include_str!("../templates/monitoring.html"),
+    ),
+    (
+        "faq_exported.html",
+        include_str!("../templates/faq_exported.html"),
+    ),
+    (
         "topic_form.html",
         include_str!("../templates/topic_form.html"),
     ),
@@ -217,6 +237,7 @@ const MENU: &[(&str, &str, &[Action])] = &[
     ),
     ("Lotti", paths::BATCHES, &[Action::ForwardReports]),
     ("Argomenti", paths::TOPICS, &[Action::ManageTopics]),
+    ("Bozze delle FAQ", paths::FAQ_DRAFTS, &[Action::ExportFaq]),
     ("Profilo", paths::PROFILE, &[Action::ManageOwnAccount]),
     ("Utenti", paths::USERS, &[Action::ManageUsers]),
     (
@@ -231,6 +252,16 @@ const MENU: &[(&str, &str, &[Action])] = &[
     ),
     ("Riscontri", paths::FEEDBACK_LIST, &[Action::ReadFeedback]),
     ("Statistiche", paths::STATISTICS, &[Action::ViewStatistics]),
+    (
+        "Letture del portale",
+        paths::READERSHIP,
+        &[Action::ViewStatistics],
+    ),
+    (
+        "Monitoraggio",
+        paths::MONITORING,
+        &[Action::ExportMonitoring],
+    ),
 ];
 
 fn is_current(url: &str, path: &str) -> bool {

@@ -10,7 +10,10 @@
 use std::net::IpAddr;
 
 use crate::auth::principal::Principal;
+use crate::db::audit::{self, AuditEntry};
 use crate::db::feedback::{self, FeedbackRow, PageCounts};
+use crate::domain::audit::AuditEvent;
+use crate::domain::feedback::item_step;
 use crate::domain::feedback::{
     BackLink, FeedbackForm, FeedbackKind, back_link, check_accessibility, check_page, portal_path,
 };
@@ -122,4 +125,44 @@ pub async fn counts(
         .call(move |conn| page.load(conn, feedback::count_pages, feedback::page_counts))
         .await?;
     Ok(paged)
+}
+
+/// Moves the accessibility report `id` a step on (answered, then closed), with its audit line;
+/// `Refused` when the step is not in the rules or the report is no longer where the page
+/// showed it.
+pub async fn move_item(
+    state: &AppState,
+    principal: &Principal,
+    id: i64,
+    from: &str,
+    to: &str,
+) -> Result<(), AppError> {
+    principal.require(state, Action::HandleFeedback).await?;
+    let Some((from, to)) = item_step(from, to) else {
+        return Err(AppError::BadForm);
+    };
+    let actor = principal.user_id;
+    let now = state.clock.now();
+    let moved = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let moved = feedback::move_item(&tx, id, from, to)?;
+            if moved {
+                let entry = AuditEntry::new(AuditEvent::FeedbackHandled)
+                    .actor(actor)
+                    .detail(format!("segnalazione di accessibilità {id}: {from} → {to}"));
+                audit::append(&tx, &entry, now)?;
+            }
+            tx.commit()?;
+            Ok(moved)
+        })
+        .await?;
+    if moved {
+        Ok(())
+    } else {
+        Err(AppError::Refused(
+            "La segnalazione non è più nello stato mostrato dalla pagina: non è stato cambiato nulla. Ricarica la pagina.",
+        ))
+    }
 }

@@ -66,8 +66,18 @@ async fn check(
     form: &TopicForm,
     id: Option<i64>,
 ) -> Result<Result<(String, String), FormErrors>, AppError> {
+    check_named(db, &form.name, form, id).await
+}
+
+/// [`check`] with the name given apart: an imported topic keeps the name of its section.
+async fn check_named(
+    db: &Db,
+    name: &str,
+    form: &TopicForm,
+    id: Option<i64>,
+) -> Result<Result<(String, String), FormErrors>, AppError> {
     let mut errors = FormErrors::default();
-    let name = errors.check("name", topic::parse_name(&form.name));
+    let name = errors.check("name", topic::parse_name(name));
     let answer = errors.check(
         "standard_answer",
         topic::parse_standard_answer(&form.standard_answer),
@@ -129,11 +139,22 @@ pub async fn update(
 ) -> Result<TopicChange, AppError> {
     principal.require(state, Action::ManageTopics).await?;
     let before = find(&state.db, id).await?;
-    let (name, answer) = match check(&state.db, form, Some(id)).await? {
+    // A topic of the portal's FAQ sections is named, and retired, in the portal: its form
+    // has neither field, and a name or a tick sent all the same is ignored.
+    let name = if before.imported {
+        before.name.clone()
+    } else {
+        form.name.clone()
+    };
+    let (name, answer) = match check_named(&state.db, &name, form, Some(id)).await? {
         Ok(checked) => checked,
         Err(errors) => return Ok(TopicChange::Invalid(errors)),
     };
-    let active = form.active.is_some();
+    let active = if before.imported {
+        before.active
+    } else {
+        form.active.is_some()
+    };
     let detail = format!("argomento {id}: {}", changes(&before, &name, active));
     let actor = principal.user_id;
     let now = state.clock.now();

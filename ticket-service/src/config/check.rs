@@ -4,7 +4,8 @@
 use crate::domain::urgency::BusinessCalendar;
 
 use super::{
-    ConfigError, FeedbackSettings, LoginSettings, ReportSettings, SessionSettings, Settings,
+    ConfigError, CounterSettings, FeedbackSettings, LoginSettings, ReportSettings, SessionSettings,
+    Settings,
 };
 
 fn rule(key: &'static str, message: impl Into<String>) -> ConfigError {
@@ -50,6 +51,7 @@ impl Settings {
         urgency(&self.reports)?;
         calendar(&self.reports)?;
         feedback(&self.feedback)?;
+        counter(&self.counter)?;
         attachments(&self.reports)
     }
 }
@@ -156,6 +158,24 @@ fn feedback(feedback: &FeedbackSettings) -> Result<(), ConfigError> {
         0.01,
         3600.0,
         "i secondi per recuperare un invio di feedback",
+    )
+}
+
+/// How many page views of one address the counter takes.
+fn counter(counter: &CounterSettings) -> Result<(), ConfigError> {
+    within(
+        "counter.ip_burst",
+        counter.ip_burst,
+        1,
+        10_000,
+        "le pagine consecutive contate per un indirizzo",
+    )?;
+    within(
+        "counter.ip_refill_secs",
+        counter.ip_refill_secs,
+        0.01,
+        3600.0,
+        "i secondi per contare di nuovo una pagina dello stesso indirizzo",
     )
 }
 

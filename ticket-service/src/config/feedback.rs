@@ -1,4 +1,5 @@
-//! The feedback readers of the portal send without logging in: how often one address may send.
+//! The feedback readers of the portal send without logging in, and the page counter their
+//! pages ask: how often one address may send a form, or be counted.
 
 use std::time::Duration;
 
@@ -25,6 +26,35 @@ impl Default for FeedbackSettings {
 }
 
 impl FeedbackSettings {
+    pub fn bucket_policy(&self) -> BucketPolicy {
+        BucketPolicy {
+            burst: self.ip_burst,
+            refill_every: Duration::from_secs_f64(self.ip_refill_secs),
+        }
+    }
+}
+
+/// How many page views of one address the counter takes at once, and how fast it takes more;
+/// views beyond are answered and not counted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterSettings {
+    /// Views one address may have counted in a burst.
+    pub ip_burst: u32,
+    /// Seconds for one view of the burst to come back.
+    pub ip_refill_secs: f64,
+}
+
+impl Default for CounterSettings {
+    fn default() -> Self {
+        CounterSettings {
+            ip_burst: 30,
+            ip_refill_secs: 2.0,
+        }
+    }
+}
+
+impl CounterSettings {
     pub fn bucket_policy(&self) -> BucketPolicy {
         BucketPolicy {
             burst: self.ip_burst,

@@ -22,7 +22,7 @@ use crate::domain::rate_limit::BucketPolicy;
 use crate::domain::role::Role;
 use crate::domain::session::SessionPolicy;
 
-pub use feedback::FeedbackSettings;
+pub use feedback::{CounterSettings, FeedbackSettings};
 pub use login::{LoginSettings, SessionSettings};
 pub use mail::{MailSettings, SmtpSecurity};
 pub use reports::ReportSettings;
@@ -66,6 +66,7 @@ pub struct Settings {
     pub pool: PoolSettings,
     pub backup: BackupSettings,
     pub retention: RetentionSettings,
+    pub counter: CounterSettings,
 }
 
 /// The names of the institutions every network has; offices and services come from `content/`.
@@ -120,6 +121,7 @@ impl Default for Settings {
             pool: PoolSettings::default(),
             backup: BackupSettings::default(),
             retention: RetentionSettings::default(),
+            counter: CounterSettings::default(),
         }
     }
 }

@@ -36,7 +36,8 @@ pub fn purge(tx: &Transaction<'_>) -> rusqlite::Result<PurgedDemo> {
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
     tx.execute_batch(
-        "DELETE FROM notifications WHERE report_id IN (SELECT id FROM purge_reports);
+        "DELETE FROM faq_export_reports WHERE report_id IN (SELECT id FROM purge_reports);
+         DELETE FROM notifications WHERE report_id IN (SELECT id FROM purge_reports);
          DELETE FROM answers WHERE report_id IN (SELECT id FROM purge_reports);
          DELETE FROM internal_notes WHERE report_id IN (SELECT id FROM purge_reports);
          DELETE FROM attachments WHERE report_id IN (SELECT id FROM purge_reports);

@@ -18,6 +18,8 @@ pub struct FeedbackRow {
     pub comment: String,
     pub reply_email: Option<String>,
     pub due_date: Option<Date>,
+    /// For an accessibility report: 'aperta', 'risposta' or 'chiusa'.
+    pub state: Option<String>,
 }
 
 /// How many readers found a page useful and how many did not.
@@ -30,8 +32,8 @@ pub struct PageCounts {
 
 pub fn insert(conn: &Connection, feedback: &Feedback) -> rusqlite::Result<i64> {
     conn.execute(
-        "INSERT INTO feedback (day, kind, page, useful, comment, reply_email, due_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO feedback (day, kind, page, useful, comment, reply_email, due_date, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?2 = 'accessibilita' THEN 'aperta' END)",
         params![
             feedback.day.to_string(),
             feedback.kind.as_str(),
@@ -55,6 +57,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<FeedbackRow> {
         comment: row.get("comment")?,
         reply_email: row.get("reply_email")?,
         due_date: parsed_optional(row, "due_date")?,
+        state: row.get("state")?,
     })
 }
 
@@ -78,9 +81,9 @@ pub fn page_to_read(
     offset: i64,
 ) -> rusqlite::Result<Vec<FeedbackRow>> {
     let mut statement = conn.prepare(&format!(
-        "SELECT id, day, kind, page, useful, comment, reply_email, due_date
+        "SELECT id, day, kind, page, useful, comment, reply_email, due_date, state
          FROM feedback WHERE {TO_READ}
-         ORDER BY kind = 'accessibilita' DESC, day DESC, id DESC
+         ORDER BY kind = 'accessibilita' DESC, state = 'chiusa', day DESC, id DESC
          LIMIT ?1 OFFSET ?2"
     ))?;
     statement
@@ -118,6 +121,16 @@ pub fn page_counts(
             })
         })?
         .collect()
+}
+
+/// Moves the accessibility report `id` from `from` to `to`; false when it is not in `from`
+/// (a form sent twice, or another kind of feedback).
+pub fn move_item(conn: &Connection, id: i64, from: &str, to: &str) -> rusqlite::Result<bool> {
+    conn.execute(
+        "UPDATE feedback SET state = ?3 WHERE id = ?1 AND kind = 'accessibilita' AND state = ?2",
+        params![id, from, to],
+    )
+    .map(|changed| changed == 1)
 }
 
 #[cfg(test)]

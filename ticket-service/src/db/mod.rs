@@ -14,9 +14,12 @@ pub mod columns;
 pub mod demo_rows;
 pub mod drafts;
 mod error;
+pub mod faq_exports;
 pub mod feedback;
+pub mod monitoring;
 pub mod notifications;
 pub mod organisations;
+pub mod page_views;
 mod pool;
 pub mod reports;
 pub mod retention;
@@ -75,6 +78,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0013_appointment_plans.sql")),
         M::up(include_str!("migrations/0014_search.sql")),
         M::up(include_str!("migrations/0015_report_figures.sql")),
+        M::up(include_str!("migrations/0016_faq_topics.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
     ]
 }

@@ -63,10 +63,15 @@ pub enum AuditEvent {
     CitizenSearched,
     /// The statistics were downloaded as CSV; the detail says which file and period.
     StatisticsExported,
+    /// A FAQ draft was written into the portal's content from answered reports; the detail
+    /// names the file and the reports.
+    FaqExported,
+    /// An accessibility report of the portal was marked answered or closed.
+    FeedbackHandled,
 }
 
 impl AuditEvent {
-    const ALL: [AuditEvent; 33] = [
+    const ALL: [AuditEvent; 35] = [
         AuditEvent::LoginSucceeded,
         AuditEvent::LoginFailed,
         AuditEvent::LoginLocked,
@@ -100,6 +105,8 @@ impl AuditEvent {
         AuditEvent::CalendarFeedRevoked,
         AuditEvent::CitizenSearched,
         AuditEvent::StatisticsExported,
+        AuditEvent::FaqExported,
+        AuditEvent::FeedbackHandled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -137,6 +144,8 @@ impl AuditEvent {
             AuditEvent::CalendarFeedRevoked => "calendar_feed_revoked",
             AuditEvent::CitizenSearched => "citizen_searched",
             AuditEvent::StatisticsExported => "statistics_exported",
+            AuditEvent::FaqExported => "faq_exported",
+            AuditEvent::FeedbackHandled => "feedback_handled",
         }
     }
 
@@ -177,6 +186,8 @@ impl AuditEvent {
             AuditEvent::CalendarFeedRevoked => "Indirizzo privato del calendario revocato",
             AuditEvent::CitizenSearched => "Segnalazioni cercate per nome o codice fiscale",
             AuditEvent::StatisticsExported => "Statistiche scaricate in CSV",
+            AuditEvent::FaqExported => "Bozza di FAQ esportata nel portale",
+            AuditEvent::FeedbackHandled => "Segnalazione di accessibilità risposta o chiusa",
         }
     }
 

@@ -304,6 +304,32 @@ fn too_long(what: &str, text: &str, max: usize) -> String {
     )
 }
 
+/// Where an accessibility report stands for the coordination: open until answered, then
+/// closed. Each step is one action of the list's page.
+pub const ITEM_STEPS: &[(&str, &str, &str)] = &[
+    // (from, to, what the button says)
+    ("aperta", "risposta", "Segna come risposta"),
+    ("risposta", "chiusa", "Chiudi"),
+];
+
+/// The label of an item's state.
+pub fn item_state_label(state: &str) -> &'static str {
+    match state {
+        "aperta" => "Da rispondere",
+        "risposta" => "Risposta inviata",
+        "chiusa" => "Chiusa",
+        _ => "",
+    }
+}
+
+/// The step from `from` to `to`, when the rules have it.
+pub fn item_step(from: &str, to: &str) -> Option<(&'static str, &'static str)> {
+    ITEM_STEPS
+        .iter()
+        .find(|(f, t, _)| *f == from && *t == to)
+        .map(|(f, t, _)| (*f, *t))
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;

@@ -1,12 +1,16 @@
 //! Types and rules of the reserved area, free of I/O so they can be tested without a server.
 
 pub mod account_link;
+pub mod anonymise;
 pub mod appointments;
 pub mod attachment;
 pub mod audit;
+pub mod faq_draft;
 pub mod feedback;
 pub mod lockout;
+pub mod monitoring;
 pub mod organisation;
+pub mod page_counter;
 pub mod password;
 pub mod password_choice;
 pub mod permissions;

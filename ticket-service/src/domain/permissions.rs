@@ -55,10 +55,16 @@ pub enum Action {
     /// Find reports by a citizen's name, birth date or fiscal code, which the report's page
     /// shows to whoever may open it.
     SearchCitizens,
+    /// Turn answered reports into anonymised FAQ drafts of the portal.
+    ExportFaq,
+    /// Write the monitoring report of a period into the portal's content.
+    ExportMonitoring,
+    /// Mark the portal's accessibility reports as answered and closed.
+    HandleFeedback,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::FileReport,
@@ -82,6 +88,9 @@ impl Action {
         Action::ReadFeedback,
         Action::SearchInternalNotes,
         Action::SearchCitizens,
+        Action::ExportFaq,
+        Action::ExportMonitoring,
+        Action::HandleFeedback,
     ];
 
     /// What the action is called on the home page.
@@ -120,6 +129,11 @@ impl Action {
             Action::SearchCitizens => {
                 "Cercare le segnalazioni per nome o codice fiscale della persona"
             }
+            Action::ExportFaq => "Preparare le bozze delle FAQ dalle segnalazioni con risposta",
+            Action::ExportMonitoring => "Scrivere i rapporti di monitoraggio per il portale",
+            Action::HandleFeedback => {
+                "Segnare le segnalazioni di accessibilità come risposte e chiuderle"
+            }
         }
     }
 }
@@ -152,6 +166,9 @@ const ALLOWED: &[(Role, Action)] = &[
     (Coordination, ReadFeedback),
     (Coordination, SearchInternalNotes),
     (Coordination, SearchCitizens),
+    (Coordination, ExportFaq),
+    (Coordination, ExportMonitoring),
+    (Coordination, HandleFeedback),
     (Liaison, ViewDashboard),
     (Liaison, ManageOwnAccount),
     (Liaison, ViewAllReports),

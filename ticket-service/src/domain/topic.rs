@@ -3,6 +3,15 @@
 
 use super::report_fields::MAX_LONG_TEXT;
 
+/// A topic as the portal defines it: a section `content/faq/<folder>/` and its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionTopic {
+    /// The folder under `content/faq/`, where the topic's FAQ pages go.
+    pub folder: String,
+    /// The section's title.
+    pub name: String,
+}
+
 /// A topic's name is a heading of the FAQ: short.
 pub const NAME_MAX_CHARS: usize = 80;
 

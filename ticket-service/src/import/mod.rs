@@ -7,6 +7,7 @@ mod error;
 pub mod faq;
 pub mod offices;
 pub mod services;
+pub mod topics;
 
 pub use error::ImportError;
 
@@ -14,6 +15,7 @@ use std::path::Path;
 
 use crate::config::NetworkSettings;
 use crate::db::organisations::{self, NewOrganisation, SyncReport};
+use crate::db::topics as db_topics;
 use crate::db::{self, Db, DbError};
 use crate::domain::organisation::{OrganisationKind, OrganisationSource};
 
@@ -74,6 +76,28 @@ pub fn sync_all(db: &Db, content_dir: &Path, network: &NetworkSettings) -> Resul
             "wider-network CSV not found: no service imported"
         ),
         Err(error) => tracing::error!(%error, "services not imported; previous ones kept"),
+    }
+    sync_topics(db, &content_dir.join(topics::FAQ_DIR))
+}
+
+/// The portal's FAQ sections become the topics; the previous topics stay when the folder is
+/// absent or a section is broken.
+fn sync_topics(db: &Db, faq_dir: &Path) -> Result<(), DbError> {
+    match topics::read_topics(faq_dir) {
+        Ok(Some(sections)) => {
+            let sync = db.call_blocking(|conn| db_topics::sync_sections(conn, &sections))?;
+            tracing::info!(
+                imported = sync.imported,
+                disabled = sync.disabled,
+                removed = sync.removed,
+                "topics imported from the FAQ sections"
+            );
+        }
+        Ok(None) => tracing::warn!(
+            dir = %faq_dir.display(),
+            "FAQ folder not found: topics left as they were"
+        ),
+        Err(error) => tracing::error!(%error, "topics not imported; previous ones kept"),
     }
     Ok(())
 }

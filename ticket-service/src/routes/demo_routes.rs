@@ -130,6 +130,12 @@ const PAGES: &[(&str, Openers)] = &[
         paths::FEEDBACK_PAGES,
         Openers::AnyOf(&[Action::ReadFeedback]),
     ),
+    (paths::FAQ_DRAFTS, Openers::AnyOf(&[Action::ExportFaq])),
+    (
+        paths::MONITORING,
+        Openers::AnyOf(&[Action::ExportMonitoring]),
+    ),
+    (paths::READERSHIP, Openers::AnyOf(&[Action::ViewStatistics])),
     (
         paths::REAUTHENTICATION,
         Openers::AnyOf(&[Action::ManageOwnAccount]),

@@ -8,21 +8,27 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::civil::Date;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::app::feedback::{self, Outcome, Sent};
 use crate::auth::client_ip::ClientIp;
+use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::feedback::{FeedbackRow, PageCounts};
-use crate::domain::feedback::{FeedbackForm, FeedbackKind, page_address};
+use crate::domain::feedback::{
+    FeedbackForm, FeedbackKind, ITEM_STEPS, item_state_label, page_address,
+};
+use crate::domain::permissions::{self, Action};
 use crate::error::AppError;
 use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
+use crate::routes::outcome::OutcomeQuery;
+use crate::routes::path_id::PathId;
 use crate::state::AppState;
 use crate::templates::Page;
 
@@ -42,6 +48,7 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .route(paths::FEEDBACK_LIST, get(to_read))
         .route(paths::FEEDBACK_PAGES, get(counts))
+        .route(paths::FEEDBACK_ITEM, post(move_item))
 }
 
 /// A URL-encoded form sent from the portal, which is another origin: unlike [`CsrfForm`] it
@@ -150,6 +157,12 @@ struct EntryView {
     due: Option<String>,
     due_iso: Option<String>,
     overdue: bool,
+    id: i64,
+    state: Option<String>,
+    state_label: &'static str,
+    /// The state the item may go to next, and the button that moves it.
+    next_to: Option<&'static str>,
+    next_label: Option<&'static str>,
 }
 
 fn italian(day: Date) -> String {
@@ -158,6 +171,9 @@ fn italian(day: Date) -> String {
 
 fn entry_view(row: FeedbackRow, base_url: &str, today: Date) -> EntryView {
     let accessibility = row.kind == FeedbackKind::Accessibility;
+    let next = ITEM_STEPS
+        .iter()
+        .find(|(from, _, _)| row.state.as_deref() == Some(*from));
     // Only a path the service checked becomes a link; what a reader typed stays text.
     let page_url =
         (!accessibility && !base_url.is_empty()).then(|| page_address(base_url, &row.page));
@@ -172,7 +188,14 @@ fn entry_view(row: FeedbackRow, base_url: &str, today: Date) -> EntryView {
         reply_email: row.reply_email,
         due: row.due_date.map(italian),
         due_iso: row.due_date.map(|day| day.to_string()),
-        overdue: row.due_date.is_some_and(|due| due < today),
+        // Only a report still waiting for its answer can be late.
+        overdue: row.state.as_deref() == Some("aperta")
+            && row.due_date.is_some_and(|due| due < today),
+        state_label: row.state.as_deref().map_or("", item_state_label),
+        next_to: next.map(|(_, to, _)| *to),
+        next_label: next.map(|(_, _, label)| *label),
+        id: row.id,
+        state: row.state,
     }
 }
 
@@ -181,6 +204,7 @@ pub async fn to_read(
     State(state): State<AppState>,
     principal: Principal,
     Query(query): Query<PageQuery>,
+    Query(outcome): Query<OutcomeQuery>,
 ) -> Result<Html<String>, AppError> {
     let request = PageRequest::new(&query, state.settings.page_size);
     let paged = feedback::to_read(&state, &principal, request).await?;
@@ -200,6 +224,14 @@ pub async fn to_read(
     )
     .with("entries", &entries)
     .with("pages", &pages)
+    .with(
+        "may_handle",
+        &permissions::allows(principal.role, Action::HandleFeedback),
+    )
+    .outcome(outcome.message(&[
+        ("risposta", "Segnalazione segnata come risposta."),
+        ("chiusa", "Segnalazione chiusa."),
+    ]))
     .render(&state, "feedback_list.html")
 }
 
@@ -246,4 +278,22 @@ pub async fn counts(
     .with("counts", &counts)
     .with("pages", &pages)
     .render(&state, "feedback_pages.html")
+}
+
+/// The step form of an accessibility report: the state the page showed, and the next one.
+#[derive(Debug, Deserialize)]
+pub struct ItemStep {
+    from: String,
+    to: String,
+}
+
+/// `POST /riscontri/{id}/stato`: the report answered or closed; back to the list.
+pub async fn move_item(
+    State(state): State<AppState>,
+    principal: Principal,
+    PathId(id): PathId,
+    CsrfForm(step): CsrfForm<ItemStep>,
+) -> Result<Response, AppError> {
+    feedback::move_item(&state, &principal, id, &step.from, &step.to).await?;
+    Ok(Redirect::to(&paths::with_outcome(paths::FEEDBACK_LIST, &step.to)).into_response())
 }

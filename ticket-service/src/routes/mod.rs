@@ -15,12 +15,15 @@ mod booking_moves;
 mod calendar_feeds;
 mod dashboard;
 mod demo_routes;
+mod faq_drafts;
 mod feedback;
 mod forgotten_password;
 mod health;
 pub(crate) mod login;
+mod monitoring;
 mod outcome;
 mod own_sessions;
+mod page_counter;
 mod path_id;
 mod profile;
 mod reauthentication;
@@ -71,6 +74,7 @@ fn public_routes(state: &AppState) -> Router<AppState> {
         .route(paths::STYLESHEET, get(assets::stylesheet))
         .route(paths::CALENDAR_FEED, get(calendar_feeds::feed))
         .merge(feedback::portal_form())
+        .route(paths::PAGE_COUNTER, get(page_counter::count))
         .nest_service(paths::STATIC, ServeDir::new(&state.settings.static_dir))
 }
 
@@ -243,6 +247,14 @@ fn batches_and_topics() -> Router<AppState> {
             paths::BATCH_FORWARDED,
             post(reports::batches::mark_forwarded),
         )
+        .route(paths::READERSHIP, get(page_counter::readership))
+        .route(
+            paths::MONITORING,
+            get(monitoring::form).post(monitoring::export),
+        )
+        .route(paths::FAQ_DRAFTS, get(faq_drafts::list))
+        .route(paths::FAQ_DRAFT, post(faq_drafts::start))
+        .route(paths::FAQ_EXPORT, post(faq_drafts::export))
         .route(paths::TOPICS, get(topics::list))
         .route(paths::NEW_TOPIC, get(topics::new_form).post(topics::create))
         .route(paths::TOPIC, get(topics::edit_form).post(topics::update))

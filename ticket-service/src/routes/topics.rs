@@ -34,14 +34,19 @@ pub async fn list(
         .render(&state, "topics.html")
 }
 
-/// The form, new (`id` None) or of an existing topic, with what was typed and its errors.
-fn render_form(
+/// The form, new (`id` None) or of an existing topic, with what was typed and its errors. A
+/// topic of the portal's FAQ sections shows its section instead of the name and the tick.
+async fn render_form(
     state: &AppState,
     principal: &Principal,
     id: Option<i64>,
     form: &TopicForm,
     errors: &FormErrors,
 ) -> Result<Response, AppError> {
+    let section = match id {
+        Some(id) => topics::find(&state.db, id).await?.imported_section(),
+        None => None,
+    };
     let title = if id.is_some() {
         "Modifica l'argomento"
     } else {
@@ -49,6 +54,7 @@ fn render_form(
     };
     let html = Page::for_user(state, principal, title, paths::TOPICS)
         .with("topic_id", &id)
+        .with("section", &section)
         .with("form", form)
         .with(
             "name_hint",
@@ -72,7 +78,7 @@ pub async fn new_form(
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let form = TopicForm::blank();
-    render_form(&state, &principal, None, &form, &FormErrors::default())
+    render_form(&state, &principal, None, &form, &FormErrors::default()).await
 }
 
 pub async fn edit_form(
@@ -82,7 +88,7 @@ pub async fn edit_form(
 ) -> Result<Response, AppError> {
     principal.require(&state, Action::ManageTopics).await?;
     let form = TopicForm::from(topics::find(&state.db, id).await?);
-    render_form(&state, &principal, Some(id), &form, &FormErrors::default())
+    render_form(&state, &principal, Some(id), &form, &FormErrors::default()).await
 }
 
 pub async fn create(
@@ -94,7 +100,7 @@ pub async fn create(
         TopicChange::Saved => {
             Ok(Redirect::to(&paths::with_outcome(paths::TOPICS, "creato")).into_response())
         }
-        TopicChange::Invalid(errors) => render_form(&state, &principal, None, &form, &errors),
+        TopicChange::Invalid(errors) => render_form(&state, &principal, None, &form, &errors).await,
     }
 }
 
@@ -108,6 +114,8 @@ pub async fn update(
         TopicChange::Saved => {
             Ok(Redirect::to(&paths::with_outcome(paths::TOPICS, "salvato")).into_response())
         }
-        TopicChange::Invalid(errors) => render_form(&state, &principal, Some(id), &form, &errors),
+        TopicChange::Invalid(errors) => {
+            render_form(&state, &principal, Some(id), &form, &errors).await
+        }
     }
 }

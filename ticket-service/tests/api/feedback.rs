@@ -172,6 +172,62 @@ async fn an_accessibility_report_is_due_in_thirty_days_for_the_coordination_only
     assert_eq!(office.get("/riscontri/pagine").await.status, 403);
 }
 
+/// Sends the portal's accessibility form with `description`.
+async fn report_accessibility(reader: &mut crate::helpers::Client, description: &str) {
+    let form = portal_page(ACCESSIBILITY_FORM)
+        .form_with_button("Invia la segnalazione")
+        .set("oggetto", "Menu")
+        .set("descrizione", description);
+    let thanks = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    assert_eq!(thanks.status, 200, "{}", thanks.body);
+}
+
+#[tokio::test]
+async fn the_coordination_answers_then_closes_an_accessibility_report() {
+    let app = spawn_with_portal(100).await;
+    let mut reader = app.client();
+    report_accessibility(&mut reader, "Il menu non si apre con la tastiera.").await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let list = coordination.get("/riscontri").await;
+    assert!(list.body.contains("Da rispondere"), "{}", list.body);
+    let answer = list.form("/riscontri/1/stato");
+    assert!(answer.buttons()[0].starts_with("Segna come risposta"));
+    let answered = coordination.submit(&answer).await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let list = coordination.get(answered.location().unwrap()).await;
+    assert!(list.body.contains("Segnalazione segnata come risposta."));
+    assert!(list.body.contains("Risposta inviata"));
+    // The same form again changes nothing and says so.
+    let twice = coordination.submit(&answer).await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("non è stato cambiato nulla"));
+    // An answered report is not late any more, even past its due date.
+    app.clock.advance(31 * 86_400);
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let later = coordination.get("/riscontri").await;
+    assert!(!later.body.contains("badge--overdue"), "{}", later.body);
+    let close = later.form("/riscontri/1/stato");
+    assert!(close.buttons()[0].starts_with("Chiudi"));
+    let closed = coordination.submit(&close).await;
+    assert_eq!(closed.status, 303);
+    let list = coordination.get("/riscontri").await;
+    assert!(list.body.contains("<td>Chiusa</td>"), "{}", list.body);
+    assert!(!list.body.contains("/riscontri/1/stato"));
+    // Admins read the list without the buttons; the audit log has both steps.
+    let mut admin = app.logged_in("demo.admin").await;
+    let read_only = admin.get("/riscontri").await;
+    assert_eq!(read_only.status, 200);
+    assert!(!read_only.body.contains("/stato\""));
+    let audit = admin.get("/admin/audit").await;
+    assert_eq!(
+        audit
+            .body
+            .matches("Segnalazione di accessibilità risposta o chiusa")
+            .count(),
+        2
+    );
+}
+
 #[tokio::test]
 async fn a_filled_trap_is_thanked_but_not_stored() {
     let app = spawn_with_portal(100).await;
@@ -352,7 +408,9 @@ fn the_feedback_table_has_no_column_for_who_sent_it() {
             "useful",
             "comment",
             "reply_email",
-            "due_date"
+            "due_date",
+            // Where an accessibility report stands for the coordination.
+            "state"
         ]
     );
     for who in [

@@ -1,7 +1,7 @@
 //! Topics and their standard answers, edited by the coordination and the admins: validation
 //! with F4 errors, renaming, disabling, and what the report page then offers.
 
-use crate::helpers::{Client, Page, spawn_app};
+use crate::helpers::{Client, Page, spawn_app, spawn_app_with};
 
 /// The id of the topic called `name` in the list of `/argomenti`.
 async fn topic_id(client: &mut Client, name: &str) -> String {
@@ -206,4 +206,81 @@ async fn only_the_coordination_and_admins_can_post_topics() {
             "{role} editing"
         );
     }
+}
+
+/// Writes the FAQ section `content/faq/<folder>/_index.md` of the test's portal.
+fn faq_section(root: &std::path::Path, folder: &str, title: &str) {
+    let dir = root.join("content/faq").join(folder);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("_index.md"),
+        format!("---\ntitle: \"{title}\"\ndescription: \"Domande\"\n---\n\nTesto.\n"),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn topics_are_the_portal_faq_sections_and_name_where_the_faq_go() {
+    let app = spawn_app_with(|_, dir| {
+        faq_section(dir.path(), "cittadinanza", "Domande sulla cittadinanza");
+        faq_section(dir.path(), "salute", "Domande sulla salute");
+    })
+    .await;
+    let mut coordination = app.logged_in("demo.coordinamento").await;
+    let list = coordination.get("/argomenti").await;
+    assert!(list.body.contains(">Domande sulla salute</th>"));
+    assert!(list.body.contains("<code>faq/salute/</code>"));
+    // The seed "Cittadinanza" became the section's topic; the seeds no section matched went.
+    assert!(list.body.contains(">Domande sulla cittadinanza</th>"));
+    assert!(list.body.contains("<code>faq/cittadinanza/</code>"));
+    for seed in ["Permesso di soggiorno", "Lavoro", "Altro", ">Cittadinanza<"] {
+        assert!(!list.body.contains(seed), "{seed} is gone");
+    }
+    assert!(
+        offered_topics(&mut coordination, "1")
+            .await
+            .contains(">Domande sulla salute</option>")
+    );
+
+    // A topic the coordination adds has no section.
+    assert_eq!(
+        create_topic(&mut coordination, "Asilo", "").await.status,
+        303
+    );
+    let list = coordination.get("/argomenti").await;
+    let asilo = list
+        .body
+        .split("<tr>")
+        .find(|row| row.contains(">Asilo</th>"))
+        .unwrap();
+    assert!(asilo.contains("Aggiunto dal coordinamento"));
+
+    // An imported topic is named in the portal: its form has no name nor tick, only the answer.
+    let id = topic_id(&mut coordination, "Domande sulla salute").await;
+    let path = format!("/argomenti/{id}");
+    let edit = coordination.get(&path).await;
+    assert!(edit.body.contains("<code>content/faq/salute/</code>"));
+    let form = edit.form(&path);
+    assert_eq!(form.value("name"), None);
+    assert!(!edit.body.contains("name=\"active\""));
+    let saved = coordination
+        .submit(&form.set("standard_answer", "Rivolgersi all'ASL."))
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    // A name sent all the same, with a body built by hand since no form holds it, is ignored.
+    let csrf = edit.csrf();
+    let forced = coordination
+        .post_raw(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("name", "Altro nome"),
+                ("standard_answer", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(forced.status, 303);
+    let list = coordination.get("/argomenti").await;
+    assert!(list.body.contains(">Domande sulla salute</th>"));
+    assert!(!list.body.contains("Altro nome"));
 }

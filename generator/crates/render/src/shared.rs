@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::context::hash_json;
 use crate::inputs::Inputs;
 use crate::jobs::{AZ_PAGE, SEARCH_PAGE, SITEMAP_PAGE};
-use respi_sources::config::Contacts;
+use respi_sources::config::{Contacts, WebAnalyticsItalia};
 
 /// The values every page shares, by language.
 #[derive(Default)]
@@ -39,6 +39,8 @@ struct SiteValue<'a> {
     accessibility_statement_url: &'a Option<String>,
     reserved_area_url: &'a Option<String>,
     feedback_url: &'a Option<String>,
+    counter_url: &'a Option<String>,
+    web_analytics_italia: &'a Option<WebAnalyticsItalia>,
     transparency_url: &'a Option<String>,
     privacy_url: Option<String>,
     legal_url: Option<String>,
@@ -192,6 +194,8 @@ fn site_value<'a>(inputs: &'a Inputs<'_>, lang: &str) -> SiteValue<'a> {
         accessibility_statement_url: &c.accessibility_statement_url,
         reserved_area_url: &c.reserved_area_url,
         feedback_url: &c.feedback_url,
+        counter_url: &c.counter_url,
+        web_analytics_italia: &c.web_analytics_italia,
         transparency_url: &c.transparency_url,
         privacy_url: page_url(&c.pages.privacy),
         legal_url: page_url(&c.pages.legal),

@@ -25,6 +25,10 @@ pub struct Config {
     pub accessibility_statement_url: Option<String>,
     pub reserved_area_url: Option<String>,
     pub feedback_url: Option<String>,
+    /// The reserved area's page counter (`…/contatore`): every page asks it for an image.
+    pub counter_url: Option<String>,
+    /// Web Analytics Italia, AgID's statistics service, instead of or besides the counter.
+    pub web_analytics_italia: Option<WebAnalyticsItalia>,
     pub transparency_url: Option<String>,
     #[serde(default)]
     pub contacts: Contacts,
@@ -42,6 +46,21 @@ pub struct Config {
     pub areas: Vec<Area>,
     #[serde(default)]
     pub network: NetworkConfig,
+}
+
+/// The site's entry in Web Analytics Italia: every page asks its tracker for an image, which
+/// works without JavaScript.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebAnalyticsItalia {
+    /// The site's number (`idsite`) that Web Analytics Italia gave.
+    pub site_id: u32,
+    #[serde(default = "web_analytics_italia_url")]
+    pub url: String,
+}
+
+fn web_analytics_italia_url() -> String {
+    "https://ingestion.webanalytics.italia.it/".to_owned()
 }
 
 /// The wider network's directory.
@@ -166,6 +185,8 @@ const CONFIG_KEYS: &[&str] = &[
     "accessibility_statement_url",
     "reserved_area_url",
     "feedback_url",
+    "counter_url",
+    "web_analytics_italia",
     "transparency_url",
     "contacts",
     "languages",

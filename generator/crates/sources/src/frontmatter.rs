@@ -31,49 +31,70 @@ pub const KEYS: &[&str] = &[
     "extra",
 ];
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Written back (by the reserved area's FAQ export, see [`write_page`]) with the keys that
+/// differ from their defaults only.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(
+        default,
+        deserialize_with = "opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub date: Option<Date>,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(
+        default,
+        deserialize_with = "opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub updated: Option<Date>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub draft: bool,
     /// Invented content that shows what a page will hold: readers see a "contenuto di
     /// esempio" note, and a build for the real address warns about it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub example: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub weight: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Redundant with the file name; when given it must agree with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<SortBy>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paginate_by: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub faq: Option<Faq>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub office: Option<Office>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
     /// A training session or a meeting (see `events`).
     pub event: Option<Event>,
     /// Who the page is written for; the readability check (C14) applies to the public only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default_audience")]
     pub audience: Audience,
     /// Anchor (`#heading-id`) of the heading under which the text of an image of text is
     /// written out (C3).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_equivalent: Option<String>,
     /// Captions file (WebVTT) of the video the page publishes (C12).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub captions: Option<String>,
     /// Transcript of the audio or video the page publishes: a file, a page or `#heading-id` (C12).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -101,9 +122,33 @@ pub enum SortBy {
 #[serde(deny_unknown_fields)]
 pub struct Faq {
     pub source: String,
-    #[serde(default, deserialize_with = "opt_date")]
+    #[serde(
+        default,
+        deserialize_with = "opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub validated: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_zero(value: &i64) -> bool {
+    *value == 0
+}
+
+fn is_default_audience(value: &Audience) -> bool {
+    *value == Audience::default()
+}
+
+/// A page file: `front` between `---` lines, a blank line, then `body`. What it writes reads
+/// back, through [`split`] and [`parse`], as the same front matter.
+pub fn write_page(front: &FrontMatter, body: &str) -> Result<String, serde_yaml::Error> {
+    let yaml = serde_yaml::to_string(front)?;
+    Ok(format!("---\n{yaml}---\n\n{}\n", body.trim_end()))
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -421,6 +466,33 @@ mod tests {
         assert_eq!(s.yaml, "title: A\n");
         assert_eq!(s.body, "\nCorpo\n");
         assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn a_written_page_reads_back_with_the_same_keys() {
+        let front = FrontMatter {
+            title: Some("Serve il certificato: \"B1\"?".into()),
+            description: "Una riga # con segni".into(),
+            draft: true,
+            faq: Some(Faq {
+                source: "Prefettura – Ufficio Cittadinanza".into(),
+                validated: Some(jiff::civil::date(2026, 10, 15)),
+                report: None,
+            }),
+            ..FrontMatter::default()
+        };
+        let text = write_page(&front, "Il corpo.\n\n").unwrap();
+        assert!(!text.contains("report"), "{text}");
+        assert!(!text.contains("weight"), "{text}");
+        let split = split(&text).unwrap();
+        assert_eq!(split.body, "\nIl corpo.\n");
+        let back = parse(Path::new("x.md"), &text, &split).unwrap();
+        assert_eq!(back.title, front.title);
+        assert_eq!(back.description, front.description);
+        assert!(back.draft);
+        let faq = back.faq.unwrap();
+        assert_eq!(faq.source, "Prefettura – Ufficio Cittadinanza");
+        assert_eq!(faq.validated, Some(jiff::civil::date(2026, 10, 15)));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::app::reports::{load, scope_of};
 use crate::auth::principal::Principal;
 use crate::db::attachments::{self, AttachmentRow};
 use crate::db::audit::{self as audit_log, AuditEntry};
+use crate::db::faq_exports;
 use crate::db::notifications;
 use crate::db::reports::ReportRow;
 use crate::db::timeline::{self, AnswerStages, EventRow, TextRow};
@@ -28,6 +29,9 @@ pub struct OpenedReport {
     pub topics: Vec<TopicRow>,
     /// The latest answer the liaison recorded, the start of the publishing form.
     pub received: Option<String>,
+    /// The FAQ drafts made of the report (paths under `content/`), for the coordination: the
+    /// link from a report to its FAQ lives here, never in the public file.
+    pub faq_paths: Vec<String>,
 }
 
 /// Opens report `id` for the principal: audited (by protocol number), its notifications read.
@@ -53,12 +57,13 @@ pub async fn open(
         })
         .await?;
     let internal = principal.can(Action::HandleInternalNotes);
+    let faq = principal.can(Action::ExportFaq);
     let stages = if internal {
         AnswerStages::All
     } else {
         AnswerStages::Published
     };
-    let (events, answers, notes, attachments, topics, received) = state
+    let (events, answers, notes, attachments, topics, received, faq_paths) = state
         .db
         .read(move |conn| {
             let notes = if internal {
@@ -73,6 +78,11 @@ pub async fn open(
                 attachments::attachments(conn, id)?,
                 topics::list(conn)?,
                 timeline::latest_answer(conn, id, "ricevuta")?,
+                if faq {
+                    faq_exports::paths_of_report(conn, id)?
+                } else {
+                    Vec::new()
+                },
             ))
         })
         .await?;
@@ -85,5 +95,6 @@ pub async fn open(
         attachments,
         topics,
         received,
+        faq_paths,
     })
 }

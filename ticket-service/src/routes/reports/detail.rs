@@ -271,6 +271,7 @@ fn with_report(page: Page, state: &AppState, principal: &Principal, opened: Open
     .with("events", &events)
     .with("answers", &texts(opened.answers))
     .with("internal", &opened.internal)
+    .with("faq_paths", &opened.faq_paths)
     .with("notes", &texts(opened.notes))
     .with("attachments", &attachments)
     .with("can_attach", &can_attach)

@@ -1,0 +1,105 @@
+//! The monitoring report of a period, written from the coordination's page: the aggregate
+//! tables of the reports, answers, topics, areas, appointments and page views, with every
+//! count below 5 shown as "< 5"; the page builds as a draft of the portal.
+
+use crate::faq_corpus::{self, PlantedReport};
+use crate::faq_export::{answer, cast, file, output_of, spawn_on_portal_copy_with};
+use crate::helpers::Client;
+
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0";
+
+async fn views(reader: &mut Client, portal: &str, path: &str, times: usize) {
+    for _ in 0..times {
+        let page = reader
+            .get(&format!("/contatore?pagina={portal}{path}&lingua=it"))
+            .await;
+        assert_eq!(page.status, 200);
+    }
+}
+
+/// The portal's address in the copy's site.toml.
+fn base_url(root: &std::path::Path) -> String {
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    toml.lines()
+        .find_map(|line| line.strip_prefix("base_url = \""))
+        .unwrap()
+        .trim_end_matches('"')
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_period_report_suppresses_counts_below_five() {
+    let (app, root) = spawn_on_portal_copy_with(|settings| settings.counter.ip_burst = 100).await;
+    let portal = base_url(&root);
+    let mut clients = cast(&app).await;
+    // Six reports on permits, two on citizenship: one count to show, one to suppress.
+    for n in 0..8 {
+        let mut report: PlantedReport = faq_corpus::report(n);
+        report.topic = if n < 6 { 0 } else { 2 };
+        let id = file(&mut clients.office, &report).await;
+        answer(&mut clients, &id, n, &report).await;
+    }
+    let mut reader = app.browser(BROWSER);
+    views(&mut reader, &portal, "faq/", 6).await;
+    views(&mut reader, &portal, "notizie/", 2).await;
+
+    let coordination = &mut clients.coordination;
+    assert_eq!(clients.office.get("/monitoraggio").await.status, 403);
+    let page = coordination.get("/monitoraggio").await;
+    assert_eq!(page.status, 200);
+    let wrong = coordination
+        .submit(&page.form("/monitoraggio").set("period", "2026-Q7"))
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("href=\"#period\""));
+    assert!(wrong.body.contains("Periodo non valido"));
+
+    let today = app.clock.today();
+    let period = format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1);
+    let written = coordination
+        .submit(&page.form("/monitoraggio").set("period", &period))
+        .await;
+    assert_eq!(written.status, 200, "{}", written.body);
+    let path = format!("monitoraggio/{}.md", period.to_lowercase());
+    assert!(
+        written.body.contains(&format!("content/{path}")),
+        "{}",
+        written.body
+    );
+
+    let text = std::fs::read_to_string(root.join("content").join(&path)).unwrap();
+    for expected in [
+        "draft: true",
+        // The eight of the test and the two the demo files at start.
+        "- Segnalazioni ricevute: 10",
+        "- Segnalazioni con risposta pubblicata nel periodo: 8",
+        "| Domande sul permesso di soggiorno | 6 |",
+        "| Domande sulla cittadinanza | < 5 |",
+        "| /faq/ | 6 |",
+        "| /notizie/ | < 5 |",
+        "- Letture delle pagine del portale: 8",
+        "Table: Segnalazioni del periodo per argomento {righe}",
+        "Appuntamenti del periodo per tipo ed esito: nessun dato nel periodo.",
+    ] {
+        assert!(text.contains(expected), "«{expected}» missing in:\n{text}");
+    }
+    for planted in faq_corpus::report(0).planted {
+        assert!(!text.contains(&planted), "{planted} in the report");
+    }
+
+    // The report builds as a draft of the portal, and only with drafts.
+    let with = respi_site::build(
+        &root,
+        &respi_site::BuildOptions {
+            drafts: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|diagnostics| {
+        panic!("the portal with the report does not build:\n{diagnostics}")
+    });
+    assert!(with.files.contains_key(output_of(&path).as_str()));
+    let without = respi_site::build(&root, &respi_site::BuildOptions::default()).unwrap();
+    assert!(!without.files.contains_key(output_of(&path).as_str()));
+    std::fs::remove_dir_all(&root).unwrap();
+}
