@@ -186,6 +186,34 @@ fn load_faq(content_dir: &std::path::Path) -> FaqIndex {
     index
 }
 
+/// With `--demo`, the demo's accounts, reports and appointments; without, the demo's
+/// accounts disabled and its reports removed from a database that once ran it.
+fn seed_or_clear_demo(
+    db: &Db,
+    settings: &Settings,
+    totp_key: Option<&TotpKey>,
+    demo_mode: bool,
+) -> Result<(Vec<DemoAccount>, Option<demo::DemoRecords>), StartupError> {
+    Ok(if demo_mode {
+        // The demo always has a key: the configured one or its own.
+        let key = totp_key.expect("the demo makes a key when none is configured");
+        let accounts = demo::seed(db, &settings.login.second_factor_roles, key)?;
+        let mut records = demo::seed_reports(db, &settings.reports)?;
+        records.appointment_kind = demo::seed_appointments(db)?;
+        (accounts, Some(records))
+    } else {
+        let disabled = demo::disable(db)?;
+        if disabled > 0 {
+            tracing::warn!(disabled, "demo accounts disabled: started without --demo");
+        }
+        let purged = demo::purge(db, &settings.reports.attachment_dir)?;
+        if purged > 0 {
+            tracing::warn!(purged, "demo reports removed: started without --demo");
+        }
+        (Vec::new(), None)
+    })
+}
+
 /// A bound, ready-to-run service.
 pub struct Application {
     listener: TcpListener,
@@ -208,26 +236,8 @@ impl Application {
         };
         let db = prepare_database_at(&settings, &database)?;
         let totp_key = second_factor_key(&settings, demo_mode)?;
-        let (demo_accounts, demo_records) = if demo_mode {
-            // The demo always has a key: the configured one or its own.
-            let key = totp_key
-                .as_ref()
-                .expect("the demo makes a key when none is configured");
-            let accounts = demo::seed(&db, &settings.login.second_factor_roles, key)?;
-            let mut records = demo::seed_reports(&db, &settings.reports)?;
-            records.appointment_kind = demo::seed_appointments(&db)?;
-            (accounts, Some(records))
-        } else {
-            let disabled = demo::disable(&db)?;
-            if disabled > 0 {
-                tracing::warn!(disabled, "demo accounts disabled: started without --demo");
-            }
-            let purged = demo::purge(&db, &settings.reports.attachment_dir)?;
-            if purged > 0 {
-                tracing::warn!(purged, "demo reports removed: started without --demo");
-            }
-            (Vec::new(), None)
-        };
+        let (demo_accounts, demo_records) =
+            seed_or_clear_demo(&db, &settings, totp_key.as_ref(), demo_mode)?;
         seal_second_factor_secrets(&db, totp_key.as_ref(), &settings.login.second_factor_roles)?;
         let search = open_search_index(&db, &database)?;
         let site = SiteInfo::load(&settings.site_config)?;
