@@ -45,7 +45,7 @@ function request()
     return wrk.format("GET", "/segnalazioni/" .. s.ids[math.random(1, #s.ids)], headers)
   elseif kind == "search" then
     local q = words[math.random(1, #words)]
-    return wrk.format("GET", (os.getenv("SEARCH_PATH") or "/segnalazioni/cerca") .. "?q=" .. q, headers)
+    return wrk.format("GET", "/segnalazioni/cerca?parole=" .. q, headers)
   elseif kind == "file" then
     -- The confirmation form of a review page, as sessions.py read it, with a new key.
     headers["Content-Type"] = "application/x-www-form-urlencoded"
