@@ -190,13 +190,35 @@ pub(super) fn known_values(text: &str, known: &KnownIdentifiers) -> Vec<Span> {
                 "(?i)"
             };
             let pattern = format!(r"{case}(?:^|\b|\W){}(?:$|\b|\W)", regex::escape(value));
-            let re = regex(&pattern);
+            let re = cached_regex(&pattern);
             let kind = *kind;
             re.find_iter(text)
                 .map(move |m| trim_to(text, m.start(), m.end(), value, kind))
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The pattern of a recorded value, compiled once per thread: an export scrubs each text of
+/// its reports with the same values, and compiling a Unicode pattern costs far more than
+/// running it. The cache is emptied when it grows past a few hundred patterns.
+fn cached_regex(pattern: &str) -> Regex {
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(re) = cache.get(pattern) {
+            return re.clone();
+        }
+        if cache.len() >= 512 {
+            cache.clear();
+        }
+        let re = regex(pattern);
+        cache.insert(pattern.to_owned(), re.clone());
+        re
+    })
 }
 
 /// The span of `value` inside a match that may have taken one character either side.
