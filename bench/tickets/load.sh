@@ -26,8 +26,15 @@ if ! command -v wrk >/dev/null; then
 fi
 cargo build --release --quiet -p respi-tickets
 rm -rf "$WORK" && mkdir -p "$WORK/data" "$WORK/content"
-echo "Database di prova con $REPORTS segnalazioni…" >&2
-python3 bench/tickets/seed.py "$WORK/data/tickets-demo.sqlite3" --reports "$REPORTS" --seed 1 >&2
+# The seeded database is kept between runs (remove it after a change of the migrations); each
+# run works on a copy, since the demo adds its accounts and filings to it.
+seeded="bench/.work/tickets/load-$REPORTS.sqlite3"
+if [ ! -f "$seeded" ]; then
+  echo "Database di prova con $REPORTS segnalazioni…" >&2
+  mkdir -p "$(dirname "$seeded")"
+  python3 bench/tickets/seed.py "$seeded" --reports "$REPORTS" --seed 1 --until 2026-12-01 >&2
+fi
+cp "$seeded" "$WORK/data/tickets-demo.sqlite3"
 
 server_pid=""
 stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; server_pid=""; }
