@@ -68,12 +68,16 @@ run_load() {
   local pids=() kind clients
   for spec in "$@"; do
     kind="${spec%%:*}"; clients="${spec##*:}"
+    local who="$WORK/sessions.txt"
+    [ "$kind" = file ] && who="$WORK/file-sessions.txt"
     wrk -t1 -c"$clients" -d"${DURATION}s" --timeout 10s -s bench/tickets/load.lua "$base" \
-      -- "$kind" "$WORK/sessions.txt" "$WORK/file-bodies.txt" >"$WORK/wrk-$kind.txt" 2>&1 &
+      -- "$kind" "$who" "$WORK/file-bodies.txt" >"$WORK/wrk-$kind.txt" 2>&1 &
     pids+=($!)
   done
   wait "${pids[@]}"
-  for spec in "$@"; do grep '^RESULT' "$WORK/wrk-${spec%%:*}.txt"; done
+  for spec in "$@"; do
+    grep '^RESULT' "$WORK/wrk-${spec%%:*}.txt" | sed "s/^RESULT - /RESULT ${spec%%:*} /"
+  done
 }
 
 print_table() {

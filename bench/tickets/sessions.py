@@ -7,7 +7,8 @@ Each client logs in through the login form and keeps its session cookie. It then
 of reports it may open from its list of reports, and files the report form once as a person
 does (the form, then its review page): the review page's confirmation form, with its fields as
 the page holds them, becomes the body that the `file` load sends, with a new submission key
-each time. Writes DIR/sessions.txt (cookie, CSRF token, report ids) and DIR/file-bodies.txt.
+each time. Writes DIR/sessions.txt (cookie, CSRF token, report ids), and for the clients that may file
+reports DIR/file-sessions.txt and DIR/file-bodies.txt, line by line together.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 OPENER = urllib.request.build_opener(NoRedirect)
 
 
-def send(base: str, path: str, cookie: str | None, data: dict | None = None) -> tuple[int, dict, str]:
+def send(base: str, path: str, cookie: str | None, data: dict | None = None) -> tuple[int, object, str]:
     headers = {"Origin": base, "Sec-Fetch-Site": "same-origin"}
     if cookie:
         headers["Cookie"] = f"__Host-sid={cookie}"
@@ -76,14 +77,18 @@ def send(base: str, path: str, cookie: str | None, data: dict | None = None) -> 
     request = urllib.request.Request(base + path, data=body, headers=headers)
     try:
         with OPENER.open(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read().decode()
+            return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, error.headers, error.read().decode()
 
 
-def cookie_of(headers: dict, current: str | None) -> str | None:
-    found = re.search(r"__Host-sid=([^;]*)", headers.get("Set-Cookie", ""))
-    return found.group(1) or None if found else current
+def cookie_of(headers, current: str | None) -> str | None:
+    """The session id the answer sets (header names are read in any case), or `current`."""
+    for value in headers.get_all("Set-Cookie") or []:
+        found = re.search(r"__Host-sid=([^;]*)", value)
+        if found:
+            return found.group(1) or None
+    return current
 
 
 def form_of(page: str, action: str) -> dict:
@@ -103,8 +108,8 @@ def sign_in(base: str, user: str, password: str) -> tuple[str, str]:
     if status != 303:
         sys.exit(f"accesso di {user} non riuscito ({status})")
     cookie = cookie_of(headers, cookie)
-    status, _, page = send(base, "/segnalazioni/nuova", cookie)
-    csrf = form_of(page, "/segnalazioni/nuova")["fields"].get("csrf", "")
+    status, _, page = send(base, "/", cookie)
+    csrf = form_of(page, "/logout")["fields"].get("csrf", "")
     return cookie, csrf
 
 
@@ -116,8 +121,11 @@ def report_ids(base: str, cookie: str) -> list[str]:
     return sorted(set(ids), key=int) or ["1"]
 
 
-def confirmation_body(base: str, cookie: str) -> str:
-    _, _, page = send(base, "/segnalazioni/nuova", cookie)
+def confirmation_body(base: str, cookie: str) -> str | None:
+    """The review page's confirmation form, or None for a role that files no report."""
+    status, _, page = send(base, "/segnalazioni/nuova", cookie)
+    if status != 200 or 'action="/segnalazioni/nuova"' not in page:
+        return None
     fields = form_of(page, "/segnalazioni/nuova")["fields"] | {
         "file_reference": "PS-2026-4411",
         "citizen_family_name": "Esempio",
@@ -144,15 +152,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     accounts = [tuple(item.split(":", 1)) for item in args.accounts.split(",")]
-    sessions, bodies = [], []
+    sessions, filers, bodies = [], [], []
     for n in range(args.clients):
         user, password = accounts[n % len(accounts)]
         cookie, csrf = sign_in(args.base, user, password)
         ids = report_ids(args.base, cookie)
         sessions.append(" ".join([cookie, csrf, *ids]))
-        bodies.append(confirmation_body(args.base, cookie))
+        body = confirmation_body(args.base, cookie)
+        if body is not None:
+            filers.append(sessions[-1])
+            bodies.append(body)
+    if not bodies:
+        sys.exit("nessuno dei clienti può inviare segnalazioni")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "sessions.txt").write_text("\n".join(sessions) + "\n")
+    # The filing clients, in the order of their bodies: each body holds its session's token.
+    (args.out / "file-sessions.txt").write_text("\n".join(filers) + "\n")
     (args.out / "file-bodies.txt").write_text("\n".join(bodies) + "\n")
     print(f"{len(sessions)} clienti collegati", file=sys.stderr)
 
