@@ -37,6 +37,25 @@ impl Clock {
 }
 
 /// The time zone of every date people read, and of business days.
+/// The Italian name of the month of `date` ("dicembre").
+pub fn month_name(date: Date) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    MONTHS[usize::try_from(date.month() - 1).unwrap_or(0)]
+}
+
 pub fn rome() -> TimeZone {
     TimeZone::get("Europe/Rome").unwrap_or(TimeZone::UTC)
 }

@@ -428,21 +428,7 @@ fn review_page(
 
 /// "martedì 1 dicembre 2026".
 pub(crate) fn long_day(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "gennaio",
-        "febbraio",
-        "marzo",
-        "aprile",
-        "maggio",
-        "giugno",
-        "luglio",
-        "agosto",
-        "settembre",
-        "ottobre",
-        "novembre",
-        "dicembre",
-    ];
-    let month = MONTHS[usize::try_from(date.month() - 1).unwrap_or(0)];
+    let month = crate::clock::month_name(date);
     format!(
         "{} {} {month} {}",
         weekday_name(date.weekday()),

@@ -164,15 +164,14 @@ async fn receipt_pdf(office: &mut Client, receipt: &str) {
     }
 }
 
-/// Downloads the receipt's calendar file and reads it with Python's `icalendar`, apart from
-/// the service: one event in Europe/Rome, at the booked time, lasting the slot.
-pub(crate) async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> String {
-    let path = receipt.split('?').next().unwrap();
-    let (status, headers, body) = office.download(&format!("{path}/calendario.ics")).await;
+/// The iCalendar file at `path`, downloaded and read by `tests/tools/read_ics.py`, an
+/// independent parser; what it prints (JSON).
+pub(crate) async fn read_ics(client: &mut Client, path: &str) -> String {
+    let (status, headers, body) = client.download(path).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "text/calendar; charset=utf-8");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("prenotazione.ics");
+    let file = dir.path().join("calendario.ics");
     std::fs::write(&file, &body).unwrap();
     let reader = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/read_ics.py");
     let output = std::process::Command::new("python3")
@@ -186,6 +185,14 @@ pub(crate) async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &
         "{printed}{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    printed
+}
+
+/// Downloads the receipt's calendar file and reads it with Python's `icalendar`, apart from
+/// the service: one event in Europe/Rome, at the booked time, lasting the slot.
+pub(crate) async fn receipt_calendar(office: &mut Client, receipt: &str, slot: &str) -> String {
+    let path = receipt.split('?').next().unwrap();
+    let printed = read_ics(office, &format!("{path}/calendario.ics")).await;
     let start = slot.parse::<jiff::civil::DateTime>().unwrap();
     let utc = |at: jiff::civil::DateTime| {
         let instant = at.in_tz("Europe/Rome").unwrap().timestamp();

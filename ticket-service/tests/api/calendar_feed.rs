@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::appointments::{book, booking_form, first_kind, radio_values};
+use crate::appointments::{book, booking_form, first_kind, radio_values, read_ics};
 use crate::hardening_auth::spawn_app_and_database;
 use crate::helpers::{Client, Page};
 
@@ -16,29 +16,6 @@ fn feed_path(page: &Page) -> String {
     let path = &address[address.find("/calendario/").expect("a feed address")..];
     assert!(path.ends_with(".ics"), "{path}");
     path.to_owned()
-}
-
-/// The feed read by `tests/tools/read_ics.py`, as JSON.
-async fn read_feed(client: &mut Client, path: &str) -> String {
-    let (status, headers, body) = client.download(path).await;
-    assert_eq!(status, 200);
-    assert_eq!(headers["content-type"], "text/calendar; charset=utf-8");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("feed.ics");
-    std::fs::write(&file, &body).unwrap();
-    let reader = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/read_ics.py");
-    let output = std::process::Command::new("python3")
-        .arg(reader)
-        .arg(&file)
-        .output()
-        .expect("python3 runs (scripts/test installs the icalendar package)");
-    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{printed}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    printed
 }
 
 fn utc(slot: &str) -> String {
@@ -80,7 +57,7 @@ async fn a_private_feed_serves_the_coming_appointments_until_it_is_revoked() {
         .trim_end_matches(".ics");
 
     let mut calendar_program = app.client();
-    let feed = read_feed(&mut calendar_program, &first).await;
+    let feed = read_ics(&mut calendar_program, &first).await;
     assert_eq!(feed.matches("\"uid\"").count(), 2, "{feed}");
     assert!(feed.contains("\"zones\": [\"Europe/Rome\"]"));
     for slot in &slots[..2] {
@@ -162,7 +139,7 @@ async fn remake_and_revoke(
     let second = feed_path(&remade);
     assert_ne!(first, second);
     assert_eq!(calendar_program.get(first).await.status, 404);
-    read_feed(calendar_program, &second).await;
+    read_ics(calendar_program, &second).await;
 
     let revoked = prefettura
         .submit(&remade.form_with_button("Revoca l'indirizzo"))

@@ -204,28 +204,13 @@ fn table(id: &'static str, title: &'static str, dimension: &'static str, rows: V
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
-];
-
 fn month_table(context: &Context<'_>, now: &ReportFigures) -> Table {
     let rows = context
         .months
         .iter()
         .zip(&now.by_month)
         .map(|(month, count)| {
-            let name = MONTHS[usize::try_from(month.month() - 1).unwrap_or(0)];
+            let name = crate::clock::month_name(*month);
             let label = format!("{name} {}", month.year());
             row(
                 &label,
