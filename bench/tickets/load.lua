@@ -40,7 +40,7 @@ function request()
   local s = sessions[(counter % #sessions) + 1]
   local headers = { ["Cookie"] = "__Host-sid=" .. s.cookie }
   if kind == "list" then
-    return wrk.format("GET", "/segnalazioni?page=" .. math.random(1, 20), headers)
+    return wrk.format("GET", "/segnalazioni?pagina=" .. math.random(1, 20), headers)
   elseif kind == "show" then
     return wrk.format("GET", "/segnalazioni/" .. s.ids[math.random(1, #s.ids)], headers)
   elseif kind == "search" then

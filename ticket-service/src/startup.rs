@@ -274,6 +274,7 @@ impl Application {
             demo: demo_records,
             clock: Clock::system(),
             search: Arc::new(search),
+            indexing: Arc::new(tokio::sync::Notify::new()),
             faq: Arc::new(load_faq(&settings.content_dir)),
             settings: Arc::new(settings),
             site: Arc::new(site),
@@ -319,6 +320,9 @@ impl Application {
         let backups = tokio::spawn(crate::backup::schedule::run_periodically(
             self.state.clone(),
         ));
+        let indexing = tokio::spawn(crate::app::reports::search::keep_index_current(
+            self.state.clone(),
+        ));
         let result = axum::serve(
             self.listener,
             self.router
@@ -330,6 +334,8 @@ impl Application {
         digests.abort();
         backups.abort();
         retention.abort();
+        // Changes not yet in the index stay queued in the database: the next start applies them.
+        indexing.abort();
         result
     }
 }

@@ -45,6 +45,9 @@ pub struct AppState {
     pub clock: Clock,
     /// The full-text index of the reports.
     pub search: Arc<SearchIndex>,
+    /// Wakes the task that applies the queued changes to `search` (see
+    /// `app::reports::search::keep_index_current`).
+    pub indexing: Arc<tokio::sync::Notify>,
     /// The portal's published FAQ, for the suggestions of the report form.
     pub faq: Arc<FaqIndex>,
 }

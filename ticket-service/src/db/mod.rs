@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod page_views;
 mod pool;
+pub mod report_list;
 pub mod reports;
 pub mod retention;
 pub mod search_source;
@@ -80,6 +81,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0015_report_figures.sql")),
         M::up(include_str!("migrations/0016_faq_topics.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
+        M::up(include_str!("migrations/0020_report_list_indexes.sql")),
     ]
 }
 

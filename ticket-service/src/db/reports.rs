@@ -224,90 +224,18 @@ pub fn find(conn: &Connection, scope: ReportScope, id: i64) -> rusqlite::Result<
     .optional()
 }
 
-/// A list of reports: whose (the scope), which (all, or those in one state), and in which
-/// order. Reports still to be answered come before answered ones, overdue ones first; then
-/// by urgency (in the configured order) and due date, or by due date and urgency.
-#[derive(Debug, Clone)]
-pub struct ReportList {
-    pub scope: ReportScope,
-    pub state: Option<ReportState>,
-    pub by_due_date: bool,
-    /// Today in Italy: a report whose clock runs is overdue when due before it.
-    pub today: String,
-    /// The urgency codes, most urgent first.
-    pub urgency_codes: Vec<String>,
-}
-
-/// States as one parameter, `,a,b,`, for `instr(?, ',' || state || ',')`: the rule of which
-/// states count stays in the domain's one place.
-fn states_where(rule: impl Fn(ReportState) -> bool) -> String {
-    let mut list = String::from(",");
-    for state in ReportState::ALL.into_iter().filter(|state| rule(*state)) {
-        list.push_str(state.as_str());
-        list.push(',');
+/// The reports of `ids`, with the names the pages show, in no particular order.
+pub(crate) fn rows_by_id(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ReportRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    list
-}
-
-impl ReportList {
-    fn state_param(&self) -> &'static str {
-        self.state.map_or("", ReportState::as_str)
-    }
-
-    fn codes_param(&self) -> String {
-        format!(",{},", self.urgency_codes.join(","))
-    }
-}
-
-/// How many reports the list holds.
-pub fn count(conn: &Connection, list: &ReportList) -> rusqlite::Result<i64> {
-    let (kind, org, inst) = scope_params(list.scope);
-    conn.query_row(
-        "SELECT COUNT(*) FROM reports r
-         WHERE (?1 = 0 OR (?1 = 1 AND r.organisation_id = ?2) OR (?1 = 2 AND r.institution = ?3))
-           AND (?4 = '' OR r.state = ?4)",
-        params![kind, org, inst, list.state_param()],
-        |row| row.get(0),
-    )
-}
-
-/// `limit` reports of the list from `offset`, in its order. An urgency code no longer
-/// configured sorts after the known ones.
-pub fn page(
-    conn: &Connection,
-    list: &ReportList,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<Vec<ReportRow>> {
-    let (kind, org, inst) = scope_params(list.scope);
-    let mut statement = conn.prepare(select_reports!(
-        "AND (?4 = '' OR r.state = ?4)
-         ORDER BY instr(?5, ',' || r.state || ',') > 0,
-                  NOT (instr(?6, ',' || r.state || ',') > 0 AND r.due_date < ?7),
-                  CASE WHEN ?8 THEN r.due_date
-                       ELSE COALESCE(NULLIF(instr(?9, ',' || r.urgency || ','), 0), 1000000000) END,
-                  CASE WHEN ?8 THEN COALESCE(NULLIF(instr(?9, ',' || r.urgency || ','), 0), 1000000000)
-                       ELSE r.due_date END,
-                  r.id DESC
-         LIMIT ?10 OFFSET ?11"
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_owned());
+    let (kind, org, inst) = scope_params(ReportScope::All);
+    let mut statement = conn.prepare_cached(select_reports!(
+        "AND r.id IN (SELECT value FROM json_each(?4))"
     ))?;
     statement
-        .query_map(
-            params![
-                kind,
-                org,
-                inst,
-                list.state_param(),
-                states_where(ReportState::is_answered),
-                states_where(ReportState::clock_runs),
-                list.today,
-                list.by_due_date,
-                list.codes_param(),
-                limit,
-                offset,
-            ],
-            ReportRow::from_row,
-        )?
+        .query_map(params![kind, org, inst, ids], ReportRow::from_row)?
         .collect()
 }
 
@@ -315,6 +243,7 @@ pub fn page(
 mod tests {
     use super::*;
     use crate::db::Db;
+    use crate::db::report_list::{ReportList, count, page};
     use crate::db::timeline::{TransitionEffects, apply_transition, events};
     use crate::domain::report::ReportAction;
 

@@ -13,8 +13,8 @@ pub struct TopicRow {
     pub standard_answer: String,
     /// False once disabled: not offered any more, still shown on the reports that have it.
     pub active: bool,
-    /// How many reports have this topic.
-    pub reports: i64,
+    /// How many reports have this topic; counted only for the topics page.
+    pub reports: Option<i64>,
     /// The section `content/faq/<folder>/` the topic's FAQ go to; `None` for a topic the
     /// coordination added by hand.
     pub folder: Option<String>,
@@ -43,6 +43,11 @@ const SELECT: &str = "SELECT t.id, t.name, t.standard_answer, t.active,
         (SELECT COUNT(*) FROM reports r WHERE r.topic_id = t.id), t.folder, t.source
      FROM topics t";
 
+/// [`SELECT`] without counting reports, for the pages that offer the topics as choices.
+const SELECT_UNCOUNTED: &str = "SELECT t.id, t.name, t.standard_answer, t.active,
+        NULL, t.folder, t.source
+     FROM topics t";
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TopicRow> {
     Ok(TopicRow {
         id: row.get(0)?,
@@ -55,9 +60,18 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TopicRow> {
     })
 }
 
-/// Every topic, in alphabetical order.
+/// Every topic, in alphabetical order, with how many reports have it.
 pub fn list(conn: &Connection) -> rusqlite::Result<Vec<TopicRow>> {
     let mut statement = conn.prepare(&format!("{SELECT} ORDER BY t.name COLLATE NOCASE"))?;
+    statement.query_map([], from_row)?.collect()
+}
+
+/// Every topic, in alphabetical order, without counting their reports: what a report's page
+/// offers, read on every view.
+pub fn choices(conn: &Connection) -> rusqlite::Result<Vec<TopicRow>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT_UNCOUNTED} ORDER BY t.name COLLATE NOCASE"
+    ))?;
     statement.query_map([], from_row)?.collect()
 }
 

@@ -10,6 +10,7 @@ use crate::app::reports::{audit, list};
 use crate::auth::principal::Principal;
 use crate::config::ReportSettings;
 use crate::db::batches::{self, BatchRow};
+use crate::db::report_list;
 use crate::db::reports::{self, ReportRow};
 use crate::db::timeline;
 use crate::domain::audit::AuditEvent;
@@ -64,7 +65,7 @@ pub async fn overview(
         .read(move |conn| {
             let batches = request.load(conn, batches::count, batches::page)?;
             // A negative LIMIT reads them all: every candidate must be offered.
-            let candidates = reports::page(conn, &candidates, -1, 0)?;
+            let candidates = report_list::page(conn, &candidates, -1, 0)?;
             Ok((batches, candidates))
         })
         .await?;

@@ -76,7 +76,7 @@ pub async fn open(
                 timeline::answers(conn, id, stages)?,
                 notes,
                 attachments::attachments(conn, id)?,
-                topics::list(conn)?,
+                topics::choices(conn)?,
                 timeline::latest_answer(conn, id, "ricevuta")?,
                 if faq {
                     faq_exports::paths_of_report(conn, id)?

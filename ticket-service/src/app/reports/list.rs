@@ -6,7 +6,8 @@ use jiff::civil::Date;
 use crate::app::reports::scope_of;
 use crate::auth::principal::Principal;
 use crate::config::ReportSettings;
-use crate::db::reports::{self, ReportList, ReportRow};
+use crate::db::report_list::{self, ReportList};
+use crate::db::reports::ReportRow;
 use crate::domain::report::{ReportScope, ReportState};
 use crate::error::AppError;
 use crate::pagination::{PageQuery, PageRequest, Paged};
@@ -66,8 +67,8 @@ pub async fn reports_page(
         .read(move |conn| {
             page.load(
                 conn,
-                |conn| reports::count(conn, &list),
-                |conn, limit, offset| reports::page(conn, &list, limit, offset),
+                |conn| report_list::count(conn, &list),
+                |conn, limit, offset| report_list::page(conn, &list, limit, offset),
             )
         })
         .await?;

@@ -148,6 +148,8 @@ async fn run(
     let request = parse(input, &mut errors);
     let searched = errors.is_empty() && !request.is_empty();
     let hits = if searched {
+        // Every change committed before the search is in the index when it runs.
+        catch_up(state).await;
         Some(find(state, reach, request.clone()).await?)
     } else {
         None
@@ -159,7 +161,7 @@ async fn run(
     };
     let (topics, organisations, areas) = state
         .db
-        .call(|conn| {
+        .read(|conn| {
             Ok((
                 search_source::topic_choices(conn)?,
                 search_source::filer_choices(conn)?,
@@ -209,7 +211,7 @@ async fn rows_of(
     let scope = reach.scope;
     Ok(state
         .db
-        .call(move |conn| {
+        .read(move |conn| {
             let mut found = Vec::new();
             for hit in hits.hits {
                 if let Some(report) = reports::find(conn, scope, hit.id)? {
@@ -224,9 +226,25 @@ async fn rows_of(
         .await?)
 }
 
-/// Brings the index up to date after a use case's commit. A failure is logged, not shown:
-/// the change is safe in the database and its queue, and the next update or start applies it.
+/// Asks for the index to be brought up to date after a use case's commit, and returns at
+/// once: [`keep_index_current`] applies every change committed meanwhile in one commit of the
+/// index, instead of one commit per request, and a search first waits for it (see [`run`]).
 pub async fn update_index(state: &AppState) {
+    state.indexing.notify_one();
+}
+
+/// Applies the queued changes to the index whenever a use case asks; a request made while
+/// it works is served by the next round. Runs as long as the service.
+pub async fn keep_index_current(state: AppState) {
+    loop {
+        state.indexing.notified().await;
+        catch_up(&state).await;
+    }
+}
+
+/// Applies the queued changes now. A failure is logged, not shown: the change is safe in the
+/// database and its queue, and the next round or start applies it.
+pub(crate) async fn catch_up(state: &AppState) {
     let (index, db): (std::sync::Arc<SearchIndex>, _) = (state.search.clone(), state.db.clone());
     match tokio::task::spawn_blocking(move || index.catch_up(&db)).await {
         Ok(Ok(_)) => {}

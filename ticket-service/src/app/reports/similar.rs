@@ -57,6 +57,8 @@ pub async fn suggest(
     if text.is_empty() {
         return Ok(Suggestions::default());
     }
+    // The answered reports suggested include those answered a moment ago.
+    crate::app::reports::search::catch_up(state).await;
     let (search, faq_index, query) = (state.search.clone(), state.faq.clone(), text.clone());
     let found = tokio::task::spawn_blocking(move || {
         let faq = faq_index.similar(&query, SHOWN).unwrap_or_else(|error| {
