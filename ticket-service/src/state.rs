@@ -57,7 +57,7 @@ impl AppState {
     pub async fn audit(&self, entry: db::audit::AuditEntry) -> Result<(), DbError> {
         let now = self.clock.now();
         self.db
-            .call(move |conn| db::audit::append(conn, &entry, now))
+            .write_shared(move |conn| db::audit::append(conn, &entry, now))
             .await
     }
 }

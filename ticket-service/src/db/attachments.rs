@@ -68,7 +68,7 @@ pub fn add_attachment(
 }
 
 pub fn attachments(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<AttachmentRow>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT id, report_id, stored_name, original_name, content_type, size, uploaded_at
          FROM attachments WHERE report_id = ?1 ORDER BY id",
     )?;

@@ -1,14 +1,15 @@
 //! Typed reads of text columns: a stored value that does not parse is an error of the
 //! database, reported as such, never replaced by a default.
 
+use std::fmt::Display;
 use std::str::FromStr;
 
-use rusqlite::Row;
 use rusqlite::types::{FromSqlError, Type};
+use rusqlite::{Row, RowIndex};
 
 use crate::domain::report_fields::Choice;
 
-fn conversion_error(index: &str, problem: String) -> rusqlite::Error {
+fn conversion_error(index: impl Display, problem: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         0,
         Type::Text,
@@ -18,15 +19,21 @@ fn conversion_error(index: &str, problem: String) -> rusqlite::Error {
     )
 }
 
-/// The column `name` parsed as `T`.
-pub fn parsed<T: FromStr>(row: &Row<'_>, name: &str) -> rusqlite::Result<T> {
+/// The column `name` (or position) parsed as `T`.
+pub fn parsed<T: FromStr>(
+    row: &Row<'_>,
+    name: impl RowIndex + Display + Copy,
+) -> rusqlite::Result<T> {
     let text: String = row.get(name)?;
     text.parse()
         .map_err(|_| conversion_error(name, format!("valore non valido «{text}»")))
 }
 
-/// The nullable column `name` parsed as `T`.
-pub fn parsed_optional<T: FromStr>(row: &Row<'_>, name: &str) -> rusqlite::Result<Option<T>> {
+/// The nullable column `name` (or position) parsed as `T`.
+pub fn parsed_optional<T: FromStr>(
+    row: &Row<'_>,
+    name: impl RowIndex + Display + Copy,
+) -> rusqlite::Result<Option<T>> {
     let text: Option<String> = row.get(name)?;
     text.map(|text| {
         text.parse()
@@ -35,8 +42,12 @@ pub fn parsed_optional<T: FromStr>(row: &Row<'_>, name: &str) -> rusqlite::Resul
     .transpose()
 }
 
-/// The column `name` as one of `choices`.
-pub fn choice(row: &Row<'_>, name: &str, choices: &[Choice]) -> rusqlite::Result<Choice> {
+/// The column `name` (or position) as one of `choices`.
+pub fn choice(
+    row: &Row<'_>,
+    name: impl RowIndex + Display + Copy,
+    choices: &[Choice],
+) -> rusqlite::Result<Choice> {
     let text: String = row.get(name)?;
     choices
         .iter()

@@ -27,7 +27,7 @@ pub struct CandidateRow {
 /// Every answered report, validated ones first, then the newest.
 pub fn candidates(conn: &Connection) -> rusqlite::Result<Vec<CandidateRow>> {
     // The answered states are those of `ReportState::is_answered`.
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT r.id, r.protocol, r.state, t.name AS topic_name, t.folder AS topic_folder,
                 (SELECT MAX(e.at) FROM report_events e
                  WHERE e.report_id = r.id AND e.action = 'valida') AS validated_at,
@@ -119,7 +119,7 @@ pub fn record(tx: &Transaction<'_>, export: &NewExport<'_>, now: i64) -> rusqlit
 
 /// The FAQ files made of the report `id`, for its page in the reserved area.
 pub fn paths_of_report(conn: &Connection, id: i64) -> rusqlite::Result<Vec<String>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT x.path FROM faq_exports x JOIN faq_export_reports xr ON xr.export_id = x.id
          WHERE xr.report_id = ?1 ORDER BY x.id",
     )?;

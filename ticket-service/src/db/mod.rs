@@ -26,6 +26,7 @@ pub mod reports;
 pub mod retention;
 pub mod search_source;
 pub mod sessions;
+mod shared_commit;
 pub mod similar_checks;
 pub mod statistics;
 pub mod timeline;

@@ -28,7 +28,7 @@ pub fn recipients(conn: &Connection, audience: Audience) -> rusqlite::Result<Vec
         Audience::Organisation(id) => (id, ""),
         Audience::Role(role) => (0, role),
     };
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT id, email, display_name, mail_digest FROM users
          WHERE active = 1 AND ((?1 <> 0 AND organisation_id = ?1 AND role IN ('sportello', 'servizio'))
                                OR (?1 = 0 AND role = ?2))
@@ -74,7 +74,7 @@ pub struct DigestItem {
 
 /// The users who chose the daily digest and have notifications not yet mailed, with them.
 pub fn pending_digests(conn: &Connection) -> rusqlite::Result<Vec<(Recipient, Vec<DigestItem>)>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT u.id, u.email, u.display_name, n.id, n.report_id, n.message
          FROM notifications n JOIN users u ON u.id = n.user_id
          WHERE n.mailed_at IS NULL AND u.mail_digest = 1 AND u.active = 1
@@ -158,7 +158,7 @@ pub fn notifications(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<Vec<NotificationRow>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT n.id, n.report_id, r.protocol, n.message, n.created_at, n.read_at IS NULL
          FROM notifications n JOIN reports r ON r.id = n.report_id
          WHERE n.user_id = ?1 ORDER BY n.id DESC LIMIT ?2 OFFSET ?3",

@@ -79,6 +79,8 @@ pub(super) struct Pool {
     write_queue: Queue,
     read_queue: Queue,
     settings: PoolSettings,
+    /// The writes waiting to share a commit (see `shared_commit`).
+    pub(super) shared: super::shared_commit::SharedCommits,
 }
 
 impl Pool {
@@ -90,6 +92,7 @@ impl Pool {
             write_queue: Queue::new(1),
             read_queue: Queue::new(settings.readers),
             settings: settings.clone(),
+            shared: Default::default(),
         }
     }
 

@@ -52,8 +52,9 @@ enum Stretch {
     AnsweredByDueDate,
 }
 
-/// How many reports of the scope there are, by (state, urgency code).
-type Tallies = HashMap<(ReportState, String), i64>;
+/// How many reports of the scope there are, by state and urgency code (its position among the
+/// configured codes; `None` for a code no longer configured).
+type Tallies = HashMap<(ReportState, Option<usize>), i64>;
 
 impl ReportList {
     /// The states of one side of the list (answered or not) that the filter lets through.
@@ -86,8 +87,10 @@ impl ReportList {
                 states.contains(state)
                     && match stretch {
                         Stretch::Open | Stretch::AnsweredByDueDate => true,
-                        Stretch::AnsweredOf(code) => urgency == code,
-                        Stretch::AnsweredOfOtherCodes => !self.urgency_codes.contains(urgency),
+                        Stretch::AnsweredOf(code) => {
+                            urgency.is_some_and(|rank| self.urgency_codes[rank] == *code)
+                        }
+                        Stretch::AnsweredOfOtherCodes => urgency.is_none(),
                     }
             })
             .map(|(_, count)| count)
@@ -122,18 +125,16 @@ fn scope_condition(scope: ReportScope) -> (&'static str, Value) {
 /// How many reports of the list's scope there are of each state and urgency code.
 fn tallies(conn: &Connection, list: &ReportList) -> rusqlite::Result<Tallies> {
     let (scope, value) = scope_condition(list.scope);
-    let sql = format!(
-        "SELECT r.state, r.urgency, SUM(r.reports) FROM report_counts r
-         WHERE {scope} GROUP BY r.state, r.urgency"
-    );
+    let sql = format!("SELECT r.state, r.urgency, r.reports FROM report_counts r WHERE {scope}");
     let mut statement = conn.prepare_cached(&sql)?;
     let mut rows = statement.query([value])?;
     let mut tallies = Tallies::new();
     while let Some(row) = rows.next()? {
-        let state: String = row.get(0)?;
         // A state no longer known cannot be listed; the table's CHECK keeps them out anyway.
-        if let Ok(state) = state.parse::<ReportState>() {
-            tallies.insert((state, row.get(1)?), row.get(2)?);
+        if let Ok(state) = row.get_ref(0)?.as_str()?.parse::<ReportState>() {
+            let code = row.get_ref(1)?.as_str()?;
+            let rank = list.urgency_codes.iter().position(|known| known == code);
+            *tallies.entry((state, rank)).or_default() += row.get::<_, i64>(2)?;
         }
     }
     Ok(tallies)
@@ -181,9 +182,10 @@ pub fn page(
     Ok(rows)
 }
 
-/// The rank of a report's urgency code in the configured order (`?3`, `,a,b,`); codes no
-/// longer configured rank last.
-const URGENCY_RANK: &str = "COALESCE(NULLIF(instr(?3, ',' || r.urgency || ','), 0), 1000000000)";
+/// The due-date order of answered reports: by due date, then by the rank of the urgency code
+/// in the configured order (`?3`, `,a,b,`, codes no longer configured last), newest first.
+const BY_DUE_DATE_THEN_URGENCY: &str = "r.due_date,
+    COALESCE(NULLIF(instr(?3, ',' || r.urgency || ','), 0), 1000000000), r.id DESC";
 
 /// The ids of `limit` reports of `stretch` from `offset`, in the list's order.
 fn stretch_ids(
@@ -193,75 +195,101 @@ fn stretch_ids(
     limit: i64,
     offset: i64,
 ) -> rusqlite::Result<Vec<i64>> {
-    let (scope, value) = scope_condition(list.scope);
-    let answered = !matches!(stretch, Stretch::Open);
     // `+r.state` keeps the answered stretches on the urgency and due-date indexes: nearly
     // every report is answered, so the state says little about where to start reading.
-    let (condition, order) = match stretch {
-        Stretch::Open => (
-            "r.state IN (SELECT value FROM json_each(?2))",
-            // ?4: the states whose clock runs; ?6: today; ?7: whether by due date first.
-            format!(
-                "NOT (instr(?4, ',' || r.state || ',') > 0 AND r.due_date < ?6),
-                 CASE WHEN ?7 THEN r.due_date ELSE {URGENCY_RANK} END,
-                 CASE WHEN ?7 THEN {URGENCY_RANK} ELSE r.due_date END,
-                 r.id DESC"
-            ),
-        ),
-        Stretch::AnsweredOf(_) => (
-            "+r.state IN (SELECT value FROM json_each(?2)) AND r.urgency = ?5",
-            "r.due_date, r.id DESC".to_owned(),
-        ),
+    let (condition, order, code) = match stretch {
+        Stretch::Open => return open_ids(conn, list, limit, offset),
+        Stretch::AnsweredOf(code) => ("r.urgency = ?4", "r.due_date, r.id DESC", code.as_str()),
         Stretch::AnsweredOfOtherCodes => (
-            "+r.state IN (SELECT value FROM json_each(?2)) AND instr(?3, ',' || r.urgency || ',') = 0",
-            "r.due_date, r.id DESC".to_owned(),
+            "instr(?3, ',' || r.urgency || ',') = 0",
+            "r.due_date, r.id DESC",
+            "",
         ),
-        Stretch::AnsweredByDueDate => (
-            "+r.state IN (SELECT value FROM json_each(?2))",
-            format!("r.due_date, {URGENCY_RANK}, r.id DESC"),
-        ),
+        Stretch::AnsweredByDueDate => ("?4 = ''", BY_DUE_DATE_THEN_URGENCY, ""),
     };
-    let code = match stretch {
-        Stretch::AnsweredOf(code) => code.as_str(),
-        _ => "",
-    };
-    // Every query ends with ?9, so one list of values fits them all (SQLite counts parameters
+    let (scope, value) = scope_condition(list.scope);
+    // Every query ends with ?6, so one list of values fits them all (SQLite counts parameters
     // up to the highest number, used or not).
     let sql = format!(
         "SELECT r.id FROM reports r
-         WHERE {scope} AND {condition}
+         WHERE {scope} AND +r.state IN (SELECT value FROM json_each(?2)) AND {condition}
          ORDER BY {order}
-         LIMIT ?8 OFFSET ?9"
+         LIMIT ?5 OFFSET ?6"
     );
-    let clock_runs = states_where(ReportState::clock_runs);
     let mut statement = conn.prepare_cached(&sql)?;
     statement
         .query_map(
             params![
                 value,
-                list.states_param(answered),
+                list.states_param(true),
                 list.codes_param(),
-                clock_runs,
                 code,
-                list.today,
-                list.by_due_date,
                 limit,
-                offset,
+                offset
             ],
             |row| row.get(0),
         )?
         .collect()
 }
 
-/// States as one parameter, `,a,b,`, for `instr(?, ',' || state || ',')`: the rule of which
-/// states count stays in the domain's one place.
-fn states_where(rule: impl Fn(ReportState) -> bool) -> String {
-    let mut list = String::from(",");
-    for state in ReportState::ALL.into_iter().filter(|state| rule(*state)) {
-        list.push_str(state.as_str());
-        list.push(',');
+/// The ids of `limit` reports still to be answered from `offset`, in the list's order. They
+/// are few, so they are all read from the state indexes (which hold what the order needs) and
+/// sorted here: overdue ones first (a report whose clock runs, due before today), then by
+/// urgency code and due date, or by due date and urgency code; the newest first among equals.
+fn open_ids(
+    conn: &Connection,
+    list: &ReportList,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<i64>> {
+    let (scope, value) = scope_condition(list.scope);
+    let sql = format!(
+        "SELECT r.id, r.state, r.urgency, r.due_date FROM reports r
+         WHERE {scope} AND r.state IN (SELECT value FROM json_each(?2))"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let mut rows = statement.query(params![value, list.states_param(false)])?;
+    let rank = |code: &str| {
+        list.urgency_codes
+            .iter()
+            .position(|known| known == code)
+            .map_or(u64::MAX, |rank| rank as u64)
+    };
+    let today = day_number(&list.today);
+    let mut open = Vec::new();
+    while let Some(row) = rows.next()? {
+        let due = day_number(row.get_ref(3)?.as_str()?);
+        let overdue = row
+            .get_ref(1)?
+            .as_str()?
+            .parse::<ReportState>()
+            .is_ok_and(ReportState::clock_runs)
+            && due < today;
+        let urgency = rank(row.get_ref(2)?.as_str()?);
+        let (first, second) = if list.by_due_date {
+            (due, urgency)
+        } else {
+            (urgency, due)
+        };
+        let id: i64 = row.get(0)?;
+        open.push((!overdue, first, second, std::cmp::Reverse(id)));
     }
-    list
+    open.sort_unstable();
+    let from = usize::try_from(offset).unwrap_or(usize::MAX);
+    let count = usize::try_from(limit).unwrap_or(usize::MAX);
+    Ok(open
+        .into_iter()
+        .skip(from)
+        .take(count)
+        .map(|(_, _, _, std::cmp::Reverse(id))| id)
+        .collect())
+}
+
+/// A day written `YYYY-MM-DD` as the number `YYYYMMDD`, which sorts as the text does.
+fn day_number(day: &str) -> u64 {
+    day.bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |number, digit| number * 10 + u64::from(digit - b'0'))
 }
 
 #[cfg(test)]

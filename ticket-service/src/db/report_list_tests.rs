@@ -44,6 +44,17 @@ fn sorted_ids(conn: &Connection, list: &ReportList) -> Vec<i64> {
         .unwrap()
 }
 
+/// States as one parameter, `,a,b,`, for `instr(?, ',' || state || ',')`: the rule of which
+/// states count stays in the domain's one place.
+fn states_where(rule: impl Fn(ReportState) -> bool) -> String {
+    let mut list = String::from(",");
+    for state in ReportState::ALL.into_iter().filter(|state| rule(*state)) {
+        list.push_str(state.as_str());
+        list.push(',');
+    }
+    list
+}
+
 /// A small deterministic generator, so a failure can be replayed.
 struct Dice(u64);
 

@@ -82,36 +82,93 @@ pub struct ReportRow {
     pub updated_at: i64,
 }
 
+/// The columns `select_reports!` gives, in order: rows are read by position (reading by name
+/// looks each name up among all the columns, for every value of every row).
+const COLUMNS: [&str; 27] = [
+    "id",
+    "protocol",
+    "organisation_id",
+    "organisation_name",
+    "filed_by",
+    "filed_by_name",
+    "kind",
+    "addressed_office",
+    "institution",
+    "file_kind",
+    "file_reference",
+    "citizen_family_name",
+    "citizen_given_name",
+    "citizen_birth_date",
+    "citizen_tax_code",
+    "description",
+    "urgency",
+    "urgency_reason",
+    "state",
+    "topic_id",
+    "topic_name",
+    "due_date",
+    "waiting_since",
+    "waited_secs",
+    "reopen_count",
+    "created_at",
+    "updated_at",
+];
+
+/// The position of column `name` in [`COLUMNS`], found while compiling.
+const fn position(name: &str) -> usize {
+    let mut i = 0;
+    while i < COLUMNS.len() {
+        let (a, b) = (COLUMNS[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("column not in COLUMNS")
+}
+
+macro_rules! at {
+    ($name:literal) => {
+        const { position($name) }
+    };
+}
+
 impl ReportRow {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(ReportRow {
-            id: row.get("id")?,
-            protocol: row.get("protocol")?,
-            organisation_id: row.get("organisation_id")?,
-            organisation_name: row.get("organisation_name")?,
-            filed_by: row.get("filed_by")?,
-            filed_by_name: row.get("filed_by_name")?,
-            kind: columns::choice(row, "kind", REPORT_KINDS)?,
-            addressed_office: columns::choice(row, "addressed_office", &office_choices())?,
-            institution: columns::parsed(row, "institution")?,
-            file_kind: columns::choice(row, "file_kind", FILE_KINDS)?,
-            file_reference: row.get("file_reference")?,
-            citizen_family_name: row.get("citizen_family_name")?,
-            citizen_given_name: row.get("citizen_given_name")?,
-            citizen_birth_date: columns::parsed_optional(row, "citizen_birth_date")?,
-            citizen_tax_code: row.get("citizen_tax_code")?,
-            description: row.get("description")?,
-            urgency: row.get("urgency")?,
-            urgency_reason: row.get("urgency_reason")?,
-            state: columns::parsed(row, "state")?,
-            topic_id: row.get("topic_id")?,
-            topic_name: row.get("topic_name")?,
-            due_date: columns::parsed(row, "due_date")?,
-            waiting_since: row.get("waiting_since")?,
-            waited_secs: row.get("waited_secs")?,
-            reopen_count: row.get("reopen_count")?,
-            created_at: row.get("created_at")?,
-            updated_at: row.get("updated_at")?,
+            id: row.get(at!("id"))?,
+            protocol: row.get(at!("protocol"))?,
+            organisation_id: row.get(at!("organisation_id"))?,
+            organisation_name: row.get(at!("organisation_name"))?,
+            filed_by: row.get(at!("filed_by"))?,
+            filed_by_name: row.get(at!("filed_by_name"))?,
+            kind: columns::choice(row, at!("kind"), REPORT_KINDS)?,
+            addressed_office: columns::choice(row, at!("addressed_office"), &office_choices())?,
+            institution: columns::parsed(row, at!("institution"))?,
+            file_kind: columns::choice(row, at!("file_kind"), FILE_KINDS)?,
+            file_reference: row.get(at!("file_reference"))?,
+            citizen_family_name: row.get(at!("citizen_family_name"))?,
+            citizen_given_name: row.get(at!("citizen_given_name"))?,
+            citizen_birth_date: columns::parsed_optional(row, at!("citizen_birth_date"))?,
+            citizen_tax_code: row.get(at!("citizen_tax_code"))?,
+            description: row.get(at!("description"))?,
+            urgency: row.get(at!("urgency"))?,
+            urgency_reason: row.get(at!("urgency_reason"))?,
+            state: columns::parsed(row, at!("state"))?,
+            topic_id: row.get(at!("topic_id"))?,
+            topic_name: row.get(at!("topic_name"))?,
+            due_date: columns::parsed(row, at!("due_date"))?,
+            waiting_since: row.get(at!("waiting_since"))?,
+            waited_secs: row.get(at!("waited_secs"))?,
+            reopen_count: row.get(at!("reopen_count"))?,
+            created_at: row.get(at!("created_at"))?,
+            updated_at: row.get(at!("updated_at"))?,
         })
     }
 }
@@ -204,24 +261,18 @@ pub fn find_by_submission_key(
     key: &str,
 ) -> rusqlite::Result<Option<ReportRow>> {
     let (kind, org, inst) = scope_params(scope);
-    conn.query_row(
-        select_reports!("AND r.submission_key = ?4"),
-        params![kind, org, inst, key],
-        ReportRow::from_row,
-    )
-    .optional()
+    conn.prepare_cached(select_reports!("AND r.submission_key = ?4"))?
+        .query_row(params![kind, org, inst, key], ReportRow::from_row)
+        .optional()
 }
 
 /// The report `id` when the scope covers it; `None` both when it does not exist and when it
 /// belongs to someone else, so the two cannot be told apart.
 pub fn find(conn: &Connection, scope: ReportScope, id: i64) -> rusqlite::Result<Option<ReportRow>> {
     let (kind, org, inst) = scope_params(scope);
-    conn.query_row(
-        select_reports!("AND r.id = ?4"),
-        params![kind, org, inst, id],
-        ReportRow::from_row,
-    )
-    .optional()
+    conn.prepare_cached(select_reports!("AND r.id = ?4"))?
+        .query_row(params![kind, org, inst, id], ReportRow::from_row)
+        .optional()
 }
 
 /// The reports of `ids`, with the names the pages show, in no particular order.
@@ -291,6 +342,22 @@ mod tests {
             due_date: jiff::civil::date(2026, 11, 30),
             submission_key: key.to_owned(),
         }
+    }
+
+    #[test]
+    fn rows_are_read_by_the_positions_their_query_gives_the_columns() {
+        let (_dir, db) = seeded();
+        let names = db
+            .call_blocking(|c| {
+                let statement = c.prepare(select_reports!(""))?;
+                Ok(statement
+                    .column_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>())
+            })
+            .unwrap();
+        assert_eq!(names, COLUMNS);
     }
 
     #[test]

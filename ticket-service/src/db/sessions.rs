@@ -94,7 +94,7 @@ pub fn list_for_user(
     user_id: i64,
     current: &[u8],
 ) -> rusqlite::Result<Vec<OwnSession>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT rowid, created_at, last_seen_at, ip, user_agent, id_hash = ?2
          FROM sessions WHERE user_id = ?1
          ORDER BY last_seen_at DESC, rowid DESC",
@@ -173,7 +173,7 @@ pub fn forget_clear_enrolment_secrets(
 /// The session with this hash. A session whose user, or the user's organisation, has been
 /// disabled comes back without a user, so the caller treats it as ended.
 pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<SessionRow>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.user_id,
                 u.username, u.display_name, u.role, u.organisation_id, o.name, u.must_change_password,
                 u.active AND o.active, s.pending_user_id, s.totp_enrolment_secret, u.totp_secret IS NOT NULL,
@@ -183,6 +183,8 @@ pub fn find(conn: &Connection, id_hash: &[u8]) -> rusqlite::Result<Option<Sessio
          LEFT JOIN users u ON u.id = s.user_id
          LEFT JOIN organisations o ON o.id = u.organisation_id
          WHERE s.id_hash = ?1",
+    )?
+    .query_row(
         [id_hash],
         |row| {
             let user_id: Option<i64> = row.get(3)?;

@@ -109,7 +109,7 @@ pub struct EventRow {
 }
 
 pub fn events(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<EventRow>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT e.at, u.display_name, o.name, e.action, e.from_state, e.to_state, e.comment
          FROM report_events e
          JOIN users u ON u.id = e.user_id
@@ -155,7 +155,7 @@ pub fn add_note(
 }
 
 pub fn notes(conn: &Connection, report_id: i64) -> rusqlite::Result<Vec<TextRow>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT n.at, u.display_name, n.body FROM internal_notes n
          JOIN users u ON u.id = n.user_id WHERE n.report_id = ?1 ORDER BY n.id",
     )?;
@@ -200,7 +200,7 @@ pub fn answers(
     report_id: i64,
     stages: AnswerStages,
 ) -> rusqlite::Result<Vec<TextRow>> {
-    let mut statement = conn.prepare(
+    let mut statement = conn.prepare_cached(
         "SELECT a.at, u.display_name, a.body, a.stage FROM answers a
          JOIN users u ON u.id = a.user_id
          WHERE a.report_id = ?1 AND (?2 OR a.stage = 'pubblicata') ORDER BY a.id",
@@ -223,11 +223,10 @@ pub fn latest_answer(
     report_id: i64,
     stage: &str,
 ) -> rusqlite::Result<Option<String>> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT body FROM answers WHERE report_id = ?1 AND stage = ?2 ORDER BY id DESC LIMIT 1",
-        params![report_id, stage],
-        |row| row.get(0),
-    )
+    )?
+    .query_row(params![report_id, stage], |row| row.get(0))
     .optional()
 }
 

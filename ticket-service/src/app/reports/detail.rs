@@ -43,17 +43,16 @@ pub async fn open(
     let scope = scope_of(state, principal).await?;
     let report = load(state, scope, id).await?;
     let (user_id, now) = (principal.user_id, state.clock.now());
-    // One write: the audit line and the report's notifications read, together.
+    // One write, its commit shared with the other views of the moment: the audit line and the
+    // report's notifications read, together.
     let entry = AuditEntry::new(AuditEvent::ReportOpened)
         .actor(user_id)
         .detail(report.protocol.clone());
     state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            audit_log::append(&tx, &entry, now)?;
-            notifications::mark_read(&tx, user_id, id, now)?;
-            tx.commit()
+        .write_shared(move |conn| {
+            audit_log::append(conn, &entry, now)?;
+            notifications::mark_read(conn, user_id, id, now)
         })
         .await?;
     let internal = principal.can(Action::HandleInternalNotes);
