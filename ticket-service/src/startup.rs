@@ -274,7 +274,7 @@ impl Application {
             demo: demo_records,
             clock: Clock::system(),
             search: Arc::new(search),
-            indexing: Arc::new(tokio::sync::Notify::new()),
+            indexing: Arc::new(crate::search::IndexUpkeep::default()),
             faq: Arc::new(load_faq(&settings.content_dir)),
             settings: Arc::new(settings),
             site: Arc::new(site),

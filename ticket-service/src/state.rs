@@ -47,7 +47,7 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// Wakes the task that applies the queued changes to `search` (see
     /// `app::reports::search::keep_index_current`).
-    pub indexing: Arc<tokio::sync::Notify>,
+    pub indexing: Arc<crate::search::IndexUpkeep>,
     /// The portal's published FAQ, for the suggestions of the report form.
     pub faq: Arc<FaqIndex>,
 }

@@ -106,6 +106,8 @@ pub struct SearchIndex {
     /// second process on the same database (a command, a second instance) searches and leaves
     /// the writing to the first.
     writer: Mutex<Option<Writer>>,
+    /// The last queue entry searches see, once this process writes the index; -1 before.
+    visible: std::sync::atomic::AtomicI64,
 }
 
 /// The folder of the index of the database at `database`: beside it, named after it.
@@ -177,6 +179,7 @@ impl SearchIndex {
             reader,
             fields,
             writer: Mutex::new(None),
+            visible: std::sync::atomic::AtomicI64::new(-1),
         })
     }
 
@@ -200,6 +203,7 @@ impl SearchIndex {
                 Err(error) => return Err(error.into()),
             };
             let applied = applied_of(self.index.load_metas()?.payload.as_deref());
+            self.show_applied(applied);
             *slot = Some(Writer { inner, applied });
         }
         match slot.as_mut() {
@@ -352,9 +356,35 @@ impl SearchIndex {
         prepared.commit()?;
         writer.applied = Some(last);
         self.reader.reload()?;
+        self.show_applied(Some(last));
         db.call_blocking(move |conn| search_source::trim(conn, last))?;
         Ok(())
     }
+}
+
+impl SearchIndex {
+    fn show_applied(&self, applied: Option<i64>) {
+        let mark = applied.unwrap_or(0).max(0);
+        self.visible
+            .store(mark, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The last queue entry whose change searches see; `None` while this process does not
+    /// write the index (another process does, or nothing has been written yet).
+    pub fn visible_upto(&self) -> Option<i64> {
+        let mark = self.visible.load(std::sync::atomic::Ordering::Acquire);
+        (mark >= 0).then_some(mark)
+    }
+}
+
+/// The index kept current by one task: use cases wake it after their commits, and searches
+/// wait for the round that brings in what was committed before them.
+#[derive(Default)]
+pub struct IndexUpkeep {
+    /// Wakes the task: changes are queued.
+    pub wake: tokio::sync::Notify,
+    /// Told by the task after each round.
+    pub round_done: tokio::sync::Notify,
 }
 
 fn id_term(id: i64) -> u64 {

@@ -1,13 +1,13 @@
 //! Opening a report: the principal's scope, the audit line of who read it, its notifications
 //! marked read, and everything its page shows.
 
-use crate::app::reports::{load, scope_of};
+use crate::app::reports::scope_of;
 use crate::auth::principal::Principal;
 use crate::db::attachments::{self, AttachmentRow};
 use crate::db::audit::{self as audit_log, AuditEntry};
 use crate::db::faq_exports;
 use crate::db::notifications;
-use crate::db::reports::ReportRow;
+use crate::db::reports::{self, ReportRow};
 use crate::db::timeline::{self, AnswerStages, EventRow, TextRow};
 use crate::db::topics::{self, TopicRow};
 use crate::domain::audit::AuditEvent;
@@ -35,26 +35,14 @@ pub struct OpenedReport {
 }
 
 /// Opens report `id` for the principal: audited (by protocol number), its notifications read.
+/// Everything the page shows is read at once; the audit line is then written, its commit
+/// shared with the other views of the moment, before anything is shown.
 pub async fn open(
     state: &AppState,
     principal: &Principal,
     id: i64,
 ) -> Result<OpenedReport, AppError> {
     let scope = scope_of(state, principal).await?;
-    let report = load(state, scope, id).await?;
-    let (user_id, now) = (principal.user_id, state.clock.now());
-    // One write, its commit shared with the other views of the moment: the audit line and the
-    // report's notifications read, together.
-    let entry = AuditEntry::new(AuditEvent::ReportOpened)
-        .actor(user_id)
-        .detail(report.protocol.clone());
-    state
-        .db
-        .write_shared(move |conn| {
-            audit_log::append(conn, &entry, now)?;
-            notifications::mark_read(conn, user_id, id, now)
-        })
-        .await?;
     let internal = principal.can(Action::HandleInternalNotes);
     let faq = principal.can(Action::ExportFaq);
     let stages = if internal {
@@ -62,38 +50,44 @@ pub async fn open(
     } else {
         AnswerStages::Published
     };
-    let (events, answers, notes, attachments, topics, received, faq_paths) = state
+    let opened = state
         .db
         .read(move |conn| {
-            let notes = if internal {
-                timeline::notes(conn, id)?
-            } else {
-                Vec::new()
+            let Some(report) = reports::find(conn, scope, id)? else {
+                return Ok(None);
             };
-            Ok((
-                timeline::events(conn, id)?,
-                timeline::answers(conn, id, stages)?,
-                notes,
-                attachments::attachments(conn, id)?,
-                topics::choices(conn)?,
-                timeline::latest_answer(conn, id, "ricevuta")?,
-                if faq {
+            Ok(Some(OpenedReport {
+                report,
+                events: timeline::events(conn, id)?,
+                answers: timeline::answers(conn, id, stages)?,
+                internal,
+                notes: if internal {
+                    timeline::notes(conn, id)?
+                } else {
+                    Vec::new()
+                },
+                attachments: attachments::attachments(conn, id)?,
+                topics: topics::choices(conn)?,
+                received: timeline::latest_answer(conn, id, "ricevuta")?,
+                faq_paths: if faq {
                     faq_exports::paths_of_report(conn, id)?
                 } else {
                     Vec::new()
                 },
-            ))
+            }))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (user_id, now) = (principal.user_id, state.clock.now());
+    let entry = AuditEntry::new(AuditEvent::ReportOpened)
+        .actor(user_id)
+        .detail(opened.report.protocol.clone());
+    state
+        .db
+        .write_shared(move |conn| {
+            audit_log::append(conn, &entry, now)?;
+            notifications::mark_read(conn, user_id, id, now)
         })
         .await?;
-    Ok(OpenedReport {
-        report,
-        events,
-        answers,
-        internal,
-        notes,
-        attachments,
-        topics,
-        received,
-        faq_paths,
-    })
+    Ok(opened)
 }

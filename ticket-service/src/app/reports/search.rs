@@ -149,7 +149,7 @@ async fn run(
     let searched = errors.is_empty() && !request.is_empty();
     let hits = if searched {
         // Every change committed before the search is in the index when it runs.
-        catch_up(state).await;
+        see_committed_changes(state).await?;
         Some(find(state, reach, request.clone()).await?)
     } else {
         None
@@ -228,23 +228,64 @@ async fn rows_of(
 
 /// Asks for the index to be brought up to date after a use case's commit, and returns at
 /// once: [`keep_index_current`] applies every change committed meanwhile in one commit of the
-/// index, instead of one commit per request, and a search first waits for it (see [`run`]).
+/// index, instead of one commit per request, and a search first waits for it (see
+/// [`see_committed_changes`]).
 pub async fn update_index(state: &AppState) {
-    state.indexing.notify_one();
+    state.indexing.wake.notify_one();
 }
 
 /// Applies the queued changes to the index whenever a use case asks; a request made while
 /// it works is served by the next round. Runs as long as the service.
 pub async fn keep_index_current(state: AppState) {
     loop {
-        state.indexing.notified().await;
+        state.indexing.wake.notified().await;
         catch_up(&state).await;
+        state.indexing.round_done.notify_waiters();
     }
+}
+
+/// How long a search waits for the index to take in the changes committed before it; past
+/// that it catches up by itself.
+const INDEX_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Returns once searches see every change committed before the call: at once when they do,
+/// otherwise after the round of [`keep_index_current`] that applies them, which searches made
+/// at the same moment share.
+pub(crate) async fn see_committed_changes(state: &AppState) -> Result<(), AppError> {
+    if state.search.visible_upto().is_none() {
+        // Another process writes the index: this one searches what it finds.
+        return Ok(());
+    }
+    let wanted = state
+        .db
+        .read(|conn| search_source::queue_state(conn))
+        .await?
+        .last;
+    let rounds = async {
+        loop {
+            let done = state.indexing.round_done.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            if state
+                .search
+                .visible_upto()
+                .is_none_or(|seen| seen >= wanted)
+            {
+                return;
+            }
+            state.indexing.wake.notify_one();
+            done.await;
+        }
+    };
+    if tokio::time::timeout(INDEX_WAIT, rounds).await.is_err() {
+        catch_up(state).await;
+    }
+    Ok(())
 }
 
 /// Applies the queued changes now. A failure is logged, not shown: the change is safe in the
 /// database and its queue, and the next round or start applies it.
-pub(crate) async fn catch_up(state: &AppState) {
+async fn catch_up(state: &AppState) {
     let (index, db): (std::sync::Arc<SearchIndex>, _) = (state.search.clone(), state.db.clone());
     match tokio::task::spawn_blocking(move || index.catch_up(&db)).await {
         Ok(Ok(_)) => {}

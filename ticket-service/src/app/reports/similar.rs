@@ -58,7 +58,7 @@ pub async fn suggest(
         return Ok(Suggestions::default());
     }
     // The answered reports suggested include those answered a moment ago.
-    crate::app::reports::search::catch_up(state).await;
+    crate::app::reports::search::see_committed_changes(state).await?;
     let (search, faq_index, query) = (state.search.clone(), state.faq.clone(), text.clone());
     let found = tokio::task::spawn_blocking(move || {
         let faq = faq_index.similar(&query, SHOWN).unwrap_or_else(|error| {
