@@ -258,7 +258,7 @@ pub(crate) async fn see_committed_changes(state: &AppState) -> Result<(), AppErr
     }
     let wanted = state
         .db
-        .read(|conn| search_source::queue_state(conn))
+        .read(search_source::queue_state)
         .await?
         .last;
     let rounds = async {
