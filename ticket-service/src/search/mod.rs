@@ -27,8 +27,9 @@ use crate::domain::search::{SearchReach, SearchRequest};
 pub use results::{Fragment, Hit, Hits, Part};
 use schema::Fields;
 
-/// Memory of the writer; tantivy's smallest is 15 MB.
-const WRITER_BYTES: usize = 32_000_000;
+/// Memory of the writer: tantivy's smallest (15 MB). Each commit starts a segment whose table is
+/// sized from it, so a small one keeps the frequent small commits of the service cheap.
+const WRITER_BYTES: usize = 15_000_000;
 /// Reports read from the database at a time while rebuilding.
 const REBUILD_CHUNK: i64 = 2_000;
 /// Beyond this many changed reports, a rebuild is quicker than one update per report.
