@@ -256,11 +256,7 @@ pub(crate) async fn see_committed_changes(state: &AppState) -> Result<(), AppErr
         // Another process writes the index: this one searches what it finds.
         return Ok(());
     }
-    let wanted = state
-        .db
-        .read(search_source::queue_state)
-        .await?
-        .last;
+    let wanted = state.db.read(search_source::queue_state).await?.last;
     let rounds = async {
         loop {
             let done = state.indexing.round_done.notified();

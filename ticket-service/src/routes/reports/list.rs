@@ -70,11 +70,11 @@ fn render(
     let pages = listed
         .paged
         .links(paths::REPORTS, &[("stato", state_code), ("ordina", order)]);
-    let views: Vec<ReportView> = listed
+    let views: Vec<ReportLine> = listed
         .paged
         .rows
         .into_iter()
-        .map(|row| ReportView::new(row, settings, listed.today))
+        .map(|row| ReportLine::from(ReportView::new(row, settings, listed.today)))
         .collect();
     let states: Vec<StateOption> = ReportState::ALL
         .into_iter()
@@ -101,4 +101,37 @@ fn render(
         .with("states", &states)
         .with("can_file", &principal.can(Action::FileReport))
         .render(state, "reports.html")
+}
+
+/// A line of the list: what its table shows of a report, and nothing more (every field given
+/// to the template is converted on each request).
+#[derive(Serialize)]
+struct ReportLine {
+    id: i64,
+    protocol: String,
+    organisation_name: String,
+    topic_name: Option<String>,
+    state_label: &'static str,
+    office_label: &'static str,
+    urgency_label: String,
+    due: String,
+    overdue: bool,
+    paused: bool,
+}
+
+impl From<ReportView> for ReportLine {
+    fn from(view: ReportView) -> Self {
+        ReportLine {
+            id: view.row.id,
+            protocol: view.row.protocol,
+            organisation_name: view.row.organisation_name,
+            topic_name: view.row.topic_name,
+            state_label: view.state_label,
+            office_label: view.office_label,
+            urgency_label: view.urgency_label,
+            due: view.due,
+            overdue: view.overdue,
+            paused: view.paused,
+        }
+    }
 }
