@@ -244,14 +244,19 @@ export async function logIn(page, base, account) {
   if (new URL(page.url()).pathname.startsWith('/login')) throw new Error(`the login ended on ${new URL(page.url()).pathname}: ${await pageProblem(page)}`);
 }
 
-// Plays `scenario(browser, demo, run)` on a reserved area of its own, in Debian's Chromium:
-// `run(label, body)` is one step, which runs only while every earlier one passed and prints
-// one line. Prints "N passed, M failed" and returns the exit code (1 on any failure).
-export async function playAgainstDemo({ tickets, root, chromium: executablePath, name, scenario }) {
+// Plays `scenario(browser, setting, run)` in Debian's Chromium on what `setUp` prepares in a
+// temporary folder: `setUp({ work, atEnd, logFile })` returns the setting, registers with
+// `atEnd(fn)` what stops it (run last first, after the browser closes, even when setting up
+// fails halfway) and with `logFile(path)` the reserved area's log, whose last lines are
+// printed on a failure. `run(label, body)` is one step, which runs only while every earlier
+// one passed and prints one line (with what `body` returns). Prints the time taken and
+// "N passed, M failed", and returns the exit code (1 on any failure).
+export async function playJourney({ chromium: executablePath, name, setUp, scenario }) {
   let passed = 0;
   let failed = 0;
   const work = await mkdtemp(join(tmpdir(), `respi-${name}-`));
-  let demo = null;
+  const stops = [];
+  let log = null;
   let browser = null;
   const started = Date.now();
   let number = 0;
@@ -269,26 +274,38 @@ export async function playAgainstDemo({ tickets, root, chromium: executablePath,
     }
   };
   try {
-    demo = await startDemo(tickets, root, work);
+    const setting = await setUp({ work, atEnd: (stop) => stops.push(stop), logFile: (path) => { log = path; } });
     browser = await chromium.launch({
       executablePath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    await scenario(browser, demo, run);
+    await scenario(browser, setting, run);
   } catch (err) {
     if (!err.reported) {
       failed += 1;
       console.log(`FAIL ${err.stack ?? err}`);
     }
-    const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
-    if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
+    const lines = log ? (await readFile(log, 'utf8')).trim() : '';
+    if (lines) console.log(`respi-tickets log (last lines):\n${lines.split('\n').slice(-10).join('\n')}`);
   } finally {
     await browser?.close();
-    await demo?.stop();
+    for (const stop of stops.reverse()) await stop();
     await rm(work, { recursive: true, force: true });
   }
   console.log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+// Plays `scenario(browser, demo, run)` (see playJourney) on a reserved area of its own with
+// demo data, started from `root` with the `tickets` binary.
+export function playAgainstDemo({ tickets, root, chromium, name, scenario }) {
+  const setUp = async ({ work, atEnd, logFile }) => {
+    const demo = await startDemo(tickets, root, work);
+    atEnd(demo.stop);
+    logFile(demo.logFile);
+    return demo;
+  };
+  return playJourney({ chromium, name, setUp, scenario });
 }
