@@ -173,23 +173,26 @@ export async function pressOn(page, target, options) {
 }
 
 // The suite's checks (suite.mjs) on the page as it is now, for a journey's pages: axe-core
-// (the context needs `bypassCSP: true` to inject it), then on a screen `width` pixels wide no
-// scrolling sideways (T10) and, from the skip link on, a visible focus indicator on the
-// first `stops` Tab stops of the main content (T9), the calendar buttons of date fields
-// excepted. Returns the problems found; the page is
+// (the context needs `bypassCSP: true` to inject it) at the page's width, then on a screen
+// `width` pixels wide axe-core again, no scrolling sideways (T10) and, from the skip link on, a visible focus indicator on the
+// first `stops` Tab stops of the main content (T9). Returns the problems found; the page is
 // left at its own width.
 export async function accessibilityProblems(page, { width = 320, stops = 8 } = {}) {
   const where = new URL(page.url()).pathname;
   const problems = [];
   await page.addScriptTag({ path: AXE_SOURCE_PATH });
-  const violations = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-  }, AXE_TAGS);
-  problems.push(...violations.map((v) => `axe on ${where}: ${v}`));
+  const axe = async (screen) => {
+    const violations = await page.evaluate(async (tags) => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.map((v) => `${v.id} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+    }, AXE_TAGS);
+    problems.push(...violations.map((v) => `axe on ${where} ${screen}: ${v}`));
+  };
   const size = page.viewportSize();
+  await axe(`at ${size.width} px`);
   await page.setViewportSize({ width, height: 640 });
   try {
+    await axe(`at ${width} px`);
     const wide = await page.evaluate(() => {
       const vw = document.documentElement.clientWidth;
       const sticking = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5); };
@@ -204,9 +207,6 @@ export async function accessibilityProblems(page, { width = 320, stops = 8 } = {
       const ring = await page.evaluate(() => {
         const el = document.activeElement;
         if (!el || el === document.body) return null;
-        // A date field's own calendar button is a Tab stop of its own inside the browser's
-        // control: the page's styles do not reach it, nor does this check.
-        if (el.type === 'date' && !el.matches(':focus')) return null;
         const cs = getComputedStyle(el);
         const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 && !/rgba\([^)]*,\s*0\)|transparent/.test(cs.outlineColor);
         const shadow = cs.boxShadow !== 'none' && !/rgba\([^)]*,\s*0\)/.test(cs.boxShadow);
