@@ -240,7 +240,7 @@ async function journey(browser, demo, run) {
     return `${other.username}, ${other.office}`;
   });
 
-  await run('the other office\'s operator chooses a password and files a report', async () => {
+  await run('the other office\'s operator chooses a password, files a report and finds it', async () => {
     const page = await personPage();
     await logIn(page, base, { username: other.username, password: other.password, totpSecret: null });
     const chosen = `Tre gatti blu sul tetto ${mark}`;
@@ -252,6 +252,11 @@ async function journey(browser, demo, run) {
       familyName: 'Bianchi', givenName: 'Anna (esempio)', urgency: 0,
       description: `Il permesso di soggiorno per studio è in ritardo (rif. ${mark}).`,
     }));
+    // Its own office finds it with the words the demo office will search.
+    await fromMenu(page, 'Cerca nelle segnalazioni');
+    await page.getByLabel('Parole da cercare').fill('permessi');
+    await leadsTo(page, () => page.getByRole('button', { name: 'Cerca', exact: true }).click());
+    expectSame(`what ${other.office} finds`, (await readResults(page)).protocols, [other.protocol]);
     await page.context().close();
     return other.protocol;
   });
