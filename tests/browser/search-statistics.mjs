@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  accessibilityProblems, button, chooseOption, chooseRadio, leadsTo, link, logIn, playAgainstDemo, pressOn,
+  accessibilityProblems, button, chooseOption, chooseRadio, leadsTo, logIn, playAgainstDemo, pressOn,
   skipToMain, tabTo, typeInto,
 } from './reserved-area.mjs';
 
@@ -161,7 +161,7 @@ function readStatistics(page) {
         const th = tr.querySelector('th');
         if (th) rows[text(th)] = text(tr.querySelector('td'));
       }
-      tables[h2.id === 'indicatori' ? 'indicatori' : h2.id] = { caption: text(table.caption), rows };
+      tables[h2.id] = { caption: text(table.caption), rows };
     }
     return { status: text(document.querySelector('main [role=status]')), tables, charts };
   });
@@ -362,6 +362,9 @@ async function journey(browser, demo, run) {
     for (const chart of statistics.charts) {
       expectSame(`the role of the chart «${chart.id}»`, chart.role, 'img');
       if (!chart.name.startsWith(chart.title) || chart.title.length < 5) throw new Error(`the chart «${chart.id}» is named «${chart.name}»`);
+      // The name as the browser computes it for assistive technology.
+      const named = await coordination.getByRole('img', { name: chart.title }).count();
+      if (named !== 1) throw new Error(`${named} images are named «${chart.title}» for assistive technology`);
       expectSame(`the bars drawn in «${chart.id}»`, chart.rects, Object.keys(chart.bars).length);
       const rows = statistics.tables[chart.id]?.rows;
       if (!rows) throw new Error(`the chart «${chart.id}» has no table after it`);
