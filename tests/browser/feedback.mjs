@@ -15,17 +15,11 @@
 //                          [--root .] [--chromium PATH]
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
-import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { startDemo } from './reserved-area.mjs';
+import { playPortalAgainstDemo } from './portal.mjs';
 import { f4Problems, logIn } from './tickets.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,68 +36,13 @@ const { values: args } = parseArgs({
 const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const BASE_PATH = '/respi/';
 const STEP_TIMEOUT_MS = 10_000;
 const MAX_TAB_STOPS = 60;
-const MIME = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.json': 'application/json', '.xml': 'application/xml' };
 
-// ---------------------------------------------------------------------------------------
-// The portal on one loopback origin, the reserved area on another
-
-async function listen(handler) {
-  const server = http.createServer(handler);
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return server;
-}
-
-// Serves `folder` under BASE_PATH, GET only, as the Provincia's web server would.
-function staticFiles(folder) {
-  return async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-    let file = path.startsWith(BASE_PATH) ? resolve(folder, `./${path.slice(BASE_PATH.length)}`) : null;
-    if (file && !file.startsWith(folder + sep) && file !== folder) file = null;
-    let info = file && (await stat(file).catch(() => null));
-    if (info?.isDirectory()) {
-      file = join(file, 'index.html');
-      info = await stat(file).catch(() => null);
-    }
-    if (req.method !== 'GET' || !info?.isFile()) {
-      res.writeHead(req.method === 'GET' ? 404 : 405);
-      return res.end();
-    }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  };
-}
-
-// A copy of the site's sources whose site.toml has the portal's address and, once known, the
-// reserved area's feedback address.
-async function siteCopy(root, work, portalUrl) {
-  const site = join(work, 'site');
-  await cp(join(root, 'content'), join(site, 'content'), { recursive: true });
-  await cp(join(root, 'themes'), join(site, 'themes'), { recursive: true });
-  const original = await readFile(join(root, 'site.toml'), 'utf8');
-  const write = (feedbackUrl) => writeFile(join(site, 'site.toml'), original
-    .replace(/^base_url = .*$/m, `base_url = "${portalUrl}"`)
-    .replace(/^feedback_url = .*$/m, `feedback_url = "${feedbackUrl}"`));
-  await write('http://127.0.0.1:9/feedback');
-  return { site, setFeedbackUrl: write };
-}
-
-function run(command, argv, cwd) {
-  return new Promise((ok, fail) => {
-    const child = spawn(command, argv, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => { err += d; });
-    child.once('error', fail);
-    child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`${command} ${argv.join(' ')}:\n${err}`))));
-  });
-}
-
-// `respi-tickets serve --demo` from the repository root, reading the copy's site.toml.
-function startTickets(binary, root, work, siteToml) {
-  return startDemo(binary, root, work, { RESPI_TICKETS_SITE_CONFIG: siteToml });
-}
+// The copy's site.toml: the portal's address, and its forms sent to the reserved area.
+const configure = (original, { portal, reservedArea }) => original
+  .replace(/^base_url = .*$/m, `base_url = "${portal}"`)
+  .replace(/^feedback_url = .*$/m, `feedback_url = "${reservedArea}/feedback"`);
 
 // ---------------------------------------------------------------------------------------
 // What a person reads and does
@@ -272,51 +211,9 @@ async function journey(browser, portal, tickets, step) {
 
 // ---------------------------------------------------------------------------------------
 
-let passed = 0;
-let failed = 0;
-const work = await mkdtemp(join(tmpdir(), 'respi-feedback-'));
-const output = join(work, 'public');
-const server = await listen(staticFiles(output));
-const portal = `http://127.0.0.1:${server.address().port}${BASE_PATH}`;
-let tickets = null;
-let browser = null;
-let number = 0;
-const step = async (name, body) => {
-  number += 1;
-  const t = Date.now();
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${number}. ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-  } catch (err) {
-    failed += 1;
-    console.log(`FAIL ${number}. ${name}: ${err.message.split('\n')[0]}`);
-    throw Object.assign(new Error('journey stopped'), { reported: true });
-  }
-};
-try {
-  const { site, setFeedbackUrl } = await siteCopy(resolve(args.root), work, portal);
-  tickets = await startTickets(args.tickets, args.root, work, join(site, 'site.toml'));
-  await setFeedbackUrl(`${tickets.base}/feedback`);
-  await run(resolve(args.respi), ['--root', site, 'build', '--output', output], site);
-  browser = await chromium.launch({
-    executablePath: args.chromium,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  await journey(browser, portal, tickets, step);
-} catch (err) {
-  if (!err.reported) {
-    failed += 1;
-    console.log(`FAIL ${err.stack ?? err}`);
-  }
-  const log = tickets ? (await readFile(tickets.logFile, 'utf8')).trim() : '';
-  if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
-} finally {
-  await browser?.close();
-  await tickets?.stop();
-  server.close();
-  await rm(work, { recursive: true, force: true });
-}
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(await playPortalAgainstDemo({
+  ...args,
+  name: 'feedback',
+  configure,
+  scenario: (browser, { portal, tickets }, step) => journey(browser, portal, tickets, step),
+}));

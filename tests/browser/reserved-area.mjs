@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -12,6 +13,10 @@ import { readDemoAccounts, totpCode } from './tickets.mjs';
 
 // Tab presses allowed to reach a control: the header, menu and a long form fit in this.
 export const MAX_TAB_STOPS = 60;
+
+const AXE_SOURCE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// The tags the accessibility suite runs axe-core with (suite.mjs): WCAG 2.x A and AA.
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 // `env` adds variables of the service's settings (for example another site.toml).
 export async function startDemo(binary, root, work, env = {}) {
@@ -132,8 +137,9 @@ export async function typeInto(page, label, text) {
 }
 
 // Tab into a radio group, then the arrow keys to the option (which checks it) and Space.
-export async function chooseRadio(page, legend, option) {
-  let now = await tabTo(page, radioGroup(legend));
+// `options` as for tabTo.
+export async function chooseRadio(page, legend, option, options) {
+  let now = await tabTo(page, radioGroup(legend), options);
   for (let i = 0; i < 10 && !now.name.startsWith(option); i++) {
     await page.keyboard.press('ArrowDown');
     now = await focused(page);
@@ -166,6 +172,55 @@ export async function pressOn(page, target, options) {
   await leadsTo(page, () => page.keyboard.press('Enter'));
 }
 
+// The suite's checks (suite.mjs) on the page as it is now, for a journey's pages: axe-core
+// (the context needs `bypassCSP: true` to inject it) at the page's width, then on a screen
+// `width` pixels wide axe-core again, no scrolling sideways (T10) and, from the skip link on, a visible focus indicator on the
+// first `stops` Tab stops of the main content (T9). Returns the problems found; the page is
+// left at its own width.
+export async function accessibilityProblems(page, { width = 320, stops = 8 } = {}) {
+  const where = new URL(page.url()).pathname;
+  const problems = [];
+  await page.addScriptTag({ path: AXE_SOURCE_PATH });
+  const axe = async (screen) => {
+    const violations = await page.evaluate(async (tags) => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.map((v) => `${v.id} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+    }, AXE_TAGS);
+    problems.push(...violations.map((v) => `axe on ${where} ${screen}: ${v}`));
+  };
+  const size = page.viewportSize();
+  await axe(`at ${size.width} px`);
+  await page.setViewportSize({ width, height: 640 });
+  try {
+    await axe(`at ${width} px`);
+    const wide = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const sticking = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5); };
+      const out = [...document.body.querySelectorAll('*')].filter((el) => sticking(el) && ![...el.children].some(sticking));
+      return { width: document.documentElement.scrollWidth, vw, out: out.slice(0, 3).map((el) => `${el.localName}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`) };
+    });
+    if (wide.width > wide.vw) problems.push(`${where} is ${wide.width} px wide on a ${width} px screen; sticking out: ${wide.out.join(', ')}`);
+    await page.evaluate(() => document.activeElement?.blur?.());
+    await skipToMain(page);
+    for (let i = 0; i < stops; i++) {
+      await page.keyboard.press('Tab');
+      const ring = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const cs = getComputedStyle(el);
+        const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2 && !/rgba\([^)]*,\s*0\)|transparent/.test(cs.outlineColor);
+        const shadow = cs.boxShadow !== 'none' && !/rgba\([^)]*,\s*0\)/.test(cs.boxShadow);
+        const r = el.getBoundingClientRect();
+        return { name: (el.labels?.[0]?.textContent || el.textContent || el.getAttribute('aria-label') || el.localName).replace(/\s+/g, ' ').trim().slice(0, 40), visible: (outline || shadow) && r.width > 0 && r.height > 0 };
+      });
+      if (ring && !ring.visible) problems.push(`${where}: no visible focus on «${ring.name}» at ${width} px`);
+    }
+  } finally {
+    await page.setViewportSize(size);
+  }
+  return problems;
+}
+
 // With the keyboard: the login form's fields and its button, found with Tab.
 export async function logInByKeyboard(page, base, account) {
   await page.goto(`${base}/login`);
@@ -189,14 +244,19 @@ export async function logIn(page, base, account) {
   if (new URL(page.url()).pathname.startsWith('/login')) throw new Error(`the login ended on ${new URL(page.url()).pathname}: ${await pageProblem(page)}`);
 }
 
-// Plays `scenario(browser, demo, run)` on a reserved area of its own, in Debian's Chromium:
-// `run(label, body)` is one step, which runs only while every earlier one passed and prints
-// one line. Prints "N passed, M failed" and returns the exit code (1 on any failure).
-export async function playAgainstDemo({ tickets, root, chromium: executablePath, name, scenario }) {
+// Plays `scenario(browser, setting, run)` in Debian's Chromium on what `setUp` prepares in a
+// temporary folder: `setUp({ work, atEnd, logFile })` returns the setting, registers with
+// `atEnd(fn)` what stops it (run last first, after the browser closes, even when setting up
+// fails halfway) and with `logFile(path)` the reserved area's log, whose last lines are
+// printed on a failure. `run(label, body)` is one step, which runs only while every earlier
+// one passed and prints one line (with what `body` returns). Prints the time taken and
+// "N passed, M failed", and returns the exit code (1 on any failure).
+export async function playJourney({ chromium: executablePath, name, setUp, scenario }) {
   let passed = 0;
   let failed = 0;
   const work = await mkdtemp(join(tmpdir(), `respi-${name}-`));
-  let demo = null;
+  const stops = [];
+  let log = null;
   let browser = null;
   const started = Date.now();
   let number = 0;
@@ -214,26 +274,38 @@ export async function playAgainstDemo({ tickets, root, chromium: executablePath,
     }
   };
   try {
-    demo = await startDemo(tickets, root, work);
+    const setting = await setUp({ work, atEnd: (stop) => stops.push(stop), logFile: (path) => { log = path; } });
     browser = await chromium.launch({
       executablePath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    await scenario(browser, demo, run);
+    await scenario(browser, setting, run);
   } catch (err) {
     if (!err.reported) {
       failed += 1;
       console.log(`FAIL ${err.stack ?? err}`);
     }
-    const log = demo ? (await readFile(demo.logFile, 'utf8')).trim() : '';
-    if (log) console.log(`respi-tickets log (last lines):\n${log.split('\n').slice(-10).join('\n')}`);
+    const lines = log ? (await readFile(log, 'utf8')).trim() : '';
+    if (lines) console.log(`respi-tickets log (last lines):\n${lines.split('\n').slice(-10).join('\n')}`);
   } finally {
     await browser?.close();
-    await demo?.stop();
+    for (const stop of stops.reverse()) await stop();
     await rm(work, { recursive: true, force: true });
   }
   console.log(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
+}
+
+// Plays `scenario(browser, demo, run)` (see playJourney) on a reserved area of its own with
+// demo data, started from `root` with the `tickets` binary.
+export function playAgainstDemo({ tickets, root, chromium, name, scenario }) {
+  const setUp = async ({ work, atEnd, logFile }) => {
+    const demo = await startDemo(tickets, root, work);
+    atEnd(demo.stop);
+    logFile(demo.logFile);
+    return demo;
+  };
+  return playJourney({ chromium, name, setUp, scenario });
 }

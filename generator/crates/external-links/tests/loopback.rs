@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use respi_external_links::{Cache, Limits, LinkUse, Report, Verdict, check_all};
+use respi_external_links::{Cache, Checked, Limits, LinkUse, Report, Verdict, check_all};
 
 fn quick() -> Limits {
     Limits {
@@ -45,23 +45,41 @@ fn verdict_of(report: &Report, url: &str) -> Option<(Verdict, u16)> {
         .map(|f| (f.verdict, f.status))
 }
 
+/// The addresses of `paths` on `server`.
+fn addresses<P: AsRef<str>>(
+    server: &server::Server,
+    paths: impl IntoIterator<Item = P>,
+) -> Vec<String> {
+    paths
+        .into_iter()
+        .map(|p| format!("{}{}", server.base, p.as_ref()))
+        .collect()
+}
+
+/// Checks `urls` at `now` with `cache`, taking answers younger than a week from it.
+fn check(urls: &[String], cache: &mut Cache, now: Timestamp, limits: &Limits) -> Vec<Checked> {
+    check_all(urls.iter().map(String::as_str), cache, now, WEEK, limits)
+}
+
 /// Checks `paths` of `server` (and `extra` addresses) as if written on lines 10, 11, … of
 /// `content/pagina.md`.
 fn check_paths(server: &server::Server, paths: &[&str], extra: &[String]) -> Report {
-    let urls: Vec<String> = paths
-        .iter()
-        .map(|p| format!("{}{p}", server.base))
-        .chain(extra.iter().cloned())
-        .collect();
-    let mut cache = Cache::default();
-    let checked = check_all(
-        urls.iter().map(String::as_str),
-        &mut cache,
-        at(1),
-        WEEK,
-        &quick(),
-    );
+    let mut urls = addresses(server, paths);
+    urls.extend(extra.iter().cloned());
+    let checked = check(&urls, &mut Cache::default(), at(1), &quick());
     Report::new(&uses(&urls), &checked)
+}
+
+/// Checks `count` addresses of one slow host with `limits`: how many HEAD requests the host
+/// answered, and the most it was answering at once.
+fn slow_host(count: usize, limits: &Limits) -> (usize, usize) {
+    let server = server::start();
+    let urls = addresses(&server, (0..count).map(|i| format!("/slowish?n={i}")));
+    check(&urls, &mut Cache::default(), at(1), limits);
+    (
+        server.seen.count("HEAD", "/slowish"),
+        server.seen.most_at_once.load(Ordering::SeqCst),
+    )
 }
 
 #[test]
@@ -155,58 +173,32 @@ fn the_report_names_file_line_and_status_as_text_json_and_csv() {
 #[test]
 fn a_failure_that_passes_is_retried_once() {
     let server = server::start();
-    let urls = [format!("{}/fails-once", server.base)];
-    let checked = check_all(
-        urls.iter().map(String::as_str),
-        &mut Cache::default(),
-        at(1),
-        WEEK,
-        &quick(),
-    );
+    let urls = addresses(&server, ["/fails-once"]);
+    let checked = check(&urls, &mut Cache::default(), at(1), &quick());
     assert_eq!(checked[0].outcome.status, 200);
     assert_eq!(server.seen.count("HEAD", "/fails-once"), 2);
 }
 
 #[test]
 fn one_host_is_asked_one_request_at_a_time() {
-    let server = server::start();
-    let urls: Vec<String> = (0..5)
-        .map(|i| format!("{}/slowish?n={i}", server.base))
-        .collect();
     let limits = Limits {
         hosts_at_once: 8,
         ..quick()
     };
-    check_all(
-        urls.iter().map(String::as_str),
-        &mut Cache::default(),
-        at(1),
-        WEEK,
-        &limits,
-    );
-    assert_eq!(server.seen.count("HEAD", "/slowish"), 5);
-    assert_eq!(server.seen.most_at_once.load(Ordering::SeqCst), 1);
+    let (asked, most_at_once) = slow_host(5, &limits);
+    assert_eq!(asked, 5);
+    assert_eq!(most_at_once, 1);
 }
 
 #[test]
 fn two_requests_at_once_when_the_limit_is_two_and_never_more() {
-    let server = server::start();
-    let urls: Vec<String> = (0..6)
-        .map(|i| format!("{}/slowish?n={i}", server.base))
-        .collect();
     let limits = Limits {
         per_host: 2,
         ..quick()
     };
-    check_all(
-        urls.iter().map(String::as_str),
-        &mut Cache::default(),
-        at(1),
-        WEEK,
-        &limits,
-    );
-    assert_eq!(server.seen.count("HEAD", "/slowish"), 6);
-    assert_eq!(server.seen.most_at_once.load(Ordering::SeqCst), 2);
+    let (asked, most_at_once) = slow_host(6, &limits);
+    assert_eq!(asked, 6);
+    assert_eq!(most_at_once, 2);
 }
 
 #[test]
@@ -214,19 +206,10 @@ fn the_cache_spares_links_checked_recently_and_asks_again_older_ones() {
     let server = server::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("cache/collegamenti-esterni.csv");
-    let urls: Vec<String> = ["/ok", "/gone", "/moved"]
-        .iter()
-        .map(|p| format!("{}{p}", server.base))
-        .collect();
+    let urls = addresses(&server, ["/ok", "/gone", "/moved"]);
     let run = |now: Timestamp| {
         let mut cache = Cache::load(&file).unwrap();
-        let checked = check_all(
-            urls.iter().map(String::as_str),
-            &mut cache,
-            now,
-            WEEK,
-            &quick(),
-        );
+        let checked = check(&urls, &mut cache, now, &quick());
         cache.save(&file).unwrap();
         Report::new(&uses(&urls), &checked)
     };
