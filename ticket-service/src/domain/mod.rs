@@ -7,6 +7,7 @@ pub mod attachment;
 pub mod audit;
 pub mod faq_draft;
 pub mod feedback;
+pub mod form_token;
 pub mod lockout;
 pub mod monitoring;
 pub mod organisation;
