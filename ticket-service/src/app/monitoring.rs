@@ -69,16 +69,22 @@ pub fn report_page(conn: &Connection, period: &Period) -> rusqlite::Result<Strin
             (label, n)
         })
         .collect();
-    let table = |caption: &str, first_column: &str, rows| CountTable {
+    // `adds_up`: every report of the period is in exactly one row, so the rows add up to the
+    // reports received that the page gives.
+    let table = |caption: &str, first_column: &str, rows, adds_up| CountTable {
         caption: caption.to_owned(),
         first_column: first_column.to_owned(),
         rows,
+        adds_up,
     };
+    let page_views = crate::db::page_views::total_between(conn, &first, &last)?;
+    let most_read = monitoring::most_read(conn, &first, &last)?;
     let tables = [
         table(
             "Segnalazioni del periodo per stato attuale",
             "Stato",
             states,
+            true,
         ),
         table(
             "Segnalazioni del periodo per argomento",
@@ -87,25 +93,30 @@ pub fn report_page(conn: &Connection, period: &Period) -> rusqlite::Result<Strin
                 monitoring::reports_by_topic(conn, from, to)?,
                 "Senza argomento",
             ),
+            true,
         ),
         table(
             "Segnalazioni del periodo per bacino territoriale",
             "Bacino",
             labelled(monitoring::reports_by_area(conn, from, to)?, "Non indicato"),
+            true,
         ),
         table(
             "Appuntamenti del periodo per tipo ed esito",
             "Tipo ed esito",
             monitoring::appointments(conn, &first, &last)?,
+            false,
         ),
         table(
             "Le pagine del portale più lette nel periodo",
             "Pagina",
-            monitoring::most_read(conn, &first, &last)?,
+            most_read.clone(),
+            // All the pages read are listed when there are few: their views add up to the
+            // page views the page gives.
+            most_read.iter().map(|(_, n)| n).sum::<i64>() == page_views,
         ),
     ];
     let mut days = monitoring::answer_days(conn, from, to)?;
-    let page_views = crate::db::page_views::total_between(conn, &first, &last)?;
     Ok(page(&ReportText {
         period,
         reports_filed: monitoring::reports_filed(conn, from, to)?,

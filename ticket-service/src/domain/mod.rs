@@ -23,6 +23,7 @@ pub mod role;
 pub mod search;
 pub mod second_factor;
 pub mod session;
+pub mod small_cells;
 pub mod statistics;
 pub mod topic;
 pub mod urgency;

@@ -5,6 +5,8 @@
 use jiff::civil::Date;
 use respi_sources::frontmatter::{FrontMatter, write_page};
 
+use crate::domain::small_cells::complementary;
+
 /// Counts below this are shown as "< 5", so no small group of people can be singled out.
 pub const SMALL_CELL: i64 = 5;
 
@@ -90,6 +92,34 @@ pub struct CountTable {
     pub caption: String,
     pub first_column: String,
     pub rows: Vec<(String, i64)>,
+    /// The rows add up to a figure the page gives (the reports received, the page views): a
+    /// single small count would be recovered by subtraction, so a second one is hidden with it.
+    pub adds_up: bool,
+}
+
+/// What the report shows for a count hidden only so that a small one cannot be recovered.
+pub const WITHHELD: &str = "non indicato";
+
+impl CountTable {
+    /// Each row's count as the page shows it: the number, "< 5", or [`WITHHELD`].
+    pub fn cells(&self) -> Vec<String> {
+        let counts: Vec<u64> = self
+            .rows
+            .iter()
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .collect();
+        let small: Vec<bool> = self.rows.iter().map(|(_, n)| *n < SMALL_CELL).collect();
+        let hidden = complementary(&counts, &small, self.adds_up);
+        self.rows
+            .iter()
+            .zip(hidden)
+            .map(|((_, n), hidden)| match (*n < SMALL_CELL, hidden) {
+                (true, _) => shown(*n),
+                (false, true) => WITHHELD.to_owned(),
+                (false, false) => n.to_string(),
+            })
+            .collect()
+    }
 }
 
 /// What the page says besides the tables.
@@ -109,11 +139,17 @@ fn table(out: &mut String, table: &CountTable) {
     }
     out.push_str(&format!("Table: {} {{righe}}\n\n", table.caption));
     out.push_str(&format!("| {} | Numero |\n|---|---|\n", table.first_column));
-    for (label, count) in &table.rows {
+    let cells = table.cells();
+    for ((label, _), cell) in table.rows.iter().zip(&cells) {
         let label = label.replace('|', "/");
-        out.push_str(&format!("| {label} | {} |\n", shown(*count)));
+        out.push_str(&format!("| {label} | {cell} |\n"));
     }
     out.push('\n');
+    if cells.iter().any(|cell| cell == WITHHELD) {
+        out.push_str(&format!(
+            "«{WITHHELD}»: il numero non è indicato perché, togliendo dal totale dato «In sintesi» gli altri numeri della tabella, si ricaverebbe un numero inferiore a {SMALL_CELL}.\n\n"
+        ));
+    }
 }
 
 /// The portal page of the report: a draft for the editors to read before publishing.
@@ -186,12 +222,41 @@ mod tests {
     }
 
     #[test]
+    fn a_small_count_that_the_total_would_reveal_hides_a_second_one() {
+        let period = parse_period("2026-Q3").unwrap();
+        let rows = vec![
+            ("Lavoro".to_owned(), 3),
+            ("Cittadinanza".to_owned(), 12),
+            ("Casa".to_owned(), 7),
+        ];
+        let tables = [CountTable {
+            caption: "Segnalazioni per argomento".into(),
+            first_column: "Argomento".into(),
+            rows,
+            adds_up: true,
+        }];
+        let text = page(&ReportText {
+            period: &period,
+            reports_filed: 22,
+            answered: 0,
+            median_answer_days: None,
+            page_views: 0,
+            tables: &tables,
+        });
+        assert!(text.contains("| Lavoro | < 5 |"), "{text}");
+        assert!(text.contains("| Casa | non indicato |"), "{text}");
+        assert!(text.contains("| Cittadinanza | 12 |"), "{text}");
+        assert!(text.contains("«non indicato»: il numero non è indicato"));
+    }
+
+    #[test]
     fn the_page_shows_small_counts_as_less_than_five() {
         let period = parse_period("2026-Q3").unwrap();
         let tables = [CountTable {
             caption: "Segnalazioni per argomento".into(),
             first_column: "Argomento".into(),
             rows: vec![("Lavoro".into(), 3), ("Cittadinanza".into(), 12)],
+            adds_up: false,
         }];
         let text = page(&ReportText {
             period: &period,
