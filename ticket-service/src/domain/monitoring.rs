@@ -5,6 +5,7 @@
 use jiff::civil::Date;
 use respi_sources::frontmatter::{FrontMatter, write_page};
 
+use crate::charts::{Chart, Item};
 use crate::domain::small_cells::complementary;
 
 /// Counts below this are shown as "< 5", so no small group of people can be singled out.
@@ -122,6 +123,61 @@ impl CountTable {
     }
 }
 
+impl CountTable {
+    /// The chart of the table's counts that the page shows as numbers; the hidden ones ("< 5",
+    /// [`WITHHELD`]) get no bar. `None` when no count is shown.
+    pub fn chart(&self, id: &str) -> Option<Chart> {
+        let cells = self.cells();
+        let items: Vec<Item<'_>> = self
+            .rows
+            .iter()
+            .zip(cells)
+            .filter(|((_, n), cell)| *cell == n.to_string())
+            .map(|((label, n), cell)| Item {
+                label,
+                text: cell,
+                count: u64::try_from(*n).ok(),
+            })
+            .collect();
+        if items.is_empty() {
+            return None;
+        }
+        let left_out = if items.len() < self.rows.len() {
+            format!(
+                " Le voci con meno di {SMALL_CELL} o con il numero non indicato non sono disegnate, per non rivelarle: la tabella le elenca."
+            )
+        } else {
+            String::new()
+        };
+        Some(Chart::new(
+            id.to_owned(),
+            self.caption.clone(),
+            format!(
+                "Grafico a barre orizzontali: una barra per voce, lunga quanto il numero, con il numero scritto accanto.{left_out} Gli stessi dati sono nella tabella che segue."
+            ),
+            &items,
+        ))
+    }
+}
+
+/// The file of the chart of the `index`-th table of the page `stem`, next to the page.
+pub fn chart_file(stem: &str, index: usize) -> String {
+    format!("{stem}-grafico-{}.svg", index + 1)
+}
+
+/// The charts of the page `stem`: each file's name and its SVG.
+pub fn charts(tables: &[CountTable], stem: &str) -> Vec<(String, String)> {
+    tables
+        .iter()
+        .enumerate()
+        .filter_map(|(index, table)| {
+            let file = chart_file(stem, index);
+            let id = file.trim_end_matches(".svg").to_owned();
+            table.chart(&id).map(|chart| (file, chart.svg()))
+        })
+        .collect()
+}
+
 /// What the page says besides the tables.
 pub struct ReportText<'a> {
     pub period: &'a Period,
@@ -130,12 +186,20 @@ pub struct ReportText<'a> {
     pub median_answer_days: Option<String>,
     pub page_views: i64,
     pub tables: &'a [CountTable],
+    /// The page's file name without `.md`, which its charts' files start with.
+    pub stem: &'a str,
 }
 
-fn table(out: &mut String, table: &CountTable) {
+fn table(out: &mut String, table: &CountTable, chart: Option<&str>) {
     if table.rows.is_empty() {
         out.push_str(&format!("{}: nessun dato nel periodo.\n\n", table.caption));
         return;
+    }
+    if let Some(file) = chart {
+        out.push_str(&format!(
+            "![{}: grafico a barre con i numeri della tabella che segue]({file})\n\n",
+            table.caption.replace(['[', ']'], "")
+        ));
     }
     out.push_str(&format!("Table: {} {{righe}}\n\n", table.caption));
     out.push_str(&format!("| {} | Numero |\n|---|---|\n", table.first_column));
@@ -145,6 +209,15 @@ fn table(out: &mut String, table: &CountTable) {
         out.push_str(&format!("| {label} | {cell} |\n"));
     }
     out.push('\n');
+    if chart.is_some()
+        && cells
+            .iter()
+            .any(|cell| !cell.chars().all(|c| c.is_ascii_digit()))
+    {
+        out.push_str(&format!(
+            "Nel grafico non hanno barra le voci con meno di {SMALL_CELL} o con il numero non indicato.\n\n"
+        ));
+    }
     if cells.iter().any(|cell| cell == WITHHELD) {
         out.push_str(&format!(
             "«{WITHHELD}»: il numero non è indicato perché, togliendo dal totale dato «In sintesi» gli altri numeri della tabella, si ricaverebbe un numero inferiore a {SMALL_CELL}.\n\n"
@@ -169,8 +242,14 @@ pub fn page(text: &ReportText<'_>) -> String {
             .map_or_else(|| "non indicato (meno di 5 risposte)".to_owned(), |d| format!("{d} giorni")),
         shown(text.page_views),
     ));
-    for t in text.tables {
-        table(&mut body, t);
+    let drawn = charts(text.tables, text.stem);
+    for (index, t) in text.tables.iter().enumerate() {
+        let file = chart_file(text.stem, index);
+        let chart = drawn
+            .iter()
+            .any(|(name, _)| *name == file)
+            .then_some(file.as_str());
+        table(&mut body, t, chart);
     }
     let front = FrontMatter {
         title: Some(format!("Monitoraggio della rete: {}", period.label)),
@@ -242,6 +321,7 @@ mod tests {
             median_answer_days: None,
             page_views: 0,
             tables: &tables,
+            stem: "2026-q3",
         });
         assert!(text.contains("| Lavoro | < 5 |"), "{text}");
         assert!(text.contains("| Casa | non indicato |"), "{text}");
@@ -265,6 +345,7 @@ mod tests {
             median_answer_days: None,
             page_views: 0,
             tables: &tables,
+            stem: "2026-q3",
         });
         assert!(text.contains("draft: true"), "{text}");
         assert!(text.contains("| Lavoro | < 5 |"), "{text}");
