@@ -1,8 +1,13 @@
 // The feedback journey in Debian's Chromium: a reader of the public portal reports an
-// accessibility problem with the keyboard only, answers "was this page useful?" with a comment
-// the service sends back for a correction, sends an accessibility report without its
-// description, which comes back too, and the coordination reads them in the reserved area and
-// marks the report answered.
+// accessibility problem with the keyboard only, through the reserved area's page that asks to
+// check and confirm it; answers "was this page useful?" with a comment the service sends back
+// for a correction, and confirms the correction too fast, which comes back with its error;
+// sends an accessibility report without its description, which comes back too; and the
+// coordination reads them in the reserved area and marks the report answered.
+//
+// The reserved area takes a confirmation only MIN_SECS seconds after its page was made (the
+// time check of the spam rules); the service runs here with a short minimum, set through its
+// environment, and the journey waits that long for real before each confirmation.
 //
 // The portal is the bundled one, built into a temporary folder whose site.toml points its
 // forms (`feedback_url`) at a reserved area started here with demo data, and served on a
@@ -43,6 +48,10 @@ const MAX_TAB_STOPS = 60;
 const configure = (original, { portal, reservedArea }) => original
   .replace(/^base_url = .*$/m, `base_url = "${portal}"`)
   .replace(/^feedback_url = .*$/m, `feedback_url = "${reservedArea}/feedback"`);
+// The least age of a confirmation the reserved area takes here (`feedback.min_secs`), and how
+// long the reader waits before confirming: a little more, since the service counts whole seconds.
+const MIN_SECS = 2;
+const READING_MS = MIN_SECS * 1000 + 300;
 
 // ---------------------------------------------------------------------------------------
 // What a person reads and does
@@ -73,6 +82,19 @@ async function leadsTo(page, act) {
   const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), act()]);
   return response?.status();
 }
+
+// What the reader reads on the page asking to confirm: not stored yet, with what was typed.
+async function reviewShown(page, status, title, kept) {
+  expectSame('the status of the page to confirm', status, 200);
+  expectSame('the title of the page to confirm', await heading(page), title);
+  for (const [label, value] of Object.entries(kept)) {
+    expectSame(`«${label}» on the page to confirm`, await page.getByLabel(label).inputValue(), value);
+  }
+  await axeClean(page);
+}
+
+// A person reads the page before confirming: real time passes, more than the minimum.
+const readPage = () => new Promise((ok) => setTimeout(ok, READING_MS));
 
 // The focused element: its tag, type and name (label or text).
 function focused(page) {
@@ -133,6 +155,10 @@ async function journey(browser, portal, tickets, step) {
     await page.keyboard.press('Tab');
     const next = await focused(page);
     if (next?.name !== 'Invia la segnalazione') throw new Error(`after the e-mail the focus is on ${describe(next)}, not on the button`);
+    const sent = await leadsTo(page, () => page.keyboard.press('Enter'));
+    await reviewShown(page, sent, 'Controlla e invia', { 'Descrizione del problema': problem, 'E-mail per la risposta': 'lettore@example.it' });
+    await readPage();
+    await tabTo(page, 'Invia la segnalazione');
     const status = await leadsTo(page, () => page.keyboard.press('Enter'));
     expectSame('the status of the answer', status, 200);
     expectSame('the title of the answer', await heading(page), 'Segnalazione ricevuta');
@@ -153,11 +179,44 @@ async function journey(browser, portal, tickets, step) {
     const problems = await f4Problems(page, { path: '/feedback', flagged: ['commento'], kept: () => ({ commento: 'Vedi https://spam.example/' }) });
     if (problems.length) throw new Error(`F4: ${problems.join('; ')}`);
     await axeClean(page);
+    if (!(await page.getByRole('radio', { name: 'No', exact: true }).isChecked())) throw new Error('the answer «No» is not kept');
     await page.getByLabel('Commento').fill(`Manca l'orario del sabato (${mark}).`);
-    const corrected = await leadsTo(page, () => page.getByRole('button', { name: 'No', exact: true }).click());
+    await readPage();
+    const corrected = await leadsTo(page, () => page.getByRole('button', { name: 'Invia il parere' }).click());
     expectSame('the status after the correction', corrected, 200);
     expectSame('the title after the correction', await heading(page), 'Grazie per il tuo parere');
     await axeClean(page);
+  });
+
+  await step('a confirmation sent at once comes back with its error, and nothing is lost', async () => {
+    await page.goto(portal);
+    const question = page.getByRole('form', { name: 'Questa pagina ti è stata utile?' });
+    const comment = `Chiara e completa (${mark}).`;
+    await question.getByLabel('Commento (facoltativo)').fill(comment);
+    const sent = await leadsTo(page, () => question.getByRole('button', { name: 'Sì', exact: true }).click());
+    expectSame('the status of the page to confirm', sent, 200);
+    expectSame('the title of the page to confirm', await heading(page), 'Grazie: vuoi aggiungere un commento?');
+    // Confirmed at once, as a program does: before the minimum.
+    const tooSoon = await leadsTo(page, () => page.getByRole('button', { name: 'Invia il parere' }).click());
+    expectSame('the status of a confirmation too fast', tooSoon, 422);
+    const title = await page.title();
+    if (!title.startsWith('Errore: ')) throw new Error(`the title reads «${title}»`);
+    const alert = squash(await page.locator('main [role=alert]').textContent());
+    if (!alert.includes('attendi qualche secondo e invia di nuovo')) throw new Error(`the error summary reads «${alert}»`);
+    // The summary's link leads to the button that sends the form again, which names the message.
+    await page.locator('main [role=alert] a').click();
+    const onButton = await focused(page);
+    if (onButton?.id !== 'invia-modulo') throw new Error(`the summary's link leads to ${describe(onButton)}`);
+    const describedBy = await page.locator('#invia-modulo').getAttribute('aria-describedby');
+    const message = squash(await page.locator(`#${describedBy}`).textContent());
+    if (!message.includes('attendi qualche secondo')) throw new Error(`the button is described by «${message}»`);
+    expectSame('the comment after a confirmation too fast', await page.getByLabel('Commento').inputValue(), comment);
+    if (!(await page.getByRole('radio', { name: 'Sì', exact: true }).isChecked())) throw new Error('the answer «Sì» is not kept');
+    await axeClean(page);
+    await readPage();
+    const confirmed = await leadsTo(page, () => page.getByRole('button', { name: 'Invia il parere' }).click());
+    expectSame('the status after waiting', confirmed, 200);
+    expectSame('the title after waiting', await heading(page), 'Grazie per il tuo parere');
   });
 
   await step('an accessibility report without its description comes back with its error, and is corrected', async () => {
@@ -169,6 +228,7 @@ async function journey(browser, portal, tickets, step) {
     if (problems.length) throw new Error(`F4: ${problems.join('; ')}`);
     await axeClean(page);
     await page.getByLabel('Descrizione del problema').fill(`Le date non si leggono con lo screen reader (${mark}).`);
+    await readPage();
     const corrected = await leadsTo(page, () => page.getByRole('button', { name: 'Invia la segnalazione' }).click());
     expectSame('the status after the correction', corrected, 200);
     expectSame('the title after the correction', await heading(page), 'Segnalazione ricevuta');
@@ -215,5 +275,6 @@ process.exit(await playPortalAgainstDemo({
   ...args,
   name: 'feedback',
   configure,
+  env: { RESPI_TICKETS_FEEDBACK__MIN_SECS: String(MIN_SECS) },
   scenario: (browser, { portal, tickets }, step) => journey(browser, portal, tickets, step),
 }));

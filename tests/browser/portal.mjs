@@ -67,15 +67,16 @@ async function siteCopy(root, work, portal, configure) {
 // Plays `scenario(browser, { portal, tickets, work }, run)` (see playJourney): `portal` is the
 // built portal's address (ending in BASE_PATH), `tickets` the started reserved area (as
 // startDemo returns it), `work` the temporary folder that holds both. `configure(text,
-// { portal, reservedArea })` turns the site's site.toml into the copy's.
-export function playPortalAgainstDemo({ respi, tickets, root, chromium, name, configure, scenario }) {
+// { portal, reservedArea })` turns the site's site.toml into the copy's; `env` adds to the
+// reserved area's environment.
+export function playPortalAgainstDemo({ respi, tickets, root, chromium, name, configure, scenario, env = {} }) {
   const setUp = async ({ work, atEnd, logFile }) => {
     const output = join(work, 'public');
     const server = await listen(staticFiles(output));
     atEnd(() => server.close());
     const portal = `http://127.0.0.1:${server.address().port}${BASE_PATH}`;
     const { site, write } = await siteCopy(resolve(root), work, portal, configure);
-    const demo = await startDemo(tickets, root, work, { RESPI_TICKETS_SITE_CONFIG: join(site, 'site.toml') });
+    const demo = await startDemo(tickets, root, work, { ...env, RESPI_TICKETS_SITE_CONFIG: join(site, 'site.toml') });
     atEnd(demo.stop);
     logFile(demo.logFile);
     await write(demo.base);

@@ -5,6 +5,7 @@ pub mod app;
 pub mod attachment_store;
 pub mod auth;
 pub mod backup;
+pub mod charts;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -11,7 +11,7 @@ use crate::auth::principal::Principal;
 use crate::clock::rome;
 use crate::db::DbError;
 use crate::db::monitoring;
-use crate::domain::monitoring::{CountTable, Period, ReportText, median_days, page};
+use crate::domain::monitoring::{CountTable, Period, ReportText, charts, median_days, page};
 use crate::domain::permissions::Action;
 use crate::domain::report::ReportState;
 use crate::error::AppError;
@@ -56,8 +56,13 @@ fn labelled(rows: Vec<(String, i64)>, empty: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-/// The page of the period, from the database as it is.
-pub fn report_page(conn: &Connection, period: &Period) -> rusqlite::Result<String> {
+/// The page of the period, from the database as it is, to be written as `{stem}.md`, and its
+/// charts' files (name, SVG) to be written next to it.
+pub fn report_page(
+    conn: &Connection,
+    period: &Period,
+    stem: &str,
+) -> rusqlite::Result<(String, Vec<(String, String)>)> {
     let (from, to) = bounds(period);
     let (first, last) = (period.first.to_string(), period.last.to_string());
     let states = monitoring::reports_by_state(conn, from, to)?
@@ -69,16 +74,22 @@ pub fn report_page(conn: &Connection, period: &Period) -> rusqlite::Result<Strin
             (label, n)
         })
         .collect();
-    let table = |caption: &str, first_column: &str, rows| CountTable {
+    // `adds_up`: every report of the period is in exactly one row, so the rows add up to the
+    // reports received that the page gives.
+    let table = |caption: &str, first_column: &str, rows, adds_up| CountTable {
         caption: caption.to_owned(),
         first_column: first_column.to_owned(),
         rows,
+        adds_up,
     };
+    let page_views = crate::db::page_views::total_between(conn, &first, &last)?;
+    let most_read = monitoring::most_read(conn, &first, &last)?;
     let tables = [
         table(
             "Segnalazioni del periodo per stato attuale",
             "Stato",
             states,
+            true,
         ),
         table(
             "Segnalazioni del periodo per argomento",
@@ -87,33 +98,54 @@ pub fn report_page(conn: &Connection, period: &Period) -> rusqlite::Result<Strin
                 monitoring::reports_by_topic(conn, from, to)?,
                 "Senza argomento",
             ),
+            true,
         ),
         table(
             "Segnalazioni del periodo per bacino territoriale",
             "Bacino",
             labelled(monitoring::reports_by_area(conn, from, to)?, "Non indicato"),
+            true,
         ),
         table(
             "Appuntamenti del periodo per tipo ed esito",
             "Tipo ed esito",
             monitoring::appointments(conn, &first, &last)?,
+            false,
         ),
         table(
             "Le pagine del portale più lette nel periodo",
             "Pagina",
-            monitoring::most_read(conn, &first, &last)?,
+            most_read.clone(),
+            // All the pages read are listed when there are few: their views add up to the
+            // page views the page gives.
+            most_read.iter().map(|(_, n)| n).sum::<i64>() == page_views,
         ),
     ];
     let mut days = monitoring::answer_days(conn, from, to)?;
-    let page_views = crate::db::page_views::total_between(conn, &first, &last)?;
-    Ok(page(&ReportText {
+    let text = page(&ReportText {
         period,
         reports_filed: monitoring::reports_filed(conn, from, to)?,
         answered: days.len() as i64,
         median_answer_days: median_days(&mut days),
         page_views,
         tables: &tables,
-    }))
+        stem,
+    });
+    Ok((text, charts(&tables, stem)))
+}
+
+/// The first name `{code}`, `{code}-2`, … with no page yet in `dir`.
+fn free_stem(dir: &Path, code: &str) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                code.to_owned()
+            } else {
+                format!("{code}-{n}")
+            }
+        })
+        .find(|stem| !dir.join(format!("{stem}.md")).exists())
+        .expect("some name is free")
 }
 
 /// Writes the period's page (and the section's index, the first time); returns the page's
@@ -123,17 +155,19 @@ pub fn export_report(
     content_dir: &Path,
     period: &Period,
 ) -> Result<String, MonitoringError> {
-    let text = report_page(conn, period)?;
-    let index = content_dir.join(SECTION).join("_index.md");
+    let dir = content_dir.join(SECTION);
+    let stem = free_stem(&dir, &period.code.to_lowercase());
+    let (text, charts) = report_page(conn, period, &stem)?;
+    let index = dir.join("_index.md");
     if !index.exists() {
         write_new(content_dir, SECTION, "_index", SECTION_INDEX)?;
     }
-    Ok(write_new(
-        content_dir,
-        SECTION,
-        &period.code.to_lowercase(),
-        &text,
-    )?)
+    // The charts first, so the page never names a file that is not there.
+    for (name, svg) in &charts {
+        let path = dir.join(name);
+        std::fs::write(&path, svg).map_err(|source| WriteError { path, source })?;
+    }
+    Ok(write_new(content_dir, SECTION, &stem, &text)?)
 }
 
 /// The coordination's button: writes the report of `period`.

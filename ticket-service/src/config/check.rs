@@ -158,6 +158,20 @@ fn feedback(feedback: &FeedbackSettings) -> Result<(), ConfigError> {
         0.01,
         3600.0,
         "i secondi per recuperare un invio di feedback",
+    )?;
+    within(
+        "feedback.min_secs",
+        feedback.min_secs,
+        0,
+        600,
+        "i secondi minimi prima di confermare un modulo di feedback",
+    )?;
+    within(
+        "feedback.max_secs",
+        feedback.max_secs,
+        feedback.min_secs.max(60),
+        7 * 24 * 3600,
+        "i secondi di validità di un modulo di feedback da confermare",
     )
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::form_token::TokenAges;
 use crate::domain::rate_limit::BucketPolicy;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -14,6 +15,11 @@ pub struct FeedbackSettings {
     pub ip_burst: u32,
     /// Seconds for one form of the burst to come back.
     pub ip_refill_secs: f64,
+    /// Seconds at least between the page that asks to confirm a form and its confirmation:
+    /// people read before they confirm, programs post at once.
+    pub min_secs: i64,
+    /// Seconds at most the page that asks to confirm a form stays valid.
+    pub max_secs: i64,
 }
 
 impl Default for FeedbackSettings {
@@ -21,11 +27,20 @@ impl Default for FeedbackSettings {
         FeedbackSettings {
             ip_burst: 10,
             ip_refill_secs: 60.0,
+            min_secs: 3,
+            max_secs: 2 * 3600,
         }
     }
 }
 
 impl FeedbackSettings {
+    pub fn token_ages(&self) -> TokenAges {
+        TokenAges {
+            min_secs: self.min_secs,
+            max_secs: self.max_secs,
+        }
+    }
+
     pub fn bucket_policy(&self) -> BucketPolicy {
         BucketPolicy {
             burst: self.ip_burst,

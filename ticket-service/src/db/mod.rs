@@ -16,6 +16,7 @@ pub mod drafts;
 mod error;
 pub mod faq_exports;
 pub mod feedback;
+pub mod form_keys;
 pub mod monitoring;
 pub mod notifications;
 pub mod organisations;
@@ -82,6 +83,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0015_report_figures.sql")),
         M::up(include_str!("migrations/0016_faq_topics.sql")),
         M::up(include_str!("migrations/0018_retention.sql")),
+        M::up(include_str!("migrations/0019_form_keys.sql")),
         M::up(include_str!("migrations/0020_report_list_indexes.sql")),
     ]
 }

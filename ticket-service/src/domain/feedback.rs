@@ -32,6 +32,8 @@ pub const COMMENT_FIELD: &str = "commento";
 pub const SUBJECT_FIELD: &str = "oggetto";
 pub const DESCRIPTION_FIELD: &str = "descrizione";
 pub const EMAIL_FIELD: &str = "email";
+/// The button that sends the service's form: the message on its timing points to it.
+pub const SUBMIT_FIELD: &str = "invia-modulo";
 
 /// What a reader tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,7 +73,8 @@ impl FromStr for FeedbackKind {
 
 /// The fields of the portal's forms, as sent: the page's form (`pagina`, `utile`,
 /// `commento`) and the accessibility form (`oggetto`, `descrizione`, `email`), both with
-/// `tipo`, and the trap `sito_web`. Kept as text so the form can be shown again.
+/// `tipo`, the trap `sito_web` and, from the service's own page, the time token `gettone`.
+/// Kept as text so the form can be shown again.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct FeedbackForm {
     /// `pagina` or `accessibilita`; pages built before the field existed send none.
@@ -95,6 +98,9 @@ pub struct FeedbackForm {
     /// Hidden from people by the stylesheet; programs that fill in every field fill it.
     #[serde(default, rename = "sito_web")]
     pub trap: String,
+    /// The time token of the service's confirmation page; the portal's forms send none.
+    #[serde(default, rename = "gettone")]
+    pub token: String,
 }
 
 impl FeedbackForm {

@@ -5,6 +5,9 @@
 use jiff::civil::Date;
 use respi_sources::frontmatter::{FrontMatter, write_page};
 
+use crate::charts::{Chart, Item};
+use crate::domain::small_cells::complementary;
+
 /// Counts below this are shown as "< 5", so no small group of people can be singled out.
 pub const SMALL_CELL: i64 = 5;
 
@@ -90,6 +93,89 @@ pub struct CountTable {
     pub caption: String,
     pub first_column: String,
     pub rows: Vec<(String, i64)>,
+    /// The rows add up to a figure the page gives (the reports received, the page views): a
+    /// single small count would be recovered by subtraction, so a second one is hidden with it.
+    pub adds_up: bool,
+}
+
+/// What the report shows for a count hidden only so that a small one cannot be recovered.
+pub const WITHHELD: &str = "non indicato";
+
+impl CountTable {
+    /// Each row's count as the page shows it: the number, "< 5", or [`WITHHELD`].
+    pub fn cells(&self) -> Vec<String> {
+        let counts: Vec<u64> = self
+            .rows
+            .iter()
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .collect();
+        let small: Vec<bool> = self.rows.iter().map(|(_, n)| *n < SMALL_CELL).collect();
+        let hidden = complementary(&counts, &small, self.adds_up);
+        self.rows
+            .iter()
+            .zip(hidden)
+            .map(|((_, n), hidden)| match (*n < SMALL_CELL, hidden) {
+                (true, _) => shown(*n),
+                (false, true) => WITHHELD.to_owned(),
+                (false, false) => n.to_string(),
+            })
+            .collect()
+    }
+}
+
+impl CountTable {
+    /// The chart of the table's counts that the page shows as numbers; the hidden ones ("< 5",
+    /// [`WITHHELD`]) get no bar. `None` when no count is shown.
+    pub fn chart(&self, id: &str) -> Option<Chart> {
+        let cells = self.cells();
+        let items: Vec<Item<'_>> = self
+            .rows
+            .iter()
+            .zip(cells)
+            .filter(|((_, n), cell)| *cell == n.to_string())
+            .map(|((label, n), cell)| Item {
+                label,
+                text: cell,
+                count: u64::try_from(*n).ok(),
+            })
+            .collect();
+        if items.is_empty() {
+            return None;
+        }
+        let left_out = if items.len() < self.rows.len() {
+            format!(
+                " Le voci con meno di {SMALL_CELL} o con il numero non indicato non sono disegnate, per non rivelarle: la tabella le elenca."
+            )
+        } else {
+            String::new()
+        };
+        Some(Chart::new(
+            id.to_owned(),
+            self.caption.clone(),
+            format!(
+                "Grafico a barre orizzontali: una barra per voce, lunga quanto il numero, con il numero scritto accanto.{left_out} Gli stessi dati sono nella tabella che segue."
+            ),
+            &items,
+        ))
+    }
+}
+
+/// The file of the chart of the `index`-th table of the page `stem`, next to the page.
+pub fn chart_file(stem: &str, index: usize) -> String {
+    format!("{stem}-grafico-{}.svg", index + 1)
+}
+
+/// The charts of the page `stem`: each file's name and its SVG.
+pub fn charts(tables: &[CountTable], stem: &str) -> Vec<(String, String)> {
+    tables
+        .iter()
+        .enumerate()
+        .filter_map(|(index, table)| {
+            let file = chart_file(stem, index);
+            let id = file.trim_end_matches(".svg").to_owned();
+            table.chart(&id).map(|chart| (file, chart.svg()))
+        })
+        .collect()
 }
 
 /// What the page says besides the tables.
@@ -100,20 +186,43 @@ pub struct ReportText<'a> {
     pub median_answer_days: Option<String>,
     pub page_views: i64,
     pub tables: &'a [CountTable],
+    /// The page's file name without `.md`, which its charts' files start with.
+    pub stem: &'a str,
 }
 
-fn table(out: &mut String, table: &CountTable) {
+fn table(out: &mut String, table: &CountTable, chart: Option<&str>) {
     if table.rows.is_empty() {
         out.push_str(&format!("{}: nessun dato nel periodo.\n\n", table.caption));
         return;
     }
+    if let Some(file) = chart {
+        out.push_str(&format!(
+            "![{}: grafico a barre con i numeri della tabella che segue]({file})\n\n",
+            table.caption.replace(['[', ']'], "")
+        ));
+    }
     out.push_str(&format!("Table: {} {{righe}}\n\n", table.caption));
     out.push_str(&format!("| {} | Numero |\n|---|---|\n", table.first_column));
-    for (label, count) in &table.rows {
+    let cells = table.cells();
+    for ((label, _), cell) in table.rows.iter().zip(&cells) {
         let label = label.replace('|', "/");
-        out.push_str(&format!("| {label} | {} |\n", shown(*count)));
+        out.push_str(&format!("| {label} | {cell} |\n"));
     }
     out.push('\n');
+    if chart.is_some()
+        && cells
+            .iter()
+            .any(|cell| !cell.chars().all(|c| c.is_ascii_digit()))
+    {
+        out.push_str(&format!(
+            "Nel grafico non hanno barra le voci con meno di {SMALL_CELL} o con il numero non indicato.\n\n"
+        ));
+    }
+    if cells.iter().any(|cell| cell == WITHHELD) {
+        out.push_str(&format!(
+            "«{WITHHELD}»: il numero non è indicato perché, togliendo dal totale dato «In sintesi» gli altri numeri della tabella, si ricaverebbe un numero inferiore a {SMALL_CELL}.\n\n"
+        ));
+    }
 }
 
 /// The portal page of the report: a draft for the editors to read before publishing.
@@ -133,8 +242,14 @@ pub fn page(text: &ReportText<'_>) -> String {
             .map_or_else(|| "non indicato (meno di 5 risposte)".to_owned(), |d| format!("{d} giorni")),
         shown(text.page_views),
     ));
-    for t in text.tables {
-        table(&mut body, t);
+    let drawn = charts(text.tables, text.stem);
+    for (index, t) in text.tables.iter().enumerate() {
+        let file = chart_file(text.stem, index);
+        let chart = drawn
+            .iter()
+            .any(|(name, _)| *name == file)
+            .then_some(file.as_str());
+        table(&mut body, t, chart);
     }
     let front = FrontMatter {
         title: Some(format!("Monitoraggio della rete: {}", period.label)),
@@ -186,12 +301,42 @@ mod tests {
     }
 
     #[test]
+    fn a_small_count_that_the_total_would_reveal_hides_a_second_one() {
+        let period = parse_period("2026-Q3").unwrap();
+        let rows = vec![
+            ("Lavoro".to_owned(), 3),
+            ("Cittadinanza".to_owned(), 12),
+            ("Casa".to_owned(), 7),
+        ];
+        let tables = [CountTable {
+            caption: "Segnalazioni per argomento".into(),
+            first_column: "Argomento".into(),
+            rows,
+            adds_up: true,
+        }];
+        let text = page(&ReportText {
+            period: &period,
+            reports_filed: 22,
+            answered: 0,
+            median_answer_days: None,
+            page_views: 0,
+            tables: &tables,
+            stem: "2026-q3",
+        });
+        assert!(text.contains("| Lavoro | < 5 |"), "{text}");
+        assert!(text.contains("| Casa | non indicato |"), "{text}");
+        assert!(text.contains("| Cittadinanza | 12 |"), "{text}");
+        assert!(text.contains("«non indicato»: il numero non è indicato"));
+    }
+
+    #[test]
     fn the_page_shows_small_counts_as_less_than_five() {
         let period = parse_period("2026-Q3").unwrap();
         let tables = [CountTable {
             caption: "Segnalazioni per argomento".into(),
             first_column: "Argomento".into(),
             rows: vec![("Lavoro".into(), 3), ("Cittadinanza".into(), 12)],
+            adds_up: false,
         }];
         let text = page(&ReportText {
             period: &period,
@@ -200,6 +345,7 @@ mod tests {
             median_answer_days: None,
             page_views: 0,
             tables: &tables,
+            stem: "2026-q3",
         });
         assert!(text.contains("draft: true"), "{text}");
         assert!(text.contains("| Lavoro | < 5 |"), "{text}");

@@ -15,16 +15,17 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::app::feedback::{self, Outcome, Sent};
+use crate::app::feedback::{self, Outcome, Sent, Timing};
 use crate::auth::client_ip::ClientIp;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::principal::Principal;
 use crate::db::feedback::{FeedbackRow, PageCounts};
 use crate::domain::feedback::{
-    FeedbackForm, FeedbackKind, ITEM_STEPS, item_state_label, page_address,
+    FeedbackForm, FeedbackKind, ITEM_STEPS, SUBMIT_FIELD, item_state_label, page_address,
 };
 use crate::domain::permissions::{self, Action};
 use crate::error::AppError;
+use crate::forms::FormErrors;
 use crate::pagination::{PageQuery, PageRequest};
 use crate::paths;
 use crate::routes::outcome::OutcomeQuery;
@@ -92,40 +93,94 @@ pub async fn send(
     render_sent(&state, sent, &form)
 }
 
-/// The page after a form: thanks, the form again with its errors, or the request to wait.
+/// The page after a form: thanks, the form to confirm or again with its errors, or the
+/// request to wait.
 fn render_sent(state: &AppState, sent: Sent, form: &FeedbackForm) -> Result<Response, AppError> {
     let Sent { outcome, back } = sent;
-    let (status, title, template) = match &outcome {
-        Outcome::Thanked { kind, .. } => {
-            (StatusCode::OK, thanks_title(*kind), "feedback_sent.html")
+    let page = Page::anonymous(state, "", None).with("back", &back);
+    let (status, title, template, page) = match outcome {
+        Outcome::Thanked {
+            kind,
+            reply_expected,
+        } => (
+            StatusCode::OK,
+            thanks_title(kind),
+            "feedback_sent.html",
+            page.with("kind", &kind.as_str())
+                .with("reply_expected", &reply_expected)
+                .with("limited", &false),
+        ),
+        Outcome::Review {
+            kind,
+            token,
+            timing,
+        } => {
+            let errors = timing_errors(timing);
+            let status = if errors.is_empty() {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let page = form_page(page, kind, form, &token, &errors).with("review", &true);
+            (status, review_title(kind), "feedback_form.html", page)
         }
-        Outcome::Invalid { kind, .. } => (
+        Outcome::Invalid {
+            kind,
+            errors,
+            token,
+        } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_title(*kind),
+            form_title(kind),
             "feedback_form.html",
+            form_page(page, kind, form, &token, &errors).with("review", &false),
         ),
         Outcome::TooMany => (
             StatusCode::TOO_MANY_REQUESTS,
             "Troppi invii in poco tempo",
             "feedback_sent.html",
+            page.with("kind", &"").with("limited", &true),
         ),
     };
-    let mut page = Page::anonymous(state, title, None).with("back", &back);
-    page = match outcome {
-        Outcome::Thanked {
-            kind,
-            reply_expected,
-        } => page
-            .with("kind", &kind.as_str())
-            .with("reply_expected", &reply_expected)
-            .with("limited", &false),
-        Outcome::Invalid { kind, errors } => page
-            .with("kind", &kind.as_str())
-            .with("form", form)
-            .errors(&errors),
-        Outcome::TooMany => page.with("kind", &"").with("limited", &true),
-    };
+    let page = page.with("page_title", &title);
     Ok((status, page.render(state, template)?).into_response())
+}
+
+/// The service's own form of `kind`, with what the reader sent.
+fn form_page(
+    page: Page,
+    kind: FeedbackKind,
+    form: &FeedbackForm,
+    token: &str,
+    errors: &FormErrors,
+) -> Page {
+    page.with("kind", &kind.as_str())
+        .with("form", form)
+        .with("token", &token)
+        .errors(errors)
+}
+
+/// The message of a confirmation sent too soon or too late, on the button that sends it.
+fn timing_errors(timing: Option<Timing>) -> FormErrors {
+    let mut errors = FormErrors::default();
+    match timing {
+        Some(Timing::TooSoon) => errors.add(
+            SUBMIT_FIELD,
+            "Il modulo è stato inviato troppo presto: attendi qualche secondo e invia di nuovo. Quanto hai scritto è ancora qui.",
+        ),
+        Some(Timing::Expired) => errors.add(
+            SUBMIT_FIELD,
+            "Il modulo è scaduto, invia di nuovo: quanto hai scritto è ancora qui, controllalo e premi il pulsante di invio.",
+        ),
+        None => {}
+    }
+    errors
+}
+
+fn review_title(kind: FeedbackKind) -> &'static str {
+    match kind {
+        FeedbackKind::Page => "Grazie: vuoi aggiungere un commento?",
+        FeedbackKind::Accessibility => "Controlla e invia",
+    }
 }
 
 fn thanks_title(kind: FeedbackKind) -> &'static str {

@@ -14,12 +14,12 @@ use crate::helpers::{Page, TestApp, spawn_app_with};
 
 /// The portal's address, as `site.toml` gives it: its pages' forms carry addresses under it.
 const PORTAL: &str = "https://www.provincia.cuneo.it/respi/";
-const PORTAL_ORIGIN: &str = "https://www.provincia.cuneo.it";
+pub(crate) const PORTAL_ORIGIN: &str = "https://www.provincia.cuneo.it";
 /// A page of the portal with the question "was this page useful?", and the accessibility form.
-const PAGE: &str = "accessibilita/index.html";
-const ACCESSIBILITY_FORM: &str = "accessibilita/segnala/index.html";
+pub(crate) const PAGE: &str = "accessibilita/index.html";
+pub(crate) const ACCESSIBILITY_FORM: &str = "accessibilita/segnala/index.html";
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
@@ -40,7 +40,7 @@ static BUILT: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
 });
 
 /// A page of the built portal, as a browser received it.
-fn portal_page(path: &str) -> Page {
+pub(crate) fn portal_page(path: &str) -> Page {
     Page {
         path: format!("/respi/{}", path.trim_end_matches("index.html")),
         status: 200,
@@ -50,7 +50,7 @@ fn portal_page(path: &str) -> Page {
 }
 
 /// The service reading the portal's `site.toml`, so it knows the portal's address.
-async fn spawn_with_portal(feedback_burst: u32) -> TestApp {
+pub(crate) async fn spawn_with_portal(feedback_burst: u32) -> TestApp {
     spawn_app_with(|settings, _| {
         settings.site_config = repo_root().join("site.toml");
         settings.feedback.ip_burst = feedback_burst;
@@ -58,8 +58,64 @@ async fn spawn_with_portal(feedback_burst: u32) -> TestApp {
     .await
 }
 
+/// Seconds a person takes to read the service's page before confirming; the least the service
+/// takes is 3 (`feedback.min_secs`).
+pub(crate) const READING_SECS: i64 = 5;
+
+/// How many feedback rows the service stored.
+pub(crate) async fn stored(app: &TestApp) -> i64 {
+    app.state
+        .db
+        .read(|conn| conn.query_row("SELECT count(*) FROM feedback", [], |row| row.get(0)))
+        .await
+        .unwrap()
+}
+
+/// The service's page asking to confirm a form sent from the portal: the form again with what
+/// was typed, and `button` to send it. Nothing is stored yet.
+pub(crate) async fn review_page(
+    app: &TestApp,
+    answer: &Page,
+    button: &str,
+) -> crate::helpers::Form {
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        stored(app).await,
+        0,
+        "nothing stored before the confirmation"
+    );
+    assert!(
+        answer.header("set-cookie").is_none(),
+        "no cookie for readers"
+    );
+    let form = answer.form_with_button(button);
+    assert!(!form.value("gettone").unwrap().is_empty());
+    form
+}
+
+/// Sends `form` from the portal, then confirms it on the service's page after a person's
+/// reading time (the clock is moved, never waited for): the page after the confirmation.
+async fn send_and_confirm(
+    app: &TestApp,
+    reader: &mut crate::helpers::Client,
+    form: &crate::helpers::Form,
+    button: &str,
+) -> Page {
+    let before = stored(app).await;
+    let review = reader.submit_cross_site(form, PORTAL_ORIGIN).await;
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert_eq!(
+        stored(app).await,
+        before,
+        "nothing stored before the confirmation"
+    );
+    let confirmation = review.form_with_button(button);
+    app.clock.advance(READING_SECS);
+    reader.submit(&confirmation).await
+}
+
 /// The page's "was this page useful?" form with `comment` typed and `button` pressed.
-fn page_form(comment: &str, button: &str) -> crate::helpers::Form {
+pub(crate) fn page_form(comment: &str, button: &str) -> crate::helpers::Form {
     let form = portal_page(PAGE).form_with_button(button);
     assert!(
         form.action.ends_with("/feedback"),
@@ -74,8 +130,19 @@ async fn a_reader_answers_from_a_portal_page_and_the_coordination_counts_it() {
     let app = spawn_with_portal(100).await;
     let mut reader = app.client();
     let form = page_form("Manca l'orario del sabato.", "No");
-    let thanks = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    let review = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    assert!(review.body.contains("Grazie: vuoi aggiungere un commento?"));
+    // What the reader sent is on the page, as sent: the button as the answer chosen.
+    let confirmation = review_page(&app, &review, "Invia il parere").await;
+    assert_eq!(confirmation.value("utile").as_deref(), Some("no"));
+    assert_eq!(
+        confirmation.value("commento").as_deref(),
+        Some("Manca l'orario del sabato.")
+    );
+    app.clock.advance(READING_SECS);
+    let thanks = reader.submit(&confirmation).await;
     assert_eq!(thanks.status, 200, "{}", thanks.body);
+    assert_eq!(stored(&app).await, 1);
     assert!(thanks.body.contains("Grazie per il tuo parere"));
     assert!(thanks.body.contains(&format!(
         "<a href=\"{PORTAL}accessibilita/\">Torna alla pagina da cui sei arrivato</a>"
@@ -85,10 +152,8 @@ async fn a_reader_answers_from_a_portal_page_and_the_coordination_counts_it() {
         "no cookie for readers"
     );
     let yes = page_form("", "Sì");
-    assert_eq!(
-        reader.submit_cross_site(&yes, PORTAL_ORIGIN).await.status,
-        200
-    );
+    let thanks = send_and_confirm(&app, &mut reader, &yes, "Invia il parere").await;
+    assert!(thanks.body.contains("Grazie per il tuo parere"));
 
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let counts = coordination.get("/riscontri/pagine").await;
@@ -117,7 +182,15 @@ async fn an_accessibility_report_is_due_in_thirty_days_for_the_coordination_only
             "Il numero di telefono non si legge con l'ingranditore.",
         )
         .set("email", "lettore@example.it");
-    let thanks = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    let review = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    assert!(review.body.contains("<h1>Controlla e invia</h1>"));
+    let confirmation = review_page(&app, &review, "Invia la segnalazione").await;
+    assert_eq!(
+        confirmation.value("email").as_deref(),
+        Some("lettore@example.it")
+    );
+    app.clock.advance(READING_SECS);
+    let thanks = reader.submit(&confirmation).await;
     assert_eq!(thanks.status, 200, "{}", thanks.body);
     assert!(thanks.body.contains("Segnalazione ricevuta"));
     assert!(
@@ -132,13 +205,8 @@ async fn an_accessibility_report_is_due_in_thirty_days_for_the_coordination_only
     );
     // A page comment of the same day comes after the accessibility report all the same.
     let comment = page_form("Chiara.", "Sì");
-    assert_eq!(
-        reader
-            .submit_cross_site(&comment, PORTAL_ORIGIN)
-            .await
-            .status,
-        200
-    );
+    let thanks = send_and_confirm(&app, &mut reader, &comment, "Invia il parere").await;
+    assert_eq!(thanks.status, 200, "{}", thanks.body);
 
     let due = app
         .clock
@@ -172,21 +240,26 @@ async fn an_accessibility_report_is_due_in_thirty_days_for_the_coordination_only
     assert_eq!(office.get("/riscontri/pagine").await.status, 403);
 }
 
-/// Sends the portal's accessibility form with `description`.
-async fn report_accessibility(reader: &mut crate::helpers::Client, description: &str) {
+/// Sends the portal's accessibility form with `description`, and confirms it.
+async fn report_accessibility(
+    app: &TestApp,
+    reader: &mut crate::helpers::Client,
+    description: &str,
+) {
     let form = portal_page(ACCESSIBILITY_FORM)
         .form_with_button("Invia la segnalazione")
         .set("oggetto", "Menu")
         .set("descrizione", description);
-    let thanks = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    let thanks = send_and_confirm(app, reader, &form, "Invia la segnalazione").await;
     assert_eq!(thanks.status, 200, "{}", thanks.body);
+    assert!(thanks.body.contains("Segnalazione ricevuta"));
 }
 
 #[tokio::test]
 async fn the_coordination_answers_then_closes_an_accessibility_report() {
     let app = spawn_with_portal(100).await;
     let mut reader = app.client();
-    report_accessibility(&mut reader, "Il menu non si apre con la tastiera.").await;
+    report_accessibility(&app, &mut reader, "Il menu non si apre con la tastiera.").await;
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let list = coordination.get("/riscontri").await;
     assert!(list.body.contains("Da rispondere"), "{}", list.body);
@@ -257,14 +330,13 @@ async fn a_filled_trap_is_thanked_but_not_stored() {
 
 #[tokio::test]
 async fn an_address_sending_too_many_forms_gets_429() {
-    let app = spawn_with_portal(3).await;
+    // Each answer takes two forms: the portal's, then the confirmation.
+    let app = spawn_with_portal(4).await;
     let mut reader = app.client();
     let form = page_form("", "Sì");
-    for _ in 0..3 {
-        assert_eq!(
-            reader.submit_cross_site(&form, PORTAL_ORIGIN).await.status,
-            200
-        );
+    for _ in 0..2 {
+        let thanks = send_and_confirm(&app, &mut reader, &form, "Invia il parere").await;
+        assert_eq!(thanks.status, 200, "{}", thanks.body);
     }
     let refused = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
     assert_eq!(refused.status, 429);
@@ -277,7 +349,7 @@ async fn an_address_sending_too_many_forms_gets_429() {
 
     let mut coordination = app.logged_in("demo.coordinamento").await;
     let counts = coordination.get("/riscontri/pagine").await;
-    assert!(counts.body.contains("<td>3</td>"), "{}", counts.body);
+    assert!(counts.body.contains("<td>2</td>"), "{}", counts.body);
 }
 
 #[tokio::test]
@@ -310,10 +382,13 @@ async fn a_comment_with_a_web_address_or_too_long_comes_back_with_a_message() {
         refused.body
     );
 
-    // The service's own form, with what was typed, is corrected and sent again.
+    // The service's own form, with what was typed, is corrected and sent again once a
+    // person has read it.
     let corrected = refused
-        .form_with_button("No")
+        .form_with_button("Invia il parere")
         .set("commento", "Troppo lunga, ma chiara.");
+    assert_eq!(corrected.value("utile").as_deref(), Some("no"));
+    app.clock.advance(READING_SECS);
     let thanks = reader.submit(&corrected).await;
     assert_eq!(thanks.status, 200, "{}", thanks.body);
     assert!(thanks.body.contains("Grazie per il tuo parere"));
@@ -349,7 +424,12 @@ async fn the_way_back_leads_only_to_the_portal() {
         .form_with_button("Invia la segnalazione")
         .set("descrizione", "Il menu non si apre con la tastiera.")
         .tamper("pagina", "https://evil.example/respi/");
-    let thanks = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    let review = reader.submit_cross_site(&form, PORTAL_ORIGIN).await;
+    assert_eq!(review.status, 200);
+    assert!(!review.body.contains("evil.example"), "{}", review.body);
+    let confirmation = review.form_with_button("Invia la segnalazione");
+    app.clock.advance(READING_SECS);
+    let thanks = reader.submit(&confirmation).await;
     assert_eq!(thanks.status, 200);
     assert!(!thanks.body.contains("evil.example"));
     assert!(

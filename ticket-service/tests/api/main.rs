@@ -15,6 +15,7 @@ mod demo;
 mod faq_corpus;
 mod faq_export;
 mod feedback;
+mod feedback_time;
 mod forms;
 mod hardening_auth;
 mod headers;

@@ -12,6 +12,9 @@ use crate::domain::urgency::{BusinessCalendar, UrgencyCode};
 
 const DAY_SECS: f64 = 86_400.0;
 
+/// What a withheld count reads.
+pub const WITHHELD: &str = "non indicato";
+
 /// `value` with one decimal, a comma or a point before it.
 fn decimal(value: f64, comma: bool) -> String {
     let text = format!("{value:.1}");
@@ -27,6 +30,9 @@ pub enum Value {
     Percent(f64),
     /// Made of one or two reports, for a role that sees no single report.
     Hidden,
+    /// Hidden with a [`Value::Hidden`] of its column, which the column's total would reveal
+    /// by subtraction otherwise (`domain::small_cells`).
+    Withheld,
     /// Nothing to measure in the period.
     Missing,
 }
@@ -39,6 +45,7 @@ impl Value {
             Value::Days(days) => decimal(days, true),
             Value::Percent(percent) => format!("{} %", decimal(percent, true)),
             Value::Hidden => format!("meno di {SMALL_CELL}"),
+            Value::Withheld => WITHHELD.to_owned(),
             Value::Missing => "–".to_owned(),
         }
     }
@@ -50,6 +57,7 @@ impl Value {
             Value::Count(count) => count.to_string(),
             Value::Days(value) | Value::Percent(value) => decimal(value, decimal_comma),
             Value::Hidden => format!("meno di {SMALL_CELL}"),
+            Value::Withheld => WITHHELD.to_owned(),
             Value::Missing => String::new(),
         }
     }
