@@ -174,9 +174,9 @@ async fn the_period_report_suppresses_counts_below_five() {
     let built = String::from_utf8(with.files[output_of(&path).as_str()].read().unwrap()).unwrap();
     let chart = format!("{stem}-grafico-2.svg");
     assert!(
-        built.contains(&format!(
+        built.contains(
             "alt=\"Segnalazioni del periodo per argomento: grafico a barre con i numeri della tabella che segue\""
-        )),
+        ),
         "{built}"
     );
     assert!(

@@ -36,6 +36,9 @@ fn withhold_complements(values: &mut [&mut Value], counts: &[u64], total: u64, d
     }
 }
 
+/// A row with its place in the table and its counts (now, before).
+type Ranked = ((usize, i64), (u64, u64), Row);
+
 /// Rows of counts by a key, labelled, in the order `rank` gives (then by label), with the
 /// counts a total would reveal withheld.
 fn count_rows<K: Eq + Hash + Clone>(
@@ -45,7 +48,7 @@ fn count_rows<K: Eq + Hash + Clone>(
     label: impl Fn(&K) -> String,
     rank: impl Fn(&K, u64) -> (usize, i64),
 ) -> Vec<Row> {
-    let mut rows: Vec<((usize, i64), (u64, u64), Row)> = compared(now, before)
+    let mut rows: Vec<Ranked> = compared(now, before)
         .into_iter()
         .map(|(key, current, previous)| {
             let row = row(
