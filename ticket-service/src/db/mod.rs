@@ -52,6 +52,8 @@ pub use pool::PoolSettings;
 #[derive(Clone)]
 pub struct Db {
     pool: Arc<pool::Pool>,
+    /// The writes waiting to share a commit (see `shared_commit`).
+    shared: shared_commit::SharedCommits,
 }
 
 fn migrations() -> Migrations<'static> {
@@ -115,6 +117,7 @@ impl Db {
         })?;
         Ok(Db {
             pool: Arc::new(pool::Pool::new(path, writer, settings)),
+            shared: Default::default(),
         })
     }
 
@@ -125,14 +128,17 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
     {
-        let pool = Arc::clone(&self.pool);
-        let permit = pool.wait_for_writer().await?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            pool.with_writer(work)
-        })
-        .await
-        .map_err(|_| DbError::Interrupted)?
+        pool::on_writer(Arc::clone(&self.pool), work).await
+    }
+
+    /// Runs `work` in a commit shared with the other writes queued by this method meanwhile;
+    /// returns once that commit is done. A failing `work` is rolled back alone (its
+    /// savepoint) and gets its error; the others still commit.
+    pub async fn write_shared<F>(&self, work: F) -> Result<(), DbError>
+    where
+        F: FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    {
+        self.shared.write(&self.pool, work).await
     }
 
     /// Runs `work` with a read connection on a blocking thread. The connection refuses

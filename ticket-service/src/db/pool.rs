@@ -2,8 +2,8 @@
 //! bounded queues in front of them.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -79,8 +79,6 @@ pub(super) struct Pool {
     write_queue: Queue,
     read_queue: Queue,
     settings: PoolSettings,
-    /// The writes waiting to share a commit (see `shared_commit`).
-    pub(super) shared: super::shared_commit::SharedCommits,
 }
 
 impl Pool {
@@ -92,7 +90,6 @@ impl Pool {
             write_queue: Queue::new(1),
             read_queue: Queue::new(settings.readers),
             settings: settings.clone(),
-            shared: Default::default(),
         }
     }
 
@@ -209,4 +206,20 @@ fn open_reader(path: &Path) -> Result<Connection, DbError> {
     conn.pragma_update(None, "query_only", "ON")?;
     tune(&conn)?;
     Ok(conn)
+}
+
+/// Runs `work` with the write connection of `pool` on a blocking thread, once the writer's
+/// queue lets it in.
+pub(super) async fn on_writer<T, F>(pool: Arc<Pool>, work: F) -> Result<T, DbError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+{
+    let permit = pool.wait_for_writer().await?;
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        pool.with_writer(work)
+    })
+    .await
+    .map_err(|_| DbError::Interrupted)?
 }

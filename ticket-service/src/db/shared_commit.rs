@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::Db;
 use super::error::DbError;
+use super::pool::{Pool, on_writer};
 
 /// One write waiting for a commit.
 type Job = Box<dyn FnOnce(&Connection) -> rusqlite::Result<()> + Send>;
@@ -49,33 +49,30 @@ impl SharedCommits {
     }
 }
 
-impl Db {
-    /// Runs `work` in a commit shared with the other writes queued by this method meanwhile;
-    /// returns once that commit is done. A failing `work` is rolled back alone (its
-    /// savepoint) and gets its error; the others still commit.
-    pub async fn write_shared<F>(&self, work: F) -> Result<(), DbError>
+impl SharedCommits {
+    /// Queues `work` for the next commit shared on the writer of `pool` and waits for it
+    /// (`Db::write_shared`).
+    pub(super) async fn write<F>(&self, pool: &Arc<Pool>, work: F) -> Result<(), DbError>
     where
         F: FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
     {
-        let shared = self.pool.shared.clone();
         let (done, outcome) = oneshot::channel();
-        let leads = shared.push(Waiting {
+        let leads = self.push(Waiting {
             job: Box::new(work),
             done,
         });
         if leads {
             // Writes queued until the writer is free join this commit.
-            let batch = shared.clone();
-            let ran = self
-                .call(move |conn| {
-                    batch.commits.fetch_add(1, Ordering::Relaxed);
-                    commit_together(conn, batch.take())
-                })
-                .await;
+            let batch = self.clone();
+            let ran = on_writer(Arc::clone(pool), move |conn| {
+                batch.commits.fetch_add(1, Ordering::Relaxed);
+                commit_together(conn, batch.take())
+            })
+            .await;
             if let Err(error) = ran {
                 // The writer was never reached: those of this commit still wait.
                 let message = error.to_string();
-                for waiting in shared.take() {
+                for waiting in self.take() {
                     let _ = waiting.done.send(Err(failure(&message)));
                 }
             }
@@ -125,6 +122,7 @@ fn failure(message: &str) -> DbError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Db;
 
     fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
@@ -170,7 +168,7 @@ mod tests {
         let stored = lines(&db);
         assert_eq!(stored.len(), 199);
         assert!(!stored.contains(&78));
-        let commits = db.pool.shared.commits.load(Ordering::Relaxed);
+        let commits = db.shared.commits.load(Ordering::Relaxed);
         assert!(
             commits < 200,
             "{commits} commits for 200 writes made at once"

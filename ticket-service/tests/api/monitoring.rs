@@ -159,9 +159,15 @@ async fn the_period_report_suppresses_counts_below_five() {
         assert!(!text.contains(&planted), "{planted} in the report");
     }
 
-    // The report builds as a draft of the portal, and only with drafts.
+    builds_only_as_draft_with_its_chart(&root, &path, &stem);
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// The report at `path` (under `content/`) builds as a draft of the portal, and only with
+/// drafts, with its topics' chart published next to it.
+fn builds_only_as_draft_with_its_chart(root: &std::path::Path, path: &str, stem: &str) {
     let with = respi_site::build(
-        &root,
+        root,
         &respi_site::BuildOptions {
             drafts: true,
             ..Default::default()
@@ -170,8 +176,8 @@ async fn the_period_report_suppresses_counts_below_five() {
     .unwrap_or_else(|diagnostics| {
         panic!("the portal with the report does not build:\n{diagnostics}")
     });
-    assert!(with.files.contains_key(output_of(&path).as_str()));
-    let built = String::from_utf8(with.files[output_of(&path).as_str()].read().unwrap()).unwrap();
+    assert!(with.files.contains_key(output_of(path).as_str()));
+    let built = String::from_utf8(with.files[output_of(path).as_str()].read().unwrap()).unwrap();
     let chart = format!("{stem}-grafico-2.svg");
     assert!(
         built.contains(
@@ -183,7 +189,6 @@ async fn the_period_report_suppresses_counts_below_five() {
         with.files.keys().any(|file| file.ends_with(&chart)),
         "the chart is published next to the page"
     );
-    let without = respi_site::build(&root, &respi_site::BuildOptions::default()).unwrap();
-    assert!(!without.files.contains_key(output_of(&path).as_str()));
-    std::fs::remove_dir_all(&root).unwrap();
+    let without = respi_site::build(root, &respi_site::BuildOptions::default()).unwrap();
+    assert!(!without.files.contains_key(output_of(path).as_str()));
 }
