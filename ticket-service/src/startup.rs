@@ -336,6 +336,12 @@ impl Application {
         retention.abort();
         // Changes not yet in the index stay queued in the database: the next start applies them.
         indexing.abort();
+        let (index, db) = (self.state.search.clone(), self.state.db.clone());
+        match tokio::task::spawn_blocking(move || index.forget_applied(&db)).await {
+            Ok(Ok(())) | Ok(Err(crate::search::SearchError::Busy)) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "search queue not trimmed at stop"),
+            Err(error) => tracing::warn!(%error, "search queue not trimmed at stop"),
+        }
         result
     }
 }

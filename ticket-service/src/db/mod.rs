@@ -167,6 +167,17 @@ impl Db {
         self.pool.with_writer(work)
     }
 
+    /// Runs `work` with a read connection on the calling thread, outside the readers' queue:
+    /// for background work already on a blocking thread (the search index's upkeep), which
+    /// so leaves the writer to the requests. It may open one read connection beyond
+    /// `[pool] readers`.
+    pub fn read_blocking<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error>,
+    ) -> Result<T, DbError> {
+        self.pool.with_reader(work)
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         self.pool.path()

@@ -96,7 +96,14 @@ struct Writer {
     inner: IndexWriter,
     /// The last queue entry the index holds; `None` before its first commit of this version.
     applied: Option<i64>,
+    /// The last queue entry this process forgot (`search_source::trim`).
+    trimmed: i64,
 }
+
+/// How many queue entries the index may hold before the queue forgets them: each forgetting
+/// is a commit of the database, which the requests' writes would wait for if it came with
+/// every round of the index.
+const TRIM_EVERY: i64 = 256;
 
 /// The index of the reports, shared by every request.
 pub struct SearchIndex {
@@ -205,7 +212,11 @@ impl SearchIndex {
             };
             let applied = applied_of(self.index.load_metas()?.payload.as_deref());
             self.show_applied(applied);
-            *slot = Some(Writer { inner, applied });
+            *slot = Some(Writer {
+                inner,
+                applied,
+                trimmed: 0,
+            });
         }
         match slot.as_mut() {
             Some(writer) => work(writer),
@@ -255,8 +266,10 @@ impl SearchIndex {
             self.rebuild_with(writer, db, &mut |_, _| ())?;
             return Ok(0);
         };
+        // Read on a read connection: the writer stays free for the requests. A change
+        // committed after this read has a later entry, which the next round applies.
         let (ids, last) =
-            db.call_blocking(move |conn| search_source::changed_since(conn, applied))?;
+            db.read_blocking(move |conn| search_source::changed_since(conn, applied))?;
         if ids.is_empty() {
             return Ok(0);
         }
@@ -264,17 +277,23 @@ impl SearchIndex {
             self.rebuild_with(writer, db, &mut |_, _| ())?;
             return Ok(ids.len());
         }
+        let wanted = ids.clone();
+        let documents = db.read_blocking(move |conn| {
+            let mut documents = Vec::with_capacity(wanted.len());
+            for &id in &wanted {
+                documents.extend(search_source::documents_between(conn, id, id)?);
+            }
+            Ok(documents)
+        })?;
         for &id in &ids {
             writer
                 .inner
                 .delete_term(Term::from_field_u64(self.fields.id, id_term(id)));
-            let documents =
-                db.call_blocking(move |conn| search_source::documents_between(conn, id, id))?;
-            for report in &documents {
-                writer
-                    .inner
-                    .add_document(document::to_document(&self.fields, report))?;
-            }
+        }
+        for report in &documents {
+            writer
+                .inner
+                .add_document(document::to_document(&self.fields, report))?;
         }
         self.commit(writer, last, db)?;
         Ok(ids.len())
@@ -358,8 +377,27 @@ impl SearchIndex {
         writer.applied = Some(last);
         self.reader.reload()?;
         self.show_applied(Some(last));
-        db.call_blocking(move |conn| search_source::trim(conn, last))?;
+        self.forget(writer, db, TRIM_EVERY)
+    }
+
+    /// Forgets the queue entries the index holds, once there are at least `least` of them.
+    fn forget(&self, writer: &mut Writer, db: &Db, least: i64) -> Result<(), SearchError> {
+        let Some(applied) = writer.applied else {
+            return Ok(());
+        };
+        if applied - writer.trimmed < least.max(1) {
+            return Ok(());
+        }
+        db.call_blocking(move |conn| search_source::trim(conn, applied))?;
+        writer.trimmed = applied;
         Ok(())
+    }
+
+    /// Forgets every queue entry the index holds: the index's rounds do it only every
+    /// few hundred entries, the service when it stops. An older copy of the index put back
+    /// afterwards cannot catch up and is rebuilt ([`Staleness::Behind`]).
+    pub fn forget_applied(&self, db: &Db) -> Result<(), SearchError> {
+        self.with_writer(|writer| self.forget(writer, db, 1))
     }
 }
 

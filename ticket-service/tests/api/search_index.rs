@@ -120,10 +120,22 @@ fn an_index_older_or_newer_than_the_database_is_rebuilt() {
     drop(open_search_index(&db, &path).unwrap());
     let old_copy = dir.path().join("old-index");
     copy_folder(&folder, &old_copy);
-    // Later changes are indexed and their queue entries forgotten...
+    // Later changes are indexed; an old copy put back while the queue still holds them
+    // catches up...
     let index = open_search_index(&db, &path).unwrap();
     write_report(&db, 2, "Nulla osta al lavoro subordinato");
     index.catch_up(&db).unwrap();
+    drop(index);
+    std::fs::remove_dir_all(&folder).unwrap();
+    copy_folder(&old_copy, &folder);
+    let index = SearchIndex::open(&folder).unwrap();
+    assert_eq!(
+        index.bring_up_to_date(&db, &mut |_, _| ()).unwrap(),
+        Freshness::CaughtUp(1)
+    );
+    assert_eq!(hits(&index, "subordinato"), 1);
+    // ...but the service forgets them when it stops.
+    index.forget_applied(&db).unwrap();
     drop(index);
     // ...then an old copy of the index comes back: it cannot catch up, so it is rebuilt.
     std::fs::remove_dir_all(&folder).unwrap();
