@@ -19,6 +19,7 @@ pub mod feedback;
 pub mod form_keys;
 pub mod monitoring;
 pub mod notifications;
+pub mod open_order;
 pub mod organisations;
 pub mod page_views;
 mod pool;
@@ -54,6 +55,8 @@ pub struct Db {
     pool: Arc<pool::Pool>,
     /// The writes waiting to share a commit (see `shared_commit`).
     shared: shared_commit::SharedCommits,
+    /// The report list's order of the reports still to be answered, between requests.
+    open_orders: Arc<open_order::OpenOrders>,
 }
 
 fn migrations() -> Migrations<'static> {
@@ -87,6 +90,7 @@ fn migration_list() -> Vec<M<'static>> {
         M::up(include_str!("migrations/0018_retention.sql")),
         M::up(include_str!("migrations/0019_form_keys.sql")),
         M::up(include_str!("migrations/0020_report_list_indexes.sql")),
+        M::up(include_str!("migrations/0021_reports_version.sql")),
     ]
 }
 
@@ -118,6 +122,7 @@ impl Db {
         Ok(Db {
             pool: Arc::new(pool::Pool::new(path, writer, settings)),
             shared: Default::default(),
+            open_orders: Default::default(),
         })
     }
 
@@ -176,6 +181,12 @@ impl Db {
         work: impl FnOnce(&Connection) -> Result<T, rusqlite::Error>,
     ) -> Result<T, DbError> {
         self.pool.with_reader(work)
+    }
+
+    /// The report list's order of the reports still to be answered, kept between requests
+    /// (`report_list::page`).
+    pub fn open_orders(&self) -> Arc<open_order::OpenOrders> {
+        Arc::clone(&self.open_orders)
     }
 
     /// The database file.

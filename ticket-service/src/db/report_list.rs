@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
+use crate::db::open_order::OpenOrders;
 use crate::db::reports::{ReportRow, rows_by_id};
 use crate::domain::report::{ReportScope, ReportState};
 
@@ -151,12 +152,14 @@ pub fn count(conn: &Connection, list: &ReportList) -> rusqlite::Result<i64> {
 }
 
 /// `limit` reports of the list from `offset`, in its order (a negative `limit`: all of them).
-/// An urgency code no longer configured sorts after the known ones.
+/// An urgency code no longer configured sorts after the known ones. With `orders`, the order
+/// of the reports still to be answered is kept there between calls.
 pub fn page(
     conn: &Connection,
     list: &ReportList,
     limit: i64,
     offset: i64,
+    orders: Option<&OpenOrders>,
 ) -> rusqlite::Result<Vec<ReportRow>> {
     let tallies = tallies(conn, list)?;
     let mut wanted = if limit < 0 { i64::MAX } else { limit };
@@ -171,7 +174,7 @@ pub fn page(
             skip -= size;
             continue;
         }
-        let read = stretch_ids(conn, list, &stretch, wanted.min(size - skip), skip)?;
+        let read = stretch_ids(conn, list, &stretch, wanted.min(size - skip), skip, orders)?;
         wanted -= read.len() as i64;
         skip = 0;
         ids.extend(read);
@@ -194,11 +197,17 @@ fn stretch_ids(
     stretch: &Stretch,
     limit: i64,
     offset: i64,
+    orders: Option<&OpenOrders>,
 ) -> rusqlite::Result<Vec<i64>> {
     // `+r.state` keeps the answered stretches on the urgency and due-date indexes: nearly
     // every report is answered, so the state says little about where to start reading.
     let (condition, order, code) = match stretch {
-        Stretch::Open => return open_ids(conn, list, limit, offset),
+        Stretch::Open => {
+            let from = usize::try_from(offset).unwrap_or(usize::MAX);
+            let count = usize::try_from(limit).unwrap_or(usize::MAX);
+            let open = open_order(conn, list, orders)?;
+            return Ok(open.iter().skip(from).take(count).copied().collect());
+        }
         Stretch::AnsweredOf(code) => ("r.urgency = ?4", "r.due_date, r.id DESC", code.as_str()),
         Stretch::AnsweredOfOtherCodes => (
             "instr(?3, ',' || r.urgency || ',') = 0",
@@ -232,16 +241,36 @@ fn stretch_ids(
         .collect()
 }
 
-/// The ids of `limit` reports still to be answered from `offset`, in the list's order. They
-/// are few, so they are all read from the state indexes (which hold what the order needs) and
-/// sorted here: overdue ones first (a report whose clock runs, due before today), then by
-/// urgency code and due date, or by due date and urgency code; the newest first among equals.
-fn open_ids(
+/// The ids of the reports still to be answered, in the list's order: kept in `orders` while
+/// `reports_version` stays put, read otherwise.
+fn open_order(
     conn: &Connection,
     list: &ReportList,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<Vec<i64>> {
+    orders: Option<&OpenOrders>,
+) -> rusqlite::Result<std::sync::Arc<Vec<i64>>> {
+    let Some(orders) = orders else {
+        return open_ids(conn, list).map(std::sync::Arc::new);
+    };
+    // Read before the reports: see `OpenOrders::get_or_read`.
+    let version: i64 = conn
+        .prepare_cached("SELECT version FROM reports_version WHERE id = 1")?
+        .query_row([], |row| row.get(0))?;
+    let key = format!(
+        "{:?}|{:?}|{}|{}|{}",
+        list.scope,
+        list.state,
+        list.by_due_date,
+        list.today,
+        list.urgency_codes.join(",")
+    );
+    orders.get_or_read(key, version, || open_ids(conn, list))
+}
+
+/// The ids of the reports still to be answered, in the list's order. They are few, so they
+/// are all read from the state indexes (which hold what the order needs) and sorted here:
+/// overdue ones first (a report whose clock runs, due before today), then by urgency code and
+/// due date, or by due date and urgency code; the newest first among equals.
+fn open_ids(conn: &Connection, list: &ReportList) -> rusqlite::Result<Vec<i64>> {
     let (scope, value) = scope_condition(list.scope);
     let sql = format!(
         "SELECT r.id, r.state, r.urgency, r.due_date FROM reports r
@@ -275,12 +304,8 @@ fn open_ids(
         open.push((!overdue, first, second, std::cmp::Reverse(id)));
     }
     open.sort_unstable();
-    let from = usize::try_from(offset).unwrap_or(usize::MAX);
-    let count = usize::try_from(limit).unwrap_or(usize::MAX);
     Ok(open
         .into_iter()
-        .skip(from)
-        .take(count)
         .map(|(_, _, _, std::cmp::Reverse(id))| id)
         .collect())
 }

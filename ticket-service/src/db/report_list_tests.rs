@@ -150,26 +150,33 @@ fn lists() -> Vec<ReportList> {
 }
 
 /// Every page of every list, of 7 reports (so pages straddle the stretches), against the
-/// single sorting query; and the count against its length.
+/// single sorting query, read afresh and through the database's kept orders of the reports
+/// still to be answered (kept from the earlier calls of the test); and the count against its
+/// length.
 fn assert_same_lists(db: &Db) {
     for list in lists() {
-        let (expected, stretched, counted) = {
-            let list = list.clone();
-            db.call_blocking(move |c| {
-                let expected = sorted_ids(c, &list);
-                let mut pages = Vec::new();
-                for offset in (0..expected.len() as i64 + 7).step_by(7) {
-                    let rows = page(c, &list, 7, offset)?;
-                    pages.extend(rows.into_iter().map(|row| row.id));
-                }
-                let all: Vec<i64> = page(c, &list, -1, 0)?.iter().map(|r| r.id).collect();
-                assert_eq!(all, pages, "one read of all equals the pages, {list:?}");
-                Ok((expected, pages, count(c, &list)?))
-            })
-            .unwrap()
-        };
-        assert_eq!(stretched, expected, "{list:?}");
-        assert_eq!(counted, expected.len() as i64, "{list:?}");
+        for kept in [false, true] {
+            let orders = kept.then(|| db.open_orders());
+            let (expected, stretched, counted) = {
+                let list = list.clone();
+                db.call_blocking(move |c| {
+                    let orders = orders.as_deref();
+                    let expected = sorted_ids(c, &list);
+                    let mut pages = Vec::new();
+                    for offset in (0..expected.len() as i64 + 7).step_by(7) {
+                        let rows = page(c, &list, 7, offset, orders)?;
+                        pages.extend(rows.into_iter().map(|row| row.id));
+                    }
+                    let all = page(c, &list, -1, 0, orders)?;
+                    let all: Vec<i64> = all.iter().map(|r| r.id).collect();
+                    assert_eq!(all, pages, "one read of all, {list:?}");
+                    Ok((expected, pages, count(c, &list)?))
+                })
+                .unwrap()
+            };
+            assert_eq!(stretched, expected, "kept orders: {kept}, {list:?}");
+            assert_eq!(counted, expected.len() as i64, "{list:?}");
+        }
     }
 }
 
@@ -202,6 +209,30 @@ fn the_list_read_in_stretches_equals_one_sorting_query_before_and_after_changes(
         }
         tx.execute("DELETE FROM reports WHERE id % 9 = 0", [])?;
         tx.commit()
+    })
+    .unwrap();
+    assert_same_lists(&db);
+    // A due date alone moves a report among those still to be answered: overdue now.
+    db.call_blocking(|c| {
+        c.execute(
+            "UPDATE reports SET due_date = '2026-01-02' WHERE id % 5 = 1",
+            [],
+        )
+    })
+    .unwrap();
+    assert_same_lists(&db);
+    // A new report still to be answered, the most urgent and overdue: first of its lists.
+    db.call_blocking(|c| {
+        c.execute(
+            "INSERT INTO reports (year, sequence, protocol, organisation_id, filed_by, kind,
+                 addressed_office, institution, file_kind, citizen_family_name,
+                 citizen_given_name, description, urgency, urgency_reason, state, due_date,
+                 submission_key, created_at, updated_at)
+             VALUES (2026, 9999, 'P9999', 2, 1, 'parere', 'questura_immigrazione', 'questura',
+                     'permesso_soggiorno', 'R', 'A', 'd', 'U1', 'r', 'nuova', '2026-01-01',
+                     'k9999', 0, 0)",
+            [],
+        )
     })
     .unwrap();
     assert_same_lists(&db);

@@ -384,13 +384,18 @@ mod tests {
         let prefettura = all_of(ReportScope::Institution(OrganisationKind::Prefettura));
         assert_eq!(db.call_blocking(|c| count(c, &prefettura)).unwrap(), 0);
         assert!(
-            db.call_blocking(|c| page(c, &prefettura, 10, 0))
+            db.call_blocking(|c| page(c, &prefettura, 10, 0, None))
                 .unwrap()
                 .is_empty()
         );
         let all = all_of(ReportScope::All);
         assert_eq!(db.call_blocking(|c| count(c, &all)).unwrap(), 3);
-        assert_eq!(db.call_blocking(|c| page(c, &all, 10, 0)).unwrap().len(), 3);
+        assert_eq!(
+            db.call_blocking(|c| page(c, &all, 10, 0, None))
+                .unwrap()
+                .len(),
+            3
+        );
     }
 
     fn all_of(scope: ReportScope) -> ReportList {
@@ -433,7 +438,7 @@ mod tests {
         let soon = filed(&db, "e", "U2", "2026-11-23", "nuova");
         let unknown = filed(&db, "f", "X9", "2026-11-21", "nuova");
         let ids = |list: &ReportList| -> Vec<i64> {
-            db.call_blocking(|c| page(c, list, -1, 0))
+            db.call_blocking(|c| page(c, list, -1, 0, None))
                 .unwrap()
                 .into_iter()
                 .map(|row| row.id)
@@ -454,7 +459,7 @@ mod tests {
         assert_eq!(ids(&list), [late, unknown, soon]);
         assert_eq!(db.call_blocking(|c| count(c, &list)).unwrap(), 3);
         assert_eq!(
-            db.call_blocking(|c| page(c, &list, 2, 1))
+            db.call_blocking(|c| page(c, &list, 2, 1, None))
                 .unwrap()
                 .into_iter()
                 .map(|row| row.id)

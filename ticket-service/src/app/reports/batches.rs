@@ -65,7 +65,7 @@ pub async fn overview(
         .read(move |conn| {
             let batches = request.load(conn, batches::count, batches::page)?;
             // A negative LIMIT reads them all: every candidate must be offered.
-            let candidates = report_list::page(conn, &candidates, -1, 0)?;
+            let candidates = report_list::page(conn, &candidates, -1, 0, None)?;
             Ok((batches, candidates))
         })
         .await?;

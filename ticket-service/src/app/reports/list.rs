@@ -62,13 +62,14 @@ pub async fn reports_page(
     let today = state.clock.today();
     let list = query(&state.settings.reports, scope, filter, by_due_date, today);
     let page = PageRequest::new(request.page, state.settings.page_size);
+    let orders = state.db.open_orders();
     let paged = state
         .db
         .read(move |conn| {
             page.load(
                 conn,
                 |conn| report_list::count(conn, &list),
-                |conn, limit, offset| report_list::page(conn, &list, limit, offset),
+                |conn, limit, offset| report_list::page(conn, &list, limit, offset, Some(&orders)),
             )
         })
         .await?;
