@@ -55,7 +55,7 @@ enum Stretch {
 
 /// How many reports of the scope there are, by state and urgency code (its position among the
 /// configured codes; `None` for a code no longer configured).
-type Tallies = HashMap<(ReportState, Option<usize>), i64>;
+pub type Tallies = HashMap<(ReportState, Option<usize>), i64>;
 
 impl ReportList {
     /// The states of one side of the list (answered or not) that the filter lets through.
@@ -123,8 +123,9 @@ fn scope_condition(scope: ReportScope) -> (&'static str, Value) {
     }
 }
 
-/// How many reports of the list's scope there are of each state and urgency code.
-fn tallies(conn: &Connection, list: &ReportList) -> rusqlite::Result<Tallies> {
+/// How many reports of the list's scope there are of each state and urgency code: read once
+/// for a page, for its count ([`count_in`]) and its rows ([`page_in`]).
+pub fn tallies(conn: &Connection, list: &ReportList) -> rusqlite::Result<Tallies> {
     let (scope, value) = scope_condition(list.scope);
     let sql = format!("SELECT r.state, r.urgency, r.reports FROM report_counts r WHERE {scope}");
     let mut statement = conn.prepare_cached(&sql)?;
@@ -143,12 +144,15 @@ fn tallies(conn: &Connection, list: &ReportList) -> rusqlite::Result<Tallies> {
 
 /// How many reports the list holds.
 pub fn count(conn: &Connection, list: &ReportList) -> rusqlite::Result<i64> {
-    let tallies = tallies(conn, list)?;
-    Ok(list
-        .stretches()
+    Ok(count_in(list, &tallies(conn, list)?))
+}
+
+/// How many reports the list holds, by its `tallies`.
+pub fn count_in(list: &ReportList, tallies: &Tallies) -> i64 {
+    list.stretches()
         .iter()
-        .map(|stretch| list.size(&tallies, stretch))
-        .sum())
+        .map(|stretch| list.size(tallies, stretch))
+        .sum()
 }
 
 /// `limit` reports of the list from `offset`, in its order (a negative `limit`: all of them).
@@ -161,7 +165,17 @@ pub fn page(
     offset: i64,
     orders: Option<&OpenOrders>,
 ) -> rusqlite::Result<Vec<ReportRow>> {
-    let tallies = tallies(conn, list)?;
+    page_in(conn, list, &tallies(conn, list)?, (limit, offset), orders)
+}
+
+/// [`page`], by the list's `tallies`, of `limit` reports from `offset`.
+pub fn page_in(
+    conn: &Connection,
+    list: &ReportList,
+    tallies: &Tallies,
+    (limit, offset): (i64, i64),
+    orders: Option<&OpenOrders>,
+) -> rusqlite::Result<Vec<ReportRow>> {
     let mut wanted = if limit < 0 { i64::MAX } else { limit };
     let mut skip = offset.max(0);
     let mut ids = Vec::new();
@@ -169,7 +183,7 @@ pub fn page(
         if wanted == 0 {
             break;
         }
-        let size = list.size(&tallies, &stretch);
+        let size = list.size(tallies, &stretch);
         if skip >= size {
             skip -= size;
             continue;

@@ -277,10 +277,9 @@ impl SearchIndex {
             self.rebuild_with(writer, db, &mut |_, _| ())?;
             return Ok(ids.len());
         }
-        let wanted = ids.clone();
-        let documents = db.read_blocking(move |conn| {
-            let mut documents = Vec::with_capacity(wanted.len());
-            for &id in &wanted {
+        let documents = db.read_blocking(|conn| {
+            let mut documents = Vec::with_capacity(ids.len());
+            for &id in &ids {
                 documents.extend(search_source::documents_between(conn, id, id)?);
             }
             Ok(documents)

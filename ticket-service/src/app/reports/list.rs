@@ -66,10 +66,13 @@ pub async fn reports_page(
     let paged = state
         .db
         .read(move |conn| {
+            let tallies = report_list::tallies(conn, &list)?;
             page.load(
                 conn,
-                |conn| report_list::count(conn, &list),
-                |conn, limit, offset| report_list::page(conn, &list, limit, offset, Some(&orders)),
+                |_| Ok(report_list::count_in(&list, &tallies)),
+                |conn, limit, offset| {
+                    report_list::page_in(conn, &list, &tallies, (limit, offset), Some(&orders))
+                },
             )
         })
         .await?;
