@@ -16,21 +16,12 @@
 // Usage: node appointments.mjs [--tickets target/debug/respi-tickets] [--root .] [--chromium PATH]
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
+  journeyArgs,
   button, chooseRadio, focused, link, logInByKeyboard, playAgainstDemo, pressOn, radioGroup, tabTo, typeInto,
 } from './reserved-area.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    tickets: { type: 'string', default: join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'respi-tickets') },
-    root: { type: 'string', default: ROOT },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  },
-});
+const args = journeyArgs();
 
 const WIDTH = 320;
 

@@ -14,20 +14,11 @@
 
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { playPortalAgainstDemo } from './portal.mjs';
+import { journeyArgs } from './reserved-area.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
-const { values: args } = parseArgs({
-  options: {
-    respi: { type: 'string', default: join(TARGET, 'debug', 'respi') },
-    tickets: { type: 'string', default: join(TARGET, 'debug', 'respi-tickets') },
-    root: { type: 'string', default: ROOT },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  },
-});
+const args = journeyArgs({ portal: true });
 
 const STEP_TIMEOUT_MS = 10_000;
 

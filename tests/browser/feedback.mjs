@@ -21,22 +21,11 @@
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { playPortalAgainstDemo } from './portal.mjs';
+import { journeyArgs, squash } from './reserved-area.mjs';
 import { f4Problems, logIn } from './tickets.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
-const { values: args } = parseArgs({
-  options: {
-    respi: { type: 'string', default: join(TARGET, 'debug', 'respi') },
-    tickets: { type: 'string', default: join(TARGET, 'debug', 'respi-tickets') },
-    root: { type: 'string', default: ROOT },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  },
-});
+const args = journeyArgs({ portal: true });
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE_PATH = require.resolve('axe-core/axe.min.js');
@@ -56,7 +45,6 @@ const READING_MS = MIN_SECS * 1000 + 300;
 // ---------------------------------------------------------------------------------------
 // What a person reads and does
 
-const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 async function heading(page) {
   return squash(await page.locator('main h1').textContent());

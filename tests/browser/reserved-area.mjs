@@ -8,8 +8,29 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { readDemoAccounts, totpCode } from './tickets.mjs';
+
+// The repository, two folders up.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+// The command-line options of a journey: the reserved area's binary (and the generator's, for
+// a journey that starts on the portal), the repository and Chromium; each with its default.
+export function journeyArgs({ portal = false } = {}) {
+  const target = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug');
+  const options = {
+    tickets: { type: 'string', default: join(target, 'respi-tickets') },
+    root: { type: 'string', default: ROOT },
+    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  };
+  if (portal) options.respi = { type: 'string', default: join(target, 'respi') };
+  return parseArgs({ options }).values;
+}
+
+// A text with its runs of white space made one space, and trimmed.
+export const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 // Tab presses allowed to reach a control: the header, menu and a long form fit in this.
 export const MAX_TAB_STOPS = 60;

@@ -20,28 +20,18 @@
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
+  journeyArgs, squash,
   accessibilityProblems, button, chooseOption, chooseRadio, leadsTo, logIn, playAgainstDemo, pressOn,
   skipToMain, tabTo, typeInto,
 } from './reserved-area.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    tickets: { type: 'string', default: join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'respi-tickets') },
-    root: { type: 'string', default: ROOT },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  },
-});
+const args = journeyArgs();
 
 const STEP_TIMEOUT_MS = 10_000;
 // A tax code of the right form and check letter, for a person invented for the test.
 const TAX_CODE = 'RSSMRA85T10A562S';
 
-const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 
 function expectSame(what, shown, wanted) {
   const [a, b] = [JSON.stringify(shown), JSON.stringify(wanted)];

@@ -22,22 +22,13 @@
 // Prints one line a step and "N passed, M failed"; the exit code is 1 on any failure.
 
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
+  journeyArgs, squash,
   button, chooseOption, chooseRadio, field, leadsTo, link, logIn, logInByKeyboard, pressOn,
   playAgainstDemo, skipToMain, tabTo, typeInto,
 } from './reserved-area.mjs';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { values: args } = parseArgs({
-  options: {
-    tickets: { type: 'string', default: join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'debug', 'respi-tickets') },
-    root: { type: 'string', default: ROOT },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
-  },
-});
+const args = journeyArgs();
 
 const STEP_TIMEOUT_MS = 10_000;
 
@@ -73,7 +64,6 @@ function receiptPdf(text) {
 // ---------------------------------------------------------------------------------------
 // What a person reads on a page
 
-const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
 const sameText = (s) => (s ?? '').replace(/\r\n?/g, '\n').trim();
 
 // The report page as read: its title, the state next to "Stato", the answers, the
